@@ -1,0 +1,62 @@
+# One command to run the app with demo data, one to run every test. Both set up what they need:
+# a virtualenv, Python packages, Node (from PyPI) and bun (from the npm registry), and for tests
+# Debian's Chromium. A second run reuses all of it and keeps the database.
+.DEFAULT_GOAL := help
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+BUN_VERSION := 1.4.4
+BUN := .tools/node_modules/bun/bin/bun.exe
+PORT ?= 3000
+
+export REFLEX_TELEMETRY_ENABLED := false
+export REFLEX_CHECK_LATEST_VERSION := 0
+export REFLEX_BUN_PATH := $(CURDIR)/$(BUN)
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+
+.PHONY: help run test setup chromium lint bench
+
+help:
+	@echo "make run   - set up and start culturetool with demo data at http://localhost:$(PORT)"
+	@echo "make test  - set up and run the whole test suite (browser tests included)"
+	@echo "make lint  - ruff"
+
+run: setup
+	$(PY) -m culturetool.cli db upgrade
+	$(PY) -m culturetool.cli demo load --if-empty
+	$(PY) -m culturetool.cli serve --port $(PORT)
+
+test: setup chromium
+	$(PY) -m ruff check culturetool tests bench
+	$(PY) -m pytest
+
+setup: $(VENV)/.installed $(BUN)
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(BUN): $(VENV)/.installed
+	mkdir -p .tools
+	$(VENV)/bin/npm install --silent --no-fund --no-audit --prefix .tools bun@$(BUN_VERSION)
+	test -x $(BUN)
+	touch $(BUN)
+
+# Browser tests use Debian's Chromium (browser downloads are not possible here).
+chromium:
+	@if command -v chromium >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	else \
+		echo "Chromium is missing: install it (sudo apt-get install chromium) to run the browser tests"; \
+	fi
+
+lint: setup
+	$(PY) -m ruff check culturetool tests bench
+
+bench: setup
+	$(PY) bench/scoring.py

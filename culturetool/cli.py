@@ -1,0 +1,120 @@
+"""The `culturetool` command: check the model, migrate the database, load demo data, serve."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from culturetool import config
+
+
+def _model_check(args: argparse.Namespace) -> int:
+    from culturetool.domain.model_loader import check_model_dir, summary_lines
+
+    model, problems = check_model_dir(args.path)
+    if problems:
+        print(f"The culture model in {args.path} has {len(problems)} problem(s):")
+        for problem in problems:
+            print(f"  {problem}")
+        return 1
+    assert model is not None
+    print(f"The culture model in {args.path} is valid.")
+    for line in summary_lines(model):
+        print(f"  {line}")
+    return 0
+
+
+def _db_upgrade(_args: argparse.Namespace) -> int:
+    from culturetool.store.migrate import upgrade
+
+    upgrade()
+    print("Database is up to date.")
+    return 0
+
+
+def _demo_load(args: argparse.Namespace) -> int:
+    from culturetool.services.demo import load_demo
+
+    loaded = load_demo(only_if_empty=args.if_empty)
+    print("Demo county loaded." if loaded else "Data already present: demo not loaded.")
+    return 0
+
+
+def _wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return True
+        except OSError:
+            time.sleep(1)
+    return False
+
+
+def _serve(args: argparse.Namespace) -> int:
+    command = [
+        str(Path(sys.executable).with_name("reflex")),
+        "run",
+        "--env",
+        "prod",
+        "--single-port",
+        "--frontend-port",
+        str(args.port),
+        "--loglevel",
+        "warning",
+    ]
+    print("Building and starting culturetool (the first start takes a minute)...", flush=True)
+    process = subprocess.Popen(command, cwd=config.PROJECT_ROOT, start_new_session=True)
+    try:
+        if _wait_until_up(f"http://127.0.0.1:{args.port}/ping", process, timeout=600):
+            print(f"\nculturetool is running at http://localhost:{args.port}\n", flush=True)
+        return process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="culturetool", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    model = commands.add_parser("model", help="work with the culture model").add_subparsers(
+        dest="model_command", required=True
+    )
+    check = model.add_parser("check", help="check a model folder and summarise it")
+    check.add_argument("path", nargs="?", default=str(config.model_dir()))
+    check.set_defaults(run=_model_check)
+
+    db = commands.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(run=_db_upgrade)
+
+    demo = commands.add_parser("demo", help="demo data").add_subparsers(
+        dest="demo_command", required=True
+    )
+    load = demo.add_parser("load", help="load the demo county")
+    load.add_argument("--if-empty", action="store_true", help="only when no data exists yet")
+    load.set_defaults(run=_demo_load)
+
+    serve = commands.add_parser("serve", help="build and run the web app in production mode")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.set_defaults(run=_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,13 @@
+"""Errors the services raise for people to read: each message says what to do about it."""
+
+
+class InputProblem(ValueError):
+    """The input cannot be accepted as it is; the message says what to fix."""
+
+
+class NotFound(LookupError):
+    """The thing asked for does not exist (or the link is wrong)."""
+
+
+class RoundClosed(Exception):
+    """The assessment round has closed and takes no more answers."""

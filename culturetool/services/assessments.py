@@ -1,0 +1,423 @@
+"""Use cases of the team self-assessment, each in one transaction.
+
+The web pages call these and get back plain dataclasses; they never touch tables or rules.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+
+from culturetool import config
+from culturetool.analytics.charts import condition_chart_svg
+from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
+from culturetool.domain.model_loader import load_model_dir
+from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.scoring import GroupScore, validate_complete_response
+from culturetool.domain.text import clean_name
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.disclosure import Disclosed, response_count, round_results
+from culturetool.store.tables import (
+    DEFAULT_ANONYMITY_THRESHOLD,
+    NAME_LENGTH,
+    Area,
+    AssessmentRound,
+    Organisation,
+    Team,
+    utcnow,
+)
+
+SECONDS_PER_STATEMENT = 12  # reading and answering one short statement, rounded up
+
+
+@cache
+def _model_from(directory: Path) -> CultureModel:
+    return load_model_dir(directory)
+
+
+def current_model() -> CultureModel:
+    """The culture model in force: new rounds are measured with it."""
+    return _model_from(config.model_dir().resolve())
+
+
+# ---- views handed to the pages ------------------------------------------------------------
+
+
+@dataclass
+class RoundSummary:
+    id: int
+    token: str
+    opened_on: str
+    closed_on: str
+    is_open: bool
+    responses: int
+    threshold: int
+    model_label: str
+
+
+@dataclass
+class TeamSummary:
+    id: int
+    name: str
+    area_name: str
+    has_open_round: bool
+    latest_round_id: int
+    latest_responses: int
+
+
+@dataclass
+class AreaView:
+    id: int
+    name: str
+    teams: list[TeamSummary] = field(default_factory=list)
+
+
+@dataclass
+class OrganisationView:
+    name: str
+    threshold: int
+    areas: list[AreaView] = field(default_factory=list)
+
+
+@dataclass
+class TeamView:
+    id: int
+    name: str
+    area_name: str
+    organisation_name: str
+    rounds: list[RoundSummary] = field(default_factory=list)
+
+
+@dataclass
+class QuestionView:
+    id: str
+    number: int
+    text: str
+    easy_read: str
+
+
+@dataclass
+class ScaleChoice:
+    value: int  # 0 stands for "don't know" in the browser; it is stored as no score
+    label: str
+    easy_read: str
+
+
+@dataclass
+class QuestionnaireView:
+    token: str
+    organisation_name: str
+    team_name: str
+    area_name: str
+    minutes: int
+    threshold: int
+    questions: list[QuestionView]
+    choices: list[ScaleChoice]
+
+
+@dataclass
+class ScoreRow:
+    key: str
+    name: str
+    shown: bool
+    mean: float = 0.0
+    level: int = 0
+    level_name: str = ""
+    looks_like: str = ""
+    respondents: int = 0
+    answers: int = 0
+    dont_know: int = 0
+    spread: float = 0.0
+
+
+@dataclass
+class ResultsView:
+    round_id: int
+    team_id: int
+    team_name: str
+    area_name: str
+    opened_on: str
+    closed_on: str
+    model_label: str
+    responses: int
+    threshold: int
+    disclosed: bool
+    still_needed: int
+    conditions: list[ScoreRow] = field(default_factory=list)
+    acceptance: list[ScoreRow] = field(default_factory=list)
+    confidence_shown: bool = False
+    confidence_personal: float = 0.0
+    confidence_work: float = 0.0
+    confidence_gap: float = 0.0
+    chart_svg: str = ""
+
+
+DONT_KNOW_VALUE = 0
+
+
+# ---- organisation, areas and teams ----------------------------------------------------------
+
+
+def _date(value: dt.datetime | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
+def _round_summary(session, round_: AssessmentRound) -> RoundSummary:
+    return RoundSummary(
+        id=round_.id,
+        token=round_.token,
+        opened_on=_date(round_.opened_at),
+        closed_on=_date(round_.closed_at),
+        is_open=round_.is_open,
+        responses=response_count(session, round_.id),
+        threshold=round_.anonymity_threshold,
+        model_label=round_.model_version.label,
+    )
+
+
+def create_organisation(name: str, threshold: int = DEFAULT_ANONYMITY_THRESHOLD) -> None:
+    name = clean_name(name, "organisation", NAME_LENGTH)
+    with transaction() as session:
+        if repo.the_organisation(session) is not None:
+            raise InputProblem("An organisation is already set up.")
+        session.add(Organisation(name=name, anonymity_threshold=threshold))
+
+
+def organisation_overview() -> OrganisationView | None:
+    with transaction() as session:
+        organisation = repo.the_organisation(session)
+        if organisation is None:
+            return None
+        view = OrganisationView(name=organisation.name, threshold=organisation.anonymity_threshold)
+        for area in organisation.areas:
+            area_view = AreaView(id=area.id, name=area.name)
+            for team in area.teams:
+                latest = team.rounds[-1] if team.rounds else None
+                area_view.teams.append(
+                    TeamSummary(
+                        id=team.id,
+                        name=team.name,
+                        area_name=area.name,
+                        has_open_round=bool(latest and latest.is_open),
+                        latest_round_id=latest.id if latest else 0,
+                        latest_responses=response_count(session, latest.id) if latest else 0,
+                    )
+                )
+            view.areas.append(area_view)
+        return view
+
+
+def add_area(name: str) -> int:
+    name = clean_name(name, "area", NAME_LENGTH)
+    with transaction() as session:
+        organisation = repo.the_organisation(session)
+        if organisation is None:
+            raise InputProblem("Set up the organisation first.")
+        if repo.area_named(session, organisation.id, name) is not None:
+            raise InputProblem(f"There is already an area called “{name}”.")
+        area = Area(organisation_id=organisation.id, name=name)
+        session.add(area)
+        session.flush()
+        return area.id
+
+
+def add_team(area_id: int, name: str) -> int:
+    name = clean_name(name, "team", NAME_LENGTH)
+    with transaction() as session:
+        area = session.get(Area, area_id)
+        if area is None:
+            raise InputProblem("Choose the area the team belongs to.")
+        if repo.team_named(session, area.id, name) is not None:
+            raise InputProblem(f"{area.name} already has a team called “{name}”.")
+        team = Team(area_id=area.id, name=name)
+        session.add(team)
+        session.flush()
+        return team.id
+
+
+def team_view(team_id: int) -> TeamView:
+    with transaction() as session:
+        team = session.get(Team, team_id)
+        if team is None:
+            raise NotFound("There is no such team.")
+        return TeamView(
+            id=team.id,
+            name=team.name,
+            area_name=team.area.name,
+            organisation_name=team.area.organisation.name,
+            rounds=[_round_summary(session, r) for r in reversed(team.rounds)],
+        )
+
+
+# ---- rounds -----------------------------------------------------------------------------------
+
+
+def open_round(team_id: int) -> RoundSummary:
+    model = current_model()
+    with transaction() as session:
+        team = session.get(Team, team_id)
+        if team is None:
+            raise NotFound("There is no such team.")
+        if repo.open_round_of(session, team.id) is not None:
+            raise InputProblem(
+                f"{team.name} already has an open round. Close it before opening a new one."
+            )
+        version = repo.ensure_model_version(session, model)
+        round_ = AssessmentRound(
+            team_id=team.id,
+            model_version_id=version.id,
+            token=repo.new_round_token(),
+            anonymity_threshold=team.area.organisation.anonymity_threshold,
+        )
+        session.add(round_)
+        session.flush()
+        return _round_summary(session, round_)
+
+
+def close_round(round_id: int) -> None:
+    with transaction() as session:
+        round_ = session.get(AssessmentRound, round_id)
+        if round_ is None:
+            raise NotFound("There is no such round.")
+        if round_.closed_at is None:
+            round_.closed_at = utcnow()
+
+
+# ---- the respondent's side ------------------------------------------------------------------
+
+
+def _live_round(session, token: str) -> AssessmentRound:
+    round_ = repo.round_by_token(session, token or "")
+    if round_ is None:
+        raise NotFound("This link does not match any survey.")
+    if not round_.is_open:
+        raise RoundClosed("This survey has closed.")
+    return round_
+
+
+def questionnaire_for(token: str) -> QuestionnaireView:
+    with transaction() as session:
+        round_ = _live_round(session, token)
+        model = repo.model_of_round(session, round_)
+        scale = model.questionnaire.scale
+        items = model.questionnaire.items
+        choices = [
+            ScaleChoice(value=o.value, label=o.label, easy_read=o.easy_read)
+            for o in sorted(scale.options, key=lambda o: o.value)
+        ]
+        choices.append(
+            ScaleChoice(DONT_KNOW_VALUE, scale.dont_know.label, scale.dont_know.easy_read)
+        )
+        return QuestionnaireView(
+            token=round_.token,
+            organisation_name=round_.team.area.organisation.name,
+            team_name=round_.team.name,
+            area_name=round_.team.area.name,
+            minutes=max(1, math.ceil(len(items) * SECONDS_PER_STATEMENT / 60)),
+            threshold=round_.anonymity_threshold,
+            questions=[
+                QuestionView(id=i.id, number=n, text=i.text, easy_read=i.easy_read)
+                for n, i in enumerate(items, start=1)
+            ],
+            choices=choices,
+        )
+
+
+def submit_response(token: str, submission_key: str, answers: dict[str, int]) -> bool:
+    """Save one person's answers. Returns False when this device's answers were already saved.
+
+    The browser sends 0 for "don't know"; it is stored as no score. The submission key is a
+    random value the browser made for this round; only its hash is kept, apart from the answers.
+    """
+    if not submission_key or len(submission_key) > 200:
+        raise InputProblem("Your browser did not send its one-off key; please reload the page.")
+    stored_answers = {
+        item_id: (None if value == DONT_KNOW_VALUE else value) for item_id, value in answers.items()
+    }
+    key_hash = repo.hash_submission_key(submission_key)
+    try:
+        with transaction() as session:
+            round_ = _live_round(session, token)
+            if repo.receipt_exists(session, round_.id, key_hash):
+                return False
+            model = repo.model_of_round(session, round_)
+            problems = validate_complete_response(model, stored_answers)
+            if problems:
+                raise InputProblem(" ".join(problems))
+            repo.insert_response(session, round_, key_hash, stored_answers, dt.date.today())
+    except IntegrityError:
+        # The same key arrived twice at once: the other request saved these answers.
+        return False
+    return True
+
+
+# ---- results -------------------------------------------------------------------------------
+
+
+def _score_row(group: GroupScore | None, key: str, name: str, model: CultureModel) -> ScoreRow:
+    if group is None:
+        return ScoreRow(key=key, name=name, shown=False)
+    level = model.level_for_score(group.mean)
+    condition = model.condition_by_id.get(key)
+    return ScoreRow(
+        key=key,
+        name=name,
+        shown=True,
+        mean=round(group.mean, 2),
+        level=level.level,
+        level_name=level.name,
+        looks_like=condition.levels[level.level] if condition else "",
+        respondents=group.respondents,
+        answers=group.answers,
+        dont_know=group.dont_know,
+        spread=round(group.spread, 2),
+    )
+
+
+def results_for_round(round_id: int) -> ResultsView:
+    with transaction() as session:
+        round_ = session.get(AssessmentRound, round_id)
+        if round_ is None:
+            raise NotFound("There is no such round.")
+        model = repo.model_of_round(session, round_)
+        outcome = round_results(session, round_, model)
+        view = ResultsView(
+            round_id=round_.id,
+            team_id=round_.team_id,
+            team_name=round_.team.name,
+            area_name=round_.team.area.name,
+            opened_on=_date(round_.opened_at),
+            closed_on=_date(round_.closed_at),
+            model_label=round_.model_version.label,
+            responses=outcome.responses,
+            threshold=outcome.threshold,
+            disclosed=isinstance(outcome, Disclosed),
+            still_needed=0 if isinstance(outcome, Disclosed) else outcome.still_needed,
+        )
+        if not isinstance(outcome, Disclosed):
+            return view
+        scores = outcome.scores
+        view.conditions = [
+            _score_row(g, c.id, c.name, model)
+            for g, c in zip(scores.conditions, model.conditions, strict=True)
+        ]
+        view.acceptance = [
+            _score_row(g, s.id, s.name, model)
+            for g, s in zip(scores.acceptance, model.questionnaire.acceptance_scales, strict=True)
+        ]
+        if scores.confidence is not None:
+            view.confidence_shown = True
+            view.confidence_personal = round(scores.confidence.personal, 2)
+            view.confidence_work = round(scores.confidence.work, 2)
+            view.confidence_gap = round(scores.confidence.gap, 2)
+        view.chart_svg = condition_chart_svg(
+            [(r.name, r.mean, r.spread) for r in view.conditions if r.shown],
+            [(lv.min_score, lv.name) for lv in model.meta.maturity_levels],
+        )
+        return view

@@ -1,0 +1,153 @@
+"""A deterministic demo county, so the first start shows a living app.
+
+Each team has a made-up culture profile (how strong each condition really is); its staff answer
+around that profile with some disagreement and the odd "don't know". The same seed always gives
+the same county, responses and scores.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from culturetool.domain.model_schema import CultureModel, Item
+from culturetool.services.assessments import current_model
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.tables import Area, AssessmentRound, Organisation, Team
+
+SEED = 20261122
+ORGANISATION = "Shirebrook County Council"
+FIRST_ROUND = dt.datetime(2026, 3, 2, 9, 0)
+SECOND_ROUND = dt.datetime(2026, 9, 7, 9, 0)
+
+# area -> teams, with (baseline strength 1-5, how much it varies by condition, responses)
+COUNTY: dict[str, list[tuple[str, float, float, int]]] = {
+    "North Shirebrook": [
+        ("Hospital Discharge Team", 3.6, 0.6, 9),
+        ("Community Reablement", 3.1, 0.8, 7),
+        ("Learning Disability Team North", 2.6, 0.7, 6),
+        ("Occupational Therapy North", 3.9, 0.5, 8),
+    ],
+    "East Vale": [
+        ("Older Adults East", 2.3, 0.6, 8),
+        ("Carers Support East", 2.9, 0.9, 5),
+        ("Sensory Impairment Team", 3.3, 0.6, 3),  # below the threshold: results stay hidden
+    ],
+    "Southmoor": [
+        ("Southmoor Reablement", 3.4, 0.7, 10),
+        ("Mental Health Social Work", 2.1, 0.5, 6),
+        ("Home Care Brokerage", 2.7, 0.8, 7),
+    ],
+    "West Riverside": [
+        ("Riverside Front Door", 3.0, 0.9, 12),
+        ("Physical Disability Team", 2.5, 0.6, 7),
+        ("Technology Enabled Care Hub", 4.2, 0.4, 6),
+    ],
+}
+TEAMS_WITH_TWO_ROUNDS = {"Hospital Discharge Team", "Older Adults East", "Riverside Front Door"}
+TEAMS_WITH_OPEN_ROUND = {"Community Reablement", "Riverside Front Door"}
+
+
+def _clamp(value: float) -> int:
+    return max(1, min(5, round(value)))
+
+
+def _answer(rng: random.Random, item: Item, strength: float, person_bias: float) -> int | None:
+    if rng.random() < 0.06:
+        return None  # don't know
+    agreement = _clamp(rng.gauss(strength + person_bias, 0.7))
+    return 6 - agreement if item.reverse else agreement
+
+
+def _team_profile(
+    rng: random.Random, model: CultureModel, base: float, variety: float
+) -> dict[str, float]:
+    profile = {c.id: base + rng.uniform(-variety, variety) for c in model.conditions}
+    profile.update(
+        {s.id: base + rng.uniform(-variety, variety) for s in model.questionnaire.acceptance_scales}
+    )
+    profile["personal"] = min(4.6, base + 1.0)  # staff are more confident at home than at work
+    profile["work"] = base + rng.uniform(-0.6, 0.2)
+    return profile
+
+
+def _strength_for(item: Item, profile: dict[str, float]) -> float:
+    key = item.condition or item.acceptance_scale or item.confidence
+    assert key is not None
+    return profile[key]
+
+
+def _add_round(
+    session,
+    rng: random.Random,
+    model: CultureModel,
+    team: Team,
+    version_id: str,
+    profile: dict[str, float],
+    responses: int,
+    opened_at: dt.datetime,
+    close: bool,
+) -> None:
+    round_ = AssessmentRound(
+        team_id=team.id,
+        model_version_id=version_id,
+        token=repo.new_round_token(),
+        anonymity_threshold=5,
+        opened_at=opened_at,
+        closed_at=opened_at + dt.timedelta(days=21) if close else None,
+    )
+    session.add(round_)
+    session.flush()
+    for number in range(responses):
+        bias = rng.gauss(0, 0.4)
+        answers = {
+            item.id: _answer(rng, item, _strength_for(item, profile), bias)
+            for item in model.questionnaire.items
+        }
+        key = f"demo-{team.id}-{round_.id}-{number}"
+        submitted = (opened_at + dt.timedelta(days=rng.randint(0, 14))).date()
+        repo.insert_response(session, round_, repo.hash_submission_key(key), answers, submitted)
+
+
+def load_demo(only_if_empty: bool = True) -> bool:
+    """Create the demo county. Returns False (and changes nothing) if data already exists."""
+    model = current_model()
+    rng = random.Random(SEED)
+    with transaction() as session:
+        if repo.the_organisation(session) is not None:
+            if only_if_empty:
+                return False
+            raise RuntimeError("The database already holds an organisation; use an empty one.")
+        version = repo.ensure_model_version(session, model)
+        organisation = Organisation(name=ORGANISATION, anonymity_threshold=5)
+        session.add(organisation)
+        session.flush()
+        for area_name, teams in COUNTY.items():
+            area = Area(organisation_id=organisation.id, name=area_name)
+            session.add(area)
+            session.flush()
+            for team_name, base, variety, responses in teams:
+                team = Team(area_id=area.id, name=team_name)
+                session.add(team)
+                session.flush()
+                profile = _team_profile(rng, model, base, variety)
+                two_rounds = team_name in TEAMS_WITH_TWO_ROUNDS
+                if two_rounds:
+                    earlier = {key: value - rng.uniform(0.1, 0.5) for key, value in profile.items()}
+                    _add_round(
+                        session, rng, model, team, version.id, earlier, responses, FIRST_ROUND, True
+                    )
+                still_open = team_name in TEAMS_WITH_OPEN_ROUND
+                _add_round(
+                    session,
+                    rng,
+                    model,
+                    team,
+                    version.id,
+                    profile,
+                    responses,
+                    SECOND_ROUND if two_rounds else FIRST_ROUND,
+                    close=not still_open,
+                )
+    return True

@@ -1,0 +1,46 @@
+"""Engines and transactions. Every write goes through `transaction()`: all of it or none of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+from culturetool import config
+
+
+@cache
+def get_engine(url: str | None = None) -> Engine:
+    url = url or config.database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
+
+    @event.listens_for(engine, "connect")
+    def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the one writer
+        cursor.close()
+
+    return engine
+
+
+@cache
+def _sessions(url: str | None) -> sessionmaker[Session]:
+    return sessionmaker(get_engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def transaction(url: str | None = None) -> Iterator[Session]:
+    """A session whose work is committed together at the end, or rolled back on any error."""
+    with _sessions(url)() as session, session.begin():
+        yield session

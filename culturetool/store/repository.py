@@ -1,0 +1,115 @@
+"""Queries and inserts used by the services. Each function works inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+import uuid
+from functools import lru_cache
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import Session
+
+from culturetool.domain.model_loader import model_from_json, model_to_json, model_version
+from culturetool.domain.model_schema import CultureModel
+from culturetool.store.tables import (
+    Answer,
+    Area,
+    AssessmentRound,
+    ModelVersion,
+    Organisation,
+    Response,
+    SubmissionReceipt,
+    Team,
+)
+
+TOKEN_BYTES = 24  # 192 random bits: a share link cannot be guessed
+
+
+def the_organisation(session: Session) -> Organisation | None:
+    """The organisation this installation serves (one per installation for now)."""
+    return session.scalars(select(Organisation).order_by(Organisation.id).limit(1)).first()
+
+
+def area_named(session: Session, organisation_id: int, name: str) -> Area | None:
+    return session.scalars(
+        select(Area).where(Area.organisation_id == organisation_id, Area.name == name)
+    ).first()
+
+
+def team_named(session: Session, area_id: int, name: str) -> Team | None:
+    return session.scalars(select(Team).where(Team.area_id == area_id, Team.name == name)).first()
+
+
+def open_round_of(session: Session, team_id: int) -> AssessmentRound | None:
+    return session.scalars(
+        select(AssessmentRound).where(
+            AssessmentRound.team_id == team_id, AssessmentRound.closed_at.is_(None)
+        )
+    ).first()
+
+
+def round_by_token(session: Session, token: str) -> AssessmentRound | None:
+    return session.scalars(select(AssessmentRound).where(AssessmentRound.token == token)).first()
+
+
+def new_round_token() -> str:
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def ensure_model_version(session: Session, model: CultureModel) -> ModelVersion:
+    """Store a snapshot of the model the first time it is used; later calls find it."""
+    version_id = model_version(model)
+    stored = session.get(ModelVersion, version_id)
+    if stored is None:
+        stored = ModelVersion(id=version_id, label=model.meta.version_label, content=model_to_json(model))
+        session.add(stored)
+        session.flush()
+    return stored
+
+
+@lru_cache(maxsize=32)
+def _parse_model(version_id: str, content: str) -> CultureModel:
+    return model_from_json(content)
+
+
+def model_of_round(session: Session, round_: AssessmentRound) -> CultureModel:
+    """The model exactly as it was when the round was opened, whatever the YAML says today."""
+    version = session.get(ModelVersion, round_.model_version_id)
+    assert version is not None  # foreign key
+    return _parse_model(version.id, version.content)
+
+
+def hash_submission_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def receipt_exists(session: Session, round_id: int, key_hash: str) -> bool:
+    return bool(
+        session.scalar(
+            select(
+                exists().where(
+                    SubmissionReceipt.round_id == round_id, SubmissionReceipt.key_hash == key_hash
+                )
+            )
+        )
+    )
+
+
+def insert_response(
+    session: Session,
+    round_: AssessmentRound,
+    key_hash: str,
+    answers: dict[str, int | None],
+    today: dt.date,
+) -> None:
+    """Receipt, response and answers are written together; the receipt's key stops a repeat."""
+    session.add(SubmissionReceipt(round_id=round_.id, key_hash=key_hash))
+    response = Response(id=uuid.uuid4().hex, round_id=round_.id, submitted_on=today)
+    session.add(response)
+    session.add_all(
+        Answer(response_id=response.id, item_id=item_id, value=value)
+        for item_id, value in answers.items()
+    )
+    session.flush()

@@ -1,0 +1,167 @@
+"""Database tables (SQLAlchemy 2.0 declarative). Schema changes go through Alembic migrations.
+
+Anonymity by design: a response row carries the round and the date only. The receipt that makes
+submissions idempotent is kept in its own table with no link to the response it came with, so
+nothing ties a device to its answers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAME_LENGTH = 120
+DEFAULT_ANONYMITY_THRESHOLD = 5
+MIN_ANONYMITY_THRESHOLD = 3
+
+# Named constraints so Alembic migrations can alter them on every database, SQLite included.
+naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=naming_convention)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+class Organisation(Base):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    anonymity_threshold: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_ANONYMITY_THRESHOLD
+    )
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    areas: Mapped[list[Area]] = relationship(back_populates="organisation", order_by="Area.name")
+
+    __table_args__ = (
+        CheckConstraint(
+            f"anonymity_threshold >= {MIN_ANONYMITY_THRESHOLD}", name="threshold_minimum"
+        ),
+    )
+
+
+class Area(Base):
+    __tablename__ = "area"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+
+    organisation: Mapped[Organisation] = relationship(back_populates="areas")
+    teams: Mapped[list[Team]] = relationship(back_populates="area", order_by="Team.name")
+
+    __table_args__ = (UniqueConstraint("organisation_id", "name", name="uq_area_organisation_name"),)
+
+
+class Team(Base):
+    __tablename__ = "team"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+
+    area: Mapped[Area] = relationship(back_populates="teams")
+    rounds: Mapped[list[AssessmentRound]] = relationship(
+        back_populates="team", order_by="AssessmentRound.opened_at"
+    )
+
+    __table_args__ = (UniqueConstraint("area_id", "name", name="uq_team_area_name"),)
+
+
+class ModelVersion(Base):
+    """A snapshot of the culture model, so a round is always read with the model it used."""
+
+    __tablename__ = "model_version"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 of canonical JSON
+    label: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    content: Mapped[str] = mapped_column(Text)
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AssessmentRound(Base):
+    __tablename__ = "assessment_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
+    model_version_id: Mapped[str] = mapped_column(ForeignKey("model_version.id"))
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    anonymity_threshold: Mapped[int] = mapped_column(Integer)
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+    team: Mapped[Team] = relationship(back_populates="rounds")
+    model_version: Mapped[ModelVersion] = relationship()
+    responses: Mapped[list[Response]] = relationship(back_populates="round")
+
+    __table_args__ = (
+        CheckConstraint(
+            f"anonymity_threshold >= {MIN_ANONYMITY_THRESHOLD}", name="threshold_minimum"
+        ),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class Response(Base):
+    """One person's submitted questionnaire. Deliberately holds no identity, IP or time of day."""
+
+    __tablename__ = "response"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, so ids reveal no order
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), index=True)
+    submitted_on: Mapped[dt.date] = mapped_column(Date)
+
+    round: Mapped[AssessmentRound] = relationship(back_populates="responses")
+    answers: Mapped[list[Answer]] = relationship(back_populates="response")
+
+
+class Answer(Base):
+    __tablename__ = "answer"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[str] = mapped_column(ForeignKey("response.id"), index=True)
+    item_id: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    value: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)  # None: don't know
+
+    response: Mapped[Response] = relationship(back_populates="answers")
+
+    __table_args__ = (
+        UniqueConstraint("response_id", "item_id", name="uq_answer_response_item"),
+        CheckConstraint("value IS NULL OR (value BETWEEN 1 AND 5)", name="value_on_scale"),
+    )
+
+
+class SubmissionReceipt(Base):
+    """Marks that a device's one-off submission key was used for a round (hashed, unlinked)."""
+
+    __tablename__ = "submission_receipt"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
