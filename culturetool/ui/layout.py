@@ -1,0 +1,38 @@
+"""The page frame shared by the manager's pages, and small building blocks."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+APP_NAME = "culturetool"
+
+
+def page_frame(*children: rx.Component, title: str = "") -> rx.Component:
+    return rx.box(
+        rx.el.a("Skip to main content", href="#main", class_name="skip-link"),
+        rx.el.header(
+            rx.hstack(
+                rx.link(APP_NAME, href="/", class_name="brand"),
+                rx.text("Digital culture in adult social care", class_name="tagline"),
+                align="baseline",
+                spacing="4",
+                wrap="wrap",
+            ),
+            class_name="site-header",
+        ),
+        rx.el.main(
+            rx.cond(title != "", rx.heading(title, as_="h1", size="7", class_name="page-title")),
+            *children,
+            id="main",
+            class_name="page",
+        ),
+    )
+
+
+def notice(message: rx.Var | str, tone: str = "error") -> rx.Component:
+    """A message read out by screen readers as soon as it appears."""
+    return rx.el.p(message, role="alert", class_name=f"notice notice-{tone}")
+
+
+def shown_if(condition: rx.Var, component: rx.Component) -> rx.Component:
+    return rx.cond(condition, component, rx.fragment())

@@ -1,0 +1,187 @@
+"""The start page: the organisation's areas and teams; add an area or a team."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from culturetool.domain.errors import InputProblem
+from culturetool.services import assessments
+from culturetool.services.assessments import AreaView, TeamSummary
+from culturetool.ui.layout import notice, page_frame, shown_if
+
+
+class HomeState(rx.State):
+    loaded: bool = False
+    has_organisation: bool = False
+    organisation_name: str = ""
+    threshold: int = 5
+    areas: list[AreaView] = []
+    error: str = ""
+    confirmation: str = ""
+
+    @rx.event
+    def load(self):
+        view = assessments.organisation_overview()
+        self.loaded = True
+        self.has_organisation = view is not None
+        if view is not None:
+            self.organisation_name = view.name
+            self.threshold = view.threshold
+            self.areas = view.areas
+
+    def _attempt(self, action, done: str):
+        self.error = ""
+        self.confirmation = ""
+        try:
+            action()
+        except InputProblem as problem:
+            self.error = str(problem)
+            return
+        self.confirmation = done
+        self.load()
+
+    @rx.event
+    def create_organisation(self, form: dict):
+        name = form.get("organisation_name", "")
+        self._attempt(lambda: assessments.create_organisation(name), "Organisation set up.")
+
+    @rx.event
+    def add_area(self, form: dict):
+        name = form.get("area_name", "")
+        self._attempt(lambda: assessments.add_area(name), f"Area added: {name.strip()}.")
+
+    @rx.event
+    def add_team(self, form: dict):
+        name = form.get("team_name", "")
+        try:
+            area_id = int(form.get("area_id") or 0)
+        except ValueError:
+            area_id = 0
+        self._attempt(lambda: assessments.add_team(area_id, name), f"Team added: {name.strip()}.")
+
+
+def _team_row(team: TeamSummary) -> rx.Component:
+    status = rx.cond(
+        team.has_open_round,
+        rx.badge(f"Round open: {team.latest_responses} responses", color_scheme="green"),
+        rx.cond(
+            team.latest_round_id > 0,
+            rx.badge(f"Last round: {team.latest_responses} responses", color_scheme="gray"),
+            rx.badge("No rounds yet", color_scheme="orange"),
+        ),
+    )
+    return rx.el.li(
+        rx.hstack(
+            rx.link(team.name, href=f"/teams/{team.id}", class_name="team-link"),
+            status,
+            justify="between",
+            align="center",
+            width="100%",
+        ),
+        class_name="team-row",
+    )
+
+
+def _area_card(area: AreaView) -> rx.Component:
+    return rx.card(
+        rx.heading(area.name, as_="h2", size="4"),
+        rx.cond(
+            area.teams.length() > 0,
+            rx.el.ul(rx.foreach(area.teams, _team_row), class_name="team-list"),
+            rx.text("No teams yet.", color_scheme="gray"),
+        ),
+        class_name="area-card",
+    )
+
+
+def _field(label: str, name: str, placeholder: str = "") -> rx.Component:
+    return rx.el.div(
+        rx.el.label(label, html_for=name),
+        rx.el.input(
+            id=name, name=name, placeholder=placeholder, max_length=120, required=True,
+            class_name="text-input",
+        ),
+        class_name="field",
+    )
+
+
+def _add_forms() -> rx.Component:
+    return rx.grid(
+        rx.card(
+            rx.heading("Add an area", as_="h2", size="4"),
+            rx.form(
+                _field("Area name", "area_name", "e.g. North Shirebrook"),
+                rx.button("Add area", type="submit"),
+                on_submit=HomeState.add_area,
+                reset_on_submit=True,
+            ),
+        ),
+        rx.card(
+            rx.heading("Add a team", as_="h2", size="4"),
+            rx.form(
+                rx.el.div(
+                    rx.el.label("Area", html_for="area_id"),
+                    rx.el.select(
+                        rx.el.option("Choose an area", value=""),
+                        rx.foreach(
+                            HomeState.areas,
+                            lambda area: rx.el.option(area.name, value=area.id.to_string()),
+                        ),
+                        id="area_id",
+                        name="area_id",
+                        required=True,
+                        class_name="text-input",
+                    ),
+                    class_name="field",
+                ),
+                _field("Team name", "team_name", "e.g. Hospital Discharge Team"),
+                rx.button("Add team", type="submit"),
+                on_submit=HomeState.add_team,
+                reset_on_submit=True,
+            ),
+        ),
+        columns=rx.breakpoints(initial="1", sm="2"),
+        spacing="4",
+    )
+
+
+def _setup_form() -> rx.Component:
+    return rx.card(
+        rx.heading("Set up your organisation", as_="h2", size="5"),
+        rx.text("Give the name people will see when they are asked to answer."),
+        rx.form(
+            _field("Organisation name", "organisation_name", "e.g. Shirebrook County Council"),
+            rx.button("Save", type="submit"),
+            on_submit=HomeState.create_organisation,
+        ),
+    )
+
+
+def home_page() -> rx.Component:
+    return page_frame(
+        shown_if(HomeState.error != "", notice(HomeState.error)),
+        shown_if(HomeState.confirmation != "", notice(HomeState.confirmation, tone="ok")),
+        rx.cond(
+            HomeState.has_organisation,
+            rx.vstack(
+                rx.heading(HomeState.organisation_name, as_="h1", size="7"),
+                rx.text(
+                    "Choose a team to open a self-assessment round, share its link with the "
+                    "team, and see its results. Results appear only once "
+                    f"{HomeState.threshold} or more people have answered, so nobody can be "
+                    "singled out.",
+                    class_name="lead",
+                ),
+                rx.grid(
+                    rx.foreach(HomeState.areas, _area_card),
+                    columns=rx.breakpoints(initial="1", md="2"),
+                    spacing="4",
+                    width="100%",
+                ),
+                _add_forms(),
+                spacing="5",
+                width="100%",
+            ),
+            shown_if(HomeState.loaded, _setup_form()),
+        ),
+    )

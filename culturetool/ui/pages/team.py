@@ -1,0 +1,188 @@
+"""A team: open a round, share its link, close it, and find each round's results."""
+
+from __future__ import annotations
+
+import reflex as rx
+import segno
+
+from culturetool import config
+from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.services import assessments
+from culturetool.services.assessments import RoundSummary
+from culturetool.ui.layout import notice, page_frame, shown_if
+
+
+def _number(raw: str) -> int:
+    return int(raw) if raw.isdigit() else 0
+
+
+class TeamState(rx.State):
+    found: bool = True
+    team_id_shown: int = 0
+    team_name: str = ""
+    area_name: str = ""
+    rounds: list[RoundSummary] = []
+    share_link: str = ""
+    share_qr: str = ""
+    error: str = ""
+
+    @rx.var
+    def open_round(self) -> RoundSummary | None:
+        return next((r for r in self.rounds if r.is_open), None)
+
+    @rx.var
+    def has_open_round(self) -> bool:
+        return any(r.is_open for r in self.rounds)
+
+    def _refresh(self, team_id: int) -> None:
+        try:
+            view = assessments.team_view(team_id)
+        except NotFound:
+            self.found = False
+            return
+        self.found = True
+        self.team_id_shown = view.id
+        self.team_name = view.name
+        self.area_name = view.area_name
+        self.rounds = view.rounds
+        current = next((r for r in view.rounds if r.is_open), None)
+        if current is None:
+            self.share_link = self.share_qr = ""
+            return
+        base = config.public_base_url() or self.router.url.origin
+        self.share_link = f"{base}/r/{current.token}"
+        self.share_qr = segno.make(self.share_link, error="m").svg_data_uri(scale=4, border=2)
+
+    @rx.event
+    def load(self):
+        self.error = ""
+        self._refresh(_number(self.team_id))
+
+    @rx.event
+    def open_new_round(self):
+        self.error = ""
+        try:
+            assessments.open_round(self.team_id_shown)
+        except (InputProblem, NotFound) as problem:
+            self.error = str(problem)
+        self._refresh(self.team_id_shown)
+
+    @rx.event
+    def close_current_round(self):
+        current = self.open_round
+        if current is not None:
+            assessments.close_round(current.id)
+        self._refresh(self.team_id_shown)
+
+    @rx.event
+    def copy_link(self):
+        return [rx.set_clipboard(self.share_link), rx.toast.success("Link copied")]
+
+
+def _round_row(round_: RoundSummary) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(round_.opened_on),
+        rx.table.cell(rx.cond(round_.is_open, rx.badge("Open", color_scheme="green"), round_.closed_on)),
+        rx.table.cell(round_.responses),
+        rx.table.cell(round_.model_label),
+        rx.table.cell(rx.link("Results", href=f"/rounds/{round_.id}")),
+    )
+
+
+def _share_panel() -> rx.Component:
+    current = TeamState.open_round
+    return rx.card(
+        rx.heading("Round open", as_="h2", size="5"),
+        rx.text(
+            f"Opened {current.opened_on}. {current.responses} responses so far. ",
+            f"Scores appear once {current.threshold} people have answered.",
+        ),
+        rx.hstack(
+            rx.vstack(
+                rx.el.label("Share this link with everyone in the team", html_for="share-link"),
+                rx.el.input(
+                    id="share-link", value=TeamState.share_link, read_only=True,
+                    class_name="text-input share-link",
+                ),
+                rx.hstack(
+                    rx.button("Copy link", on_click=TeamState.copy_link),
+                    rx.link(
+                        rx.button("See results", variant="soft"), href=f"/rounds/{current.id}"
+                    ),
+                    rx.button(
+                        "Close this round", color_scheme="red", variant="outline",
+                        on_click=TeamState.close_current_round,
+                    ),
+                    wrap="wrap",
+                ),
+                rx.text(
+                    "The link works for this round only. Answers are anonymous: nobody, "
+                    "including you, can see who said what.",
+                    size="2",
+                ),
+                align="start",
+                flex="1",
+            ),
+            rx.image(src=TeamState.share_qr, alt="QR code of the share link", width="164px"),
+            wrap="wrap",
+            spacing="5",
+            width="100%",
+        ),
+        class_name="share-panel",
+    )
+
+
+def team_page() -> rx.Component:
+    return page_frame(
+        rx.cond(
+            TeamState.found,
+            rx.vstack(
+                rx.el.nav(
+                    rx.link("All teams", href="/"),
+                    rx.text(" › ", as_="span"),
+                    rx.text(TeamState.area_name, as_="span"),
+                    aria_label="Breadcrumb",
+                    class_name="breadcrumb",
+                ),
+                rx.heading(TeamState.team_name, as_="h1", size="7"),
+                shown_if(TeamState.error != "", notice(TeamState.error)),
+                rx.cond(
+                    TeamState.has_open_round,
+                    _share_panel(),
+                    rx.card(
+                        rx.heading("Start a self-assessment", as_="h2", size="5"),
+                        rx.text(
+                            "Open a round to get a link for the team. Everyone answers "
+                            "anonymously; it takes about 8 minutes."
+                        ),
+                        rx.button("Open a new round", on_click=TeamState.open_new_round),
+                    ),
+                ),
+                rx.heading("Rounds", as_="h2", size="5"),
+                rx.cond(
+                    TeamState.rounds.length() > 0,
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell("Opened"),
+                                rx.table.column_header_cell("Closed"),
+                                rx.table.column_header_cell("Responses"),
+                                rx.table.column_header_cell("Model version"),
+                                rx.table.column_header_cell("Results"),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(TeamState.rounds, _round_row)),
+                        width="100%",
+                    ),
+                    rx.text("No rounds yet."),
+                ),
+                spacing="4",
+                width="100%",
+            ),
+            rx.vstack(
+                rx.heading("Team not found", as_="h1", size="7"),
+                rx.text("There is no team at this address."),
+                rx.link("Back to all teams", href="/"),
+            ),
+        ),
+    )

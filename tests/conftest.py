@@ -1,0 +1,29 @@
+"""Shared fixtures: a fresh, migrated SQLite database per test, and the project's model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from culturetool.domain.model_loader import load_model_dir
+from culturetool.domain.model_schema import CultureModel
+from culturetool.store.migrate import upgrade
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MODEL_DIR = PROJECT_ROOT / "model"
+
+
+@pytest.fixture(scope="session")
+def model() -> CultureModel:
+    return load_model_dir(MODEL_DIR)
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch) -> str:
+    """A real SQLite file, migrated to the newest schema; services use it through the env."""
+    url = f"sqlite:///{tmp_path / 'culturetool-test.db'}"
+    monkeypatch.setenv("CULTURETOOL_DB_URL", url)
+    monkeypatch.setenv("CULTURETOOL_MODEL_DIR", str(MODEL_DIR))
+    upgrade(url)
+    return url
