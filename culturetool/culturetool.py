@@ -13,7 +13,9 @@ app = rx.App(
 )
 
 # Dynamic routes first (Reflex's rule); their [args] become state vars.
-app.add_page(respond_page, route="/r/[token]", title="Team questionnaire", on_load=RespondState.load)
+app.add_page(
+    respond_page, route="/r/[token]", title="Team questionnaire", on_load=RespondState.load
+)
 app.add_page(team_page, route="/teams/[team_id]", title="Team", on_load=TeamState.load)
 app.add_page(results_page, route="/rounds/[round_id]", title="Results", on_load=ResultsState.load)
 app.add_page(home_page, route="/", title="culturetool", on_load=HomeState.load)

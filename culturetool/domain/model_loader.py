@@ -147,7 +147,7 @@ def check_model_dir(directory: str | Path) -> tuple[CultureModel | None, list[Mo
         return None, out.problems
 
     meta_data = _read_yaml(directory, META_FILE, out)
-    meta = out.validate(ModelMeta, meta_data, META_FILE, "model") if meta_data else None
+    meta = out.validate(ModelMeta, meta_data, META_FILE, "model") if meta_data is not None else None
 
     conditions_data = _read_yaml(directory, CONDITIONS_FILE, out)
     conditions: list[Condition] = _entries(
@@ -173,7 +173,11 @@ def check_model_dir(directory: str | Path) -> tuple[CultureModel | None, list[Mo
     if scale is not None:
         values = sorted(option.value for option in scale.options)
         if values != list(LIKERT_VALUES):
-            out.add(QUESTIONNAIRE_FILE, "scale", "options must have the values 1, 2, 3, 4 and 5, once each")
+            out.add(
+                QUESTIONNAIRE_FILE,
+                "scale",
+                "options must have the values 1, 2, 3, 4 and 5, once each",
+            )
     _check_references(meta, conditions, bundles, interventions, acceptance, items, out)
 
     if out.problems:
@@ -244,14 +248,18 @@ def _check_references(
             return
         for p in entry.provenance:
             if p.source not in source_ids:
-                out.add(file, label, f"provenance names unknown source '{p.source}' (see {META_FILE})")
+                out.add(
+                    file, label, f"provenance names unknown source '{p.source}' (see {META_FILE})"
+                )
 
     served: set[str] = set()
     for condition in conditions:
         label = f"condition '{condition.id}'"
         for level in LEVELS:
             if level not in condition.levels:
-                out.add(CONDITIONS_FILE, label, f"has no 'what good looks like' text for level {level}")
+                out.add(
+                    CONDITIONS_FILE, label, f"has no 'what good looks like' text for level {level}"
+                )
         for level in sorted(set(condition.levels) - set(LEVELS)):
             out.add(CONDITIONS_FILE, label, f"level {level} is not a maturity level (1 to 5)")
         check_sources(CONDITIONS_FILE, label, condition)
@@ -284,7 +292,9 @@ def _check_references(
         if item.acceptance_scale is not None:
             if item.acceptance_scale not in scale_ids:
                 out.add(
-                    QUESTIONNAIRE_FILE, label, f"belongs to unknown acceptance scale '{item.acceptance_scale}'"
+                    QUESTIONNAIRE_FILE,
+                    label,
+                    f"belongs to unknown acceptance scale '{item.acceptance_scale}'",
                 )
             scale_counts[item.acceptance_scale] += 1
         if item.confidence is not None:
@@ -293,7 +303,11 @@ def _check_references(
     for condition in conditions:
         label = f"condition '{condition.id}'"
         if condition.id not in served:
-            out.add(CONDITIONS_FILE, label, f"no bundle serves it; add it to a bundle's 'serves' in {BUNDLES_FILE}")
+            out.add(
+                CONDITIONS_FILE,
+                label,
+                f"no bundle serves it; add it to a bundle's 'serves' in {BUNDLES_FILE}",
+            )
         if measured[condition.id] == 0:
             out.add(CONDITIONS_FILE, label, f"has no questionnaire items in {QUESTIONNAIRE_FILE}")
     for scale in acceptance:
@@ -301,7 +315,8 @@ def _check_references(
             out.add(
                 QUESTIONNAIRE_FILE,
                 f"acceptance scale '{scale.id}'",
-                f"needs at least {MIN_ITEMS_PER_ACCEPTANCE_SCALE} items, has {scale_counts[scale.id]}",
+                f"needs at least {MIN_ITEMS_PER_ACCEPTANCE_SCALE} items, "
+                f"has {scale_counts[scale.id]}",
             )
     if items and (confidence["personal"] != 1 or confidence["work"] != 1):
         out.add(

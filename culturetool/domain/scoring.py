@@ -59,10 +59,15 @@ class ResponseSetScores:
     confidence: ConfidenceGap | None
 
 
+def _on_scale(answer: object) -> bool:
+    """None (don't know) or a whole number 1 to 5; True and 4.0 are not answers."""
+    return answer is None or (type(answer) is int and 1 <= answer <= 5)
+
+
 def item_score(item: Item, answer: Answer) -> float | None:
     if answer is None:
         return None
-    if answer not in (1, 2, 3, 4, 5):
+    if not _on_scale(answer):
         raise ValueError(f"answer to {item.id} must be 1 to 5 or don't know, not {answer!r}")
     return float(6 - answer if item.reverse else answer)
 
@@ -154,6 +159,6 @@ def validate_complete_response(model: CultureModel, response: Response) -> list[
     for number, item in enumerate(model.questionnaire.items, start=1):
         if item.id not in response:
             problems.append(f"Statement {number} has no answer yet.")
-        elif response[item.id] not in (None, 1, 2, 3, 4, 5):
+        elif not _on_scale(response[item.id]):
             problems.append(f"Statement {number} has an answer that is not on the scale.")
     return problems

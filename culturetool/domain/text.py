@@ -16,5 +16,7 @@ def clean_name(raw: str | None, what: str, max_length: int) -> str:
             f"The {what} name is {len(text)} characters long; please keep it to {max_length}."
         )
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in text):
-        raise InputProblem(f"The {what} name contains characters that cannot be shown; please retype it.")
+        raise InputProblem(
+            f"The {what} name contains characters that cannot be shown; please retype it."
+        )
     return text

@@ -25,6 +25,7 @@ from culturetool.store.db import transaction
 from culturetool.store.disclosure import Disclosed, response_count, round_results
 from culturetool.store.tables import (
     DEFAULT_ANONYMITY_THRESHOLD,
+    MIN_ANONYMITY_THRESHOLD,
     NAME_LENGTH,
     Area,
     AssessmentRound,
@@ -183,6 +184,10 @@ def _round_summary(session, round_: AssessmentRound) -> RoundSummary:
 
 def create_organisation(name: str, threshold: int = DEFAULT_ANONYMITY_THRESHOLD) -> None:
     name = clean_name(name, "organisation", NAME_LENGTH)
+    if threshold < MIN_ANONYMITY_THRESHOLD:
+        raise InputProblem(
+            f"The anonymity threshold cannot be below {MIN_ANONYMITY_THRESHOLD} responses."
+        )
     with transaction() as session:
         if repo.the_organisation(session) is not None:
             raise InputProblem("An organisation is already set up.")
@@ -363,13 +368,14 @@ def submit_response(token: str, submission_key: str, answers: dict[str, int]) ->
 def _score_row(group: GroupScore | None, key: str, name: str, model: CultureModel) -> ScoreRow:
     if group is None:
         return ScoreRow(key=key, name=name, shown=False)
-    level = model.level_for_score(group.mean)
+    mean = round(group.mean, 2)
+    level = model.level_for_score(mean)  # the level of the score people see, not a hidden digit
     condition = model.condition_by_id.get(key)
     return ScoreRow(
         key=key,
         name=name,
         shown=True,
-        mean=round(group.mean, 2),
+        mean=mean,
         level=level.level,
         level_name=level.name,
         looks_like=condition.levels[level.level] if condition else "",

@@ -14,9 +14,13 @@ from sqlalchemy.orm import Session, sessionmaker
 from culturetool import config
 
 
-@cache
 def get_engine(url: str | None = None) -> Engine:
-    url = url or config.database_url()
+    """The engine for a URL (the configured one by default), made once per URL."""
+    return _engine_for(url or config.database_url())
+
+
+@cache
+def _engine_for(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return create_engine(url, pool_pre_ping=True)
@@ -35,12 +39,12 @@ def get_engine(url: str | None = None) -> Engine:
 
 
 @cache
-def _sessions(url: str | None) -> sessionmaker[Session]:
-    return sessionmaker(get_engine(url), expire_on_commit=False)
+def _sessions(url: str) -> sessionmaker[Session]:
+    return sessionmaker(_engine_for(url), expire_on_commit=False)
 
 
 @contextmanager
 def transaction(url: str | None = None) -> Iterator[Session]:
     """A session whose work is committed together at the end, or rolled back on any error."""
-    with _sessions(url)() as session, session.begin():
+    with _sessions(url or config.database_url())() as session, session.begin():
         yield session

@@ -63,7 +63,9 @@ def ensure_model_version(session: Session, model: CultureModel) -> ModelVersion:
     version_id = model_version(model)
     stored = session.get(ModelVersion, version_id)
     if stored is None:
-        stored = ModelVersion(id=version_id, label=model.meta.version_label, content=model_to_json(model))
+        stored = ModelVersion(
+            id=version_id, label=model.meta.version_label, content=model_to_json(model)
+        )
         session.add(stored)
         session.flush()
     return stored

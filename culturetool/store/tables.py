@@ -50,9 +50,7 @@ class Organisation(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
-    anonymity_threshold: Mapped[int] = mapped_column(
-        Integer, default=DEFAULT_ANONYMITY_THRESHOLD
-    )
+    anonymity_threshold: Mapped[int] = mapped_column(Integer, default=DEFAULT_ANONYMITY_THRESHOLD)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     areas: Mapped[list[Area]] = relationship(back_populates="organisation", order_by="Area.name")
@@ -74,7 +72,9 @@ class Area(Base):
     organisation: Mapped[Organisation] = relationship(back_populates="areas")
     teams: Mapped[list[Team]] = relationship(back_populates="area", order_by="Team.name")
 
-    __table_args__ = (UniqueConstraint("organisation_id", "name", name="uq_area_organisation_name"),)
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "name", name="uq_area_organisation_name"),
+    )
 
 
 class Team(Base):

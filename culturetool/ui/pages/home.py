@@ -98,7 +98,11 @@ def _field(label: str, name: str, placeholder: str = "") -> rx.Component:
     return rx.el.div(
         rx.el.label(label, html_for=name),
         rx.el.input(
-            id=name, name=name, placeholder=placeholder, max_length=120, required=True,
+            id=name,
+            name=name,
+            placeholder=placeholder,
+            max_length=120,
+            required=True,
             class_name="text-input",
         ),
         class_name="field",

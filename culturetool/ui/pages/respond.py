@@ -152,14 +152,18 @@ class RespondState(rx.State):
         self.message = ""
         self.page = min(self.page + 1, self.page_count - 1)
         self._save_progress()
-        return rx.call_script("window.scrollTo(0, 0); document.getElementById('questions-heading')?.focus()")
+        return rx.call_script(
+            "window.scrollTo(0, 0); document.getElementById('questions-heading')?.focus()"
+        )
 
     @rx.event
     def previous_page(self):
         self.message = ""
         self.page = max(self.page - 1, 0)
         self._save_progress()
-        return rx.call_script("window.scrollTo(0, 0); document.getElementById('questions-heading')?.focus()")
+        return rx.call_script(
+            "window.scrollTo(0, 0); document.getElementById('questions-heading')?.focus()"
+        )
 
     @rx.event
     def submit(self):
@@ -193,7 +197,8 @@ def _choice(question: QuestionOnPage, choice: ScaleChoice) -> rx.Component:
             type="radio",
             name=question.id,
             value=choice.value.to_string(),
-            checked=question.selected == choice.value,
+            # Uncontrolled, so a click shows at once; the server keeps the answer in step.
+            default_checked=question.selected == choice.value,
             on_change=RespondState.choose(question.id, choice.value),
             class_name="choice-input",
         ),
@@ -214,6 +219,7 @@ def _question(question: QuestionOnPage) -> rx.Component:
         ),
         class_name="question",
         id=f"q-{question.id}",
+        key=question.id,  # a new page gets new inputs, not the last page's ticked ones
     )
 
 
@@ -258,7 +264,7 @@ def _questions() -> rx.Component:
             rx.el.label(
                 rx.el.input(
                     type="checkbox",
-                    checked=RespondState.easy_read,
+                    default_checked=RespondState.easy_read,
                     on_change=RespondState.toggle_easy_read,
                 ),
                 " Easy read",
@@ -279,11 +285,16 @@ def _questions() -> rx.Component:
             class_name="progress",
         ),
         rx.foreach(RespondState.page_questions, _question),
-        rx.cond(RespondState.message != "", rx.el.p(RespondState.message, role="alert", class_name="notice notice-error")),
+        rx.cond(
+            RespondState.message != "",
+            rx.el.p(RespondState.message, role="alert", class_name="notice notice-error"),
+        ),
         rx.hstack(
             rx.cond(
                 RespondState.page > 0,
-                rx.button("Back", type="button", variant="soft", on_click=RespondState.previous_page),
+                rx.button(
+                    "Back", type="button", variant="soft", on_click=RespondState.previous_page
+                ),
             ),
             rx.cond(
                 RespondState.on_last_page,
@@ -309,33 +320,42 @@ def _plain_message(heading: str, body: str) -> rx.Component:
 
 def respond_page() -> rx.Component:
     return rx.el.main(
-        rx.match(
-            RespondState.status,
-            ("ready", rx.vstack(_intro(), _questions(), spacing="5", width="100%")),
-            (
-                "submitted",
-                _plain_message(
-                    "Thank you: your answers have been sent",
-                    "Your answers were saved anonymously. You can close this page.",
-                ),
-            ),
-            (
-                "closed",
-                _plain_message(
-                    "This survey has closed",
-                    "It no longer takes answers. If you think this is a mistake, ask your "
-                    "manager for the link to the current survey.",
-                ),
-            ),
-            (
-                "not_found",
-                _plain_message(
-                    "This link does not work",
-                    "Check that you copied the whole link, or ask your manager to send it again.",
-                ),
-            ),
+        rx.cond(
+            # Until the page is hydrated a click could be lost, so the questions wait for it.
+            ~RespondState.is_hydrated,
             rx.text("Loading the questions..."),
+            _by_status(),
         ),
         id="main",
         class_name="page respondent",
+    )
+
+
+def _by_status() -> rx.Component:
+    return rx.match(
+        RespondState.status,
+        ("ready", rx.vstack(_intro(), _questions(), spacing="5", width="100%")),
+        (
+            "submitted",
+            _plain_message(
+                "Thank you: your answers have been sent",
+                "Your answers were saved anonymously. You can close this page.",
+            ),
+        ),
+        (
+            "closed",
+            _plain_message(
+                "This survey has closed",
+                "It no longer takes answers. If you think this is a mistake, ask your "
+                "manager for the link to the current survey.",
+            ),
+        ),
+        (
+            "not_found",
+            _plain_message(
+                "This link does not work",
+                "Check that you copied the whole link, or ask your manager to send it again.",
+            ),
+        ),
+        rx.text("Loading the questions..."),
     )

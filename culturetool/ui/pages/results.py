@@ -31,9 +31,17 @@ class ResultsState(rx.State):
             return ""
         gap = view.confidence_gap
         if abs(gap) < 0.25:
-            return "People feel about as confident with technology at work as in their personal life."
-        where = "in their personal life than at work" if gap > 0 else "at work than in their personal life"
-        return f"People feel more confident with technology {where}: a gap of {abs(gap):.1f} points."
+            return (
+                "People feel about as confident with technology at work as in their personal life."
+            )
+        where = (
+            "in their personal life than at work"
+            if gap > 0
+            else "at work than in their personal life"
+        )
+        return (
+            f"People feel more confident with technology {where}: a gap of {abs(gap):.1f} points."
+        )
 
 
 def _level_badge(row: ScoreRow) -> rx.Component:
@@ -47,13 +55,15 @@ def _condition_row(row: ScoreRow) -> rx.Component:
             row.shown,
             rx.fragment(
                 rx.table.cell(rx.text(row.mean, weight="bold")),
-                rx.table.cell(_level_badge(row), rx.text(row.looks_like, size="1", class_name="looks-like")),
-                rx.table.cell(f"{row.answers} from {row.respondents} people ({row.dont_know} don't know)"),
+                rx.table.cell(
+                    _level_badge(row), rx.text(row.looks_like, size="1", class_name="looks-like")
+                ),
+                rx.table.cell(
+                    f"{row.answers} from {row.respondents} people ({row.dont_know} don't know)"
+                ),
                 rx.table.cell(row.spread),
             ),
-            rx.table.cell(
-                "Too few answers to show (most people said they don't know)", col_span=4
-            ),
+            rx.table.cell("Too few answers to show (most people said they don't know)", col_span=4),
         ),
     )
 
@@ -97,7 +107,7 @@ def _disclosed(view: rx.Var) -> rx.Component:
         ),
         rx.image(
             src=view.chart_svg,
-            alt="Bar chart of the mean score for each condition; the same figures are in the table below.",
+            alt="Bar chart of the mean score for each condition; the table below has the figures.",
             width="100%",
             max_width="820px",
         ),
@@ -138,8 +148,13 @@ def _disclosed(view: rx.Var) -> rx.Component:
             view.confidence_shown,
             rx.vstack(
                 rx.hstack(
-                    rx.card(rx.text("Personal life", size="2"), rx.heading(view.confidence_personal, size="6")),
-                    rx.card(rx.text("At work", size="2"), rx.heading(view.confidence_work, size="6")),
+                    rx.card(
+                        rx.text("Personal life", size="2"),
+                        rx.heading(view.confidence_personal, size="6"),
+                    ),
+                    rx.card(
+                        rx.text("At work", size="2"), rx.heading(view.confidence_work, size="6")
+                    ),
                     rx.card(rx.text("Gap", size="2"), rx.heading(view.confidence_gap, size="6")),
                 ),
                 rx.text(ResultsState.confidence_sentence),

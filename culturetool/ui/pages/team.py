@@ -82,7 +82,9 @@ class TeamState(rx.State):
 def _round_row(round_: RoundSummary) -> rx.Component:
     return rx.table.row(
         rx.table.cell(round_.opened_on),
-        rx.table.cell(rx.cond(round_.is_open, rx.badge("Open", color_scheme="green"), round_.closed_on)),
+        rx.table.cell(
+            rx.cond(round_.is_open, rx.badge("Open", color_scheme="green"), round_.closed_on)
+        ),
         rx.table.cell(round_.responses),
         rx.table.cell(round_.model_label),
         rx.table.cell(rx.link("Results", href=f"/rounds/{round_.id}")),
@@ -101,16 +103,18 @@ def _share_panel() -> rx.Component:
             rx.vstack(
                 rx.el.label("Share this link with everyone in the team", html_for="share-link"),
                 rx.el.input(
-                    id="share-link", value=TeamState.share_link, read_only=True,
+                    id="share-link",
+                    value=TeamState.share_link,
+                    read_only=True,
                     class_name="text-input share-link",
                 ),
                 rx.hstack(
                     rx.button("Copy link", on_click=TeamState.copy_link),
-                    rx.link(
-                        rx.button("See results", variant="soft"), href=f"/rounds/{current.id}"
-                    ),
+                    rx.link(rx.button("See results", variant="soft"), href=f"/rounds/{current.id}"),
                     rx.button(
-                        "Close this round", color_scheme="red", variant="outline",
+                        "Close this round",
+                        color_scheme="red",
+                        variant="outline",
                         on_click=TeamState.close_current_round,
                     ),
                     wrap="wrap",

@@ -1,0 +1,213 @@
+"""A manager opens a round, five people answer through the share link, the results appear.
+
+Driven in Chromium as people would: clicking, typing, using the keyboard, reading the page.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+pytestmark = pytest.mark.browser
+
+TIMEOUT = 20_000
+LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
+
+
+def _new_person(browser: Browser) -> Page:
+    """A fresh browser profile: another person on another device."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    return context.new_page()
+
+
+def _page_heading(page: Page) -> str:
+    return page.locator("#questions-heading").inner_text()
+
+
+def _answer_visible_page(page: Page, pick) -> None:
+    questions = page.locator("fieldset.question")
+    questions.first.wait_for()
+    for index in range(questions.count()):
+        question = questions.nth(index)
+        number = int(question.locator(".q-number").inner_text().strip(" ."))
+        question.get_by_label(pick(number), exact=True).check()
+
+
+def _advance(page: Page) -> bool:
+    """Go to the next page; False when this was the last page."""
+    send = page.get_by_role("button", name="Send my answers")
+    if send.count():
+        return False
+    before = _page_heading(page)
+    page.get_by_role("button", name="Next").click()
+    try:
+        expect(page.locator("#questions-heading")).not_to_have_text(before)
+    except AssertionError:
+        page.screenshot(path="test-artifacts/failed-advance.png", full_page=True)
+        raise
+    return True
+
+
+def _answer_everything(page: Page, pick) -> None:
+    while True:
+        _answer_visible_page(page, pick)
+        if not _advance(page):
+            return
+
+
+def _answer_by_keyboard(page: Page) -> None:
+    """Tab into each question, choose with the arrow keys, press Enter on Next: no mouse."""
+    while True:
+        questions = page.locator("fieldset.question")
+        questions.first.wait_for()
+        ids = [questions.nth(i).get_attribute("id")[2:] for i in range(questions.count())]
+        for question_id in ids:
+            for _ in range(8):
+                page.keyboard.press("Tab")
+                focused = page.evaluate("document.activeElement.name || ''")
+                if focused == question_id:
+                    break
+            else:
+                raise AssertionError(f"Tab never reached question {question_id}")
+            for _ in range(3):  # from "Strongly disagree" to "Agree"
+                page.keyboard.press("ArrowRight")
+            agree = page.locator(f"#q-{question_id}").get_by_label("Agree", exact=True)
+            expect(agree).to_be_checked()
+        last_page = page.get_by_role("button", name="Send my answers").count() > 0
+        target = "Send my answers" if last_page else "Next"
+        for _ in range(6):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.innerText || ''") == target:
+                break
+        else:
+            raise AssertionError(f"Tab never reached the {target} button")
+        before = _page_heading(page)
+        page.keyboard.press("Enter")
+        if target == "Send my answers":
+            return
+        expect(page.locator("#questions-heading")).not_to_have_text(before)
+
+
+def _results_text(page: Page, results_url: str, responses: int) -> str:
+    """The results page's text once it shows the given number of responses."""
+    page.goto(results_url)
+    expect(page.locator("main")).to_contain_text(f"{responses} responses")
+    return page.locator("main").inner_text()
+
+
+def test_round_from_share_link_to_results(browser: Browser, app_url: str, screenshot_dir) -> None:
+    manager = _new_person(browser)
+
+    # The manager sets up the organisation, an area and a team, and opens a round.
+    manager.goto(app_url + "/")
+    manager.get_by_label("Organisation name").fill("Testshire County Council")
+    manager.get_by_role("button", name="Save").click()
+    expect(manager.get_by_role("heading", name="Testshire County Council")).to_be_visible()
+    manager.get_by_label("Area name").fill("North Testshire")
+    manager.get_by_role("button", name="Add area").click()
+    expect(manager.get_by_role("heading", name="North Testshire")).to_be_visible()
+    manager.get_by_label("Area", exact=True).select_option(label="North Testshire")
+    manager.get_by_label("Team name").fill("Reablement East")
+    manager.get_by_role("button", name="Add team").click()
+    manager.get_by_role("link", name="Reablement East").click()
+    expect(manager.get_by_role("heading", name="Reablement East")).to_be_visible()
+    manager.get_by_role("button", name="Open a new round").click()
+    share_box = manager.get_by_label("Share this link with everyone in the team")
+    expect(share_box).to_have_value(re.compile(r"/r/[A-Za-z0-9_-]{32,}$"))
+    share_link = share_box.input_value()
+    manager.get_by_role("link", name="See results").click()
+    expect(manager.get_by_role("heading", name="Results: Reablement East")).to_be_visible()
+    results_url = manager.url
+
+    # Person 1 sees who asks and why, is stopped from skipping, leaves mid-way, comes back.
+    person = _new_person(browser)
+    person.goto(share_link)
+    heading = person.get_by_role("heading", name="How does Reablement East feel about care")
+    expect(heading).to_be_visible()
+    intro = person.locator("main").inner_text()
+    assert "Testshire County Council is asking everyone in Reablement East" in intro
+    assert "minutes" in intro and "anonymous" in intro
+    person.get_by_role("button", name="Next").click()
+    expect(person.get_by_role("alert")).to_contain_text("Please answer every statement")
+    _answer_visible_page(person, lambda n: LIKERT[n % 5])
+    person.screenshot(path=str(screenshot_dir / "questionnaire.png"), full_page=True)
+    _advance(person)
+    first_on_page_two = person.locator("fieldset.question").first
+    first_on_page_two.get_by_label("Strongly agree", exact=True).check()
+    expect(person.get_by_text("7 of 37 answered")).to_be_visible()
+    person.reload()
+    expect(person.get_by_text("7 of 37 answered")).to_be_visible()
+    expect(person.locator("#questions-heading")).to_have_text("Page 2 of 7")
+    expect(
+        person.locator("fieldset.question").first.get_by_label("Strongly agree", exact=True)
+    ).to_be_checked()
+    _answer_everything(person, lambda n: LIKERT[n % 5])
+    person.get_by_role("button", name="Send my answers").click()
+    expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+
+    # Person 2 uses the keyboard alone.
+    person = _new_person(browser)
+    person.goto(share_link)
+    expect(person.locator("#questions-heading")).to_have_text("Page 1 of 7")
+    _answer_by_keyboard(person)
+    expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+
+    # Person 3 switches to easy read; person 4 answers "don't know" now and then.
+    person = _new_person(browser)
+    person.goto(share_link)
+    person.get_by_label("Easy read").check()
+    expect(person.get_by_label("Yes, mostly").first).to_be_visible()
+    expect(person.get_by_text("Strongly agree", exact=True)).to_have_count(0)
+    person.screenshot(path=str(screenshot_dir / "questionnaire-easy-read.png"))
+    _answer_everything(person, lambda n: "Yes, very much" if n % 2 else "Not sure either way")
+    person.get_by_role("button", name="Send my answers").click()
+    expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+
+    person = _new_person(browser)
+    person.goto(share_link)
+    _answer_everything(person, lambda n: "Don't know" if n % 7 == 0 else LIKERT[(n + 2) % 5])
+    person.get_by_role("button", name="Send my answers").click()
+    expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+
+    # Four responses: the manager sees no score at all, only how many more are needed.
+    text = _results_text(manager, results_url, 4)
+    assert "4 responses so far: 1 more needed" in text
+    assert "Scores by condition" not in text
+    assert "Strategic clarity" not in text
+    assert not re.search(r"\b[1-5]\.\d\d\b", text), "a score leaked before the threshold"
+    manager.screenshot(path=str(screenshot_dir / "results-withheld.png"), full_page=True)
+
+    # Person 5 double-clicks the send button: one response, not two.
+    person = _new_person(browser)
+    person.goto(share_link)
+    _answer_everything(person, lambda n: LIKERT[(n * 3) % 5])
+    person.get_by_role("button", name="Send my answers").dblclick()
+    expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+    person.goto(share_link)  # coming back on the same device
+    expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+
+    # Five responses: scores per condition, levels, answers, spread, acceptance, confidence.
+    text = _results_text(manager, results_url, 5)
+    assert "5 responses." in text
+    assert "Scores by condition" in text
+    for condition in ("Strategic clarity", "A balanced approach to risk and ethics"):
+        assert condition in text
+    assert re.search(r"\b[1-5]\.\d{1,2}\b", text)
+    assert "Technology acceptance" in text and "Effort expectancy" in text
+    assert "Digital confidence: personal life and work" in text
+    expect(manager.get_by_role("img", name=re.compile("Bar chart"))).to_be_visible()
+    manager.screenshot(path=str(screenshot_dir / "results.png"), full_page=True)
+
+    # Closing the round: the link now says so plainly, and bad links get a clear page.
+    manager.goto(app_url + "/")
+    manager.get_by_role("link", name="Reablement East").click()
+    manager.get_by_role("button", name="Close this round").click()
+    expect(manager.get_by_role("button", name="Open a new round")).to_be_visible()
+    latecomer = _new_person(browser)
+    latecomer.goto(share_link)
+    expect(latecomer.get_by_role("heading", name="This survey has closed")).to_be_visible()
+    latecomer.goto(app_url + "/r/not-a-real-token")
+    expect(latecomer.get_by_role("heading", name="This link does not work")).to_be_visible()
