@@ -47,6 +47,10 @@ def current_model() -> CultureModel:
     return _model_from(config.model_dir().resolve())
 
 
+def _minutes_to_answer(model: CultureModel) -> int:
+    return max(1, math.ceil(len(model.questionnaire.items) * SECONDS_PER_STATEMENT / 60))
+
+
 # ---- views handed to the pages ------------------------------------------------------------
 
 
@@ -92,6 +96,7 @@ class TeamView:
     name: str
     area_name: str
     organisation_name: str
+    survey_minutes: int
     rounds: list[RoundSummary] = field(default_factory=list)
 
 
@@ -256,6 +261,7 @@ def team_view(team_id: int) -> TeamView:
             name=team.name,
             area_name=team.area.name,
             organisation_name=team.area.organisation.name,
+            survey_minutes=_minutes_to_answer(current_model()),
             rounds=[_round_summary(session, r) for r in reversed(team.rounds)],
         )
 
@@ -324,7 +330,7 @@ def questionnaire_for(token: str) -> QuestionnaireView:
             organisation_name=round_.team.area.organisation.name,
             team_name=round_.team.name,
             area_name=round_.team.area.name,
-            minutes=max(1, math.ceil(len(items) * SECONDS_PER_STATEMENT / 60)),
+            minutes=_minutes_to_answer(model),
             threshold=round_.anonymity_threshold,
             questions=[
                 QuestionView(id=i.id, number=n, text=i.text, easy_read=i.easy_read)

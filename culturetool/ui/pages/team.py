@@ -21,10 +21,12 @@ class TeamState(rx.State):
     team_id_shown: int = 0
     team_name: str = ""
     area_name: str = ""
+    survey_minutes: int = 0
     rounds: list[RoundSummary] = []
     share_link: str = ""
     share_qr: str = ""
     error: str = ""
+    confirming_close: bool = False
 
     @rx.var
     def open_round(self) -> RoundSummary | None:
@@ -44,6 +46,7 @@ class TeamState(rx.State):
         self.team_id_shown = view.id
         self.team_name = view.name
         self.area_name = view.area_name
+        self.survey_minutes = view.survey_minutes
         self.rounds = view.rounds
         current = next((r for r in view.rounds if r.is_open), None)
         if current is None:
@@ -68,7 +71,12 @@ class TeamState(rx.State):
         self._refresh(self.team_id_shown)
 
     @rx.event
+    def ask_to_close(self, asking: bool):
+        self.confirming_close = asking
+
+    @rx.event
     def close_current_round(self):
+        self.confirming_close = False
         current = self.open_round
         if current is not None:
             assessments.close_round(current.id)
@@ -115,9 +123,33 @@ def _share_panel() -> rx.Component:
                         "Close this round",
                         color_scheme="red",
                         variant="outline",
-                        on_click=TeamState.close_current_round,
+                        on_click=TeamState.ask_to_close(True),
                     ),
                     wrap="wrap",
+                ),
+                rx.cond(
+                    TeamState.confirming_close,
+                    rx.box(
+                        rx.text(
+                            "Close the round? People who have the link will no longer be able "
+                            "to answer. This cannot be undone.",
+                            weight="bold",
+                        ),
+                        rx.hstack(
+                            rx.button(
+                                "Yes, close the round",
+                                color_scheme="red",
+                                on_click=TeamState.close_current_round,
+                            ),
+                            rx.button(
+                                "Keep it open",
+                                variant="soft",
+                                on_click=TeamState.ask_to_close(False),
+                            ),
+                        ),
+                        role="alert",
+                        class_name="notice notice-error",
+                    ),
                 ),
                 rx.text(
                     "The link works for this round only. Answers are anonymous: nobody, "
@@ -157,7 +189,7 @@ def team_page() -> rx.Component:
                         rx.heading("Start a self-assessment", as_="h2", size="5"),
                         rx.text(
                             "Open a round to get a link for the team. Everyone answers "
-                            "anonymously; it takes about 8 minutes."
+                            f"anonymously; it takes about {TeamState.survey_minutes} minutes."
                         ),
                         rx.button("Open a new round", on_click=TeamState.open_new_round),
                     ),
