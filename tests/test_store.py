@@ -526,3 +526,10 @@ def test_demo_is_deterministic(store, tmp_path, monkeypatch):
     assert second[0]["response"] > 0
     assert second[1] == first[1]
     assert any(mean is not None for _, mean in first[1])
+
+
+def test_upgrade_creates_the_folder_of_a_new_sqlite_file(tmp_path):
+    url = f"sqlite:///{tmp_path / 'not-yet' / 'there' / 'culturetool.db'}"
+    upgrade(url)
+    upgrade(url)  # a second run changes nothing and does not fail
+    assert (tmp_path / "not-yet" / "there" / "culturetool.db").is_file()

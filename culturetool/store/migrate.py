@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 
 from culturetool import config
+from culturetool.store.db import make_sqlite_folder
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -21,4 +22,6 @@ def alembic_config(url: str | None = None) -> Config:
 
 
 def upgrade(url: str | None = None) -> None:
+    url = url or config.database_url()
+    make_sqlite_folder(url)
     command.upgrade(alembic_config(url), "head")
