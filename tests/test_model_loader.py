@@ -200,6 +200,26 @@ def test_bundle_with_empty_serves(broken):
     find(problems, "bundles.yaml", "bundle 'independent_market_knowledge'", "serves no condition")
 
 
+def test_timed_source_needs_timestamps_and_untimed_source_needs_a_note(broken):
+    def strip(data):
+        entry(data["conditions"], "strategic_clarity")["provenance"][0]["timestamps"] = []
+
+    def untimed_without_note(data):
+        wtfc = [p for p in entry(data["bundles"], "engage_experts")["provenance"]]
+        for provenance in wtfc:
+            if provenance["source"] == "wtfc":
+                provenance.pop("note")
+
+    edit_yaml(broken, "conditions.yaml", strip)
+    edit_yaml(broken, "bundles.yaml", untimed_without_note)
+    problems = problems_of(broken)
+    assert len(problems) == 2
+    find(
+        problems, "conditions.yaml", "condition 'strategic_clarity'", "needs at least one timestamp"
+    )
+    find(problems, "bundles.yaml", "bundle 'engage_experts'", "untimed source 'wtfc'", "'note'")
+
+
 def test_condition_missing_level_4_text(broken):
     def drop_level(data):
         del entry(data["conditions"], "sustained_resources")["levels"][4]

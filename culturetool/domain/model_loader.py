@@ -241,15 +241,25 @@ def _check_references(
     condition_ids = {c.id for c in conditions}
     bundle_ids = {b.id for b in bundles}
     scale_ids = {s.id for s in acceptance}
-    source_ids = {s.id for s in meta.sources} if meta is not None else None
+    sources = {s.id: s for s in meta.sources} if meta is not None else None
 
     def check_sources(file: str, label: str, entry: Condition | Bundle | Intervention) -> None:
-        if source_ids is None:
+        if sources is None:
             return
         for p in entry.provenance:
-            if p.source not in source_ids:
+            source = sources.get(p.source)
+            if source is None:
                 out.add(
                     file, label, f"provenance names unknown source '{p.source}' (see {META_FILE})"
+                )
+            elif source.timed and not p.timestamps:
+                out.add(file, label, f"provenance from '{p.source}' needs at least one timestamp")
+            elif not source.timed and p.note is None:
+                out.add(
+                    file,
+                    label,
+                    f"provenance from untimed source '{p.source}' needs a 'note'"
+                    " saying where in it",
                 )
 
     served: set[str] = set()

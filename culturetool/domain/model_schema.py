@@ -27,8 +27,10 @@ class Entry(BaseModel):
 
 
 class Provenance(Entry):
+    """Where an entry comes from: timestamps into a timed source, or a note for an untimed one."""
+
     source: Identifier
-    timestamps: list[Timestamp] = Field(min_length=1)
+    timestamps: list[Timestamp] = []
     note: Text | None = None
 
 
@@ -36,6 +38,7 @@ class Source(Entry):
     id: Identifier
     file: Text
     title: Text
+    timed: bool = True  # a transcript with (hh:mm:ss) marks; untimed ones are cited by a note
 
 
 class MaturityLevel(Entry):
