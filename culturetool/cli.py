@@ -58,18 +58,15 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float) -> bool:
     return False
 
 
+def reflex_run_command(port: int) -> list[str]:
+    """The production build, frontend and backend on one port."""
+    reflex = str(Path(sys.executable).with_name("reflex"))
+    return [reflex, "run", "--env", "prod", "--single-port", "--frontend-port", str(port),
+            "--loglevel", "warning"]  # fmt: skip
+
+
 def _serve(args: argparse.Namespace) -> int:
-    command = [
-        str(Path(sys.executable).with_name("reflex")),
-        "run",
-        "--env",
-        "prod",
-        "--single-port",
-        "--frontend-port",
-        str(args.port),
-        "--loglevel",
-        "warning",
-    ]
+    command = reflex_run_command(args.port)
     print("Building and starting culturetool (the first start takes a minute)...", flush=True)
     process = subprocess.Popen(command, cwd=config.PROJECT_ROOT, start_new_session=True)
     try:

@@ -36,3 +36,13 @@ def notice(message: rx.Var | str, tone: str = "error") -> rx.Component:
 
 def shown_if(condition: rx.Var, component: rx.Component) -> rx.Component:
     return rx.cond(condition, component, rx.fragment())
+
+
+def data_table(headers: list[str], rows: rx.Var, render_row, **props) -> rx.Component:
+    """A table with a header row and one body row per item of a list var."""
+    return rx.table.root(
+        rx.table.header(rx.table.row(*(rx.table.column_header_cell(header) for header in headers))),
+        rx.table.body(rx.foreach(rows, render_row)),
+        width="100%",
+        **props,
+    )

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from culturetool.cli import reflex_run_command
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BUN = PROJECT_ROOT / ".tools" / "node_modules" / "bun" / "bin" / "bun.exe"
@@ -88,17 +90,7 @@ def app_url(tmp_path_factory) -> Iterator[str]:
     log = workdir / "app.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("reflex")),
-                "run",
-                "--env",
-                "prod",
-                "--single-port",
-                "--frontend-port",
-                str(port),
-                "--loglevel",
-                "warning",
-            ],
+            reflex_run_command(port),
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log_file,

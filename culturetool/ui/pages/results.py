@@ -7,7 +7,7 @@ import reflex as rx
 from culturetool.domain.errors import NotFound
 from culturetool.services import assessments
 from culturetool.services.assessments import ResultsView, ScoreRow
-from culturetool.ui.layout import page_frame
+from culturetool.ui.layout import data_table, page_frame
 
 
 class ResultsState(rx.State):
@@ -111,18 +111,10 @@ def _disclosed(view: rx.Var) -> rx.Component:
             width="100%",
             max_width="820px",
         ),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Condition"),
-                    rx.table.column_header_cell("Score (1 to 5)"),
-                    rx.table.column_header_cell("Maturity level"),
-                    rx.table.column_header_cell("Answers"),
-                    rx.table.column_header_cell("Spread"),
-                )
-            ),
-            rx.table.body(rx.foreach(view.conditions, _condition_row)),
-            width="100%",
+        data_table(
+            ["Condition", "Score (1 to 5)", "Maturity level", "Answers", "Spread"],
+            view.conditions,
+            _condition_row,
             class_name="condition-table",
         ),
         rx.heading("Technology acceptance", as_="h2", size="5"),
@@ -131,17 +123,8 @@ def _disclosed(view: rx.Var) -> rx.Component:
             "it is easy (effort), what colleagues think of it (social influence) and whether the "
             "kit, training and support are there (facilitating conditions)."
         ),
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Scale"),
-                    rx.table.column_header_cell("Score (1 to 5)"),
-                    rx.table.column_header_cell("Answers"),
-                    rx.table.column_header_cell("Spread"),
-                )
-            ),
-            rx.table.body(rx.foreach(view.acceptance, _acceptance_row)),
-            width="100%",
+        data_table(
+            ["Scale", "Score (1 to 5)", "Answers", "Spread"], view.acceptance, _acceptance_row
         ),
         rx.heading("Digital confidence: personal life and work", as_="h2", size="5"),
         rx.cond(

@@ -9,7 +9,7 @@ from culturetool import config
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.services import assessments
 from culturetool.services.assessments import RoundSummary
-from culturetool.ui.layout import notice, page_frame, shown_if
+from culturetool.ui.layout import data_table, notice, page_frame, shown_if
 
 
 def _number(raw: str) -> int:
@@ -197,18 +197,10 @@ def team_page() -> rx.Component:
                 rx.heading("Rounds", as_="h2", size="5"),
                 rx.cond(
                     TeamState.rounds.length() > 0,
-                    rx.table.root(
-                        rx.table.header(
-                            rx.table.row(
-                                rx.table.column_header_cell("Opened"),
-                                rx.table.column_header_cell("Closed"),
-                                rx.table.column_header_cell("Responses"),
-                                rx.table.column_header_cell("Model version"),
-                                rx.table.column_header_cell("Results"),
-                            )
-                        ),
-                        rx.table.body(rx.foreach(TeamState.rounds, _round_row)),
-                        width="100%",
+                    data_table(
+                        ["Opened", "Closed", "Responses", "Model version", "Results"],
+                        TeamState.rounds,
+                        _round_row,
                     ),
                     rx.text("No rounds yet."),
                 ),
