@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import os
 import signal
 import subprocess
@@ -43,6 +44,28 @@ def _demo_load(args: argparse.Namespace) -> int:
 
     loaded = load_demo(only_if_empty=args.if_empty)
     print("Demo county loaded." if loaded else "Data already present: demo not loaded.")
+    return 0
+
+
+def _create_admin(args: argparse.Namespace) -> int:
+    from culturetool.domain.errors import InputProblem
+    from culturetool.services.accounts import create_administrator
+
+    password = os.environ.get("CULTURETOOL_ADMIN_PASSWORD", "")
+    if not password:
+        if sys.stdin.isatty():
+            password = getpass.getpass("Password for the administrator: ")
+            if getpass.getpass("The same password again: ") != password:
+                print("The two passwords differ; nothing was created.", file=sys.stderr)
+                return 1
+        else:
+            password = sys.stdin.readline().rstrip("\n")
+    try:
+        create_administrator(args.email, args.name, password, args.organisation)
+    except InputProblem as problem:
+        print(f"Not created: {problem}", file=sys.stderr)
+        return 1
+    print(f"Administrator {args.email} created; they can sign in now.")
     return 0
 
 
@@ -101,6 +124,19 @@ def build_parser() -> argparse.ArgumentParser:
     load = demo.add_parser("load", help="load the demo county")
     load.add_argument("--if-empty", action="store_true", help="only when no data exists yet")
     load.set_defaults(run=_demo_load)
+
+    user = commands.add_parser("user", help="user accounts").add_subparsers(
+        dest="user_command", required=True
+    )
+    admin = user.add_parser(
+        "create-admin",
+        help="create an administrator (password from CULTURETOOL_ADMIN_PASSWORD, a prompt, "
+        "or the first line of standard input)",
+    )
+    admin.add_argument("--email", required=True)
+    admin.add_argument("--name", required=True)
+    admin.add_argument("--organisation", help="the organisation's name, if none exists yet")
+    admin.set_defaults(run=_create_admin)
 
     serve = commands.add_parser("serve", help="build and run the web app in production mode")
     serve.add_argument("--port", type=int, default=3000)

@@ -2,6 +2,21 @@
 
 import reflex as rx
 
+from culturetool.ui.pages.account import (
+    AccountState,
+    InviteState,
+    account_page,
+    invite_page,
+    sign_in_page,
+)
+from culturetool.ui.pages.admin import (
+    AuditState,
+    PeopleState,
+    SettingsState,
+    audit_page,
+    people_page,
+    settings_page,
+)
 from culturetool.ui.pages.home import HomeState, home_page
 from culturetool.ui.pages.respond import RespondState, respond_page
 from culturetool.ui.pages.results import ResultsState, results_page
@@ -18,4 +33,12 @@ app.add_page(
 )
 app.add_page(team_page, route="/teams/[team_id]", title="Team", on_load=TeamState.load)
 app.add_page(results_page, route="/rounds/[round_id]", title="Results", on_load=ResultsState.load)
+app.add_page(
+    invite_page, route="/invite/[invite_token]", title="Invitation", on_load=InviteState.load
+)
 app.add_page(home_page, route="/", title="culturetool", on_load=HomeState.load)
+app.add_page(sign_in_page, route="/sign-in", title="Sign in")
+app.add_page(account_page, route="/account", title="Your account", on_load=AccountState.load)
+app.add_page(people_page, route="/admin/people", title="People", on_load=PeopleState.load)
+app.add_page(settings_page, route="/admin/settings", title="Settings", on_load=SettingsState.load)
+app.add_page(audit_page, route="/admin/audit", title="Audit log", on_load=AuditState.load)

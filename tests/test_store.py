@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from model_fixtures import MODEL_DIR, copy_model, edit_yaml, entry
+from people import admin, leader, manager_of
 
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.domain.model_loader import model_version
@@ -39,14 +40,25 @@ def counts() -> dict[str, int]:
     return {t.__tablename__: count(t) for t in tables}
 
 
+def open_round_for(team_id: int):
+    return svc.open_round(manager_of(team_id), team_id)
+
+
+def admin_of_rounds():
+    """A manager of every team: closing a round needs the team's manager."""
+    with db.transaction() as session:
+        team_ids = session.scalars(sa.select(Team.id)).all()
+    return manager_of(*team_ids)
+
+
 def a_team(team: str = "Reablement", area: str = "North") -> int:
-    if svc.organisation_overview() is None:
+    if count(Organisation) == 0:
         svc.create_organisation("Test Council")
-    overview = svc.organisation_overview()
+    overview = svc.organisation_overview(leader())
     area_id = next((a.id for a in overview.areas if a.name == area), None)
     if area_id is None:
-        area_id = svc.add_area(area)
-    return svc.add_team(area_id, team)
+        area_id = svc.add_area(admin(), area)
+    return svc.add_team(admin(), area_id, team)
 
 
 def answers(model, value: int) -> dict[str, int]:
@@ -67,7 +79,7 @@ def test_services_follow_a_changed_database_url(store, tmp_path, monkeypatch):
     second = f"sqlite:///{tmp_path / 'second.db'}"
     upgrade(second)
     monkeypatch.setenv("CULTURETOOL_DB_URL", second)
-    assert svc.organisation_overview() is None  # the second database is empty
+    assert count(Organisation) == 0  # the services now write to the second, empty database
 
 
 # ---- organisation, areas, teams -------------------------------------------------------------
@@ -75,16 +87,16 @@ def test_services_follow_a_changed_database_url(store, tmp_path, monkeypatch):
 
 def test_create_organisation_area_and_team(store):
     svc.create_organisation("  Test   Council ")
-    area_id = svc.add_area("North")
-    team_id = svc.add_team(area_id, "Hospital Discharge")
-    overview = svc.organisation_overview()
+    area_id = svc.add_area(admin(), "North")
+    team_id = svc.add_team(admin(), area_id, "Hospital Discharge")
+    overview = svc.organisation_overview(leader())
     assert overview.name == "Test Council"  # whitespace tidied
     assert overview.threshold == 5
     assert [a.name for a in overview.areas] == ["North"]
     assert [(t.id, t.name, t.has_open_round) for t in overview.areas[0].teams] == [
         (team_id, "Hospital Discharge", False)
     ]
-    view = svc.team_view(team_id)
+    view = svc.team_view(leader(), team_id)
     assert (view.name, view.area_name, view.organisation_name) == (
         "Hospital Discharge",
         "North",
@@ -110,20 +122,20 @@ def test_second_organisation_is_refused(store):
 
 def test_duplicate_area_name_is_refused(store):
     svc.create_organisation("Test Council")
-    svc.add_area("North")
+    svc.add_area(admin(), "North")
     with pytest.raises(InputProblem) as raised:
-        svc.add_area(" North ")
+        svc.add_area(admin(), " North ")
     assert str(raised.value) == "There is already an area called “North”."
     assert count(Area) == 1
 
 
 def test_duplicate_team_name_in_an_area_is_refused_but_allowed_elsewhere(store):
     svc.create_organisation("Test Council")
-    north, south = svc.add_area("North"), svc.add_area("South")
-    svc.add_team(north, "Reablement")
+    north, south = svc.add_area(admin(), "North"), svc.add_area(admin(), "South")
+    svc.add_team(admin(), north, "Reablement")
     with pytest.raises(InputProblem, match="North already has a team called “Reablement”"):
-        svc.add_team(north, "Reablement")
-    svc.add_team(south, "Reablement")
+        svc.add_team(admin(), north, "Reablement")
+    svc.add_team(admin(), south, "Reablement")
     assert count(Team) == 2
 
 
@@ -142,7 +154,7 @@ def test_bad_area_names_are_refused_and_nothing_is_written(store, name, message)
     svc.create_organisation("Test Council")
     before = counts()
     with pytest.raises(InputProblem, match=message):
-        svc.add_area(name)
+        svc.add_area(admin(), name)
     assert counts() == before
     assert before["area"] == 0
 
@@ -152,24 +164,24 @@ def test_bad_team_and_organisation_names_are_refused(store):
         svc.create_organisation("")
     assert count(Organisation) == 0
     svc.create_organisation("Test Council")
-    area_id = svc.add_area("North")
+    area_id = svc.add_area(admin(), "North")
     for bad in ("", "y" * 121, "Team\x1b[31m"):
         with pytest.raises(InputProblem):
-            svc.add_team(area_id, bad)
+            svc.add_team(admin(), area_id, bad)
     assert count(Team) == 0
 
 
 def test_names_of_exactly_120_characters_are_accepted(store):
     svc.create_organisation("Test Council")
     name = "z" * 120
-    svc.add_area(name)
-    assert [a.name for a in svc.organisation_overview().areas] == [name]
+    svc.add_area(admin(), name)
+    assert [a.name for a in svc.organisation_overview(admin()).areas] == [name]
 
 
 def test_team_in_a_missing_area_is_refused(store):
     svc.create_organisation("Test Council")
     with pytest.raises(InputProblem, match="Choose the area"):
-        svc.add_team(999, "Orphans")
+        svc.add_team(admin(), 999, "Orphans")
     assert count(Team) == 0
 
 
@@ -178,7 +190,7 @@ def test_team_in_a_missing_area_is_refused(store):
 
 def test_open_round_records_the_model_version_and_a_long_token(store, model):
     team_id = a_team()
-    summary = svc.open_round(team_id)
+    summary = svc.open_round(manager_of(team_id), team_id)
     assert len(summary.token) >= 32
     assert summary.is_open
     assert summary.responses == 0
@@ -193,37 +205,38 @@ def test_open_round_records_the_model_version_and_a_long_token(store, model):
 
 def test_second_open_round_for_a_team_is_refused(store):
     team_id = a_team()
-    svc.open_round(team_id)
+    svc.open_round(manager_of(team_id), team_id)
     with pytest.raises(InputProblem, match="already has an open round"):
-        svc.open_round(team_id)
+        svc.open_round(manager_of(team_id), team_id)
     assert count(AssessmentRound) == 1
 
 
 def test_a_new_round_may_open_once_the_last_one_closed(store):
     team_id = a_team()
-    first = svc.open_round(team_id)
-    svc.close_round(first.id)
-    second = svc.open_round(team_id)
+    first = svc.open_round(manager_of(team_id), team_id)
+    svc.close_round(admin_of_rounds(), first.id)
+    second = svc.open_round(manager_of(team_id), team_id)
     assert second.id != first.id
     assert count(AssessmentRound) == 2
 
 
 def test_tokens_of_two_rounds_differ(store):
-    one = svc.open_round(a_team("Team One"))
-    two = svc.open_round(a_team("Team Two"))
+    one = open_round_for(a_team("Team One"))
+    two = open_round_for(a_team("Team Two"))
     assert one.token != two.token
 
 
 def test_open_round_for_a_missing_team(store):
+    svc.create_organisation("Test Council")
     with pytest.raises(NotFound):
-        svc.open_round(12345)
+        svc.open_round(manager_of(), 12345)
 
 
 # ---- submitting responses -------------------------------------------------------------------
 
 
 def test_submit_saves_once_per_submission_key(store, model):
-    token = svc.open_round(a_team()).token
+    token = open_round_for(a_team()).token
     items = len(model.questionnaire.items)
     assert svc.submit_response(token, "device-a", answers(model, 3)) is True
     assert (count(Response), count(Answer), count(SubmissionReceipt)) == (1, items, 1)
@@ -237,7 +250,7 @@ def test_submit_saves_once_per_submission_key(store, model):
 
 
 def test_dont_know_is_stored_as_no_value(store, model):
-    token = svc.open_round(a_team()).token
+    token = open_round_for(a_team()).token
     sent = answers(model, 4) | {"strategic_clarity_1": 0}
     assert svc.submit_response(token, "device-a", sent) is True
     with db.transaction() as session:
@@ -248,7 +261,7 @@ def test_dont_know_is_stored_as_no_value(store, model):
 
 
 def test_receipt_keeps_only_a_hash_of_the_key(store, model):
-    token = svc.open_round(a_team()).token
+    token = open_round_for(a_team()).token
     svc.submit_response(token, "my-secret-device-key", answers(model, 3))
     with db.transaction() as session:
         stored = session.scalars(sa.select(SubmissionReceipt.key_hash)).one()
@@ -258,7 +271,7 @@ def test_receipt_keeps_only_a_hash_of_the_key(store, model):
 
 @pytest.mark.parametrize("change", ["missing", "unknown", "off_scale"])
 def test_incomplete_or_invalid_answers_write_nothing(store, model, change):
-    token = svc.open_round(a_team()).token
+    token = open_round_for(a_team()).token
     sent = answers(model, 4)
     if change == "missing":
         del sent["balanced_risk_ethics_3"]
@@ -276,7 +289,7 @@ def test_incomplete_or_invalid_answers_write_nothing(store, model, change):
 
 
 def test_incomplete_answers_message_names_the_statement(store, model):
-    token = svc.open_round(a_team()).token
+    token = open_round_for(a_team()).token
     sent = answers(model, 4)
     del sent["strategic_clarity_2"]  # statement 2 of the real questionnaire
     with pytest.raises(InputProblem, match="Statement 2 has no answer yet."):
@@ -284,8 +297,8 @@ def test_incomplete_answers_message_names_the_statement(store, model):
 
 
 def test_closed_round_takes_no_answers(store, model):
-    summary = svc.open_round(a_team())
-    svc.close_round(summary.id)
+    summary = open_round_for(a_team())
+    svc.close_round(admin_of_rounds(), summary.id)
     with pytest.raises(RoundClosed):
         svc.submit_response(summary.token, "device-a", answers(model, 4))
     with pytest.raises(RoundClosed):
@@ -294,7 +307,7 @@ def test_closed_round_takes_no_answers(store, model):
 
 
 def test_bad_token_is_not_found(store, model):
-    svc.open_round(a_team())
+    open_round_for(a_team())
     with pytest.raises(NotFound):
         svc.submit_response("not-a-real-token", "device-a", answers(model, 4))
     with pytest.raises(NotFound):
@@ -303,7 +316,7 @@ def test_bad_token_is_not_found(store, model):
 
 
 def test_missing_submission_key_is_refused(store, model):
-    token = svc.open_round(a_team()).token
+    token = open_round_for(a_team()).token
     for key in ("", "k" * 201):
         with pytest.raises(InputProblem, match="one-off key"):
             svc.submit_response(token, key, answers(model, 4))
@@ -353,9 +366,9 @@ def test_identifying_column_check_catches_what_it_should():
 
 
 def test_four_responses_show_nothing_but_the_count(store, model):
-    summary = svc.open_round(a_team())
+    summary = open_round_for(a_team())
     submit(summary.token, model, 4)
-    results = svc.results_for_round(summary.id)
+    results = svc.results_for_round(leader(), summary.id)
     assert results.responses == 4
     assert results.threshold == 5
     assert results.disclosed is False
@@ -367,9 +380,9 @@ def test_four_responses_show_nothing_but_the_count(store, model):
 
 
 def test_five_identical_responses_give_hand_computed_means(store, model):
-    summary = svc.open_round(a_team())
+    summary = open_round_for(a_team())
     submit(summary.token, model, 5, value=4)
-    results = svc.results_for_round(summary.id)
+    results = svc.results_for_round(leader(), summary.id)
     assert results.disclosed is True
     assert results.still_needed == 0
     assert results.responses == 5
@@ -401,7 +414,7 @@ def test_five_identical_responses_give_hand_computed_means(store, model):
 
 
 def test_mixed_answers_give_hand_computed_means(store, model):
-    summary = svc.open_round(a_team())
+    summary = open_round_for(a_team())
     # Three people answer 5 everywhere, two answer 1 everywhere.
     # "5" person: (5 + 5 + 1) / 3 = 11/3; "1" person: (1 + 1 + 5) / 3 = 7/3
     # team = (3 * 11/3 + 2 * 7/3) / 5 = (11 + 14/3) / 5 = 47/15 = 3.1333 -> 3.13, level 3
@@ -409,7 +422,7 @@ def test_mixed_answers_give_hand_computed_means(store, model):
     # sum of squares = (3 * 64 + 2 * 144) / 225 = 480/225; / 4 = 120/225; sd = 0.7303 -> 0.73
     submit(summary.token, model, 3, value=5)
     submit(summary.token, model, 2, value=1, first_key=3)
-    results = svc.results_for_round(summary.id)
+    results = svc.results_for_round(leader(), summary.id)
     for row in results.conditions:
         assert (row.mean, row.level, row.spread) == (3.13, 3, 0.73), row.key
     # confidence: personal = work = (3 * 5 + 2 * 1) / 5 = 3.4; gap 0
@@ -417,14 +430,14 @@ def test_mixed_answers_give_hand_computed_means(store, model):
 
 
 def test_condition_with_too_few_usable_answers_is_withheld(store, model):
-    summary = svc.open_round(a_team())
+    summary = open_round_for(a_team())
     hidden = "great_technology"
     dont_know_here = answers(model, 4) | {i.id: 0 for i in model.items_for_condition(hidden)}
     for number in range(4):
         assert svc.submit_response(summary.token, f"dk-{number}", dont_know_here) is True
     assert svc.submit_response(summary.token, "the-one", answers(model, 5)) is True
 
-    results = svc.results_for_round(summary.id)
+    results = svc.results_for_round(leader(), summary.id)
     assert results.disclosed is True
     rows = {r.key: r for r in results.conditions}
     assert len(rows) == 9
@@ -443,15 +456,16 @@ def test_condition_with_too_few_usable_answers_is_withheld(store, model):
 
 
 def test_results_for_a_missing_round(store):
+    svc.create_organisation("Test Council")
     with pytest.raises(NotFound):
-        svc.results_for_round(4242)
+        svc.results_for_round(leader(), 4242)
 
 
 # ---- results stay tied to the model a round was opened with -------------------------------
 
 
 def test_results_keep_the_model_of_their_round(store, model, tmp_path, monkeypatch):
-    old_round = svc.open_round(a_team("Team One"))
+    old_round = open_round_for(a_team("Team One"))
     submit(old_round.token, model, 5)
 
     edited = copy_model(tmp_path / "edited-model")
@@ -465,12 +479,12 @@ def test_results_keep_the_model_of_their_round(store, model, tmp_path, monkeypat
     try:
         assert svc.current_model().condition_by_id["strategic_clarity"].name == "Shared purpose"
 
-        results = svc.results_for_round(old_round.id)
+        results = svc.results_for_round(leader(), old_round.id)
         assert results.conditions[0].key == "strategic_clarity"
         assert results.conditions[0].name == "Strategic clarity"
         assert results.conditions[0].mean == 3.33
 
-        new_round = svc.open_round(a_team("Team Two"))
+        new_round = open_round_for(a_team("Team Two"))
         with db.transaction() as session:
             old_version = session.get(AssessmentRound, old_round.id).model_version_id
             new_version = session.get(AssessmentRound, new_round.id).model_version_id
@@ -480,7 +494,7 @@ def test_results_keep_the_model_of_their_round(store, model, tmp_path, monkeypat
         # The old round's questionnaire is still served from the old snapshot.
         assert svc.questionnaire_for(old_round.token).questions[0].id == "strategic_clarity_1"
         submit(new_round.token, svc.current_model(), 5, first_key=100)
-        assert svc.results_for_round(new_round.id).conditions[0].name == "Shared purpose"
+        assert svc.results_for_round(leader(), new_round.id).conditions[0].name == "Shared purpose"
     finally:
         monkeypatch.setenv("CULTURETOOL_MODEL_DIR", str(MODEL_DIR))
         svc._model_from.cache_clear()
@@ -492,7 +506,7 @@ def test_results_keep_the_model_of_their_round(store, model, tmp_path, monkeypat
 def demo_fingerprint() -> tuple[dict[str, int], list[tuple[str, float | None]]]:
     with db.transaction() as session:
         first_round = session.scalars(sa.select(AssessmentRound.id).order_by("id")).first()
-    results = svc.results_for_round(first_round)
+    results = svc.results_for_round(leader(), first_round)
     means = [(r.key, r.mean if r.shown else None) for r in results.conditions + results.acceptance]
     return counts(), means
 

@@ -20,3 +20,18 @@ def clean_name(raw: str | None, what: str, max_length: int) -> str:
             f"The {what} name contains characters that cannot be shown; please retype it."
         )
     return text
+
+
+def clean_email(raw: str | None) -> str:
+    """A plausible email address, lower-cased. Delivery is not checked: invitations are links."""
+    address = (raw or "").strip().lower()
+    if not address:
+        raise InputProblem("Please give an email address.")
+    if len(address) > 254:
+        raise InputProblem("That email address is too long (254 characters at most).")
+    local, at, domain = address.partition("@")
+    if not at or not local or "." not in domain or any(ch.isspace() for ch in address):
+        raise InputProblem(f"“{address}” does not look like an email address; please check it.")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in address):
+        raise InputProblem("The email address contains characters that cannot be used.")
+    return address

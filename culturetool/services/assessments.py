@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 
 from culturetool import config
 from culturetool.analytics.charts import condition_chart_svg
+from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.domain.model_loader import load_model_dir
 from culturetool.domain.model_schema import CultureModel
@@ -87,6 +88,7 @@ class AreaView:
 class OrganisationView:
     name: str
     threshold: int
+    can_manage: bool
     areas: list[AreaView] = field(default_factory=list)
 
 
@@ -97,6 +99,8 @@ class TeamView:
     area_name: str
     organisation_name: str
     survey_minutes: int
+    can_run_rounds: bool
+    can_view_results: bool
     rounds: list[RoundSummary] = field(default_factory=list)
 
 
@@ -188,6 +192,7 @@ def _round_summary(session, round_: AssessmentRound) -> RoundSummary:
 
 
 def create_organisation(name: str, threshold: int = DEFAULT_ANONYMITY_THRESHOLD) -> None:
+    """Setting up an installation (command line, demo, tests); not reachable from the web."""
     name = clean_name(name, "organisation", NAME_LENGTH)
     if threshold < MIN_ANONYMITY_THRESHOLD:
         raise InputProblem(
@@ -199,15 +204,47 @@ def create_organisation(name: str, threshold: int = DEFAULT_ANONYMITY_THRESHOLD)
         session.add(Organisation(name=name, anonymity_threshold=threshold))
 
 
-def organisation_overview() -> OrganisationView | None:
+def _team_in_reach(session, actor: Actor, team_id: int, permission: Permission) -> Team:
+    """The team, if it exists in the actor's organisation and the actor may do this to it.
+
+    A team of another organisation answers as not found, so its existence is not revealed.
+    """
+    require(actor, permission)
+    team = session.get(Team, team_id)
+    if team is None or team.area.organisation_id != actor.organisation_id:
+        raise NotFound("There is no such team.")
+    require(actor, permission, team.id)
+    return team
+
+
+def _round_in_reach(
+    session, actor: Actor, round_id: int, permission: Permission
+) -> AssessmentRound:
+    require(actor, permission)
+    round_ = session.get(AssessmentRound, round_id)
+    if round_ is None or round_.team.area.organisation_id != actor.organisation_id:
+        raise NotFound("There is no such round.")
+    require(actor, permission, round_.team_id)
+    return round_
+
+
+def organisation_overview(actor: Actor) -> OrganisationView:
+    """The areas and teams this person may see (a manager: only their own teams)."""
+    require(actor, Permission.SEE_TEAMS)
     with transaction() as session:
-        organisation = repo.the_organisation(session)
+        organisation = session.get(Organisation, actor.organisation_id)
         if organisation is None:
-            return None
-        view = OrganisationView(name=organisation.name, threshold=organisation.anonymity_threshold)
+            raise NotFound("Your organisation no longer exists.")
+        view = OrganisationView(
+            name=organisation.name,
+            threshold=organisation.anonymity_threshold,
+            can_manage=actor.can(Permission.MANAGE_ORGANISATION),
+        )
         for area in organisation.areas:
             area_view = AreaView(id=area.id, name=area.name)
             for team in area.teams:
+                if not actor.reaches_team(team.id):
+                    continue
                 latest = team.rounds[-1] if team.rounds else None
                 area_view.teams.append(
                     TeamSummary(
@@ -219,49 +256,51 @@ def organisation_overview() -> OrganisationView | None:
                         latest_responses=response_count(session, latest.id) if latest else 0,
                     )
                 )
-            view.areas.append(area_view)
+            if area_view.teams or view.can_manage:
+                view.areas.append(area_view)
         return view
 
 
-def add_area(name: str) -> int:
+def add_area(actor: Actor, name: str) -> int:
+    require(actor, Permission.MANAGE_ORGANISATION)
     name = clean_name(name, "area", NAME_LENGTH)
     with transaction() as session:
-        organisation = repo.the_organisation(session)
-        if organisation is None:
-            raise InputProblem("Set up the organisation first.")
-        if repo.area_named(session, organisation.id, name) is not None:
+        if repo.area_named(session, actor.organisation_id, name) is not None:
             raise InputProblem(f"There is already an area called “{name}”.")
-        area = Area(organisation_id=organisation.id, name=name)
+        area = Area(organisation_id=actor.organisation_id, name=name)
         session.add(area)
         session.flush()
+        repo.record(session, actor, "area added", name)
         return area.id
 
 
-def add_team(area_id: int, name: str) -> int:
+def add_team(actor: Actor, area_id: int, name: str) -> int:
+    require(actor, Permission.MANAGE_ORGANISATION)
     name = clean_name(name, "team", NAME_LENGTH)
     with transaction() as session:
         area = session.get(Area, area_id)
-        if area is None:
+        if area is None or area.organisation_id != actor.organisation_id:
             raise InputProblem("Choose the area the team belongs to.")
         if repo.team_named(session, area.id, name) is not None:
             raise InputProblem(f"{area.name} already has a team called “{name}”.")
         team = Team(area_id=area.id, name=name)
         session.add(team)
         session.flush()
+        repo.record(session, actor, "team added", f"{name} in {area.name}")
         return team.id
 
 
-def team_view(team_id: int) -> TeamView:
+def team_view(actor: Actor, team_id: int) -> TeamView:
     with transaction() as session:
-        team = session.get(Team, team_id)
-        if team is None:
-            raise NotFound("There is no such team.")
+        team = _team_in_reach(session, actor, team_id, Permission.SEE_TEAMS)
         return TeamView(
             id=team.id,
             name=team.name,
             area_name=team.area.name,
             organisation_name=team.area.organisation.name,
             survey_minutes=_minutes_to_answer(current_model()),
+            can_run_rounds=actor.can(Permission.RUN_ROUNDS),
+            can_view_results=actor.can(Permission.VIEW_RESULTS),
             rounds=[_round_summary(session, r) for r in reversed(team.rounds)],
         )
 
@@ -269,12 +308,10 @@ def team_view(team_id: int) -> TeamView:
 # ---- rounds -----------------------------------------------------------------------------------
 
 
-def open_round(team_id: int) -> RoundSummary:
+def open_round(actor: Actor, team_id: int) -> RoundSummary:
     model = current_model()
     with transaction() as session:
-        team = session.get(Team, team_id)
-        if team is None:
-            raise NotFound("There is no such team.")
+        team = _team_in_reach(session, actor, team_id, Permission.RUN_ROUNDS)
         if repo.open_round_of(session, team.id) is not None:
             raise InputProblem(
                 f"{team.name} already has an open round. Close it before opening a new one."
@@ -288,16 +325,16 @@ def open_round(team_id: int) -> RoundSummary:
         )
         session.add(round_)
         session.flush()
+        repo.record(session, actor, "round opened", f"{team.name} (round {round_.id})")
         return _round_summary(session, round_)
 
 
-def close_round(round_id: int) -> None:
+def close_round(actor: Actor, round_id: int) -> None:
     with transaction() as session:
-        round_ = session.get(AssessmentRound, round_id)
-        if round_ is None:
-            raise NotFound("There is no such round.")
+        round_ = _round_in_reach(session, actor, round_id, Permission.RUN_ROUNDS)
         if round_.closed_at is None:
             round_.closed_at = utcnow()
+            repo.record(session, actor, "round closed", f"{round_.team.name} (round {round_.id})")
 
 
 # ---- the respondent's side ------------------------------------------------------------------
@@ -392,11 +429,9 @@ def _score_row(group: GroupScore | None, key: str, name: str, model: CultureMode
     )
 
 
-def results_for_round(round_id: int) -> ResultsView:
+def results_for_round(actor: Actor, round_id: int) -> ResultsView:
     with transaction() as session:
-        round_ = session.get(AssessmentRound, round_id)
-        if round_ is None:
-            raise NotFound("There is no such round.")
+        round_ = _round_in_reach(session, actor, round_id, Permission.VIEW_RESULTS)
         model = repo.model_of_round(session, round_)
         outcome = round_results(session, round_, model)
         view = ResultsView(

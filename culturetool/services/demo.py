@@ -10,11 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import random
 
+from culturetool.domain.access import Role
 from culturetool.domain.model_schema import CultureModel, Item
+from culturetool.services.accounts import hash_password
 from culturetool.services.assessments import current_model
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
-from culturetool.store.tables import Area, AssessmentRound, Organisation, Team
+from culturetool.store.tables import Area, AssessmentRound, Organisation, Team, UserAccount
 
 SEED = 20261122
 ORGANISATION = "Shirebrook County Council"
@@ -47,6 +49,21 @@ COUNTY: dict[str, list[tuple[str, float, float, int]]] = {
 }
 TEAMS_WITH_TWO_ROUNDS = {"Hospital Discharge Team", "Older Adults East", "Riverside Front Door"}
 TEAMS_WITH_OPEN_ROUND = {"Community Reablement", "Riverside Front Door"}
+
+# One account per role; the README lists these passwords. Demo data only.
+DEMO_PEOPLE = [
+    ("Alex Morgan", "admin@shirebrook.example", Role.ADMINISTRATOR, "demo-admin-pass", []),
+    ("Lee Okafor", "leader@shirebrook.example", Role.LEADER, "demo-leader-pass", []),
+    ("Indira Shah", "innovation@shirebrook.example", Role.INNOVATION, "demo-innovation-pass", []),
+    (
+        "Sam Patel",
+        "manager@shirebrook.example",
+        Role.MANAGER,
+        "demo-manager-pass",
+        ["Hospital Discharge Team", "Community Reablement"],
+    ),
+    ("Jo Evans", "facilitator@shirebrook.example", Role.FACILITATOR, "demo-facilitator-pass", []),
+]
 
 
 def _clamp(value: float) -> int:
@@ -123,6 +140,7 @@ def load_demo(only_if_empty: bool = True) -> bool:
         organisation = Organisation(name=ORGANISATION, anonymity_threshold=5)
         session.add(organisation)
         session.flush()
+        teams_by_name: dict[str, Team] = {}
         for area_name, teams in COUNTY.items():
             area = Area(organisation_id=organisation.id, name=area_name)
             session.add(area)
@@ -131,6 +149,7 @@ def load_demo(only_if_empty: bool = True) -> bool:
                 team = Team(area_id=area.id, name=team_name)
                 session.add(team)
                 session.flush()
+                teams_by_name[team_name] = team
                 profile = _team_profile(rng, model, base, variety)
                 two_rounds = team_name in TEAMS_WITH_TWO_ROUNDS
                 if two_rounds:
@@ -150,4 +169,15 @@ def load_demo(only_if_empty: bool = True) -> bool:
                     SECOND_ROUND if two_rounds else FIRST_ROUND,
                     close=not still_open,
                 )
+        for name, email, role, password, team_names in DEMO_PEOPLE:
+            session.add(
+                UserAccount(
+                    organisation_id=organisation.id,
+                    email=email,
+                    name=name,
+                    role=role.value,
+                    password_hash=hash_password(password),
+                    teams=[teams_by_name[t] for t in team_names],
+                )
+            )
     return True

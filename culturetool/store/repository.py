@@ -11,17 +11,20 @@ from functools import lru_cache
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
+from culturetool.domain.access import Actor
 from culturetool.domain.model_loader import model_from_json, model_to_json, model_version
 from culturetool.domain.model_schema import CultureModel
 from culturetool.store.tables import (
     Answer,
     Area,
     AssessmentRound,
+    AuditEvent,
     ModelVersion,
     Organisation,
     Response,
     SubmissionReceipt,
     Team,
+    UserAccount,
 )
 
 TOKEN_BYTES = 24  # 192 random bits: a share link cannot be guessed
@@ -115,3 +118,26 @@ def insert_response(
         for item_id, value in answers.items()
     )
     session.flush()
+
+
+def user_by_email(session: Session, email: str) -> UserAccount | None:
+    return session.scalars(select(UserAccount).where(UserAccount.email == email)).first()
+
+
+def record(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    detail: str,
+    organisation_id: int | None = None,
+) -> None:
+    """Add an audit event in the caller's transaction: it is saved only if the change is."""
+    session.add(
+        AuditEvent(
+            organisation_id=organisation_id if actor is None else actor.organisation_id,
+            actor_user_id=None if actor is None else actor.user_id,
+            actor_name="command line" if actor is None else actor.name,
+            action=action,
+            detail=detail,
+        )
+    )

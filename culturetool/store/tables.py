@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from sqlalchemy import (
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -24,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAME_LENGTH = 120
+EMAIL_LENGTH = 254
 DEFAULT_ANONYMITY_THRESHOLD = 5
 MIN_ANONYMITY_THRESHOLD = 3
 
@@ -165,3 +167,70 @@ class SubmissionReceipt(Base):
 
     round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class UserAccount(Base):
+    """A person who signs in. Respondents never have one."""
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(200), nullable=True)  # None: invited
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    teams: Mapped[list[Team]] = relationship(secondary="team_manager", order_by="Team.name")
+
+
+class TeamManager(Base):
+    """Which teams a manager is assigned to."""
+
+    __tablename__ = "team_manager"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), primary_key=True)
+
+
+class UserSession(Base):
+    """A signed-in browser. Only the hash of its token is kept."""
+
+    __tablename__ = "user_session"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Invitation(Base):
+    """A one-off link with which an invited person sets their password."""
+
+    __tablename__ = "invitation"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+
+
+class AuditEvent(Base):
+    """An administrative change: who, what, when."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), nullable=True
+    )  # None: done from the command line
+    actor_name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(60))
+    detail: Mapped[str] = mapped_column(Text)

@@ -4,25 +4,67 @@ from __future__ import annotations
 
 import reflex as rx
 
+from culturetool.ui.session import SessionState
+
 APP_NAME = "culturetool"
 
 
+def _person_bar() -> rx.Component:
+    return rx.cond(
+        SessionState.person_name != "",
+        rx.el.nav(
+            rx.link("Teams", href="/"),
+            rx.cond(
+                SessionState.is_admin,
+                rx.fragment(
+                    rx.link("People", href="/admin/people"),
+                    rx.link("Settings", href="/admin/settings"),
+                    rx.link("Audit log", href="/admin/audit"),
+                ),
+            ),
+            rx.link("Your account", href="/account"),
+            rx.text(
+                f"{SessionState.person_name} ({SessionState.role_title})",
+                as_="span",
+                class_name="person",
+            ),
+            rx.button("Sign out", size="1", variant="surface", on_click=SessionState.sign_out),
+            aria_label="Main",
+            class_name="person-bar",
+        ),
+    )
+
+
 def page_frame(*children: rx.Component, title: str = "") -> rx.Component:
+    """A staff page. If the server refused the page's data, only the refusal is shown."""
     return rx.box(
         rx.el.a("Skip to main content", href="#main", class_name="skip-link"),
         rx.el.header(
             rx.hstack(
                 rx.link(APP_NAME, href="/", class_name="brand"),
                 rx.text("Digital culture in adult social care", class_name="tagline"),
-                align="baseline",
+                _person_bar(),
+                align="center",
                 spacing="4",
                 wrap="wrap",
             ),
             class_name="site-header",
         ),
         rx.el.main(
-            rx.cond(title != "", rx.heading(title, as_="h1", size="7", class_name="page-title")),
-            *children,
+            rx.cond(
+                SessionState.denied != "",
+                rx.vstack(
+                    rx.heading("You do not have access to this page", as_="h1", size="7"),
+                    rx.text(SessionState.denied),
+                    rx.link("Back to your teams", href="/"),
+                ),
+                rx.fragment(
+                    rx.cond(
+                        title != "", rx.heading(title, as_="h1", size="7", class_name="page-title")
+                    ),
+                    *children,
+                ),
+            ),
             id="main",
             class_name="page",
         ),

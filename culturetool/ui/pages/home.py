@@ -4,60 +4,70 @@ from __future__ import annotations
 
 import reflex as rx
 
+from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem
 from culturetool.services import assessments
 from culturetool.services.assessments import AreaView, TeamSummary
 from culturetool.ui.layout import notice, page_frame, shown_if
+from culturetool.ui.session import SessionState, signed_in
 
 
-class HomeState(rx.State):
+class HomeState(SessionState):
     loaded: bool = False
-    has_organisation: bool = False
+    sees_teams: bool = False
+    can_manage: bool = False
     organisation_name: str = ""
     threshold: int = 5
     areas: list[AreaView] = []
     error: str = ""
     confirmation: str = ""
 
-    @rx.event
-    def load(self):
-        view = assessments.organisation_overview()
+    def _refresh(self, actor: Actor) -> None:
         self.loaded = True
-        self.has_organisation = view is not None
-        if view is not None:
-            self.organisation_name = view.name
-            self.threshold = view.threshold
-            self.areas = view.areas
+        self.sees_teams = actor.can(Permission.SEE_TEAMS)
+        if not self.sees_teams:
+            return  # a facilitator: workshops will appear here when they exist
+        view = assessments.organisation_overview(actor)
+        self.organisation_name = view.name
+        self.threshold = view.threshold
+        self.can_manage = view.can_manage
+        self.areas = view.areas
 
-    def _attempt(self, action, done: str):
-        self.error = ""
-        self.confirmation = ""
+    @rx.event
+    @signed_in
+    def load(self, actor: Actor):
+        self.error = self.confirmation = ""
+        self._refresh(actor)
+
+    def _attempt(self, actor: Actor, action, done: str) -> None:
+        self.error = self.confirmation = ""
         try:
             action()
         except InputProblem as problem:
             self.error = str(problem)
             return
         self.confirmation = done
-        self.load()
+        self._refresh(actor)
 
     @rx.event
-    def create_organisation(self, form: dict):
-        name = form.get("organisation_name", "")
-        self._attempt(lambda: assessments.create_organisation(name), "Organisation set up.")
+    @signed_in
+    def add_area(self, actor: Actor, form: dict):
+        name = str(form.get("area_name", ""))
+        self._attempt(
+            actor, lambda: assessments.add_area(actor, name), f"Area added: {name.strip()}."
+        )
 
     @rx.event
-    def add_area(self, form: dict):
-        name = form.get("area_name", "")
-        self._attempt(lambda: assessments.add_area(name), f"Area added: {name.strip()}.")
-
-    @rx.event
-    def add_team(self, form: dict):
-        name = form.get("team_name", "")
-        try:
-            area_id = int(form.get("area_id") or 0)
-        except ValueError:
-            area_id = 0
-        self._attempt(lambda: assessments.add_team(area_id, name), f"Team added: {name.strip()}.")
+    @signed_in
+    def add_team(self, actor: Actor, form: dict):
+        name = str(form.get("team_name", ""))
+        raw_area = str(form.get("area_id") or "")
+        area_id = int(raw_area) if raw_area.isdigit() else 0
+        self._attempt(
+            actor,
+            lambda: assessments.add_team(actor, area_id, name),
+            f"Team added: {name.strip()}.",
+        )
 
 
 def _team_row(team: TeamSummary) -> rx.Component:
@@ -149,24 +159,12 @@ def _add_forms() -> rx.Component:
     )
 
 
-def _setup_form() -> rx.Component:
-    return rx.card(
-        rx.heading("Set up your organisation", as_="h2", size="5"),
-        rx.text("Give the name people will see when they are asked to answer."),
-        rx.form(
-            _field("Organisation name", "organisation_name", "e.g. Shirebrook County Council"),
-            rx.button("Save", type="submit"),
-            on_submit=HomeState.create_organisation,
-        ),
-    )
-
-
 def home_page() -> rx.Component:
     return page_frame(
         shown_if(HomeState.error != "", notice(HomeState.error)),
         shown_if(HomeState.confirmation != "", notice(HomeState.confirmation, tone="ok")),
         rx.cond(
-            HomeState.has_organisation,
+            HomeState.sees_teams,
             rx.vstack(
                 rx.heading(HomeState.organisation_name, as_="h1", size="7"),
                 rx.text(
@@ -176,16 +174,29 @@ def home_page() -> rx.Component:
                     "singled out.",
                     class_name="lead",
                 ),
-                rx.grid(
-                    rx.foreach(HomeState.areas, _area_card),
-                    columns=rx.breakpoints(initial="1", md="2"),
-                    spacing="4",
-                    width="100%",
+                rx.cond(
+                    HomeState.areas.length() > 0,
+                    rx.grid(
+                        rx.foreach(HomeState.areas, _area_card),
+                        columns=rx.breakpoints(initial="1", md="2"),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    rx.text("No teams are assigned to you yet. Ask your administrator."),
                 ),
-                _add_forms(),
+                shown_if(HomeState.can_manage, _add_forms()),
                 spacing="5",
                 width="100%",
             ),
-            shown_if(HomeState.loaded, _setup_form()),
+            shown_if(
+                HomeState.loaded,
+                rx.vstack(
+                    rx.heading("Welcome", as_="h1", size="7"),
+                    rx.text(
+                        "Focus-group workshops assigned to you will appear here once they "
+                        "are available."
+                    ),
+                ),
+            ),
         ),
     )

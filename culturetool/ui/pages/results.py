@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import reflex as rx
 
+from culturetool.domain.access import Actor
 from culturetool.domain.errors import NotFound
 from culturetool.services import assessments
 from culturetool.services.assessments import ResultsView, ScoreRow
 from culturetool.ui.layout import data_table, page_frame
+from culturetool.ui.session import SessionState, signed_in
 
 
-class ResultsState(rx.State):
+class ResultsState(SessionState):
     found: bool = True
     view: ResultsView | None = None
 
     @rx.event
-    def load(self):
+    @signed_in
+    def load(self, actor: Actor):
+        self.view = None  # never leave another round's results on screen
         raw = self.round_id
         try:
-            self.view = assessments.results_for_round(int(raw) if raw.isdigit() else 0)
+            self.view = assessments.results_for_round(actor, int(raw) if raw.isdigit() else 0)
             self.found = True
         except NotFound:
-            self.view = None
             self.found = False
 
     @rx.var

@@ -6,22 +6,26 @@ import reflex as rx
 import segno
 
 from culturetool import config
+from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.services import assessments
 from culturetool.services.assessments import RoundSummary
 from culturetool.ui.layout import data_table, notice, page_frame, shown_if
+from culturetool.ui.session import SessionState, public, signed_in
 
 
 def _number(raw: str) -> int:
     return int(raw) if raw.isdigit() else 0
 
 
-class TeamState(rx.State):
+class TeamState(SessionState):
     found: bool = True
     team_id_shown: int = 0
     team_name: str = ""
     area_name: str = ""
     survey_minutes: int = 0
+    can_run_rounds: bool = False
+    can_view_results: bool = False
     rounds: list[RoundSummary] = []
     share_link: str = ""
     share_qr: str = ""
@@ -36,9 +40,9 @@ class TeamState(rx.State):
     def has_open_round(self) -> bool:
         return any(r.is_open for r in self.rounds)
 
-    def _refresh(self, team_id: int) -> None:
+    def _refresh(self, actor: Actor, team_id: int) -> None:
         try:
-            view = assessments.team_view(team_id)
+            view = assessments.team_view(actor, team_id)
         except NotFound:
             self.found = False
             return
@@ -47,9 +51,11 @@ class TeamState(rx.State):
         self.team_name = view.name
         self.area_name = view.area_name
         self.survey_minutes = view.survey_minutes
+        self.can_run_rounds = view.can_run_rounds
+        self.can_view_results = view.can_view_results
         self.rounds = view.rounds
         current = next((r for r in view.rounds if r.is_open), None)
-        if current is None:
+        if current is None or not view.can_run_rounds:
             self.share_link = self.share_qr = ""
             return
         base = config.public_base_url() or self.router.url.origin
@@ -57,33 +63,43 @@ class TeamState(rx.State):
         self.share_qr = segno.make(self.share_link, error="m").svg_data_uri(scale=4, border=2)
 
     @rx.event
-    def load(self):
+    @signed_in
+    def load(self, actor: Actor):
         self.error = ""
-        self._refresh(_number(self.team_id))
+        self.confirming_close = False
+        self._refresh(actor, _number(self.team_id))
 
     @rx.event
-    def open_new_round(self):
+    @signed_in
+    def open_new_round(self, actor: Actor):
         self.error = ""
         try:
-            assessments.open_round(self.team_id_shown)
+            assessments.open_round(actor, self.team_id_shown)
         except (InputProblem, NotFound) as problem:
             self.error = str(problem)
-        self._refresh(self.team_id_shown)
+        self._refresh(actor, self.team_id_shown)
 
     @rx.event
+    @public
     def ask_to_close(self, asking: bool):
-        self.confirming_close = asking
+        self.confirming_close = asking  # only shows or hides the question; no data
 
     @rx.event
-    def close_current_round(self):
+    @signed_in
+    def close_current_round(self, actor: Actor):
         self.confirming_close = False
         current = self.open_round
         if current is not None:
-            assessments.close_round(current.id)
-        self._refresh(self.team_id_shown)
+            try:
+                assessments.close_round(actor, current.id)
+            except NotFound as problem:
+                self.error = str(problem)
+        self._refresh(actor, self.team_id_shown)
 
     @rx.event
+    @public
     def copy_link(self):
+        # Copies the link already on the page; reads nothing from the server.
         return [rx.set_clipboard(self.share_link), rx.toast.success("Link copied")]
 
 
@@ -95,7 +111,13 @@ def _round_row(round_: RoundSummary) -> rx.Component:
         ),
         rx.table.cell(round_.responses),
         rx.table.cell(round_.model_label),
-        rx.table.cell(rx.link("Results", href=f"/rounds/{round_.id}")),
+        rx.table.cell(
+            rx.cond(
+                TeamState.can_view_results,
+                rx.link("Results", href=f"/rounds/{round_.id}"),
+                "Not available to your role",
+            )
+        ),
     )
 
 
@@ -182,16 +204,19 @@ def team_page() -> rx.Component:
                 ),
                 rx.heading(TeamState.team_name, as_="h1", size="7"),
                 shown_if(TeamState.error != "", notice(TeamState.error)),
-                rx.cond(
-                    TeamState.has_open_round,
-                    _share_panel(),
-                    rx.card(
-                        rx.heading("Start a self-assessment", as_="h2", size="5"),
-                        rx.text(
-                            "Open a round to get a link for the team. Everyone answers "
-                            f"anonymously; it takes about {TeamState.survey_minutes} minutes."
+                shown_if(
+                    TeamState.can_run_rounds,
+                    rx.cond(
+                        TeamState.has_open_round,
+                        _share_panel(),
+                        rx.card(
+                            rx.heading("Start a self-assessment", as_="h2", size="5"),
+                            rx.text(
+                                "Open a round to get a link for the team. Everyone answers "
+                                f"anonymously; it takes about {TeamState.survey_minutes} minutes."
+                            ),
+                            rx.button("Open a new round", on_click=TeamState.open_new_round),
                         ),
-                        rx.button("Open a new round", on_click=TeamState.open_new_round),
                     ),
                 ),
                 rx.heading("Rounds", as_="h2", size="5"),

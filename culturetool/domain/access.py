@@ -1,0 +1,93 @@
+"""Who may do what: roles, permissions and the scope of a signed-in person. Pure rules.
+
+Services call `require(...)` before reading or writing anything; the web pages only decide what
+to show. Respondents never sign in: their share link opens one questionnaire and nothing else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMINISTRATOR = "administrator"
+    LEADER = "leader"
+    INNOVATION = "innovation"
+    MANAGER = "manager"
+    FACILITATOR = "facilitator"
+
+    @property
+    def title(self) -> str:
+        return ROLE_TITLES[self]
+
+
+ROLE_TITLES = {
+    Role.ADMINISTRATOR: "Administrator",
+    Role.LEADER: "Leader",
+    Role.INNOVATION: "Innovation team",
+    Role.MANAGER: "Team manager",
+    Role.FACILITATOR: "Workshop facilitator",
+}
+
+
+class Permission(StrEnum):
+    MANAGE_ORGANISATION = "manage the organisation, its areas, teams and settings"
+    MANAGE_USERS = "manage user accounts"
+    VIEW_AUDIT = "see the audit log"
+    SEE_TEAMS = "see teams"
+    RUN_ROUNDS = "open and close assessment rounds"
+    VIEW_RESULTS = "see assessment results"
+
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADMINISTRATOR: frozenset(
+        {
+            Permission.MANAGE_ORGANISATION,
+            Permission.MANAGE_USERS,
+            Permission.VIEW_AUDIT,
+            Permission.SEE_TEAMS,
+        }
+    ),
+    Role.LEADER: frozenset({Permission.SEE_TEAMS, Permission.VIEW_RESULTS}),
+    Role.INNOVATION: frozenset({Permission.SEE_TEAMS, Permission.VIEW_RESULTS}),
+    Role.MANAGER: frozenset({Permission.SEE_TEAMS, Permission.RUN_ROUNDS, Permission.VIEW_RESULTS}),
+    Role.FACILITATOR: frozenset(),
+}
+
+# Roles whose permissions reach every team of the organisation; a manager's reach only theirs.
+ORGANISATION_WIDE = frozenset({Role.ADMINISTRATOR, Role.LEADER, Role.INNOVATION})
+
+
+class NotSignedIn(Exception):
+    """No valid session: the person must sign in (again)."""
+
+
+class Forbidden(Exception):
+    """Signed in, but this person may not do this; the message says what was refused."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int
+    organisation_id: int
+    role: Role
+    name: str
+    team_ids: frozenset[int] = field(default_factory=frozenset)
+
+    def can(self, permission: Permission) -> bool:
+        return permission in ROLE_PERMISSIONS[self.role]
+
+    def reaches_team(self, team_id: int) -> bool:
+        return self.role in ORGANISATION_WIDE or team_id in self.team_ids
+
+
+def require(actor: Actor | None, permission: Permission, team_id: int | None = None) -> Actor:
+    """The actor, if they may do this (to this team); otherwise NotSignedIn or Forbidden."""
+    if actor is None:
+        raise NotSignedIn("Please sign in.")
+    if not actor.can(permission):
+        raise Forbidden(f"Your role ({actor.role.title}) cannot {permission.value}.")
+    if team_id is not None and not actor.reaches_team(team_id):
+        raise Forbidden(f"You cannot {permission.value} for this team.")
+    return actor

@@ -1,0 +1,215 @@
+"""Administration: people and their roles, the anonymity threshold, the audit log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from culturetool.domain.access import Actor, Permission, Role, require
+from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.text import clean_email, clean_name
+from culturetool.services.accounts import token_hash
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.tables import (
+    MIN_ANONYMITY_THRESHOLD,
+    NAME_LENGTH,
+    AuditEvent,
+    Invitation,
+    Organisation,
+    Team,
+    TeamManager,
+    UserAccount,
+    UserSession,
+    utcnow,
+)
+
+INVITATION_LIFETIME = dt.timedelta(days=7)
+MAX_ANONYMITY_THRESHOLD = 50
+AUDIT_PAGE = 200
+
+
+@dataclass
+class UserRow:
+    id: int
+    name: str
+    email: str
+    role_title: str
+    teams: str
+    status: str
+    active: bool
+
+
+@dataclass
+class AuditRow:
+    at: str
+    who: str
+    action: str
+    detail: str
+
+
+def _role(raw: str) -> Role:
+    try:
+        return Role(raw)
+    except ValueError:
+        raise InputProblem("Choose a role for the person.") from None
+
+
+def _own_teams(session, actor: Actor, team_ids: list[int]) -> list[Team]:
+    teams = [session.get(Team, team_id) for team_id in team_ids]
+    if any(t is None or t.area.organisation_id != actor.organisation_id for t in teams):
+        raise InputProblem("One of the chosen teams does not exist any more; reload the page.")
+    return [t for t in teams if t is not None]
+
+
+def invite_user(actor: Actor, email: str, name: str, role: str, team_ids: list[int]) -> str:
+    """Create the account and return the one-off invitation token (valid for 7 days)."""
+    require(actor, Permission.MANAGE_USERS)
+    address = clean_email(email)
+    person = clean_name(name, "person", NAME_LENGTH)
+    chosen_role = _role(role)
+    if chosen_role is Role.MANAGER and not team_ids:
+        raise InputProblem("Choose at least one team for a team manager.")
+    token = secrets.token_urlsafe(32)
+    with transaction() as session:
+        if repo.user_by_email(session, address) is not None:
+            raise InputProblem(f"There is already an account for {address}.")
+        user = UserAccount(
+            organisation_id=actor.organisation_id,
+            email=address,
+            name=person,
+            role=chosen_role.value,
+            password_hash=None,
+            active=True,
+        )
+        if chosen_role is Role.MANAGER:
+            user.teams = _own_teams(session, actor, team_ids)
+        session.add(user)
+        session.flush()
+        session.add(
+            Invitation(
+                token_hash=token_hash(token),
+                user_id=user.id,
+                expires_at=utcnow() + INVITATION_LIFETIME,
+            )
+        )
+        teams = ", ".join(t.name for t in user.teams)
+        repo.record(
+            session,
+            actor,
+            "person invited",
+            f"{person} <{address}> as {chosen_role.title}" + (f" for {teams}" if teams else ""),
+        )
+    return token
+
+
+def list_users(actor: Actor) -> list[UserRow]:
+    require(actor, Permission.MANAGE_USERS)
+    with transaction() as session:
+        users = session.scalars(
+            select(UserAccount)
+            .where(UserAccount.organisation_id == actor.organisation_id)
+            .order_by(UserAccount.name)
+        )
+        return [
+            UserRow(
+                id=u.id,
+                name=u.name,
+                email=u.email,
+                role_title=Role(u.role).title,
+                teams=", ".join(t.name for t in u.teams),
+                status="Deactivated"
+                if not u.active
+                else ("Invited" if u.password_hash is None else "Active"),
+                active=u.active,
+            )
+            for u in users
+        ]
+
+
+def set_user_active(actor: Actor, user_id: int, active: bool) -> None:
+    require(actor, Permission.MANAGE_USERS)
+    if user_id == actor.user_id and not active:
+        raise InputProblem("You cannot deactivate your own account.")
+    with transaction() as session:
+        user = session.get(UserAccount, user_id)
+        if user is None or user.organisation_id != actor.organisation_id:
+            raise NotFound("There is no such person.")
+        if user.active == active:
+            return
+        user.active = active
+        if not active:
+            session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+        repo.record(
+            session, actor, "person reactivated" if active else "person deactivated", user.name
+        )
+
+
+def set_manager_teams(actor: Actor, user_id: int, team_ids: list[int]) -> None:
+    require(actor, Permission.MANAGE_USERS)
+    with transaction() as session:
+        user = session.get(UserAccount, user_id)
+        if user is None or user.organisation_id != actor.organisation_id:
+            raise NotFound("There is no such person.")
+        if Role(user.role) is not Role.MANAGER:
+            raise InputProblem("Only team managers are assigned to teams.")
+        if not team_ids:
+            raise InputProblem("Choose at least one team for a team manager.")
+        session.execute(delete(TeamManager).where(TeamManager.user_id == user.id))
+        session.flush()
+        user.teams = _own_teams(session, actor, team_ids)
+        repo.record(
+            session,
+            actor,
+            "teams assigned",
+            f"{user.name}: {', '.join(t.name for t in user.teams)}",
+        )
+
+
+def set_anonymity_threshold(actor: Actor, threshold: int) -> None:
+    """Applies to rounds opened from now on; a round keeps the threshold it was opened with."""
+    require(actor, Permission.MANAGE_ORGANISATION)
+    if not MIN_ANONYMITY_THRESHOLD <= threshold <= MAX_ANONYMITY_THRESHOLD:
+        raise InputProblem(
+            f"The threshold must be a whole number from {MIN_ANONYMITY_THRESHOLD} "
+            f"to {MAX_ANONYMITY_THRESHOLD}."
+        )
+    with transaction() as session:
+        organisation = session.get(Organisation, actor.organisation_id)
+        assert organisation is not None
+        before = organisation.anonymity_threshold
+        if before == threshold:
+            return
+        organisation.anonymity_threshold = threshold
+        repo.record(session, actor, "threshold changed", f"from {before} to {threshold} responses")
+
+
+def audit_log(actor: Actor) -> list[AuditRow]:
+    require(actor, Permission.VIEW_AUDIT)
+    with transaction() as session:
+        events = session.scalars(
+            select(AuditEvent)
+            .where(AuditEvent.organisation_id == actor.organisation_id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+            .limit(AUDIT_PAGE)
+        )
+        return [
+            AuditRow(
+                at=e.at.strftime("%d %b %Y %H:%M"),
+                who=e.actor_name,
+                action=e.action,
+                detail=e.detail,
+            )
+            for e in events
+        ]
+
+
+def anonymity_threshold(actor: Actor) -> int:
+    require(actor, Permission.MANAGE_ORGANISATION)
+    with transaction() as session:
+        organisation = session.get(Organisation, actor.organisation_id)
+        assert organisation is not None
+        return organisation.anonymity_threshold

@@ -1,0 +1,197 @@
+"""Signing in, accepting an invitation, and one's own account (change password)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from culturetool.domain.access import Actor
+from culturetool.domain.errors import InputProblem
+from culturetool.services import accounts
+from culturetool.ui.layout import notice, page_frame, shown_if
+from culturetool.ui.session import SessionState, public, signed_in
+
+
+def _safe_next(raw: str | None) -> str:
+    """Only a path on this site: never send someone to another site after signing in."""
+    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
+        return raw
+    return "/"
+
+
+def _password_field(label: str, name: str, autocomplete: str) -> rx.Component:
+    return rx.el.div(
+        rx.el.label(label, html_for=name),
+        rx.el.input(
+            id=name, name=name, type="password", required=True, max_length=200,
+            auto_complete=autocomplete, class_name="text-input",
+        ),
+        class_name="field",
+    )  # fmt: skip
+
+
+class SignInState(SessionState):
+    message: str = ""
+
+    @rx.event
+    @public
+    def sign_in(self, form: dict):
+        try:
+            signed = accounts.sign_in(str(form.get("email", "")), str(form.get("password", "")))
+        except accounts.SignInRefused as refusal:
+            self.message = str(refusal)
+            return None
+        self.message = ""
+        self.session_token = signed.token
+        self._remember_person(signed.actor)
+        return rx.redirect(_safe_next(self.router.url.query_parameters.get("next")))
+
+
+def sign_in_page() -> rx.Component:
+    return page_frame(
+        rx.box(
+            rx.heading("Sign in", as_="h1", size="7"),
+            rx.text("People answering a team questionnaire do not need to sign in."),
+            shown_if(SignInState.message != "", notice(SignInState.message)),
+            rx.form(
+                rx.el.div(
+                    rx.el.label("Email", html_for="email"),
+                    rx.el.input(
+                        id="email",
+                        name="email",
+                        type="email",
+                        required=True,
+                        max_length=254,
+                        auto_complete="username",
+                        class_name="text-input",
+                    ),
+                    class_name="field",
+                ),  # fmt: skip
+                _password_field("Password", "password", "current-password"),
+                rx.button("Sign in", type="submit", size="3"),
+                on_submit=SignInState.sign_in,
+            ),
+            class_name="narrow",
+        )
+    )
+
+
+class InviteState(SessionState):
+    valid: bool = False
+    checked: bool = False
+    person: str = ""
+    email: str = ""
+    role: str = ""
+    organisation: str = ""
+    message: str = ""
+
+    @rx.event
+    @public
+    def load(self):
+        self.checked = True
+        try:
+            details = accounts.invitation_details(self.invite_token)
+        except InputProblem as problem:
+            self.valid = False
+            self.message = str(problem)
+            return
+        self.valid = True
+        self.message = ""
+        self.person, self.email = details.name, details.email
+        self.role, self.organisation = details.role_title, details.organisation_name
+
+    @rx.event
+    @public
+    def accept(self, form: dict):
+        password = str(form.get("password", ""))
+        if password != str(form.get("password_again", "")):
+            self.message = "The two passwords are not the same; please type them again."
+            return None
+        try:
+            signed = accounts.accept_invitation(self.invite_token, password)
+        except InputProblem as problem:
+            self.message = str(problem)
+            return None
+        self.session_token = signed.token
+        self._remember_person(signed.actor)
+        return rx.redirect("/")
+
+
+def invite_page() -> rx.Component:
+    return page_frame(
+        rx.box(
+            rx.cond(
+                InviteState.valid,
+                rx.vstack(
+                    rx.heading(f"Welcome, {InviteState.person}", as_="h1", size="7"),
+                    rx.text(
+                        f"{InviteState.organisation} has invited you to culturetool as "
+                        f"{InviteState.role}. Choose a password to finish setting up your "
+                        f"account ({InviteState.email})."
+                    ),
+                    shown_if(InviteState.message != "", notice(InviteState.message)),
+                    rx.form(
+                        _password_field("New password", "password", "new-password"),
+                        _password_field("New password again", "password_again", "new-password"),
+                        rx.button("Set password and sign in", type="submit"),
+                        on_submit=InviteState.accept,
+                    ),
+                ),
+                shown_if(
+                    InviteState.checked,
+                    rx.vstack(
+                        rx.heading("This invitation does not work", as_="h1", size="7"),
+                        rx.text(InviteState.message),
+                    ),
+                ),
+            ),
+            class_name="narrow",
+        )
+    )
+
+
+class AccountState(SessionState):
+    message: str = ""
+    confirmation: str = ""
+
+    @rx.event
+    @signed_in
+    def load(self, actor: Actor):
+        self.message = self.confirmation = ""
+
+    @rx.event
+    @signed_in
+    def change_password(self, actor: Actor, form: dict):
+        self.message = self.confirmation = ""
+        new = str(form.get("new_password", ""))
+        if new != str(form.get("new_password_again", "")):
+            self.message = "The two new passwords are not the same; please type them again."
+            return
+        try:
+            accounts.change_password(
+                actor, str(form.get("current_password", "")), new, self.session_token
+            )
+        except InputProblem as problem:
+            self.message = str(problem)
+            return
+        self.confirmation = "Password changed. Other devices have been signed out."
+
+
+def account_page() -> rx.Component:
+    return page_frame(
+        rx.box(
+            rx.heading("Your account", as_="h1", size="7"),
+            rx.text(f"{SessionState.person_name}, {SessionState.role_title}."),
+            rx.heading("Change your password", as_="h2", size="5"),
+            shown_if(AccountState.message != "", notice(AccountState.message)),
+            shown_if(AccountState.confirmation != "", notice(AccountState.confirmation, "ok")),
+            rx.form(
+                _password_field("Current password", "current_password", "current-password"),
+                _password_field("New password", "new_password", "new-password"),
+                _password_field("New password again", "new_password_again", "new-password"),
+                rx.button("Change password", type="submit"),
+                on_submit=AccountState.change_password,
+                reset_on_submit=True,
+            ),
+            class_name="narrow",
+        )
+    )
