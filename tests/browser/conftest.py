@@ -25,6 +25,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 BUN = PROJECT_ROOT / ".tools" / "node_modules" / "bun" / "bin" / "bun.exe"
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+ADMIN_EMAIL = "ada@testshire.example"
+ADMIN_PASSWORD = "admin password for tests"
 CHROMIUM_FLAGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -87,6 +89,16 @@ def app_url(tmp_path_factory) -> Iterator[str]:
         check=True,
         cwd=PROJECT_ROOT,
     )
+    subprocess.run(
+        [
+            sys.executable, "-m", "culturetool.cli", "user", "create-admin",
+            "--email", ADMIN_EMAIL, "--name", "Ada Admin",
+            "--organisation", "Testshire County Council",
+        ],
+        env=dict(env, CULTURETOOL_ADMIN_PASSWORD=ADMIN_PASSWORD),
+        check=True,
+        cwd=PROJECT_ROOT,
+    )  # fmt: skip
     log = workdir / "app.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(

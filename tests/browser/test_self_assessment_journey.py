@@ -8,19 +8,20 @@ from __future__ import annotations
 import re
 
 import pytest
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
+from helpers import (
+    accept_invitation,
+    add_area_and_teams,
+    invite_manager,
+    new_person,
+    open_round,
+    sign_in,
+)
 from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
-TIMEOUT = 20_000
 LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
-
-
-def _new_person(browser: Browser) -> Page:
-    """A fresh browser profile: another person on another device."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(TIMEOUT)
-    return context.new_page()
 
 
 def _page_heading(page: Page) -> str:
@@ -99,31 +100,21 @@ def _results_text(page: Page, results_url: str, responses: int) -> str:
 
 
 def test_round_from_share_link_to_results(browser: Browser, app_url: str, screenshot_dir) -> None:
-    manager = _new_person(browser)
+    # The administrator sets up an area and a team and invites the team's manager.
+    admin = new_person(browser)
+    sign_in(admin, app_url, ADMIN_EMAIL, ADMIN_PASSWORD)
+    add_area_and_teams(admin, app_url, "North Testshire", "Reablement East")
+    invitation = invite_manager(
+        admin, app_url, "Pat Manager", "pat@testshire.example", "Reablement East"
+    )
 
-    # The manager sets up the organisation, an area and a team, and opens a round.
-    manager.goto(app_url + "/")
-    manager.get_by_label("Organisation name").fill("Testshire County Council")
-    manager.get_by_role("button", name="Save").click()
-    expect(manager.get_by_role("heading", name="Testshire County Council")).to_be_visible()
-    manager.get_by_label("Area name").fill("North Testshire")
-    manager.get_by_role("button", name="Add area").click()
-    expect(manager.get_by_role("heading", name="North Testshire")).to_be_visible()
-    manager.get_by_label("Area", exact=True).select_option(label="North Testshire")
-    manager.get_by_label("Team name").fill("Reablement East")
-    manager.get_by_role("button", name="Add team").click()
-    manager.get_by_role("link", name="Reablement East").click()
-    expect(manager.get_by_role("heading", name="Reablement East")).to_be_visible()
-    manager.get_by_role("button", name="Open a new round").click()
-    share_box = manager.get_by_label("Share this link with everyone in the team")
-    expect(share_box).to_have_value(re.compile(r"/r/[A-Za-z0-9_-]{32,}$"))
-    share_link = share_box.input_value()
-    manager.get_by_role("link", name="See results").click()
-    expect(manager.get_by_role("heading", name="Results: Reablement East")).to_be_visible()
-    results_url = manager.url
+    # The manager accepts the invitation and opens a round.
+    manager = new_person(browser)
+    accept_invitation(manager, invitation, "pat's long password")
+    share_link, results_url = open_round(manager, app_url, "Reablement East")
 
     # Person 1 sees who asks and why, is stopped from skipping, leaves mid-way, comes back.
-    person = _new_person(browser)
+    person = new_person(browser)
     person.goto(share_link)
     heading = person.get_by_role("heading", name="How does Reablement East feel about care")
     expect(heading).to_be_visible()
@@ -149,14 +140,14 @@ def test_round_from_share_link_to_results(browser: Browser, app_url: str, screen
     expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
 
     # Person 2 uses the keyboard alone.
-    person = _new_person(browser)
+    person = new_person(browser)
     person.goto(share_link)
     expect(person.locator("#questions-heading")).to_have_text("Page 1 of 7")
     _answer_by_keyboard(person)
     expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
 
     # Person 3 switches to easy read; person 4 answers "don't know" now and then.
-    person = _new_person(browser)
+    person = new_person(browser)
     person.goto(share_link)
     person.get_by_label("Easy read").check()
     expect(person.get_by_label("Yes, mostly").first).to_be_visible()
@@ -166,7 +157,7 @@ def test_round_from_share_link_to_results(browser: Browser, app_url: str, screen
     person.get_by_role("button", name="Send my answers").click()
     expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
 
-    person = _new_person(browser)
+    person = new_person(browser)
     person.goto(share_link)
     _answer_everything(person, lambda n: "Don't know" if n % 7 == 0 else LIKERT[(n + 2) % 5])
     person.get_by_role("button", name="Send my answers").click()
@@ -181,7 +172,7 @@ def test_round_from_share_link_to_results(browser: Browser, app_url: str, screen
     manager.screenshot(path=str(screenshot_dir / "results-withheld.png"), full_page=True)
 
     # Person 5 double-clicks the send button: one response, not two.
-    person = _new_person(browser)
+    person = new_person(browser)
     person.goto(share_link)
     _answer_everything(person, lambda n: LIKERT[(n * 3) % 5])
     person.get_by_role("button", name="Send my answers").dblclick()
@@ -210,7 +201,7 @@ def test_round_from_share_link_to_results(browser: Browser, app_url: str, screen
     manager.get_by_role("button", name="Close this round").click()
     manager.get_by_role("button", name="Yes, close the round").click()
     expect(manager.get_by_role("button", name="Open a new round")).to_be_visible()
-    latecomer = _new_person(browser)
+    latecomer = new_person(browser)
     latecomer.goto(share_link)
     expect(latecomer.get_by_role("heading", name="This survey has closed")).to_be_visible()
     latecomer.goto(app_url + "/r/not-a-real-token")

@@ -1,0 +1,71 @@
+"""What people do in the browser, written once for every browser test."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Browser, Page, expect
+
+TIMEOUT = 20_000
+
+
+def new_person(browser: Browser) -> Page:
+    """A fresh browser profile: another person on another device."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(TIMEOUT)
+    return context.new_page()
+
+
+def sign_in(page: Page, app_url: str, email: str, password: str) -> None:
+    page.goto(app_url + "/sign-in")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def add_area_and_teams(admin: Page, app_url: str, area: str, *teams: str) -> None:
+    admin.goto(app_url + "/")
+    admin.get_by_label("Area name").fill(area)
+    admin.get_by_role("button", name="Add area").click()
+    expect(admin.get_by_role("heading", name=area)).to_be_visible()
+    for team in teams:
+        admin.get_by_label("Area", exact=True).select_option(label=area)
+        admin.get_by_label("Team name").fill(team)
+        admin.get_by_role("button", name="Add team").click()
+        expect(admin.get_by_role("link", name=team)).to_be_visible()
+
+
+def invite_manager(admin: Page, app_url: str, name: str, email: str, team: str) -> str:
+    """The administrator invites a team manager; returns the invitation link."""
+    admin.goto(app_url + "/admin/people")
+    admin.get_by_label("Name", exact=True).fill(name)
+    admin.get_by_label("Email").fill(email)
+    admin.get_by_label("Role").select_option(label="Team manager")
+    admin.get_by_label(re.compile(rf"^\s*{re.escape(team)} \(")).check()
+    admin.get_by_role("button", name="Make invitation").click()
+    link = admin.get_by_label("Invitation link")
+    expect(link).to_have_value(re.compile(r"/invite/[A-Za-z0-9_-]{32,}$"))
+    return link.input_value()
+
+
+def accept_invitation(page: Page, link: str, password: str) -> None:
+    page.goto(link)
+    page.get_by_label("New password", exact=True).fill(password)
+    page.get_by_label("New password again").fill(password)
+    page.get_by_role("button", name="Set password and sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+
+
+def open_round(manager: Page, app_url: str, team: str) -> tuple[str, str]:
+    """The manager opens a round; returns the share link and the results page's address."""
+    manager.goto(app_url + "/")
+    manager.get_by_role("link", name=team).click()
+    expect(manager.get_by_role("heading", name=team)).to_be_visible()
+    manager.get_by_role("button", name="Open a new round").click()
+    share_box = manager.get_by_label("Share this link with everyone in the team")
+    expect(share_box).to_have_value(re.compile(r"/r/[A-Za-z0-9_-]{32,}$"))
+    share_link = share_box.input_value()
+    manager.get_by_role("link", name="See results").click()
+    expect(manager.get_by_role("heading", name=f"Results: {team}")).to_be_visible()
+    return share_link, manager.url
