@@ -1,5 +1,8 @@
 """The anonymous questionnaire opened from a share link.
 
+Its handlers are public: the round's token is the only key, and they reach nothing but that
+round's questions and the saving of one response to it.
+
 Answers are kept on this device (browser storage) until they are sent, so a person can leave
 and come back. The one-off submission key also lives there: sending twice saves once.
 """
@@ -15,6 +18,7 @@ import reflex as rx
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.services import assessments
 from culturetool.services.assessments import DONT_KNOW_VALUE, QuestionView, ScaleChoice
+from culturetool.ui.session import public
 
 QUESTIONS_PER_PAGE = 6
 ANSWER_EVERY_STATEMENT = (
@@ -95,6 +99,7 @@ class RespondState(rx.State):
     # ---- events ---------------------------------------------------------------------------
 
     @rx.event
+    @public
     def load(self):
         self.message = ""
         try:
@@ -129,6 +134,7 @@ class RespondState(rx.State):
         self.status = "ready"
 
     @rx.event
+    @public
     def choose(self, question_id: str, value: int):
         if self.status != "ready":
             return
@@ -137,6 +143,7 @@ class RespondState(rx.State):
         self._save_progress()
 
     @rx.event
+    @public
     def toggle_easy_read(self):
         self.easy_read = not self.easy_read
         self._save_progress()
@@ -145,6 +152,7 @@ class RespondState(rx.State):
         return all(q.selected >= 0 for q in self.page_questions)
 
     @rx.event
+    @public
     def next_page(self):
         if not self._page_complete():
             self.message = ANSWER_EVERY_STATEMENT
@@ -157,6 +165,7 @@ class RespondState(rx.State):
         )
 
     @rx.event
+    @public
     def previous_page(self):
         self.message = ""
         self.page = max(self.page - 1, 0)
@@ -166,6 +175,7 @@ class RespondState(rx.State):
         )
 
     @rx.event
+    @public
     def submit(self):
         if self.status != "ready":
             return  # a second click after sending does nothing

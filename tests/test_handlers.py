@@ -1,0 +1,326 @@
+"""Every event handler of the app, called on the server as every role.
+
+The matrix below lists each handler that reads or writes data and who may use it. Allowed
+calls must deliver (data loaded, or the change made); refused ones must deliver nothing and
+leave the database exactly as it was. A handler missing from the matrix, or without a guard,
+fails the suite.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+import reflex as rx
+import sqlalchemy as sa
+from people import PASSWORD, make_person
+from reflex.event import EventSpec
+from reflex.istate.data import RouterData
+
+import culturetool.culturetool  # noqa: F401  (registers every page and state)
+from culturetool.domain.access import Role
+from culturetool.services import accounts
+from culturetool.services import admin as admin_service
+from culturetool.services import assessments as svc
+from culturetool.store import db
+from culturetool.store.migrate import upgrade
+from culturetool.store.tables import Base
+from culturetool.ui.session import PUBLIC, SIGNED_IN
+
+# Handlers anyone may trigger. Each was reviewed: it reads or writes no staff data.
+PUBLIC_HANDLERS = {
+    "SessionState.sign_out",
+    "SignInState.sign_in",
+    "InviteState.load",
+    "InviteState.accept",
+    "TeamState.ask_to_close",
+    "TeamState.copy_link",
+    "RespondState.load",
+    "RespondState.choose",
+    "RespondState.toggle_easy_read",
+    "RespondState.next_page",
+    "RespondState.previous_page",
+    "RespondState.submit",
+}
+REFLEX_BUILT_INS = {"setvar"}
+ROLES = ["anonymous", "administrator", "leader", "innovation", "manager", "other manager",
+         "facilitator"]  # fmt: skip
+
+
+def app_states() -> list[type[rx.State]]:
+    found, queue = [], [rx.State]
+    while queue:
+        state = queue.pop()
+        queue.extend(state.get_substates())
+        if state.__module__.startswith("culturetool."):
+            found.append(state)
+    return found
+
+
+def all_handlers() -> dict[str, Callable]:
+    return {
+        f"{state.__name__}.{name}": handler.fn
+        for state in app_states()
+        for name, handler in state.event_handlers.items()
+        if name not in REFLEX_BUILT_INS
+    }
+
+
+def test_every_handler_is_guarded_or_reviewed_as_public():
+    handlers = all_handlers()
+    unguarded = [name for name, fn in handlers.items() if getattr(fn, "access", None) is None]
+    assert not unguarded, f"handlers without @signed_in or @public: {unguarded}"
+    public = {name for name, fn in handlers.items() if fn.access == PUBLIC}
+    assert public == PUBLIC_HANDLERS, "a public handler was added or removed: review it"
+    guarded = {name for name, fn in handlers.items() if fn.access == SIGNED_IN}
+    assert guarded == set(MATRIX), "every signed-in handler needs its row in MATRIX"
+
+
+# ---- the world each call runs in ------------------------------------------------------------
+
+
+@dataclass
+class World:
+    team_id: int
+    other_team_id: int
+    round_id: int
+    tokens: dict[str, str] = field(default_factory=dict)
+    user_ids: dict[str, int] = field(default_factory=dict)
+
+
+def _build_world(model) -> World:
+    svc.create_organisation("Matrix Council")
+    admin = make_person(Role.ADMINISTRATOR, password=PASSWORD)
+    area = svc.add_area(admin, "North")
+    team_id = svc.add_team(admin, area, "Alpha")
+    other_team_id = svc.add_team(admin, area, "Beta")
+    people = {
+        "administrator": admin,
+        "leader": make_person(Role.LEADER, password=PASSWORD),
+        "innovation": make_person(Role.INNOVATION, password=PASSWORD),
+        "manager": make_person(Role.MANAGER, (team_id,), password=PASSWORD),
+        "other manager": make_person(Role.MANAGER, (other_team_id,), password=PASSWORD),
+        "facilitator": make_person(Role.FACILITATOR, password=PASSWORD),
+    }
+    round_ = svc.open_round(people["manager"], team_id)
+    every_answer = {item.id: 4 for item in model.questionnaire.items}
+    for number in range(5):
+        svc.submit_response(round_.token, f"device-{number}", every_answer)
+    # Set after the round opened, so a page showing 6 really read the organisation's setting.
+    admin_service.set_anonymity_threshold(admin, 6)
+    world = World(team_id=team_id, other_team_id=other_team_id, round_id=round_.id)
+    for role, actor in people.items():
+        with db.transaction() as session:
+            email = session.scalar(
+                sa.text("select email from user_account where id = :id"), {"id": actor.user_id}
+            )
+        world.tokens[role] = accounts.sign_in(email, PASSWORD).token
+        world.user_ids[role] = actor.user_id
+    return world
+
+
+@pytest.fixture(scope="module")
+def world_template(tmp_path_factory, model) -> tuple[Path, World]:
+    """Built once (password hashing is slow on purpose); each test gets its own copy."""
+    path = tmp_path_factory.mktemp("world") / "world.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CULTURETOOL_DB_URL", f"sqlite:///{path}")
+        upgrade()
+        world = _build_world(model)
+    return path, world
+
+
+@pytest.fixture
+def world(world_template, tmp_path, monkeypatch) -> World:
+    template, world = world_template
+    copy = tmp_path / "world.db"
+    with sqlite3.connect(template) as source, sqlite3.connect(copy) as target:
+        source.backup(target)  # a consistent copy, write-ahead log included
+    monkeypatch.setenv("CULTURETOOL_DB_URL", f"sqlite:///{copy}")
+    return world
+
+
+def fingerprint() -> dict[str, list]:
+    """Everything in the database except sign-in bookkeeping (sessions, last seen)."""
+    skip = {"user_session"}
+    with db.transaction() as session:
+        return {
+            table.name: sorted(map(repr, session.execute(sa.select(table)).all()))
+            for table in Base.metadata.sorted_tables
+            if table.name not in skip
+        }
+
+
+def state_for(state_class: type[rx.State], token: str, params: dict[str, str]):
+    root = rx.State(_reflex_internal_init=True)
+    state = root.get_substate(state_class.get_full_name().split(".")[1:])
+    state.session_token = token
+    root.router = RouterData.from_router_data({"pathname": "/", "query": params})
+    return state
+
+
+# ---- the matrix -----------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    """How to call a handler, who may, and how to tell that it delivered."""
+
+    allowed: set[str]
+    call: Callable[[object, World], object]
+    delivered: Callable[[object, World], bool]
+    params: Callable[[World], dict[str, str]] = lambda w: {}
+    prepare: Callable[[object, World], None] = lambda state, w: None
+
+
+def _form(**fields: str) -> dict[str, str]:
+    return fields
+
+
+def _last_open_round_summary(world: World):
+    with db.transaction() as session:
+        token = session.scalar(
+            sa.text(f"select token from assessment_round where id={world.round_id}")
+        )
+    return svc.RoundSummary(world.round_id, token, "", "", True, 5, 5, "")
+
+
+EVERYONE = {"administrator", "leader", "innovation", "manager", "other manager", "facilitator"}
+SEES_ALPHA = {"administrator", "leader", "innovation", "manager"}
+
+MATRIX: dict[str, Row] = {
+    "HomeState.load": Row(
+        allowed={"administrator", "leader", "innovation", "manager", "other manager"},
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: len(s.areas) > 0,
+    ),
+    "HomeState.add_area": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).add_area.fn(s, _form(area_name="South")),
+        delivered=lambda s, w: "area" in s.confirmation.lower(),
+    ),
+    "HomeState.add_team": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).add_team.fn(s, _form(team_name="Gamma", area_id="1")),
+        delivered=lambda s, w: "team" in s.confirmation.lower(),
+    ),
+    "TeamState.load": Row(
+        allowed=SEES_ALPHA,
+        params=lambda w: {"team_id": str(w.team_id)},
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: s.team_name == "Alpha",
+    ),
+    "TeamState.open_new_round": Row(
+        allowed={"manager"},
+        prepare=lambda s, w: (
+            svc.close_round(_manager(w), w.round_id),
+            setattr(s, "team_id_shown", w.team_id),
+        ),
+        call=lambda s, w: type(s).open_new_round.fn(s),
+        delivered=lambda s, w: s.has_open_round,
+    ),
+    "TeamState.close_current_round": Row(
+        allowed={"manager"},
+        prepare=lambda s, w: (
+            setattr(s, "rounds", [_last_open_round_summary(w)]),
+            setattr(s, "team_id_shown", w.team_id),
+        ),
+        call=lambda s, w: type(s).close_current_round.fn(s),
+        delivered=lambda s, w: not s.has_open_round and s.denied == "",
+    ),
+    "ResultsState.load": Row(
+        allowed={"leader", "innovation", "manager"},
+        params=lambda w: {"round_id": str(w.round_id)},
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: s.view is not None and s.view.disclosed,
+    ),
+    "AccountState.load": Row(
+        allowed=EVERYONE,
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: s.person_name != "",
+    ),
+    "AccountState.change_password": Row(
+        allowed=EVERYONE,
+        call=lambda s, w: type(s).change_password.fn(
+            s,
+            _form(
+                current_password=PASSWORD,
+                new_password="a brand new password",
+                new_password_again="a brand new password",
+            ),
+        ),
+        delivered=lambda s, w: s.confirmation != "",
+    ),
+    "PeopleState.load": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: len(s.people) > 0,
+    ),
+    "PeopleState.invite": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).invite.fn(
+            s, _form(email="new@test.example", name="New Person", role="leader")
+        ),
+        delivered=lambda s, w: "/invite/" in s.invitation_link,
+    ),
+    "PeopleState.set_active": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).set_active.fn(s, w.user_ids["facilitator"], False),
+        delivered=lambda s, w: s.message == "" and len(s.people) > 0,
+    ),
+    "SettingsState.load": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: s.threshold == 6,
+    ),
+    "SettingsState.save": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).save.fn(s, _form(threshold="7")),
+        delivered=lambda s, w: s.confirmation != "",
+    ),
+    "AuditState.load": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: len(s.events) > 0,
+    ),
+}
+
+
+def _manager(world: World):
+    return accounts.actor_for_session(world.tokens["manager"])
+
+
+def _state_class(name: str) -> type[rx.State]:
+    return next(s for s in app_states() if s.__name__ == name.split(".")[0])
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("handler", sorted(MATRIX))
+def test_handler_as_role(handler: str, role: str, world: World) -> None:
+    row = MATRIX[handler]
+    token = world.tokens.get(role, "")
+    state = state_for(_state_class(handler), token, row.params(world))
+    row.prepare(state, world)
+    before = fingerprint()
+    outcome = row.call(state, world)
+    if role in row.allowed:
+        assert row.delivered(state, world), f"{role} should be able to use {handler}"
+        return
+    assert not row.delivered(state, world), f"{role} must not get anything from {handler}"
+    assert fingerprint() == before, f"{handler} changed data for {role}, who is not allowed"
+    if role == "anonymous":
+        assert isinstance(outcome, EventSpec) and "sign-in" in str(outcome.args)
+    else:
+        assert state.denied != "" or outcome is None
+
+
+def test_a_session_that_has_ended_is_refused(world: World) -> None:
+    accounts.sign_out(world.tokens["leader"])
+    state = state_for(_state_class("ResultsState.load"), world.tokens["leader"],
+                      {"round_id": str(world.round_id)})  # fmt: skip
+    outcome = type(state).load.fn(state)
+    assert state.view is None
+    assert "sign-in" in str(outcome.args)
