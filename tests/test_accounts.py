@@ -1,0 +1,222 @@
+"""Accounts on a real database: passwords, sign-in throttling, sessions, invitations, audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+from people import PASSWORD, make_person
+
+from culturetool.cli import main
+from culturetool.domain.access import Forbidden, Role
+from culturetool.domain.errors import InputProblem
+from culturetool.services import accounts, admin
+from culturetool.services import assessments as svc
+from culturetool.store import db
+from culturetool.store.tables import AuditEvent, UserAccount, UserSession
+
+
+@pytest.fixture
+def organisation(database) -> None:
+    svc.create_organisation("Account Council")
+
+
+def email_of(user_id: int) -> str:
+    with db.transaction() as session:
+        return session.get(UserAccount, user_id).email
+
+
+def shift_session_times(token: str, **changes: dt.timedelta) -> None:
+    """Move a session's timestamps into the past, as if time had passed."""
+    with db.transaction() as session:
+        stored = session.get(UserSession, accounts.token_hash(token))
+        for column, delta in changes.items():
+            setattr(stored, column, getattr(stored, column) - delta)
+
+
+def audit_actions() -> list[str]:
+    with db.transaction() as session:
+        return list(session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
+
+
+def test_passwords_are_stored_as_argon2_hashes(organisation):
+    person = make_person(Role.LEADER, password=PASSWORD)
+    with db.transaction() as session:
+        stored = session.get(UserAccount, person.user_id).password_hash
+    assert stored.startswith("$argon2id$")
+    assert PASSWORD not in stored
+
+
+def test_short_and_overlong_passwords_are_refused():
+    with pytest.raises(InputProblem, match="at least 10"):
+        accounts.hash_password("short")
+    with pytest.raises(InputProblem, match="200"):
+        accounts.hash_password("x" * 201)
+
+
+def test_sign_in_works_with_any_case_of_email(organisation):
+    person = make_person(Role.LEADER, password=PASSWORD)
+    signed = accounts.sign_in(email_of(person.user_id).upper(), PASSWORD)
+    assert signed.actor.user_id == person.user_id
+    assert accounts.actor_for_session(signed.token) == signed.actor
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(organisation):
+    person = make_person(Role.LEADER, password=PASSWORD)
+    with pytest.raises(accounts.SignInRefused) as wrong_password:
+        accounts.sign_in(email_of(person.user_id), "not the password")
+    with pytest.raises(accounts.SignInRefused) as unknown:
+        accounts.sign_in("nobody@test.example", PASSWORD)
+    assert str(wrong_password.value) == str(unknown.value)
+
+
+def test_repeated_failures_lock_the_account_for_longer_each_time(organisation):
+    person = make_person(Role.LEADER, password=PASSWORD)
+    email = email_of(person.user_id)
+    for _ in range(accounts.FREE_ATTEMPTS):
+        with pytest.raises(accounts.SignInRefused, match="do not match"):
+            accounts.sign_in(email, "wrong password")
+    # Locked now: even the right password is refused, with a wait given.
+    with pytest.raises(accounts.SignInRefused, match="Too many failed attempts"):
+        accounts.sign_in(email, PASSWORD)
+    with db.transaction() as session:
+        user = session.get(UserAccount, person.user_id)
+        first_lock = user.locked_until
+        user.locked_until = accounts.utcnow() - dt.timedelta(seconds=1)  # the wait is over
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(email, "wrong again")
+    with db.transaction() as session:
+        user = session.get(UserAccount, person.user_id)
+        assert user.failed_sign_ins == accounts.FREE_ATTEMPTS + 1
+        second_lock = user.locked_until - accounts.utcnow()
+        user.locked_until = None
+    assert second_lock > accounts.FIRST_LOCK * 1.5  # doubled
+    assert first_lock is not None
+    accounts.sign_in(email, PASSWORD)
+    with db.transaction() as session:
+        assert session.get(UserAccount, person.user_id).failed_sign_ins == 0
+
+
+def test_sessions_end_after_idle_time_and_after_their_lifetime(organisation):
+    person = make_person(Role.LEADER, password=PASSWORD)
+    email = email_of(person.user_id)
+
+    idle = accounts.sign_in(email, PASSWORD).token
+    shift_session_times(idle, last_seen_at=accounts.SESSION_IDLE_LIMIT + dt.timedelta(minutes=1))
+    assert accounts.actor_for_session(idle) is None
+
+    old = accounts.sign_in(email, PASSWORD).token
+    shift_session_times(old, expires_at=accounts.SESSION_LIFETIME)
+    assert accounts.actor_for_session(old) is None
+
+    fresh = accounts.sign_in(email, PASSWORD).token
+    assert accounts.actor_for_session(fresh) is not None
+    accounts.sign_out(fresh)
+    assert accounts.actor_for_session(fresh) is None
+    assert accounts.actor_for_session("") is None
+    assert accounts.actor_for_session("made-up-token") is None
+
+
+def test_changing_password_checks_the_old_one_and_ends_other_sessions(organisation):
+    person = make_person(Role.MANAGER, password=PASSWORD)
+    email = email_of(person.user_id)
+    here = accounts.sign_in(email, PASSWORD).token
+    elsewhere = accounts.sign_in(email, PASSWORD).token
+    with pytest.raises(InputProblem, match="current password"):
+        accounts.change_password(person, "not it at all", "a new long password", here)
+    assert accounts.actor_for_session(elsewhere) is not None
+    accounts.change_password(person, PASSWORD, "a new long password", here)
+    assert accounts.actor_for_session(here) is not None
+    assert accounts.actor_for_session(elsewhere) is None
+    accounts.sign_in(email, "a new long password")
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(email, PASSWORD)
+
+
+def test_an_invitation_sets_a_password_once(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    token = admin.invite_user(administrator, "New@Test.Example", "New Person", "leader", [])
+    details = accounts.invitation_details(token)
+    assert (details.email, details.role_title) == ("new@test.example", "Leader")
+    with pytest.raises(InputProblem):
+        accounts.accept_invitation(token, "short")
+    signed = accounts.accept_invitation(token, "a good long password")
+    assert signed.actor.role is Role.LEADER
+    with pytest.raises(InputProblem, match="expired or was already used"):
+        accounts.accept_invitation(token, "another long password")
+    with pytest.raises(InputProblem, match="already an account"):
+        admin.invite_user(administrator, "new@test.example", "Again", "leader", [])
+
+
+def test_a_manager_invitation_needs_teams_and_gets_exactly_them(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    area = svc.add_area(administrator, "North")
+    alpha = svc.add_team(administrator, area, "Alpha")
+    svc.add_team(administrator, area, "Beta")
+    with pytest.raises(InputProblem, match="at least one team"):
+        admin.invite_user(administrator, "m@test.example", "Manager", "manager", [])
+    token = admin.invite_user(administrator, "m@test.example", "Manager", "manager", [alpha])
+    signed = accounts.accept_invitation(token, "manager's password")
+    assert signed.actor.team_ids == frozenset({alpha})
+
+
+def test_a_deactivated_person_is_signed_out_and_cannot_sign_in(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    person = make_person(Role.LEADER, password=PASSWORD)
+    token = accounts.sign_in(email_of(person.user_id), PASSWORD).token
+    admin.set_user_active(administrator, person.user_id, False)
+    assert accounts.actor_for_session(token) is None
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(email_of(person.user_id), PASSWORD)
+    with pytest.raises(InputProblem, match="your own account"):
+        admin.set_user_active(administrator, administrator.user_id, False)
+
+
+def test_threshold_cannot_go_below_three(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    for bad in (2, 0, -1, 51):
+        with pytest.raises(InputProblem):
+            admin.set_anonymity_threshold(administrator, bad)
+    admin.set_anonymity_threshold(administrator, 3)
+    assert admin.anonymity_threshold(administrator) == 3
+
+
+def test_administrative_changes_are_audited_and_refusals_are_not(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    leader = make_person(Role.LEADER)
+    area = svc.add_area(administrator, "North")
+    team = svc.add_team(administrator, area, "Alpha")
+    admin.set_anonymity_threshold(administrator, 7)
+    admin.invite_user(administrator, "x@test.example", "X", "innovation", [])
+    with pytest.raises(Forbidden):
+        svc.add_area(leader, "Sneaky area")
+    with pytest.raises(Forbidden):
+        admin.audit_log(leader)
+    manager = make_person(Role.MANAGER, (team,))
+    round_ = svc.open_round(manager, team)
+    svc.close_round(manager, round_.id)
+    assert audit_actions() == [
+        "area added",
+        "team added",
+        "threshold changed",
+        "person invited",
+        "round opened",
+        "round closed",
+    ]
+    rows = admin.audit_log(administrator)
+    assert rows[0].action == "round closed" and rows[0].who == manager.name
+    assert rows[-1].detail == "North" and rows[-1].who == administrator.name
+
+
+def test_create_admin_command(database, monkeypatch, capsys):
+    monkeypatch.setenv("CULTURETOOL_ADMIN_PASSWORD", "first admin password")
+    arguments = ["user", "create-admin", "--email", "Boss@Test.Example", "--name", "Boss"]
+    assert main(arguments) == 1  # no organisation yet and none named
+    assert "--organisation" in capsys.readouterr().err
+    assert main([*arguments, "--organisation", "Command Council"]) == 0
+    signed = accounts.sign_in("boss@test.example", "first admin password")
+    assert signed.actor.role is Role.ADMINISTRATOR
+    assert main(arguments) == 1  # the same email again
+    assert "already an account" in capsys.readouterr().err
+    assert audit_actions() == ["administrator created"]
