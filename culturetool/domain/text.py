@@ -35,3 +35,12 @@ def clean_email(raw: str | None) -> str:
     if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in address):
         raise InputProblem("The email address contains characters that cannot be used.")
     return address
+
+
+def encodable(text: str) -> bool:
+    """False for strings no database or hash can take (lone surrogates from broken input)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True

@@ -19,7 +19,7 @@ from sqlalchemy import delete, select
 
 from culturetool.domain.access import Actor, NotSignedIn, Role
 from culturetool.domain.errors import InputProblem
-from culturetool.domain.text import clean_email, clean_name
+from culturetool.domain.text import clean_email, clean_name, encodable
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import (
@@ -56,10 +56,13 @@ class SignedIn:
 
 
 def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    # surrogatepass: a broken token still hashes (to something that matches nothing).
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def password_problem(password: str) -> str | None:
+    if not encodable(password):
+        return "The password contains characters that cannot be used; please retype it."
     if len(password) < PASSWORD_MIN:
         return f"Choose a password of at least {PASSWORD_MIN} characters (three words work well)."
     if len(password) > PASSWORD_MAX:
@@ -75,6 +78,8 @@ def hash_password(password: str) -> str:
 
 
 def _password_matches(stored: str | None, password: str) -> bool:
+    if not encodable(password):
+        return False
     try:
         return _hasher.verify(stored or _DUMMY_HASH, password) and stored is not None
     except (VerificationError, InvalidHashError):
@@ -115,6 +120,8 @@ def _new_session(session, user: UserAccount) -> str:
 def sign_in(email: str, password: str) -> SignedIn:
     refused = "That email and password do not match an active account."
     address = (email or "").strip().lower()
+    if not encodable(address):
+        raise SignInRefused(refused)
     with transaction() as session:
         user = session.scalars(select(UserAccount).where(UserAccount.email == address)).first()
         now = utcnow()

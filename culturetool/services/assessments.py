@@ -20,7 +20,7 @@ from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.domain.model_loader import load_model_dir
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.scoring import GroupScore, validate_complete_response
-from culturetool.domain.text import clean_name
+from culturetool.domain.text import clean_name, encodable
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import Disclosed, response_count, round_results
@@ -341,7 +341,7 @@ def close_round(actor: Actor, round_id: int) -> None:
 
 
 def _live_round(session, token: str) -> AssessmentRound:
-    round_ = repo.round_by_token(session, token or "")
+    round_ = repo.round_by_token(session, token) if token and encodable(token) else None
     if round_ is None:
         raise NotFound("This link does not match any survey.")
     if not round_.is_open:

@@ -87,7 +87,7 @@ def model_of_round(session: Session, round_: AssessmentRound) -> CultureModel:
 
 
 def hash_submission_key(key: str) -> str:
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def receipt_exists(session: Session, round_id: int, key_hash: str) -> bool:

@@ -51,6 +51,14 @@ def test_a_manager_cannot_reach_another_teams_results(browser: Browser, app_url:
         assert "Team Alpha" not in beta.locator("main").inner_text()
         assert "/r/" not in beta.content()  # no share link leaked into the page
 
+    # Text that looks like HTML or script is shown as text and never runs.
+    hostile = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>'
+    admin.goto(app_url + "/")
+    admin.get_by_label("Area name").fill(hostile)
+    admin.get_by_role("button", name="Add area").click()
+    expect(admin.get_by_role("heading", name=hostile)).to_be_visible()
+    assert admin.evaluate("typeof window.pwned") == "undefined"
+
     # The respondent's link is a key to one questionnaire and nothing else.
     respondent = new_person(browser)
     respondent.goto(share_link)

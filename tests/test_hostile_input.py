@@ -1,0 +1,120 @@
+"""Fuzz every text input with hostile strings: no unhandled error, nothing half-written.
+
+Each call either succeeds or is refused with a message meant for people (InputProblem and the
+like); a refused call leaves the database exactly as it was.
+"""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from people import PASSWORD, make_person
+
+from culturetool.domain.access import Role
+from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
+from culturetool.services import accounts, admin
+from culturetool.services import assessments as svc
+from culturetool.store import db
+from culturetool.store.tables import Base
+
+HOSTILE = [
+    "",
+    " ",
+    "<script>alert('x')</script>",
+    '"><img src=x onerror=alert(1)>',
+    '=HYPERLINK("http://evil.example","click")',
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A2)",
+    "Robert'); DROP TABLE team;--",
+    "a" * 121,
+    "b" * 10_000,
+    "tab\there",
+    "nul\x00byte",
+    "bell\x07",
+    "line\nbreak",
+    "right-to-left \u202e override",
+    "zero\u200bwidth",
+    "lone \ud800 surrogate",
+    "emoji 🧓🏽 and accents éàü",
+    "mojibake Ã©Ã¨",
+    "%s %n {0} ${x}",
+    "../../etc/passwd",
+]
+hostile_text = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=300))
+REFUSALS = (InputProblem, NotFound, RoundClosed, accounts.SignInRefused)
+FUZZ = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+
+
+def fingerprint() -> dict[str, list]:
+    with db.transaction() as session:
+        return {
+            table.name: sorted(map(repr, session.execute(sa.select(table)).all()))
+            for table in Base.metadata.sorted_tables
+            if table.name not in {"user_session", "user_account"}  # sign-in bookkeeping
+        }
+
+
+def survives(action) -> bool:
+    """Runs the action; True if it succeeded, False if refused, and nothing changed if refused."""
+    before = fingerprint()
+    try:
+        action()
+    except REFUSALS as refusal:
+        assert str(refusal), "a refusal must say what to fix"
+        assert fingerprint() == before, "a refused request changed data"
+        return False
+    return True
+
+
+@pytest.fixture
+def setting(database, model):
+    svc.create_organisation("Fuzz Council")
+    administrator = make_person(Role.ADMINISTRATOR, password=PASSWORD)
+    area = svc.add_area(administrator, "North")
+    team = svc.add_team(administrator, area, "Alpha")
+    manager = make_person(Role.MANAGER, (team,), password=PASSWORD)
+    token = svc.open_round(manager, team).token
+    return {"admin": administrator, "area": area, "token": token, "model": model}
+
+
+@FUZZ
+@given(name=hostile_text)
+def test_area_and_team_names(setting, name):
+    if survives(lambda: svc.add_area(setting["admin"], name)):
+        stored = [a.name for a in svc.organisation_overview(setting["admin"]).areas]
+        assert " ".join(name.split()) in stored  # kept as typed, only spaces tidied
+    survives(lambda: svc.add_team(setting["admin"], setting["area"], name))
+
+
+@FUZZ
+@given(email=hostile_text, name=hostile_text, role=hostile_text)
+def test_invitations(setting, email, name, role):
+    survives(lambda: admin.invite_user(setting["admin"], email, name, role, []))
+
+
+@FUZZ
+@given(email=hostile_text, password=hostile_text)
+def test_sign_in_and_invitation_links(setting, email, password):
+    survives(lambda: accounts.sign_in(email, password))
+    survives(lambda: accounts.invitation_details(email))
+    survives(lambda: accounts.accept_invitation(email, password))
+
+
+@FUZZ
+@given(current=hostile_text, new=hostile_text)
+def test_password_changes(setting, current, new):
+    survives(lambda: accounts.change_password(setting["admin"], current, new, "keep"))
+
+
+@FUZZ
+@given(token=hostile_text, key=hostile_text, item=hostile_text, value=st.integers(-5, 10))
+def test_questionnaire_links_and_submissions(setting, token, key, item, value):
+    survives(lambda: svc.questionnaire_for(token))
+    complete = {i.id: 3 for i in setting["model"].questionnaire.items}
+    survives(lambda: svc.submit_response(setting["token"], key, {**complete, item: value}))
+    survives(lambda: svc.submit_response(token, key, complete))
