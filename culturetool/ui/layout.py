@@ -88,3 +88,19 @@ def data_table(headers: list[str], rows: rx.Var, render_row, **props) -> rx.Comp
         width="100%",
         **props,
     )
+
+
+def field(label: str, control: rx.Component) -> rx.Component:
+    """A label above its control; the control's id must be the label's `html_for`."""
+    return rx.el.div(rx.el.label(label, html_for=control.id), control, class_name="field")
+
+
+def text_field(label: str, name: str, kind: str = "text", max_length: int = 120, **props):
+    """A required text input with its label; every text input has a length limit."""
+    return field(
+        label,
+        rx.el.input(
+            id=name, name=name, type=kind, required=True, max_length=max_length,
+            class_name="text-input", **props,
+        ),
+    )  # fmt: skip

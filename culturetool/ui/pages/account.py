@@ -7,7 +7,9 @@ import reflex as rx
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem
 from culturetool.services import accounts
-from culturetool.ui.layout import notice, page_frame, shown_if
+from culturetool.services.accounts import PASSWORD_MAX
+from culturetool.store.tables import EMAIL_LENGTH
+from culturetool.ui.layout import notice, page_frame, shown_if, text_field
 from culturetool.ui.session import SessionState, public, signed_in
 
 
@@ -19,14 +21,7 @@ def _safe_next(raw: str | None) -> str:
 
 
 def _password_field(label: str, name: str, autocomplete: str) -> rx.Component:
-    return rx.el.div(
-        rx.el.label(label, html_for=name),
-        rx.el.input(
-            id=name, name=name, type="password", required=True, max_length=200,
-            auto_complete=autocomplete, class_name="text-input",
-        ),
-        class_name="field",
-    )  # fmt: skip
+    return text_field(label, name, "password", PASSWORD_MAX, auto_complete=autocomplete)
 
 
 class SignInState(SessionState):
@@ -53,19 +48,7 @@ def sign_in_page() -> rx.Component:
             rx.text("People answering a team questionnaire do not need to sign in."),
             shown_if(SignInState.message != "", notice(SignInState.message)),
             rx.form(
-                rx.el.div(
-                    rx.el.label("Email", html_for="email"),
-                    rx.el.input(
-                        id="email",
-                        name="email",
-                        type="email",
-                        required=True,
-                        max_length=254,
-                        auto_complete="username",
-                        class_name="text-input",
-                    ),
-                    class_name="field",
-                ),  # fmt: skip
+                text_field("Email", "email", "email", EMAIL_LENGTH, auto_complete="username"),
                 _password_field("Password", "password", "current-password"),
                 rx.button("Sign in", type="submit", size="3"),
                 on_submit=SignInState.sign_in,

@@ -9,7 +9,8 @@ from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.services import admin, assessments
 from culturetool.services.admin import AuditRow, UserRow
 from culturetool.services.assessments import TeamSummary
-from culturetool.ui.layout import data_table, notice, page_frame, shown_if
+from culturetool.store.tables import EMAIL_LENGTH, NAME_LENGTH
+from culturetool.ui.layout import data_table, field, notice, page_frame, shown_if, text_field
 from culturetool.ui.session import SessionState, signed_in
 
 # Least power first, so a slip does not make someone an administrator.
@@ -105,34 +106,16 @@ def _invite_form() -> rx.Component:
     return rx.card(
         rx.heading("Invite someone", as_="h2", size="5"),
         rx.form(
-            rx.el.div(
-                rx.el.label("Name", html_for="name"),
-                rx.el.input(
-                    id="name", name="name", required=True, max_length=120, class_name="text-input"
-                ),
-                class_name="field",
-            ),  # fmt: skip
-            rx.el.div(
-                rx.el.label("Email", html_for="email"),
-                rx.el.input(
-                    id="email",
-                    name="email",
-                    type="email",
-                    required=True,
-                    max_length=254,
-                    class_name="text-input",
-                ),
-                class_name="field",
-            ),  # fmt: skip
-            rx.el.div(
-                rx.el.label("Role", html_for="role"),
+            text_field("Name", "name", max_length=NAME_LENGTH),
+            text_field("Email", "email", "email", EMAIL_LENGTH),
+            field(
+                "Role",
                 rx.el.select(
                     *[rx.el.option(title, value=value) for value, title in ROLE_CHOICES],
                     id="role",
                     name="role",
                     class_name="text-input",
                 ),
-                class_name="field",
             ),  # fmt: skip
             rx.el.fieldset(
                 rx.el.legend("Teams (for a team manager)"),

@@ -8,7 +8,7 @@ from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem
 from culturetool.services import assessments
 from culturetool.services.assessments import AreaView, TeamSummary
-from culturetool.ui.layout import notice, page_frame, shown_if
+from culturetool.ui.layout import notice, page_frame, shown_if, text_field
 from culturetool.ui.session import SessionState, signed_in
 
 
@@ -104,27 +104,12 @@ def _area_card(area: AreaView) -> rx.Component:
     )
 
 
-def _field(label: str, name: str, placeholder: str = "") -> rx.Component:
-    return rx.el.div(
-        rx.el.label(label, html_for=name),
-        rx.el.input(
-            id=name,
-            name=name,
-            placeholder=placeholder,
-            max_length=120,
-            required=True,
-            class_name="text-input",
-        ),
-        class_name="field",
-    )
-
-
 def _add_forms() -> rx.Component:
     return rx.grid(
         rx.card(
             rx.heading("Add an area", as_="h2", size="4"),
             rx.form(
-                _field("Area name", "area_name", "e.g. North Shirebrook"),
+                text_field("Area name", "area_name", placeholder="e.g. North Shirebrook"),
                 rx.button("Add area", type="submit"),
                 on_submit=HomeState.add_area,
                 reset_on_submit=True,
@@ -148,7 +133,7 @@ def _add_forms() -> rx.Component:
                     ),
                     class_name="field",
                 ),
-                _field("Team name", "team_name", "e.g. Hospital Discharge Team"),
+                text_field("Team name", "team_name", placeholder="e.g. Hospital Discharge Team"),
                 rx.button("Add team", type="submit"),
                 on_submit=HomeState.add_team,
                 reset_on_submit=True,
