@@ -205,6 +205,10 @@ def team_page() -> rx.Component:
                 rx.heading(TeamState.team_name, as_="h1", size="7"),
                 shown_if(TeamState.error != "", notice(TeamState.error)),
                 shown_if(
+                    ~TeamState.can_run_rounds,
+                    rx.text("Rounds are opened and closed by the team's manager."),
+                ),
+                shown_if(
                     TeamState.can_run_rounds,
                     rx.cond(
                         TeamState.has_open_round,
