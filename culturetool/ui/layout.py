@@ -104,3 +104,14 @@ def text_field(label: str, name: str, kind: str = "text", max_length: int = 120,
             class_name="text-input", **props,
         ),
     )  # fmt: skip
+
+
+def breadcrumb(last: rx.Component) -> rx.Component:
+    """All teams › the page's parent, so people can always get back."""
+    return rx.el.nav(
+        rx.link("All teams", href="/"),
+        rx.text(" › ", as_="span"),
+        last,
+        aria_label="Breadcrumb",
+        class_name="breadcrumb",
+    )

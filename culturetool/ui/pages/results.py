@@ -8,7 +8,7 @@ from culturetool.domain.access import Actor
 from culturetool.domain.errors import NotFound
 from culturetool.services import assessments
 from culturetool.services.assessments import ResultsView, ScoreRow
-from culturetool.ui.layout import data_table, page_frame
+from culturetool.ui.layout import breadcrumb, data_table, page_frame
 from culturetool.ui.session import SessionState, signed_in
 
 
@@ -158,13 +158,7 @@ def results_page() -> rx.Component:
         rx.cond(
             ResultsState.view,
             rx.vstack(
-                rx.el.nav(
-                    rx.link("All teams", href="/"),
-                    rx.text(" › ", as_="span"),
-                    rx.link(view.team_name, href=f"/teams/{view.team_id}"),
-                    aria_label="Breadcrumb",
-                    class_name="breadcrumb",
-                ),
+                breadcrumb(rx.link(view.team_name, href=f"/teams/{view.team_id}")),
                 rx.heading(f"Results: {view.team_name}", as_="h1", size="7"),
                 rx.text(
                     f"{view.area_name}. Round opened {view.opened_on}",

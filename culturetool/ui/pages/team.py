@@ -10,7 +10,7 @@ from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.services import assessments
 from culturetool.services.assessments import RoundSummary
-from culturetool.ui.layout import data_table, notice, page_frame, shown_if
+from culturetool.ui.layout import breadcrumb, data_table, notice, page_frame, shown_if
 from culturetool.ui.session import SessionState, public, signed_in
 
 
@@ -195,13 +195,7 @@ def team_page() -> rx.Component:
         rx.cond(
             TeamState.found,
             rx.vstack(
-                rx.el.nav(
-                    rx.link("All teams", href="/"),
-                    rx.text(" › ", as_="span"),
-                    rx.text(TeamState.area_name, as_="span"),
-                    aria_label="Breadcrumb",
-                    class_name="breadcrumb",
-                ),
+                breadcrumb(rx.text(TeamState.area_name, as_="span")),
                 rx.heading(TeamState.team_name, as_="h1", size="7"),
                 shown_if(TeamState.error != "", notice(TeamState.error)),
                 shown_if(
