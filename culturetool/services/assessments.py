@@ -165,6 +165,7 @@ class ResultsView:
     confidence_personal: float = 0.0
     confidence_work: float = 0.0
     confidence_gap: float = 0.0
+    confidence_sentence: str = ""
     chart_svg: str = ""
 
 
@@ -429,6 +430,18 @@ def _score_row(group: GroupScore | None, key: str, name: str, model: CultureMode
     )
 
 
+SMALL_CONFIDENCE_GAP = 0.25  # under a quarter point the two are read as the same
+
+
+def _confidence_sentence(gap: float) -> str:
+    if abs(gap) < SMALL_CONFIDENCE_GAP:
+        return "People feel about as confident with technology at work as in their personal life."
+    where = (
+        "in their personal life than at work" if gap > 0 else "at work than in their personal life"
+    )
+    return f"People feel more confident with technology {where}: a gap of {abs(gap):.1f} points."
+
+
 def results_for_round(actor: Actor, round_id: int) -> ResultsView:
     with transaction() as session:
         round_ = _round_in_reach(session, actor, round_id, Permission.VIEW_RESULTS)
@@ -463,6 +476,7 @@ def results_for_round(actor: Actor, round_id: int) -> ResultsView:
             view.confidence_personal = round(scores.confidence.personal, 2)
             view.confidence_work = round(scores.confidence.work, 2)
             view.confidence_gap = round(scores.confidence.gap, 2)
+            view.confidence_sentence = _confidence_sentence(scores.confidence.gap)
         view.chart_svg = condition_chart_svg(
             [(r.name, r.mean, r.spread) for r in view.conditions if r.shown],
             [(lv.min_score, lv.name) for lv in model.meta.maturity_levels],

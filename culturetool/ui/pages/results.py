@@ -27,25 +27,6 @@ class ResultsState(SessionState):
         except NotFound:
             self.found = False
 
-    @rx.var
-    def confidence_sentence(self) -> str:
-        view = self.view
-        if view is None or not view.confidence_shown:
-            return ""
-        gap = view.confidence_gap
-        if abs(gap) < 0.25:
-            return (
-                "People feel about as confident with technology at work as in their personal life."
-            )
-        where = (
-            "in their personal life than at work"
-            if gap > 0
-            else "at work than in their personal life"
-        )
-        return (
-            f"People feel more confident with technology {where}: a gap of {abs(gap):.1f} points."
-        )
-
 
 def _level_badge(row: ScoreRow) -> rx.Component:
     return rx.badge(f"{row.level} · {row.level_name}", color_scheme="indigo", size="2")
@@ -143,7 +124,7 @@ def _disclosed(view: rx.Var) -> rx.Component:
                     ),
                     rx.card(rx.text("Gap", size="2"), rx.heading(view.confidence_gap, size="6")),
                 ),
-                rx.text(ResultsState.confidence_sentence),
+                rx.text(view.confidence_sentence),
             ),
             rx.text("Too few answers to show."),
         ),
