@@ -44,6 +44,12 @@ def entry(entries: list[dict], entry_id: str) -> dict:
 
 
 # ---- a tiny model: 2 conditions x 2 items, 4 acceptance scales x 2 items, confidence pair ----
+# Bundles (number: serves, weight -> interventions):
+#   1 both:      alpha 1.0, beta 0.6 -> do_it
+#   2 beta_only: beta 1.0            -> beta_work
+#   3 kit:       alpha 0.3           -> try_kit, champions
+# Signal rules: hard_to_use (effort_expectancy below 3.0 -> try_kit) and home_not_work
+# (confidence_gap at least 0.75 -> champions, do_it). Default target level 4 (3.4); 0.1 per theme.
 
 TINY_LEVELS = [
     {"level": 1, "name": "Emerging", "min_score": 1.0, "summary": "Level one."},
@@ -72,8 +78,21 @@ def _item(item_id: str, reverse: bool = False, **target: str) -> dict:
     }
 
 
+def _rule(rule_id: str, watches: str, when: str, threshold: float, points_to: list[str]) -> dict:
+    return {
+        "id": rule_id,
+        "name": f"Rule {rule_id}",
+        "watches": watches,
+        "when": when,
+        "threshold": threshold,
+        "points_to": points_to,
+        "reason": f"Reason for {rule_id}.",
+        "provenance": PROVENANCE,
+    }
+
+
 def write_tiny_model(directory: Path) -> Path:
-    """Write a complete, valid five-file model folder with two conditions and return it."""
+    """Write a complete, valid six-file model folder with two conditions and return it."""
     directory.mkdir(parents=True, exist_ok=True)
     write_yaml(
         directory,
@@ -105,41 +124,63 @@ def write_tiny_model(directory: Path) -> Path:
             ]
         },
     )
+    bundles = [
+        ("both", "Both", {"alpha": 1.0, "beta": 0.6}),
+        ("beta_only", "Beta only", {"beta": 1.0}),
+        ("kit", "Kit", {"alpha": 0.3}),
+    ]
     write_yaml(
         directory,
         "bundles.yaml",
         {
             "bundles": [
                 {
-                    "id": "both",
-                    "number": 1,
-                    "name": "Both",
-                    "description": "Serves both conditions.",
-                    "serves": [
-                        {"condition": "alpha", "weight": 1.0},
-                        {"condition": "beta", "weight": 0.6},
-                    ],
+                    "id": bid,
+                    "number": number,
+                    "name": name,
+                    "description": f"{name} described.",
+                    "serves": [{"condition": c, "weight": w} for c, w in serves.items()],
                     "provenance": PROVENANCE,
                 }
+                for number, (bid, name, serves) in enumerate(bundles, 1)
             ]
         },
     )
+    interventions = [
+        ("do_it", "Do it", "both"),
+        ("beta_work", "Beta work", "beta_only"),
+        ("try_kit", "Try the kit", "kit"),
+        ("champions", "Champions", "kit"),
+    ]
     write_yaml(
         directory,
         "interventions.yaml",
         {
             "interventions": [
                 {
-                    "id": "do_it",
-                    "name": "Do it",
-                    "bundle": "both",
-                    "what": "Something.",
+                    "id": iid,
+                    "name": name,
+                    "bundle": bundle,
+                    "what": f"{name}, described.",
                     "who": "Someone",
                     "timescale": "Soon",
-                    "evidence": "None yet.",
+                    "evidence": f"Evidence for {name}.",
                     "provenance": PROVENANCE,
                 }
+                for iid, name, bundle in interventions
             ]
+        },
+    )
+    write_yaml(
+        directory,
+        "signals.yaml",
+        {
+            "default_target_level": 4,
+            "points_per_theme": 0.1,
+            "rules": [
+                _rule("hard_to_use", "effort_expectancy", "below", 3.0, ["try_kit"]),
+                _rule("home_not_work", "confidence_gap", "at_least", 0.75, ["champions", "do_it"]),
+            ],
         },
     )
     scales = [

@@ -3,6 +3,8 @@ version hash follows meaning, not layout."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -428,3 +430,191 @@ def test_json_round_trip_gives_an_equal_model(model):
     assert model_version(back) == model_version(model)
     level_4 = model.condition_by_id["strategic_clarity"].levels[4]
     assert back.condition_by_id["strategic_clarity"].levels[4] == level_4
+
+
+# ---- signals.yaml: the default target and the signal rules ------------------------------------
+
+
+def test_real_model_signal_rules(model):
+    assert model.signals.default_target_level == 4
+    rules = {rule.id: rule for rule in model.signals.rules}
+    watched = {rule.watches for rule in rules.values()}
+    scales = {s.id for s in model.questionnaire.acceptance_scales}
+    # One rule per acceptance scale and one on the confidence gap, as the issue asks.
+    assert watched == scales | {"confidence_gap"}
+    assert len(rules) == 5
+    for rule in rules.values():
+        assert all(i in model.intervention_by_id for i in rule.points_to), rule.id
+        assert all(p.timestamps for p in rule.provenance), rule.id
+
+
+def test_cli_model_check_mentions_the_rules(capsys):
+    assert main(["model", "check", str(MODEL_DIR)]) == 0
+    lines = [line.strip() for line in capsys.readouterr().out.splitlines()]
+    assert "5 signal rules" in lines
+    assert "Default target: level 4 (Thriving)" in lines
+
+
+def edit_rule(directory: Path, rule_id: str, **changes) -> None:
+    def change(data):
+        entry(data["rules"], rule_id).update(changes)
+
+    edit_yaml(directory, "signals.yaml", change)
+
+
+def test_rule_watching_an_unknown_scale(broken):
+    edit_rule(broken, "low_effort_expectancy", watches="effort_expectation")
+    problem = find(
+        problems_of(broken),
+        "signals.yaml",
+        "rule 'low_effort_expectancy'",
+        "unknown acceptance scale 'effort_expectation'",
+    )
+    assert "confidence_gap" in problem.message  # says what else it may watch
+
+
+def test_rule_pointing_at_an_unknown_intervention(broken):
+    edit_rule(broken, "low_social_influence", points_to=["case_studies", "leadership_messages"])
+    assert problems_of(broken) == [
+        ModelProblem(
+            "signals.yaml",
+            "rule 'low_social_influence'",
+            "points to unknown intervention 'leadership_messages' (see interventions.yaml)",
+        )
+    ]
+
+
+def test_rule_pointing_at_the_same_intervention_twice(broken):
+    edit_rule(broken, "confidence_gap_home_work", points_to=["digital_champions"] * 2)
+    assert problems_of(broken) == [
+        ModelProblem(
+            "signals.yaml",
+            "rule 'confidence_gap_home_work'",
+            "points to 'digital_champions' more than once",
+        )
+    ]
+
+
+def test_duplicate_rule_id(broken):
+    edit_rule(broken, "low_social_influence", id="low_effort_expectancy")
+    find(problems_of(broken), "signals.yaml", "rule 'low_effort_expectancy'", "more than once")
+
+
+def test_rule_with_a_comparison_that_is_not_below_or_at_least(broken):
+    edit_rule(broken, "low_facilitating_conditions", when="under")
+    problem = find(problems_of(broken), "signals.yaml", "rule 'low_facilitating_conditions'")
+    assert "'when'" in problem.message
+    assert "'below'" in problem.message and "'at_least'" in problem.message
+
+
+@pytest.mark.parametrize(
+    ("rule_id", "threshold", "words"),
+    [
+        ("low_performance_expectancy", 6.0, "1 to 5 scale"),
+        ("low_performance_expectancy", 0.5, "1 to 5 scale"),
+        ("confidence_gap_home_work", 4.5, "-4 to 4"),
+    ],
+)
+def test_rule_threshold_off_the_scale(broken, rule_id, threshold, words):
+    edit_rule(broken, rule_id, threshold=threshold)
+    problems = problems_of(broken)
+    assert len(problems) == 1
+    find(problems, "signals.yaml", f"rule '{rule_id}'", words)
+
+
+def test_rule_threshold_that_is_not_a_number(broken):
+    edit_rule(broken, "low_effort_expectancy", threshold="low")
+    find(problems_of(broken), "signals.yaml", "rule 'low_effort_expectancy'", "'threshold'")
+
+
+def test_rule_without_provenance_timestamps(broken):
+    edit_rule(broken, "low_effort_expectancy", provenance=[{"source": "masterclass"}])
+    find(
+        problems_of(broken),
+        "signals.yaml",
+        "rule 'low_effort_expectancy'",
+        "needs at least one timestamp",
+    )
+
+
+@pytest.mark.parametrize("level", [0, 6])
+def test_default_target_that_is_not_a_maturity_level(broken, level):
+    edit_yaml(broken, "signals.yaml", lambda data: data.update(default_target_level=level))
+    assert problems_of(broken) == [
+        ModelProblem(
+            "signals.yaml",
+            "default_target_level",
+            f"{level} is not a maturity level (1, 2, 3, 4, 5)",
+        )
+    ]
+
+
+def test_negative_points_per_theme(broken):
+    edit_yaml(broken, "signals.yaml", lambda data: data.update(points_per_theme=-0.1))
+    find(problems_of(broken), "signals.yaml", "settings", "'points_per_theme'")
+
+
+def test_rules_that_are_not_a_list(broken):
+    edit_yaml(broken, "signals.yaml", lambda data: data.update(rules={"id": "oops"}))
+    find(problems_of(broken), "signals.yaml", "'rules'", "must be a list")
+
+
+def test_acceptance_scale_may_not_take_the_confidence_gap_id(broken):
+    def rename(data):
+        entry(data["acceptance_scales"], "social_influence")["id"] = "confidence_gap"
+        for item in data["items"]:
+            if item.get("acceptance_scale") == "social_influence":
+                item["acceptance_scale"] = "confidence_gap"
+
+    edit_yaml(broken, "questionnaire.yaml", rename)
+    problems = problems_of(broken)
+    find(problems, "questionnaire.yaml", "acceptance scale 'confidence_gap'", "choose another")
+    # The social influence rule now watches a scale that is gone, which is reported too.
+    find(problems, "signals.yaml", "rule 'low_social_influence'", "'social_influence'")
+
+
+def test_missing_signals_file(broken):
+    (broken / "signals.yaml").unlink()
+    assert problems_of(broken) == [
+        ModelProblem("signals.yaml", "(file)", f"file is missing from {broken}")
+    ]
+
+
+def test_no_rules_at_all_is_a_valid_choice(broken):
+    edit_yaml(broken, "signals.yaml", lambda data: data.update(rules=[]))
+    model = load_model_dir(broken)
+    assert model.signals.rules == []
+    assert model.signals.default_target_level == 4
+
+
+def test_signal_defects_are_reported_together(broken):
+    def break_three(data):
+        data["default_target_level"] = 9
+        entry(data["rules"], "low_effort_expectancy")["watches"] = "ease"
+        entry(data["rules"], "low_social_influence")["points_to"] = ["nothing_here"]
+
+    edit_yaml(broken, "signals.yaml", break_three)
+    problems = problems_of(broken)
+    assert len(problems) == 3
+    find(problems, "signals.yaml", "default_target_level", "9 is not a maturity level")
+    find(problems, "signals.yaml", "rule 'low_effort_expectancy'", "'ease'")
+    find(problems, "signals.yaml", "rule 'low_social_influence'", "'nothing_here'")
+
+
+def test_changing_a_rule_threshold_changes_the_version(model, broken):
+    edit_rule(broken, "low_effort_expectancy", threshold=2.8)
+    assert model_version(load_model_dir(broken)) != model_version(model)
+
+
+def test_snapshot_saved_before_signals_existed_still_loads_with_its_version(model):
+    # A round opened before signals.yaml stored JSON without the "signals" key.
+    data = json.loads(model_to_json(model))
+    del data["signals"]
+    old_content = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    old = model_from_json(old_content)
+    assert old.signals.rules == []
+    assert old.signals.default_target_level == 4
+    assert old.conditions == model.conditions
+    # Its text, and so the version it was stored under, are what they were.
+    assert model_to_json(old) == old_content
+    assert model_version(old) == hashlib.sha256(old_content.encode()).hexdigest()

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from culturetool.domain.model_schema import (
+    CONFIDENCE_GAP,
     LEVELS,
     LIKERT_VALUES,
     AcceptanceScale,
@@ -27,7 +28,11 @@ from culturetool.domain.model_schema import (
     Intervention,
     Item,
     ModelMeta,
+    Provenance,
     ResponseScale,
+    SignalRule,
+    Signals,
+    Source,
 )
 
 META_FILE = "model.yaml"
@@ -35,7 +40,15 @@ CONDITIONS_FILE = "conditions.yaml"
 BUNDLES_FILE = "bundles.yaml"
 INTERVENTIONS_FILE = "interventions.yaml"
 QUESTIONNAIRE_FILE = "questionnaire.yaml"
-MODEL_FILES = (META_FILE, CONDITIONS_FILE, BUNDLES_FILE, INTERVENTIONS_FILE, QUESTIONNAIRE_FILE)
+SIGNALS_FILE = "signals.yaml"
+MODEL_FILES = (
+    META_FILE,
+    CONDITIONS_FILE,
+    BUNDLES_FILE,
+    INTERVENTIONS_FILE,
+    QUESTIONNAIRE_FILE,
+    SIGNALS_FILE,
+)
 
 MIN_ITEMS_PER_ACCEPTANCE_SCALE = 2
 
@@ -167,6 +180,7 @@ def check_model_dir(directory: str | Path) -> tuple[CultureModel | None, list[Mo
         q_data, "acceptance_scales", AcceptanceScale, QUESTIONNAIRE_FILE, "acceptance scale", out
     )
     items: list[Item] = _entries(q_data, "items", Item, QUESTIONNAIRE_FILE, "item", out)
+    signals = _signals(_read_yaml(directory, SIGNALS_FILE, out), out)
 
     if meta is not None:
         _check_meta(meta, out)
@@ -179,18 +193,42 @@ def check_model_dir(directory: str | Path) -> tuple[CultureModel | None, list[Mo
                 "options must have the values 1, 2, 3, 4 and 5, once each",
             )
     _check_references(meta, conditions, bundles, interventions, acceptance, items, out)
+    if signals is not None:
+        _check_signals(signals, meta, interventions, acceptance, out)
 
     if out.problems:
         return None, out.problems
-    assert meta is not None and scale is not None
+    assert meta is not None and scale is not None and signals is not None
     model = CultureModel(
         meta=meta,
         conditions=conditions,
         bundles=bundles,
         interventions=interventions,
         questionnaire={"scale": scale, "acceptance_scales": acceptance, "items": items},
+        signals=signals,
     )
     return model, []
+
+
+def _signals(data: dict | None, out: _Collector) -> Signals | None:
+    """The settings and the rules of signals.yaml; each rule is checked as its own entry.
+
+    Unlike the other lists, `rules` may be empty: an organisation can switch every rule off.
+    """
+    if data is None:
+        return None
+    raw_rules = data.get("rules", [])
+    if not isinstance(raw_rules, list):
+        out.add(SIGNALS_FILE, "'rules'", "must be a list of signal rules")
+        raw_rules = []
+    rules = []
+    for position, raw in enumerate(raw_rules, start=1):
+        rule = out.validate(SignalRule, raw, SIGNALS_FILE, _entry_label("rule", raw, position))
+        if rule is not None:
+            rules.append(rule)
+    settings = {key: value for key, value in data.items() if key != "rules"}
+    validated = out.validate(Signals, settings, SIGNALS_FILE, "settings")
+    return None if validated is None else validated.model_copy(update={"rules": rules})
 
 
 def _check_meta(meta: ModelMeta, out: _Collector) -> None:
@@ -211,6 +249,26 @@ def _check_meta(meta: ModelMeta, out: _Collector) -> None:
             )
     for duplicate in _duplicates(s.id for s in meta.sources):
         out.add(META_FILE, f"source '{duplicate}'", "id is used more than once")
+
+
+def _check_sources(
+    meta: ModelMeta | None, file: str, label: str, provenance: list[Provenance], out: _Collector
+) -> None:
+    if meta is None:
+        return
+    sources: dict[str, Source] = {s.id: s for s in meta.sources}
+    for p in provenance:
+        source = sources.get(p.source)
+        if source is None:
+            out.add(file, label, f"provenance names unknown source '{p.source}' (see {META_FILE})")
+        elif source.timed and not p.timestamps:
+            out.add(file, label, f"provenance from '{p.source}' needs at least one timestamp")
+        elif not source.timed and p.note is None:
+            out.add(
+                file,
+                label,
+                f"provenance from untimed source '{p.source}' needs a 'note' saying where in it",
+            )
 
 
 def _check_references(
@@ -241,26 +299,9 @@ def _check_references(
     condition_ids = {c.id for c in conditions}
     bundle_ids = {b.id for b in bundles}
     scale_ids = {s.id for s in acceptance}
-    sources = {s.id: s for s in meta.sources} if meta is not None else None
 
     def check_sources(file: str, label: str, entry: Condition | Bundle | Intervention) -> None:
-        if sources is None:
-            return
-        for p in entry.provenance:
-            source = sources.get(p.source)
-            if source is None:
-                out.add(
-                    file, label, f"provenance names unknown source '{p.source}' (see {META_FILE})"
-                )
-            elif source.timed and not p.timestamps:
-                out.add(file, label, f"provenance from '{p.source}' needs at least one timestamp")
-            elif not source.timed and p.note is None:
-                out.add(
-                    file,
-                    label,
-                    f"provenance from untimed source '{p.source}' needs a 'note'"
-                    " saying where in it",
-                )
+        _check_sources(meta, file, label, entry.provenance, out)
 
     served: set[str] = set()
     for condition in conditions:
@@ -336,6 +377,61 @@ def _check_references(
         )
 
 
+def _check_signals(
+    signals: Signals,
+    meta: ModelMeta | None,
+    interventions: list[Intervention],
+    acceptance: list[AcceptanceScale],
+    out: _Collector,
+) -> None:
+    levels = sorted(lv.level for lv in meta.maturity_levels) if meta is not None else LEVELS
+    if signals.default_target_level not in levels:
+        out.add(
+            SIGNALS_FILE,
+            "default_target_level",
+            f"{signals.default_target_level} is not a maturity level "
+            f"({', '.join(str(level) for level in levels)})",
+        )
+    scale_ids = {s.id for s in acceptance}
+    if CONFIDENCE_GAP in scale_ids:
+        out.add(
+            QUESTIONNAIRE_FILE,
+            f"acceptance scale '{CONFIDENCE_GAP}'",
+            f"this id is kept for the confidence gap in {SIGNALS_FILE}; choose another",
+        )
+    intervention_ids = {i.id for i in interventions}
+    for duplicate in _duplicates(rule.id for rule in signals.rules):
+        out.add(
+            SIGNALS_FILE, f"rule '{duplicate}'", "id is used more than once; ids must be unique"
+        )
+    for rule in signals.rules:
+        label = f"rule '{rule.id}'"
+        if rule.watches == CONFIDENCE_GAP:
+            # Personal minus work confidence, each 1 to 5, lies between -4 and 4.
+            if not -4 <= rule.threshold <= 4:
+                out.add(SIGNALS_FILE, label, "'threshold' for the confidence gap must be -4 to 4")
+        elif rule.watches in scale_ids:
+            if not 1 <= rule.threshold <= 5:
+                out.add(SIGNALS_FILE, label, "'threshold' must be on the 1 to 5 scale")
+        else:
+            out.add(
+                SIGNALS_FILE,
+                label,
+                f"watches unknown acceptance scale '{rule.watches}' (see {QUESTIONNAIRE_FILE};"
+                f" or '{CONFIDENCE_GAP}' for personal minus work confidence)",
+            )
+        for intervention in rule.points_to:
+            if intervention not in intervention_ids:
+                out.add(
+                    SIGNALS_FILE,
+                    label,
+                    f"points to unknown intervention '{intervention}' (see {INTERVENTIONS_FILE})",
+                )
+        for duplicate in _duplicates(rule.points_to):
+            out.add(SIGNALS_FILE, label, f"points to '{duplicate}' more than once")
+        _check_sources(meta, SIGNALS_FILE, label, rule.provenance, out)
+
+
 def load_model_dir(directory: str | Path) -> CultureModel:
     model, problems = check_model_dir(directory)
     if model is None:
@@ -345,7 +441,12 @@ def load_model_dir(directory: str | Path) -> CultureModel:
 
 def model_to_json(model: CultureModel) -> str:
     """Canonical JSON: the same model always gives the same text, whatever its YAML layout."""
-    return json.dumps(model.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    data = model.model_dump(mode="json")
+    if model.signals == Signals():
+        # A snapshot saved before signals.yaml existed reads back with these defaults; leaving
+        # them out keeps its text, and so its version, what it was when it was saved.
+        del data["signals"]
+    return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 
 def model_from_json(content: str) -> CultureModel:
@@ -359,6 +460,7 @@ def model_version(model: CultureModel) -> str:
 
 def summary_lines(model: CultureModel) -> list[str]:
     items = model.questionnaire.items
+    target = model.maturity_level(model.signals.default_target_level)
     return [
         f"{model.meta.name} ({model.meta.version_label}), version {model_version(model)[:12]}",
         f"Objective: {model.meta.objective}",
@@ -370,4 +472,6 @@ def summary_lines(model: CultureModel) -> list[str]:
         f"{sum(i.acceptance_scale is not None for i in items)} on technology acceptance, "
         f"{sum(i.confidence is not None for i in items)} on digital confidence; "
         f"{sum(i.reverse for i in items)} reverse-worded)",
+        f"{len(model.signals.rules)} signal rules",
+        f"Default target: level {target.level} ({target.name})",
     ]

@@ -141,6 +141,40 @@ class Questionnaire(Entry):
     items: list[Item]
 
 
+CONFIDENCE_GAP = "confidence_gap"  # what a signal rule watches to compare personal with work
+
+
+class SignalRule(Entry):
+    """When a team's acceptance or confidence score crosses a threshold, point at interventions.
+
+    `watches` is an acceptance scale id, or `confidence_gap` (personal minus work confidence).
+    """
+
+    id: Identifier
+    name: Text
+    watches: Identifier
+    when: Literal["below", "at_least"]
+    threshold: float
+    points_to: list[Identifier] = Field(min_length=1)
+    reason: Text
+    provenance: list[Provenance] = Field(min_length=1)
+
+    def fires(self, value: float) -> bool:
+        return value < self.threshold if self.when == "below" else value >= self.threshold
+
+
+class Signals(Entry):
+    """How recommendations are made: the default target and the signal rules (signals.yaml).
+
+    The defaults are what a model snapshot saved before signals.yaml existed means: target
+    level 4 everywhere and no rules.
+    """
+
+    default_target_level: int = 4
+    points_per_theme: float = Field(default=0.1, ge=0)
+    rules: list[SignalRule] = []
+
+
 class CultureModel(Entry):
     """The whole validated model. Build it through `model_loader`, which checks references."""
 
@@ -149,6 +183,7 @@ class CultureModel(Entry):
     bundles: list[Bundle]
     interventions: list[Intervention]
     questionnaire: Questionnaire
+    signals: Signals = Signals()
 
     model_config = ConfigDict(extra="forbid", frozen=True, ignored_types=(cached_property,))
 
@@ -163,6 +198,13 @@ class CultureModel(Entry):
     @cached_property
     def item_by_id(self) -> dict[str, Item]:
         return {i.id: i for i in self.questionnaire.items}
+
+    @cached_property
+    def intervention_by_id(self) -> dict[str, Intervention]:
+        return {i.id: i for i in self.interventions}
+
+    def maturity_level(self, level: int) -> MaturityLevel:
+        return next(lv for lv in self.meta.maturity_levels if lv.level == level)
 
     def items_for_condition(self, condition_id: str) -> list[Item]:
         return [i for i in self.questionnaire.items if i.condition == condition_id]
