@@ -1,7 +1,8 @@
 """Property tests of the anonymity promise on the results people see.
 
-Hypothesis makes up rounds (how many people answered, the threshold, who said "don't know" to
-what) and checks that no figure shown rests on fewer people than the threshold.
+Hypothesis makes up rounds and whole areas (how many teams, rounds and people, the threshold,
+who said "don't know" to what) and checks, for each role's views, that no figure shown rests on
+fewer people than the threshold, directly or by subtracting shown figures from an area's total.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from people import admin, leader, manager_of
 
+from culturetool.domain.access import Forbidden
 from culturetool.services import assessments as svc
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
@@ -22,10 +24,12 @@ from culturetool.store.tables import MIN_ANONYMITY_THRESHOLD, AssessmentRound
 _team_names = (f"Team {n}" for n in itertools.count(1))
 
 
+_area_names = (f"Area {n}" for n in itertools.count(1))
+
+
 @pytest.fixture
-def area(database) -> int:
+def organisation(database) -> None:
     svc.create_organisation("Property Council")
-    return svc.add_area(admin(), "Everywhere")
 
 
 def answers_strategy(item_ids: list[str], blank_conditions: frozenset[str], model):
@@ -60,8 +64,9 @@ def usable_respondents(model, responses, belongs) -> int:
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(data=st.data())
-def test_no_shown_figure_rests_on_fewer_people_than_the_threshold(area, model, data):
+def test_no_shown_figure_rests_on_fewer_people_than_the_threshold(organisation, model, data):
     threshold, responses = data.draw(rounds(model))
+    area = svc.add_area(admin(), next(_area_names))  # alone in its area: no subtraction here
     team = svc.add_team(admin(), area, next(_team_names))
     opened = svc.open_round(manager_of(team), team)
     with transaction() as session:
@@ -93,3 +98,133 @@ def test_no_shown_figure_rests_on_fewer_people_than_the_threshold(area, model, d
         for r in responses
     )
     assert view.confidence_shown == (pairs >= threshold)
+
+
+# ---- areas: totals and their parts, as each role sees them ---------------------------------
+
+
+def figure_people(model, responses) -> dict[tuple[str, str], int]:
+    """People behind each figure, counted from the raw answers (independently of the app)."""
+    people = {
+        ("condition", c): usable_respondents(model, responses, lambda i, c=c: i.condition == c)
+        for c in (condition.id for condition in model.conditions)
+    }
+    for scale in model.questionnaire.acceptance_scales:
+        people["acceptance", scale.id] = usable_respondents(
+            model, responses, lambda i, s=scale.id: i.acceptance_scale == s
+        )
+    confidence_items = [i.id for i in model.questionnaire.items if i.confidence]
+    people["confidence", ""] = sum(all(r[i] is not None for i in confidence_items)
+                                   for r in responses)  # fmt: skip
+    return people
+
+
+def shown_figures(view) -> set[tuple[str, str]]:
+    """The figures a results page (team or area) shows."""
+    shown = {("condition", r.key) for r in view.conditions if r.shown}
+    shown |= {("acceptance", r.key) for r in view.acceptance if r.shown}
+    if view.confidence_shown:
+        shown.add(("confidence", ""))
+    return shown
+
+
+@st.composite
+def areas(draw, model):
+    threshold = draw(st.integers(MIN_ANONYMITY_THRESHOLD, 6))
+    blank = frozenset(draw(st.sets(st.sampled_from([c.id for c in model.conditions]), max_size=2)))
+    item_ids = [item.id for item in model.questionnaire.items]
+    person = answers_strategy(item_ids, blank, model)
+    teams = draw(
+        st.lists(  # per team, its rounds oldest first, each a list of people's answers
+            st.lists(st.lists(person, max_size=threshold + 4), min_size=1, max_size=2),
+            min_size=1,
+            max_size=4,
+        )
+    )
+    return threshold, teams
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_no_figure_can_be_worked_out_by_subtraction(organisation, model, data):
+    threshold, teams = data.draw(areas(model))
+    administrator = admin()
+    area = svc.add_area(administrator, next(_area_names))
+    raw: dict[int, list] = {}  # round id -> its responses
+    managers = {}
+    for rounds_of_team in teams:
+        team = svc.add_team(administrator, area, next(_team_names))
+        managers[team] = manager_of(team)
+        for responses in rounds_of_team:
+            opened = svc.open_round(managers[team], team)
+            with transaction() as session:
+                round_ = session.get(AssessmentRound, opened.id)
+                round_.anonymity_threshold = threshold
+                for number, response in enumerate(responses):
+                    key = f"key-{opened.id}-{number}"
+                    repo.insert_response(session, round_, key, response, dt.date(2026, 1, 1))
+            raw[opened.id] = responses
+            svc.close_round(managers[team], opened.id)
+    a_leader = leader()
+
+    area_view = svc.area_results_view(a_leader, area)
+    pooled_rounds = [row.round_id for row in area_view.teams]
+    assert (
+        len(set(pooled_rounds))
+        == len(pooled_rounds)
+        == sum(any(raw[r] for r in team_rounds) for team_rounds in _rounds_by_team(raw, teams))
+    )
+    pooled = [response for r in pooled_rounds for response in raw[r]]
+    assert area_view.responses == len(pooled)
+    area_people = figure_people(model, pooled)
+    area_shown = shown_figures(area_view) if area_view.disclosed else set()
+    if area_view.disclosed:
+        assert len(pooled) >= threshold
+    for figure in area_shown:
+        assert area_people[figure] >= threshold, f"area figure {figure} rests on too few"
+
+    # What a leader sees of each team: its results page, which must agree with the area page.
+    team_shown = {}
+    for round_id in raw:
+        page = svc.results_for_round(a_leader, round_id)
+        team_shown[round_id] = shown_figures(page) if page.disclosed else set()
+        people = figure_people(model, raw[round_id])
+        for figure in team_shown[round_id]:
+            assert people[figure] >= threshold, f"team figure {figure} rests on too few"
+    for row in area_view.teams:
+        shown_cells = zip(model.conditions, row.cells, strict=False)
+        cells_shown = {("condition", c.id) for c, cell in shown_cells if cell.shown}
+        assert cells_shown == {f for f in team_shown[row.round_id] if f[0] == "condition"}
+
+    # Subtraction: the area's figure minus every shown team figure leaves the hidden teams'
+    # figure, which must rest on nobody or on at least the threshold of people.
+    for figure in area_shown:
+        hidden = sum(
+            figure_people(model, raw[r])[figure]
+            for r in pooled_rounds
+            if figure not in team_shown[r]
+        )
+        assert hidden == 0 or hidden >= threshold, f"{figure}: {hidden} people by subtraction"
+
+    # A manager sees only their own team's pages, never an area's figures.
+    for manager in managers.values():
+        with pytest.raises(Forbidden):
+            svc.area_results_view(manager, area)
+    for round_id, responses in raw.items():
+        team_id = _team_of_round(round_id)
+        page = svc.results_for_round(managers[team_id], round_id)
+        people = figure_people(model, responses)
+        for figure in shown_figures(page) if page.disclosed else set():
+            assert people[figure] >= threshold
+
+
+def _team_of_round(round_id: int) -> int:
+    with transaction() as session:
+        return session.get(AssessmentRound, round_id).team_id
+
+
+def _rounds_by_team(raw: dict[int, list], teams: list) -> list[list[int]]:
+    round_ids = iter(sorted(raw))  # rounds were opened team by team, in order
+    return [[next(round_ids) for _ in rounds_of_team] for rounds_of_team in teams]

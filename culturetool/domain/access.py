@@ -38,6 +38,7 @@ class Permission(StrEnum):
     SEE_TEAMS = "see teams"
     RUN_ROUNDS = "open and close assessment rounds"
     VIEW_RESULTS = "see assessment results"
+    VIEW_AREA_RESULTS = "see results for a whole area"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -49,8 +50,12 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SEE_TEAMS,
         }
     ),
-    Role.LEADER: frozenset({Permission.SEE_TEAMS, Permission.VIEW_RESULTS}),
-    Role.INNOVATION: frozenset({Permission.SEE_TEAMS, Permission.VIEW_RESULTS}),
+    Role.LEADER: frozenset(
+        {Permission.SEE_TEAMS, Permission.VIEW_RESULTS, Permission.VIEW_AREA_RESULTS}
+    ),
+    Role.INNOVATION: frozenset(
+        {Permission.SEE_TEAMS, Permission.VIEW_RESULTS, Permission.VIEW_AREA_RESULTS}
+    ),
     Role.MANAGER: frozenset({Permission.SEE_TEAMS, Permission.RUN_ROUNDS, Permission.VIEW_RESULTS}),
     Role.FACILITATOR: frozenset(),
 }

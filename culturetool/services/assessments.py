@@ -23,7 +23,15 @@ from culturetool.domain.scoring import GroupScore, validate_complete_response
 from culturetool.domain.text import clean_name, encodable
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
-from culturetool.store.disclosure import Disclosed, response_count, round_results
+from culturetool.store.disclosure import (
+    CONFIDENCE,
+    Disclosed,
+    FigureKey,
+    Withheld,
+    area_results,
+    response_count,
+    round_results,
+)
 from culturetool.store.tables import (
     DEFAULT_ANONYMITY_THRESHOLD,
     MIN_ANONYMITY_THRESHOLD,
@@ -131,11 +139,16 @@ class QuestionnaireView:
     choices: list[ScaleChoice]
 
 
+TOO_FEW = "Too few answers to show"
+PROTECTED = "Hidden so that a smaller team's answers cannot be worked out from the area's figures"
+
+
 @dataclass
 class ScoreRow:
     key: str
     name: str
     shown: bool
+    hidden_reason: str = ""
     mean: float = 0.0
     level: int = 0
     level_name: str = ""
@@ -162,6 +175,55 @@ class ResultsView:
     conditions: list[ScoreRow] = field(default_factory=list)
     acceptance: list[ScoreRow] = field(default_factory=list)
     confidence_shown: bool = False
+    confidence_hidden_reason: str = ""
+    confidence_personal: float = 0.0
+    confidence_work: float = 0.0
+    confidence_gap: float = 0.0
+    confidence_sentence: str = ""
+    chart_svg: str = ""
+
+
+@dataclass
+class TeamCell:
+    """One team's score for one condition on the area page."""
+
+    shown: bool
+    mean: float = 0.0
+    level: int = 0
+    hidden_reason: str = ""
+
+
+@dataclass
+class AreaTeamRow:
+    team_id: int
+    team_name: str
+    round_id: int
+    round_dates: str
+    responses: int
+    disclosed: bool
+    cells: list[TeamCell] = field(default_factory=list)
+
+
+@dataclass
+class AreaResultsView:
+    """An area's pooled figures and each team's, with the same field names as ResultsView for
+    the pooled figures so that pages and exports can treat both alike."""
+
+    area_id: int
+    area_name: str
+    responses: int
+    threshold: int
+    disclosed: bool
+    still_needed: int
+    model_label: str = ""
+    condition_names: list[str] = field(default_factory=list)
+    teams: list[AreaTeamRow] = field(default_factory=list)
+    teams_without_responses: list[str] = field(default_factory=list)
+    any_protected: bool = False
+    conditions: list[ScoreRow] = field(default_factory=list)
+    acceptance: list[ScoreRow] = field(default_factory=list)
+    confidence_shown: bool = False
+    confidence_hidden_reason: str = ""
     confidence_personal: float = 0.0
     confidence_work: float = 0.0
     confidence_gap: float = 0.0
@@ -409,9 +471,15 @@ def submit_response(token: str, submission_key: str, answers: dict[str, int]) ->
 # ---- results -------------------------------------------------------------------------------
 
 
-def _score_row(group: GroupScore | None, key: str, name: str, model: CultureModel) -> ScoreRow:
+def _hidden_reason(figure: FigureKey, protected: frozenset[FigureKey]) -> str:
+    return PROTECTED if figure in protected else TOO_FEW
+
+
+def _score_row(
+    group: GroupScore | None, key: str, name: str, model: CultureModel, reason: str = TOO_FEW
+) -> ScoreRow:
     if group is None:
-        return ScoreRow(key=key, name=name, shown=False)
+        return ScoreRow(key=key, name=name, shown=False, hidden_reason=reason)
     mean = round(group.mean, 2)
     level = model.level_for_score(mean)  # the level of the score people see, not a hidden digit
     condition = model.condition_by_id.get(key)
@@ -442,11 +510,42 @@ def _confidence_sentence(gap: float) -> str:
     return f"People feel more confident with technology {where}: a gap of {abs(gap):.1f} points."
 
 
+def _fill_scores(
+    view: ResultsView | AreaResultsView,
+    outcome: Disclosed,
+    model: CultureModel,
+    protected: frozenset[FigureKey] = frozenset(),
+) -> None:
+    """Put a disclosed set of scores on a page's view: tables, confidence and chart."""
+    scores = outcome.scores
+    view.conditions = [
+        _score_row(g, c.id, c.name, model, _hidden_reason(("condition", c.id), protected))
+        for g, c in zip(scores.conditions, model.conditions, strict=True)
+    ]
+    view.acceptance = [
+        _score_row(g, s.id, s.name, model, _hidden_reason(("acceptance", s.id), protected))
+        for g, s in zip(scores.acceptance, model.questionnaire.acceptance_scales, strict=True)
+    ]
+    if scores.confidence is not None:
+        view.confidence_shown = True
+        view.confidence_personal = round(scores.confidence.personal, 2)
+        view.confidence_work = round(scores.confidence.work, 2)
+        view.confidence_gap = round(scores.confidence.gap, 2)
+        view.confidence_sentence = _confidence_sentence(scores.confidence.gap)
+    else:
+        view.confidence_hidden_reason = _hidden_reason(CONFIDENCE, protected)
+    view.chart_svg = condition_chart_svg(
+        [(r.name, r.mean, r.spread) for r in view.conditions if r.shown],
+        [(lv.min_score, lv.name) for lv in model.meta.maturity_levels],
+    )
+
+
 def results_for_round(actor: Actor, round_id: int) -> ResultsView:
     with transaction() as session:
         round_ = _round_in_reach(session, actor, round_id, Permission.VIEW_RESULTS)
         model = repo.model_of_round(session, round_)
-        outcome = round_results(session, round_, model)
+        sees_area = actor.can(Permission.VIEW_AREA_RESULTS)
+        outcome = round_results(session, round_, model, viewer_sees_area_figures=sees_area)
         view = ResultsView(
             round_id=round_.id,
             team_id=round_.team_id,
@@ -460,25 +559,66 @@ def results_for_round(actor: Actor, round_id: int) -> ResultsView:
             disclosed=isinstance(outcome, Disclosed),
             still_needed=0 if isinstance(outcome, Disclosed) else outcome.still_needed,
         )
-        if not isinstance(outcome, Disclosed):
-            return view
-        scores = outcome.scores
-        view.conditions = [
-            _score_row(g, c.id, c.name, model)
-            for g, c in zip(scores.conditions, model.conditions, strict=True)
-        ]
-        view.acceptance = [
-            _score_row(g, s.id, s.name, model)
-            for g, s in zip(scores.acceptance, model.questionnaire.acceptance_scales, strict=True)
-        ]
-        if scores.confidence is not None:
-            view.confidence_shown = True
-            view.confidence_personal = round(scores.confidence.personal, 2)
-            view.confidence_work = round(scores.confidence.work, 2)
-            view.confidence_gap = round(scores.confidence.gap, 2)
-            view.confidence_sentence = _confidence_sentence(scores.confidence.gap)
-        view.chart_svg = condition_chart_svg(
-            [(r.name, r.mean, r.spread) for r in view.conditions if r.shown],
-            [(lv.min_score, lv.name) for lv in model.meta.maturity_levels],
+        if isinstance(outcome, Disclosed):
+            _fill_scores(view, outcome, model, outcome.protected)
+        return view
+
+
+def _round_dates(opened: dt.datetime, closed: dt.datetime | None) -> str:
+    return f"{_date(opened)} to {_date(closed)}" if closed else f"opened {_date(opened)}, open"
+
+
+def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
+    """The area's pooled scores and a row per team, as leaders and innovation teams see them."""
+    require(actor, Permission.VIEW_AREA_RESULTS)
+    with transaction() as session:
+        area = session.get(Area, area_id)
+        if area is None or area.organisation_id != actor.organisation_id:
+            raise NotFound("There is no such area.")
+        results = area_results(session, area)
+        total = results.total
+        view = AreaResultsView(
+            area_id=area.id,
+            area_name=area.name,
+            responses=total.responses,
+            threshold=total.threshold,
+            disclosed=isinstance(total, Disclosed),
+            still_needed=total.still_needed if isinstance(total, Withheld) else 0,
+            teams_without_responses=results.teams_without_responses,
         )
+        model = results.model
+        if model is None:
+            return view
+        view.model_label = model.meta.version_label
+        view.condition_names = [c.name for c in model.conditions]
+        if isinstance(total, Disclosed):
+            _fill_scores(view, total, model)
+        for part in results.parts:
+            row = AreaTeamRow(
+                team_id=part.team_id,
+                team_name=part.team_name,
+                round_id=part.round_id,
+                round_dates=_round_dates(part.opened_at, part.closed_at),
+                responses=part.outcome.responses,
+                disclosed=isinstance(part.outcome, Disclosed),
+            )
+            if isinstance(part.outcome, Disclosed):
+                by_condition = dict(
+                    zip(
+                        (c.id for c in part.model.conditions),
+                        part.outcome.scores.conditions,
+                        strict=True,
+                    )
+                )
+                for condition in model.conditions:
+                    group = by_condition.get(condition.id)
+                    if group is None:
+                        reason = _hidden_reason(("condition", condition.id), part.protected)
+                        row.cells.append(TeamCell(shown=False, hidden_reason=reason))
+                    else:
+                        mean = round(group.mean, 2)
+                        level = model.level_for_score(mean).level
+                        row.cells.append(TeamCell(shown=True, mean=mean, level=level))
+            view.any_protected = view.any_protected or bool(part.protected)
+            view.teams.append(row)
         return view

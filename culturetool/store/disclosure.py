@@ -1,22 +1,37 @@
 """The anonymity gate: the one place that decides which results may be shown or exported.
 
-Every screen, chart and export gets team results from here. Below the round's threshold the
-answers are not even read: only the count of responses leaves this module. Above it, any single
-figure that rests on fewer respondents than the threshold (a condition most people answered
-"don't know" to, say) is withheld as well.
+Every screen, chart and export gets results from here. Three rules, applied in this order:
+
+1. A group (a team's round, or an area) with fewer responses than the threshold shows only its
+   count of responses. For a team's round the answers are not even read.
+2. Any single figure (a condition, an acceptance scale, the confidence pair) that rests on fewer
+   respondents than the threshold is withheld too, e.g. a condition most people said "don't know"
+   to.
+3. Subtraction. An area's figure pools all its teams. If the area's figure and all but one of its
+   teams' figures were shown, the hidden team's could be worked out from them, so more teams'
+   figures are hidden ("protected") until the hidden ones together rest on at least the threshold
+   of people. People who can see area figures see those teams' pages with the same figures hidden,
+   so no pair of screens gives the hidden team away.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from culturetool.domain.model_schema import CultureModel
-from culturetool.domain.scoring import GroupScore, ResponseSetScores, score_responses
-from culturetool.store.tables import Answer, AssessmentRound, Response
+from culturetool.domain.scoring import ResponseSetScores, score_responses
+from culturetool.store.repository import model_of_round
+from culturetool.store.tables import Answer, Area, AssessmentRound, Organisation, Response
+
+# A figure that can be shown: ("condition", id), ("acceptance", id) or ("confidence", "").
+FigureKey = tuple[str, str]
+CONFIDENCE: FigureKey = ("confidence", "")
 
 
 @dataclass(frozen=True)
@@ -36,10 +51,21 @@ class Disclosed:
     responses: int
     threshold: int
     scores: ResponseSetScores  # groups under the threshold are already None
+    protected: frozenset[FigureKey] = frozenset()  # withheld only to stop subtraction (rule 3)
 
 
 def response_count(session: Session, round_id: int) -> int:
     return session.scalar(select(func.count()).where(Response.round_id == round_id)) or 0
+
+
+def response_counts(session: Session, round_ids: Iterable[int]) -> dict[int, int]:
+    """Responses per round in one query; rounds with none are absent."""
+    rows = session.execute(
+        select(Response.round_id, func.count())
+        .where(Response.round_id.in_(list(round_ids)))
+        .group_by(Response.round_id)
+    )
+    return {round_id: count for round_id, count in rows}
 
 
 def _answers_by_response(session: Session, round_id: int) -> list[dict[str, int | None]]:
@@ -54,25 +80,210 @@ def _answers_by_response(session: Session, round_id: int) -> list[dict[str, int 
     return list(responses.values())
 
 
-def _shown(group: GroupScore | None, threshold: int) -> GroupScore | None:
-    return group if group is not None and group.respondents >= threshold else None
+def figure_respondents(scores: ResponseSetScores, model: CultureModel) -> dict[FigureKey, int]:
+    """How many people each figure rests on (0 where nobody gave a usable answer)."""
+    counts: dict[FigureKey, int] = {}
+    for group, condition in zip(scores.conditions, model.conditions, strict=True):
+        counts["condition", condition.id] = group.respondents if group else 0
+    scales = model.questionnaire.acceptance_scales
+    for group, scale in zip(scores.acceptance, scales, strict=True):
+        counts["acceptance", scale.id] = group.respondents if group else 0
+    counts[CONFIDENCE] = scores.confidence.respondents if scores.confidence else 0
+    return counts
+
+
+def _withhold(
+    scores: ResponseSetScores, model: CultureModel, hidden: Callable[[FigureKey], bool]
+) -> ResponseSetScores:
+    conditions = model.conditions
+    scales = model.questionnaire.acceptance_scales
+    return replace(
+        scores,
+        conditions=[
+            None if hidden(("condition", c.id)) else g
+            for g, c in zip(scores.conditions, conditions, strict=True)
+        ],
+        acceptance=[
+            None if hidden(("acceptance", s.id)) else g
+            for g, s in zip(scores.acceptance, scales, strict=True)
+        ],
+        confidence=None if hidden(CONFIDENCE) else scores.confidence,
+    )
+
+
+def _disclose(
+    scores: ResponseSetScores,
+    model: CultureModel,
+    responses: int,
+    threshold: int,
+    protected: frozenset[FigureKey] = frozenset(),
+) -> Disclosed:
+    people = figure_respondents(scores, model)
+    shown = _withhold(scores, model, lambda key: people[key] < threshold or key in protected)
+    # Only figures that would otherwise be shown count as protected, so pages give the right reason.
+    protected = frozenset(key for key in protected if people[key] >= threshold)
+    return Disclosed(responses=responses, threshold=threshold, scores=shown, protected=protected)
 
 
 def round_results(
-    session: Session, round_: AssessmentRound, model: CultureModel
+    session: Session,
+    round_: AssessmentRound,
+    model: CultureModel,
+    *,
+    viewer_sees_area_figures: bool = False,
 ) -> Withheld | Disclosed:
+    """A round's results as a person may see them.
+
+    `viewer_sees_area_figures`: the person can also see the area's pooled figures, so figures of
+    this round protected on the area view (rule 3) are hidden here too.
+    """
     threshold = round_.anonymity_threshold
     count = response_count(session, round_.id)
     if count < threshold:
         return Withheld(responses=count, threshold=threshold)
     scores = score_responses(model, _answers_by_response(session, round_.id))
-    confidence = scores.confidence
-    if confidence is not None and confidence.respondents < threshold:
-        confidence = None
-    scores = replace(
-        scores,
-        conditions=[_shown(g, threshold) for g in scores.conditions],
-        acceptance=[_shown(g, threshold) for g in scores.acceptance],
-        confidence=confidence,
+    protected: frozenset[FigureKey] = frozenset()
+    if viewer_sees_area_figures:
+        area = area_results(session, round_.team.area)
+        protected = next(
+            (part.protected for part in area.parts if part.round_id == round_.id), frozenset()
+        )
+    return _disclose(scores, model, count, threshold, protected)
+
+
+# ---- areas: a total and its parts ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamPart:
+    """One team's latest round as it appears inside its area."""
+
+    team_id: int
+    team_name: str
+    round_id: int
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    outcome: Withheld | Disclosed
+    model: CultureModel
+    protected: frozenset[FigureKey] = frozenset()  # hidden only so another team stays hidden
+
+
+@dataclass(frozen=True)
+class AreaResults:
+    area_id: int
+    area_name: str
+    threshold: int
+    total: Withheld | Disclosed
+    model: CultureModel | None  # the model the total is scored with; None before any response
+    parts: list[TeamPart] = field(default_factory=list)
+    teams_without_responses: list[str] = field(default_factory=list)
+
+
+def _round_for_area(
+    rounds: list[AssessmentRound], counts: dict[int, int]
+) -> AssessmentRound | None:
+    """A team's most recent round that has reached its threshold, else its most recent one with
+    any response. A round just opened does not blank out the team's last full picture."""
+    answered = [r for r in rounds if counts.get(r.id, 0) > 0]
+    complete = [r for r in answered if counts[r.id] >= r.anonymity_threshold]
+    chosen = complete or answered
+    return max(chosen, key=lambda r: (r.opened_at, r.id)) if chosen else None
+
+
+def complementary_suppression(
+    part_people: dict[int, int], shown: set[int], threshold: int
+) -> set[int]:
+    """The shown parts to hide as well, so the hidden parts cannot be worked out by subtraction.
+
+    `part_people` is, for one figure, how many people each part's figure rests on; `shown` the
+    parts whose figure passes the threshold. With the total shown, total minus the shown parts
+    reveals the hidden parts taken together, so they must together rest on 0 people or at least
+    `threshold`. The smallest shown parts are hidden first (ties: lowest key) to lose least.
+    """
+    hidden_people = sum(n for key, n in part_people.items() if key not in shown)
+    extra: set[int] = set()
+    candidates = sorted((part_people[key], key) for key in shown)
+    while 0 < hidden_people < threshold and candidates:
+        people, key = candidates.pop(0)
+        extra.add(key)
+        hidden_people += people
+    return extra
+
+
+def area_results(session: Session, area: Area) -> AreaResults:
+    """The area's pooled figures and each team's, after all three rules of this module.
+
+    Each team counts with one round (see `_round_for_area`). The total is scored with the model
+    of the most recent of those rounds; answers to statements it no longer has are left out.
+    The threshold is the highest of the organisation's and those rounds' thresholds.
+    """
+    organisation = session.get(Organisation, area.organisation_id)
+    assert organisation is not None  # foreign key
+    rounds = [r for team in area.teams for r in team.rounds]
+    counts = response_counts(session, (r.id for r in rounds))
+    chosen: list[AssessmentRound] = []
+    without: list[str] = []
+    for team in area.teams:
+        round_ = _round_for_area(team.rounds, counts)
+        if round_ is None:
+            without.append(team.name)
+        else:
+            chosen.append(round_)
+    threshold = max([organisation.anonymity_threshold] + [r.anonymity_threshold for r in chosen])
+    total_count = sum(counts[r.id] for r in chosen)
+    if not chosen:
+        return AreaResults(area.id, area.name, threshold, Withheld(0, threshold), None, [], without)
+
+    newest = max(chosen, key=lambda r: (r.opened_at, r.id))
+    pooled_model = model_of_round(session, newest)
+    models = {r.id: model_of_round(session, r) for r in chosen}
+    answers = {r.id: _answers_by_response(session, r.id) for r in chosen}
+    part_scores = {r.id: score_responses(models[r.id], answers[r.id]) for r in chosen}
+    part_people = {r.id: figure_respondents(part_scores[r.id], models[r.id]) for r in chosen}
+    pooled = score_responses(pooled_model, [a for r in chosen for a in answers[r.id]])
+
+    protected: dict[int, set[FigureKey]] = defaultdict(set)
+    if total_count >= threshold:
+        for key, people in figure_respondents(pooled, pooled_model).items():
+            if people < threshold:
+                continue  # the area's figure is withheld: there is nothing to subtract from
+            behind = {r.id: part_people[r.id].get(key, 0) for r in chosen}
+            shown = {
+                r.id
+                for r in chosen
+                if counts[r.id] >= r.anonymity_threshold and behind[r.id] >= r.anonymity_threshold
+            }
+            for round_id in complementary_suppression(behind, shown, threshold):
+                protected[round_id].add(key)
+
+    parts = []
+    for r in chosen:
+        outcome: Withheld | Disclosed
+        if counts[r.id] < r.anonymity_threshold:
+            outcome = Withheld(counts[r.id], r.anonymity_threshold)
+        else:
+            outcome = _disclose(
+                part_scores[r.id],
+                models[r.id],
+                counts[r.id],
+                r.anonymity_threshold,
+                frozenset(protected[r.id]),
+            )
+        parts.append(
+            TeamPart(
+                team_id=r.team_id,
+                team_name=r.team.name,
+                round_id=r.id,
+                opened_at=r.opened_at,
+                closed_at=r.closed_at,
+                outcome=outcome,
+                model=models[r.id],
+                protected=frozenset(protected[r.id]),
+            )
+        )
+    total: Withheld | Disclosed = (
+        _disclose(pooled, pooled_model, total_count, threshold)
+        if total_count >= threshold
+        else Withheld(total_count, threshold)
     )
-    return Disclosed(responses=count, threshold=threshold, scores=scores)
+    return AreaResults(area.id, area.name, threshold, total, pooled_model, parts, without)
