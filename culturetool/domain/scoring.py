@@ -52,6 +52,16 @@ class ConfidenceGap:
 
 
 @dataclass(frozen=True)
+class ItemScore:
+    """One statement across a set of responses, reverse-scored like the conditions."""
+
+    item_id: str
+    mean: float
+    respondents: int  # people who answered it on the scale (each answers a statement once)
+    dont_know: int
+
+
+@dataclass(frozen=True)
 class ResponseSetScores:
     responses: int
     conditions: list[GroupScore | None]  # in model order; None where nobody gave a usable answer
@@ -129,6 +139,29 @@ def score_confidence(model: CultureModel, responses: Sequence[Response]) -> Conf
         work=statistics.fmean(w for _, w in pairs),
         respondents=len(pairs),
     )
+
+
+def score_items(model: CultureModel, responses: Sequence[Response]) -> dict[str, ItemScore | None]:
+    """Every statement's score in questionnaire order; None where nobody answered it on the scale.
+
+    Like every score here this decides nothing about disclosure: the store withholds a statement
+    that fewer people answered than the anonymity threshold.
+    """
+    scores: dict[str, ItemScore | None] = {}
+    for item in model.questionnaire.items:
+        answered = [item_score(item, r[item.id]) for r in responses if item.id in r]
+        counted = [score for score in answered if score is not None]
+        scores[item.id] = (
+            ItemScore(
+                item_id=item.id,
+                mean=statistics.fmean(counted),
+                respondents=len(counted),
+                dont_know=len(answered) - len(counted),
+            )
+            if counted
+            else None
+        )
+    return scores
 
 
 def score_responses(model: CultureModel, responses: Sequence[Response]) -> ResponseSetScores:

@@ -1,0 +1,478 @@
+"""Recommendations for a team or an area: from gaps against targets to bundles of interventions.
+
+Pure functions over the culture model and the scores the store has already disclosed: no
+database, no web. The rules are the model's data (the condition-to-bundle weights in
+bundles.yaml; the default target, points per theme and signal rules in signals.yaml); this
+module applies them and says why in plain English.
+
+Ranking: a bundle's score, in score points, is the sum of
+- weight x gap for every condition it serves that is below target;
+- weight x points_per_theme x themes for those same conditions: focus-group themes tagged with
+  a condition strengthen a gap the survey shows but never create one, because a theme says
+  people talked about a condition, not that it is weak;
+- for every signal rule that fired and points at one of its interventions, how far past the
+  threshold the score is, counted once per bundle (a rule weighs like a condition served with
+  weight 1.0 whose target is the threshold). A rule that fires exactly at its threshold adds
+  nothing to the score but its interventions are still suggested.
+Highest first; equal scores go to the lower bundle number, so the order never depends on chance.
+
+Withheld data is never used: a condition, acceptance scale, confidence pair or statement that
+is None or missing makes no gap, fires no rule, is named in no recommendation, and its gap is
+reported as "not enough answers to judge". Scores are compared as people see them, rounded to
+two decimals, so a team shown at 3.40 is at Thriving, not a hair below it.
+
+Ids the model does not know (in targets, themes or interventions under way, for instance saved
+against an older model version) are ignored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass, replace
+
+from culturetool.domain.model_schema import (
+    CONFIDENCE_GAP,
+    Bundle,
+    Condition,
+    CultureModel,
+    Intervention,
+    SignalRule,
+)
+from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore
+
+NOT_ENOUGH_ANSWERS = "not enough answers to judge"
+
+
+@dataclass(frozen=True)
+class ConditionGap:
+    """How far one condition is below its target; the figures are None when it was withheld."""
+
+    condition_id: str
+    name: str
+    target_level: int
+    target_name: str
+    target_score: float  # the target level's min_score
+    sentence: str
+    mean: float | None = None
+    level: int | None = None
+    level_name: str | None = None
+    gap: float | None = None  # score points below target; 0 at or above it
+    respondents: int | None = None
+    answers: int | None = None
+    dont_know: int | None = None
+    spread: float | None = None
+    themes: int = 0
+
+    @property
+    def judged(self) -> bool:
+        return self.mean is not None
+
+    @property
+    def below_target(self) -> bool:
+        return self.gap is not None and self.gap > 0
+
+
+@dataclass(frozen=True)
+class SignalCheck:
+    """One signal rule applied to the team's scores."""
+
+    rule_id: str
+    name: str
+    value: float | None  # None when the score it watches was withheld
+    threshold: float
+    fired: bool
+    points: float  # how far past the threshold, added to the ranking; 0 unless fired
+    points_to: tuple[str, ...]
+    sentence: str
+
+
+@dataclass(frozen=True)
+class SuggestedIntervention:
+    intervention_id: str
+    name: str
+    what: str
+    who: str
+    timescale: str
+    evidence: str
+    under_way: bool  # shown as already happening here, not suggested as new
+    rules: tuple[str, ...]  # ids of the fired rules that point at it
+    why: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SuggestedBundle:
+    bundle_id: str
+    number: int
+    name: str
+    description: str
+    rank: int
+    score: float
+    gap_points: float
+    theme_points: float
+    signal_points: float
+    conditions: tuple[str, ...]  # ids of the conditions below target it serves, biggest share first
+    rules: tuple[str, ...]  # ids of the fired rules that point into it
+    interventions: tuple[SuggestedIntervention, ...]
+    why: tuple[str, ...]
+
+    @property
+    def signal_only(self) -> bool:
+        """Here only because a signal rule fired: none of its conditions is below target."""
+        return not self.conditions
+
+
+@dataclass(frozen=True)
+class Recommendations:
+    gaps: tuple[ConditionGap, ...]  # every condition, in model order
+    signals: tuple[SignalCheck, ...]  # every rule, in the order of signals.yaml
+    bundles: tuple[SuggestedBundle, ...]  # ranked, best first
+    summary: str
+
+
+def _n(value: float) -> str:
+    """A score as people read it: at most two decimals, no trailing zeros."""
+    return f"{round(value, 2):g}"
+
+
+def _count(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _names(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+# ---- gaps ----------------------------------------------------------------------------------
+
+
+def _gap_sentence(condition: Condition, gap: ConditionGap) -> str:
+    assert gap.mean is not None and gap.gap is not None and gap.respondents is not None
+    target = f"your target of {gap.target_name} ({_n(gap.target_score)})"
+    points = "point" if _n(gap.gap) == "1" else "points"
+    where = f"{_n(gap.gap)} {points} below {target}" if gap.gap > 0 else f"at or above {target}"
+    sentence = (
+        f"{condition.name} scored {_n(gap.mean)} ({gap.level_name}), {where}: "
+        f"{_count(gap.respondents, 'person', 'people')} answered, spread {_n(gap.spread or 0)}."
+    )
+    if gap.dont_know:
+        was = "answer was" if gap.dont_know == 1 else "answers were"
+        sentence += f' {gap.dont_know} {was} "don\'t know".'
+    return sentence
+
+
+def condition_gaps(
+    model: CultureModel,
+    conditions: Mapping[str, GroupScore | None],
+    targets: Mapping[str, int] | None = None,
+    themes: Mapping[str, int] | None = None,
+) -> tuple[ConditionGap, ...]:
+    """The gap of every condition in model order.
+
+    `conditions` maps a condition id to its disclosed score (None or missing when withheld);
+    with a `ResponseSetScores`, that is `dict(zip(ids of model.conditions, scores.conditions))`.
+    `targets` maps a condition id to a maturity level; others take the model's default target.
+    `themes` maps a condition id to the number of focus-group themes tagged with it.
+    """
+    targets = targets or {}
+    themes = themes or {}
+    levels = {lv.level for lv in model.meta.maturity_levels}
+    for condition_id, level in targets.items():
+        if level not in levels:
+            raise ValueError(f"target for {condition_id} must be a maturity level, not {level!r}")
+    for condition_id, count in themes.items():
+        if count < 0:
+            raise ValueError(f"themes for {condition_id} cannot be negative ({count})")
+    gaps = []
+    for condition in model.conditions:
+        target = model.maturity_level(targets.get(condition.id, model.signals.default_target_level))
+        score = conditions.get(condition.id)
+        withheld = ConditionGap(
+            condition_id=condition.id,
+            name=condition.name,
+            target_level=target.level,
+            target_name=target.name,
+            target_score=target.min_score,
+            sentence=f"{condition.name}: {NOT_ENOUGH_ANSWERS}.",
+            themes=themes.get(condition.id, 0),
+        )
+        if score is None:
+            gaps.append(withheld)
+            continue
+        mean = score.rounded_mean
+        current = model.level_for_score(mean)
+        judged = replace(
+            withheld,
+            mean=mean,
+            level=current.level,
+            level_name=current.name,
+            gap=round(max(target.min_score - mean, 0.0), 2),
+            respondents=score.respondents,
+            answers=score.answers,
+            dont_know=score.dont_know,
+            spread=round(score.spread, 2),
+        )
+        gaps.append(replace(judged, sentence=_gap_sentence(condition, judged)))
+    return tuple(gaps)
+
+
+# ---- signals -------------------------------------------------------------------------------
+
+
+def _watched(
+    model: CultureModel,
+    rule: SignalRule,
+    acceptance: Mapping[str, GroupScore | None],
+    confidence: ConfidenceGap | None,
+) -> tuple[float | None, str]:
+    """The disclosed value a rule watches, and how to say what it is."""
+    if rule.watches == CONFIDENCE_GAP:
+        if confidence is None:
+            return None, "The gap between confidence in personal life and at work"
+        value = round(confidence.gap, 2)
+        return value, (
+            f"Confidence with technology averaged {_n(confidence.personal)} in personal life"
+            f" and {_n(confidence.work)} at work, a gap of {_n(value)}"
+        )
+    name = model.acceptance_scale_by_id[rule.watches].name
+    score = acceptance.get(rule.watches)
+    if score is None:
+        return None, name
+    return score.rounded_mean, f"{name} averaged {_n(score.rounded_mean)}"
+
+
+def check_signals(
+    model: CultureModel,
+    acceptance: Mapping[str, GroupScore | None] | None = None,
+    confidence: ConfidenceGap | None = None,
+) -> tuple[SignalCheck, ...]:
+    """Every signal rule of the model against the disclosed acceptance and confidence scores.
+
+    `acceptance` maps an acceptance scale id to its disclosed score (None or missing: withheld);
+    `confidence` is the disclosed personal-versus-work pair, or None when withheld.
+    """
+    acceptance = acceptance or {}
+    checks = []
+    for rule in model.signals.rules:
+        value, subject = _watched(model, rule, acceptance, confidence)
+        fired = value is not None and rule.fires(value)
+        if value is None:
+            sentence = f"{subject}: {NOT_ENOUGH_ANSWERS}."
+        else:
+            past = "below" if (rule.when == "below") == fired else "at or above"
+            sentence = f"{subject}, {past} {_n(rule.threshold)}."
+            if fired:
+                sentence += f" {rule.reason}"
+        points = 0.0
+        if fired:
+            assert value is not None
+            beyond = rule.threshold - value if rule.when == "below" else value - rule.threshold
+            points = round(beyond, 2)
+        checks.append(
+            SignalCheck(
+                rule_id=rule.id,
+                name=rule.name,
+                value=value,
+                threshold=rule.threshold,
+                fired=fired,
+                points=points,
+                points_to=tuple(rule.points_to),
+                sentence=sentence,
+            )
+        )
+    return tuple(checks)
+
+
+# ---- bundles ------------------------------------------------------------------------------
+
+
+def _lowest_statement(
+    model: CultureModel, condition: Condition, items: Mapping[str, ItemScore | None]
+) -> str | None:
+    shown = [
+        (score.mean, position, item)
+        for position, item in enumerate(model.items_for_condition(condition.id))
+        if (score := items.get(item.id)) is not None
+    ]
+    if not shown:
+        return None
+    mean, _, item = min(shown, key=lambda entry: (round(entry[0], 2), entry[1]))
+    if item.reverse:
+        return (
+            f'Lowest statement for {condition.name}: "{item.text}" scored {_n(mean)} out of 5.'
+            " It is worded the other way round, so agreeing with it lowers the score."
+        )
+    return f'Lowest statement for {condition.name}: "{item.text}" averaged {_n(mean)} out of 5.'
+
+
+def _intervention(
+    intervention: Intervention, fired: list[SignalCheck], under_way: Collection[str]
+) -> SuggestedIntervention:
+    rules = [check for check in fired if intervention.id in check.points_to]
+    is_under_way = intervention.id in under_way
+    why = []
+    if is_under_way:
+        why.append("Already under way here, so it is not suggested as new.")
+    why += [f'Suggested for the signal "{check.name}".' for check in rules]
+    why.append(f"What the transcripts report: {intervention.evidence}")
+    return SuggestedIntervention(
+        intervention_id=intervention.id,
+        name=intervention.name,
+        what=intervention.what,
+        who=intervention.who,
+        timescale=intervention.timescale,
+        evidence=intervention.evidence,
+        under_way=is_under_way,
+        rules=tuple(check.rule_id for check in rules),
+        why=tuple(why),
+    )
+
+
+def _ranking_sentence(
+    gaps: Mapping[str, ConditionGap],
+    served: list[tuple[float, Condition, float]],
+    gap_points: float,
+    theme_points: float,
+    signal_points: float,
+) -> str:
+    """The arithmetic of the bundle's score, so that nobody has to take the order on trust."""
+    parts = []
+    if served:
+        terms = ", ".join(
+            f"{condition.name} {_n(gaps[condition.id].gap or 0)} below target x weight {_n(weight)}"
+            for _, condition, weight in served
+        )
+        parts.append(f"gaps {_n(gap_points)} ({terms})")
+    if theme_points:
+        parts.append(f"focus-group themes {_n(theme_points)}")
+    if signal_points:
+        parts.append(f"signals {_n(signal_points)}")
+    total = gap_points + theme_points + signal_points
+    reasons = ", ".join(parts) or "its signals are exactly at their thresholds"
+    return f"Ranking score {_n(total)}: {reasons}."
+
+
+def _bundle(
+    model: CultureModel,
+    bundle: Bundle,
+    gaps: Mapping[str, ConditionGap],
+    fired: list[SignalCheck],
+    items: Mapping[str, ItemScore | None],
+    under_way: Collection[str],
+) -> SuggestedBundle | None:
+    """The bundle with its score and reasons, or None when neither a gap nor a signal calls it."""
+    own = [i for i in model.interventions if i.bundle == bundle.id]
+    rules = [check for check in fired if any(i.id in check.points_to for i in own)]
+    served = [
+        (link.weight * gaps[link.condition].gap, model.condition_by_id[link.condition], link.weight)
+        for link in bundle.serves
+        if gaps[link.condition].below_target
+    ]
+    if not served and not rules:
+        return None
+    served.sort(key=lambda entry: (-entry[0], entry[1].number))
+    points_per_theme = model.signals.points_per_theme
+    gap_points = sum(share for share, _, _ in served)
+    theme_points = sum(
+        weight * points_per_theme * gaps[condition.id].themes for _, condition, weight in served
+    )
+    signal_points = sum(check.points for check in rules)
+
+    why = []
+    if not served:
+        why.append(
+            "None of the conditions this bundle serves is below your target. It is suggested"
+            " because of how people feel about the technology itself."
+        )
+    for _, condition, _ in served:
+        why.append(gaps[condition.id].sentence)
+        lowest = _lowest_statement(model, condition, items)
+        if lowest is not None:
+            why.append(lowest)
+        themes = gaps[condition.id].themes
+        if themes:
+            was = "was" if themes == 1 else "were"
+            why.append(
+                f"{_count(themes, 'focus-group theme', 'focus-group themes')} {was} about"
+                f" {condition.name}."
+            )
+    why += [f'Signal "{check.name}": {check.sentence}' for check in rules]
+
+    # A signal-only bundle offers just what the signals point at; a gap calls for all of it.
+    chosen = own if served else [i for i in own if any(i.id in c.points_to for c in rules)]
+    suggestions = sorted(
+        (_intervention(i, rules, under_way) for i in chosen),
+        key=lambda s: (s.under_way, not s.rules),  # stable: model order within each group
+    )
+    if suggestions and all(s.under_way for s in suggestions):
+        why.append("Everything suggested here is already under way.")
+    why.append(_ranking_sentence(gaps, served, gap_points, theme_points, signal_points))
+    return SuggestedBundle(
+        bundle_id=bundle.id,
+        number=bundle.number,
+        name=bundle.name,
+        description=bundle.description,
+        rank=0,  # set once every bundle is scored
+        score=round(gap_points + theme_points + signal_points, 4),
+        gap_points=round(gap_points, 4),
+        theme_points=round(theme_points, 4),
+        signal_points=round(signal_points, 4),
+        conditions=tuple(condition.id for _, condition, _ in served),
+        rules=tuple(check.rule_id for check in rules),
+        interventions=tuple(suggestions),
+        why=tuple(why),
+    )
+
+
+def _summary(gaps: tuple[ConditionGap, ...], bundles: list[SuggestedBundle]) -> str:
+    withheld = sum(not gap.judged for gap in gaps)
+    if withheld == len(gaps) and not bundles:
+        return f"There are {NOT_ENOUGH_ANSWERS} any condition yet, so nothing is suggested."
+    if bundles:
+        summary = (
+            f"{_count(len(bundles), 'bundle', 'bundles')} of interventions suggested,"
+            " the most useful first."
+        )
+    else:
+        summary = (
+            "Nothing to suggest: every condition with enough answers is at or above its target,"
+            " and no signal about the technology applies."
+        )
+    if withheld == 1:
+        summary += " 1 condition had too few answers to judge and is left out."
+    elif withheld:
+        summary += f" {withheld} conditions had too few answers to judge and are left out."
+    return summary
+
+
+def recommend(
+    model: CultureModel,
+    conditions: Mapping[str, GroupScore | None],
+    *,
+    targets: Mapping[str, int] | None = None,
+    acceptance: Mapping[str, GroupScore | None] | None = None,
+    confidence: ConfidenceGap | None = None,
+    items: Mapping[str, ItemScore | None] | None = None,
+    themes: Mapping[str, int] | None = None,
+    under_way: Collection[str] = frozenset(),
+) -> Recommendations:
+    """Gaps, signals and ranked bundles for one team or area, from disclosed scores only.
+
+    See `condition_gaps` and `check_signals` for the inputs; `items` maps a statement id to its
+    disclosed score (None or missing: withheld) and `under_way` holds the ids of interventions
+    already happening in that team or area.
+    """
+    gaps = condition_gaps(model, conditions, targets, themes)
+    signals = check_signals(model, acceptance, confidence)
+    by_condition = {gap.condition_id: gap for gap in gaps}
+    fired = [check for check in signals if check.fired]
+    scored = [
+        suggestion
+        for bundle in model.bundles
+        if (suggestion := _bundle(model, bundle, by_condition, fired, items or {}, under_way))
+        is not None
+    ]
+    scored.sort(key=lambda s: (-s.score, s.number))
+    ranked = [replace(s, rank=rank) for rank, s in enumerate(scored, start=1)]
+    return Recommendations(
+        gaps=gaps, signals=signals, bundles=tuple(ranked), summary=_summary(gaps, ranked)
+    )
