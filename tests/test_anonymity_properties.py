@@ -8,15 +8,18 @@ fewer people than the threshold, directly or by subtracting shown figures from a
 from __future__ import annotations
 
 import datetime as dt
+import io
 import itertools
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 from people import admin, leader, manager_of
 
 from culturetool.domain.access import Forbidden
 from culturetool.services import assessments as svc
+from culturetool.services import exports
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import MIN_ANONYMITY_THRESHOLD, AssessmentRound
@@ -207,6 +210,13 @@ def test_no_figure_can_be_worked_out_by_subtraction(organisation, model, data):
             if figure not in team_shown[r]
         )
         assert hidden == 0 or hidden >= threshold, f"{figure}: {hidden} people by subtraction"
+
+    # The area's export holds a team's score exactly where the page shows one.
+    workbook = load_workbook(io.BytesIO(exports.area_results_file(a_leader, area, "xlsx").data))
+    exported = list(workbook["Teams"].iter_rows(min_row=2, values_only=True))
+    for row, line in zip(area_view.teams, exported, strict=False):
+        numbers = [value for value in line[3:] if isinstance(value, float | int)]
+        assert numbers == [cell.mean for cell in row.cells if cell.shown]
 
     # A manager sees only their own team's pages, never an area's figures.
     for manager in managers.values():

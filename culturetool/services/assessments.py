@@ -97,6 +97,7 @@ class OrganisationView:
     name: str
     threshold: int
     can_manage: bool
+    can_view_areas: bool = False
     areas: list[AreaView] = field(default_factory=list)
 
 
@@ -205,6 +206,15 @@ class AreaTeamRow:
 
 
 @dataclass
+class ConditionAcrossTeams:
+    """One line of the area page's grid: a condition, the area's score and each team's."""
+
+    name: str
+    area: TeamCell
+    teams: list[TeamCell] = field(default_factory=list)
+
+
+@dataclass
 class AreaResultsView:
     """An area's pooled figures and each team's, with the same field names as ResultsView for
     the pooled figures so that pages and exports can treat both alike."""
@@ -219,6 +229,7 @@ class AreaResultsView:
     condition_names: list[str] = field(default_factory=list)
     teams: list[AreaTeamRow] = field(default_factory=list)
     teams_without_responses: list[str] = field(default_factory=list)
+    grid: list[ConditionAcrossTeams] = field(default_factory=list)
     any_protected: bool = False
     conditions: list[ScoreRow] = field(default_factory=list)
     acceptance: list[ScoreRow] = field(default_factory=list)
@@ -302,6 +313,7 @@ def organisation_overview(actor: Actor) -> OrganisationView:
             name=organisation.name,
             threshold=organisation.anonymity_threshold,
             can_manage=actor.can(Permission.MANAGE_ORGANISATION),
+            can_view_areas=actor.can(Permission.VIEW_AREA_RESULTS),
         )
         for area in organisation.areas:
             area_view = AreaView(id=area.id, name=area.name)
@@ -621,4 +633,22 @@ def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
                         row.cells.append(TeamCell(shown=True, mean=mean, level=level))
             view.any_protected = view.any_protected or bool(part.protected)
             view.teams.append(row)
+        view.grid = _grid(view)
         return view
+
+
+def _grid(view: AreaResultsView) -> list[ConditionAcrossTeams]:
+    grid = []
+    for number, name in enumerate(view.condition_names):
+        area_row = view.conditions[number] if view.disclosed else None
+        area_cell = (
+            TeamCell(shown=True, mean=area_row.mean, level=area_row.level)
+            if area_row is not None and area_row.shown
+            else TeamCell(shown=False, hidden_reason=area_row.hidden_reason if area_row else "")
+        )
+        cells = [
+            team.cells[number] if team.disclosed else TeamCell(shown=False, hidden_reason=TOO_FEW)
+            for team in view.teams
+        ]
+        grid.append(ConditionAcrossTeams(name=name, area=area_cell, teams=cells))
+    return grid

@@ -6,9 +6,10 @@ import reflex as rx
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import NotFound
-from culturetool.services import assessments
-from culturetool.services.assessments import ResultsView, ScoreRow
-from culturetool.ui.layout import breadcrumb, data_table, page_frame
+from culturetool.services import assessments, exports
+from culturetool.services.assessments import ResultsView
+from culturetool.ui.layout import breadcrumb, page_frame
+from culturetool.ui.scores import download_buttons, score_sections, withheld_notice
 from culturetool.ui.session import SessionState, signed_in
 
 
@@ -27,110 +28,24 @@ class ResultsState(SessionState):
         except NotFound:
             self.found = False
 
+    def _download(self, actor: Actor, file_format: str):
+        raw = self.round_id
+        try:
+            file = exports.round_results_file(actor, int(raw) if raw.isdigit() else 0, file_format)
+        except NotFound:
+            self.view, self.found = None, False
+            return None
+        return rx.download(data=file.data, filename=file.filename, mime_type=file.mime_type)
 
-def _level_badge(row: ScoreRow) -> rx.Component:
-    return rx.badge(f"{row.level} · {row.level_name}", color_scheme="indigo", size="2")
+    @rx.event
+    @signed_in
+    def download_csv(self, actor: Actor):
+        return self._download(actor, "csv")
 
-
-def _condition_row(row: ScoreRow) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.name),
-        rx.cond(
-            row.shown,
-            rx.fragment(
-                rx.table.cell(rx.text(row.mean, weight="bold")),
-                rx.table.cell(
-                    _level_badge(row), rx.text(row.looks_like, size="1", class_name="looks-like")
-                ),
-                rx.table.cell(
-                    f"{row.answers} from {row.respondents} people ({row.dont_know} don't know)"
-                ),
-                rx.table.cell(row.spread),
-            ),
-            rx.table.cell("Too few answers to show (most people said they don't know)", col_span=4),
-        ),
-    )
-
-
-def _acceptance_row(row: ScoreRow) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.name),
-        rx.cond(
-            row.shown,
-            rx.fragment(
-                rx.table.cell(rx.text(row.mean, weight="bold")),
-                rx.table.cell(f"{row.answers} from {row.respondents} people"),
-                rx.table.cell(row.spread),
-            ),
-            rx.table.cell("Too few answers to show", col_span=3),
-        ),
-    )
-
-
-def _withheld(view: rx.Var) -> rx.Component:
-    return rx.callout(
-        rx.text(
-            f"No scores yet. To keep answers anonymous, results appear once {view.threshold} "
-            f"people have answered. {view.responses} responses so far: "
-            f"{view.still_needed} more needed.",
-            class_name="withheld",
-        ),
-        icon="lock",
-        color_scheme="amber",
-        size="2",
-        role="status",
-    )
-
-
-def _disclosed(view: rx.Var) -> rx.Component:
-    return rx.vstack(
-        rx.heading("Scores by condition", as_="h2", size="5"),
-        rx.text(
-            "Each score is the average of people's answers from 1 (weakest) to 5 (strongest). "
-            "Spread shows how much people disagree: above 1 means views in the team differ a lot."
-        ),
-        rx.image(
-            src=view.chart_svg,
-            alt="Bar chart of the mean score for each condition; the table below has the figures.",
-            width="100%",
-            max_width="820px",
-        ),
-        data_table(
-            ["Condition", "Score (1 to 5)", "Maturity level", "Answers", "Spread"],
-            view.conditions,
-            _condition_row,
-            class_name="condition-table",
-        ),
-        rx.heading("Technology acceptance", as_="h2", size="5"),
-        rx.text(
-            "How people in the team see care technology: whether it helps (performance), whether "
-            "it is easy (effort), what colleagues think of it (social influence) and whether the "
-            "kit, training and support are there (facilitating conditions)."
-        ),
-        data_table(
-            ["Scale", "Score (1 to 5)", "Answers", "Spread"], view.acceptance, _acceptance_row
-        ),
-        rx.heading("Digital confidence: personal life and work", as_="h2", size="5"),
-        rx.cond(
-            view.confidence_shown,
-            rx.vstack(
-                rx.hstack(
-                    rx.card(
-                        rx.text("Personal life", size="2"),
-                        rx.heading(view.confidence_personal, size="6"),
-                    ),
-                    rx.card(
-                        rx.text("At work", size="2"), rx.heading(view.confidence_work, size="6")
-                    ),
-                    rx.card(rx.text("Gap", size="2"), rx.heading(view.confidence_gap, size="6")),
-                ),
-                rx.text(view.confidence_sentence),
-            ),
-            rx.text("Too few answers to show."),
-        ),
-        spacing="4",
-        width="100%",
-    )
+    @rx.event
+    @signed_in
+    def download_xlsx(self, actor: Actor):
+        return self._download(actor, "xlsx")
 
 
 def results_page() -> rx.Component:
@@ -146,7 +61,14 @@ def results_page() -> rx.Component:
                     rx.cond(view.closed_on != "", f", closed {view.closed_on}", " and still open"),
                     f". {view.responses} responses. Model version {view.model_label}.",
                 ),
-                rx.cond(view.disclosed, _disclosed(view), _withheld(view)),
+                rx.cond(
+                    view.disclosed,
+                    rx.fragment(
+                        download_buttons(ResultsState.download_csv, ResultsState.download_xlsx),
+                        score_sections(view),
+                    ),
+                    withheld_notice(view),
+                ),
                 spacing="4",
                 width="100%",
             ),

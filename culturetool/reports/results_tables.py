@@ -1,0 +1,78 @@
+"""Results pages as tables for export: built from the very views the pages show, so an export
+holds exactly what the screen holds, hidden figures included as hidden."""
+
+from __future__ import annotations
+
+from culturetool.reports.exports import Cell, Table
+from culturetool.services.assessments import AreaResultsView, ResultsView, ScoreRow
+
+SCORE_HEADERS = [
+    "Measure", "Name", "Score (1 to 5)", "Maturity level", "People", "Answers", "Don't know",
+    "Spread", "Note",
+]  # fmt: skip
+
+
+def _score_cells(kind: str, row: ScoreRow) -> list[Cell]:
+    if not row.shown:
+        return [kind, row.name, None, None, None, None, None, None, row.hidden_reason]
+    level = row.level_name and f"{row.level} {row.level_name}"
+    return [kind, row.name, row.mean, level or None, row.respondents, row.answers,
+            row.dont_know, row.spread, ""]  # fmt: skip
+
+
+def _scores_table(title: str, view: ResultsView | AreaResultsView) -> Table:
+    table = Table(title=title, headers=SCORE_HEADERS)
+    if not view.disclosed:
+        note = (f"No scores: results appear once {view.threshold} people have answered "
+                f"({view.responses} so far).")  # fmt: skip
+        table.rows.append(["", "", None, None, None, None, None, None, note])
+        return table
+    table.rows += [_score_cells("Condition", r) for r in view.conditions]
+    table.rows += [_score_cells("Technology acceptance", r) for r in view.acceptance]
+    if view.confidence_shown:
+        table.rows += [
+            ["Confidence", "Personal life", view.confidence_personal] + [None] * 5 + [""],
+            ["Confidence", "At work", view.confidence_work] + [None] * 5 + [""],
+            ["Confidence", "Gap", view.confidence_gap] + [None] * 5 + [view.confidence_sentence],
+        ]
+    else:
+        table.rows.append(["Confidence", "Personal life and work"] + [None] * 6
+                          + [view.confidence_hidden_reason])  # fmt: skip
+    return table
+
+
+def round_results_tables(view: ResultsView) -> list[Table]:
+    title = f"{view.team_name} {view.opened_on}"
+    about = Table(
+        title="About",
+        headers=["Team", "Area", "Round opened", "Round closed", "Responses", "Model version"],
+        rows=[
+            [
+                view.team_name,
+                view.area_name,
+                view.opened_on,
+                view.closed_on or "still open",
+                view.responses,
+                view.model_label,
+            ]
+        ],  # fmt: skip
+    )
+    return [_scores_table(title, view), about]
+
+
+def area_results_tables(view: AreaResultsView) -> list[Table]:
+    teams = Table(
+        title="Teams",
+        headers=["Team", "Round", "Responses"] + view.condition_names,
+        rows=[],
+    )
+    for team in view.teams:
+        cells: list[Cell] = [team.team_name, team.round_dates, team.responses]
+        if team.disclosed:
+            cells += [cell.mean if cell.shown else cell.hidden_reason for cell in team.cells]
+        else:
+            cells += ["Too few responses to show"] * len(view.condition_names)
+        teams.rows.append(cells)
+    for name in view.teams_without_responses:
+        teams.rows.append([name, "no responses yet", 0] + [None] * len(view.condition_names))
+    return [_scores_table(f"{view.area_name} (all teams)", view), teams]

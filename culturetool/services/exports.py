@@ -1,0 +1,48 @@
+"""Downloads of results. Each builds the same view the page shows (permission checks and the
+anonymity gate included) and only then turns it into a file."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from culturetool.domain.access import Actor
+from culturetool.domain.errors import InputProblem
+from culturetool.reports.exports import Table, to_csv, to_xlsx
+from culturetool.reports.results_tables import area_results_tables, round_results_tables
+from culturetool.services.assessments import area_results_view, results_for_round
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@dataclass(frozen=True)
+class Download:
+    filename: str
+    data: bytes
+    mime_type: str
+
+
+def _file_stem(*parts: str) -> str:
+    """A filename any system accepts: letters, digits and dashes only."""
+    text = "-".join(parts).lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "results"
+
+
+def _as_file(tables: list[Table], stem: str, file_format: str) -> Download:
+    if file_format == "csv":
+        return Download(f"{stem}.csv", to_csv(tables), "text/csv")
+    if file_format == "xlsx":
+        return Download(f"{stem}.xlsx", to_xlsx(tables), XLSX_TYPE)
+    raise InputProblem("Choose CSV or Excel.")
+
+
+def round_results_file(actor: Actor, round_id: int, file_format: str) -> Download:
+    view = results_for_round(actor, round_id)
+    stem = _file_stem("results", view.team_name, view.opened_on)
+    return _as_file(round_results_tables(view), stem, file_format)
+
+
+def area_results_file(actor: Actor, area_id: int, file_format: str) -> Download:
+    view = area_results_view(actor, area_id)
+    stem = _file_stem("area-results", view.area_name)
+    return _as_file(area_results_tables(view), stem, file_format)

@@ -1,0 +1,166 @@
+"""An area's results for leaders and innovation teams: the area's scores and its teams side by
+side, with some teams' figures hidden where showing them would give a small team away."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from culturetool.domain.access import Actor
+from culturetool.domain.errors import NotFound
+from culturetool.services import assessments, exports
+from culturetool.services.assessments import (
+    AreaResultsView,
+    AreaTeamRow,
+    ConditionAcrossTeams,
+    TeamCell,
+)
+from culturetool.ui.layout import breadcrumb, page_frame, shown_if
+from culturetool.ui.scores import download_buttons, score_sections, withheld_notice
+from culturetool.ui.session import SessionState, signed_in
+
+
+class AreaState(SessionState):
+    found: bool = True
+    view: AreaResultsView | None = None
+
+    def _area_id(self) -> int:
+        raw = self.area_id
+        return int(raw) if raw.isdigit() else 0
+
+    @rx.event
+    @signed_in
+    def load(self, actor: Actor):
+        self.view = None  # never leave another area's results on screen
+        try:
+            self.view = assessments.area_results_view(actor, self._area_id())
+            self.found = True
+        except NotFound:
+            self.found = False
+
+    def _download(self, actor: Actor, file_format: str):
+        try:
+            file = exports.area_results_file(actor, self._area_id(), file_format)
+        except NotFound:
+            self.view, self.found = None, False
+            return None
+        return rx.download(data=file.data, filename=file.filename, mime_type=file.mime_type)
+
+    @rx.event
+    @signed_in
+    def download_csv(self, actor: Actor):
+        return self._download(actor, "csv")
+
+    @rx.event
+    @signed_in
+    def download_xlsx(self, actor: Actor):
+        return self._download(actor, "xlsx")
+
+
+def _cell(cell: TeamCell) -> rx.Component:
+    return rx.table.cell(
+        rx.cond(
+            cell.shown,
+            rx.text(cell.mean, weight="bold"),
+            rx.text("hidden", title=cell.hidden_reason, class_name="hidden-figure"),
+        ),
+        class_name=rx.cond(cell.shown, "level-cell level-" + cell.level.to_string(), "level-cell"),
+    )
+
+
+def _grid_row(row: ConditionAcrossTeams) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(row.name),
+        _cell(row.area),
+        rx.foreach(row.teams, _cell),
+    )
+
+
+def _team_header(team: AreaTeamRow) -> rx.Component:
+    return rx.table.column_header_cell(
+        rx.link(team.team_name, href="/rounds/" + team.round_id.to_string()),
+        rx.text(f"{team.responses} responses", size="1", as_="div"),
+    )
+
+
+def _team_grid(view: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.heading("Teams side by side", as_="h2", size="5"),
+        rx.text(
+            "Scores from 1 (weakest) to 5 (strongest), shaded by maturity level. Each team "
+            "counts with its latest round that has enough answers; open a team to see its "
+            "round in full."
+        ),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Condition"),
+                        rx.table.column_header_cell("Whole area"),
+                        rx.foreach(view.teams, _team_header),
+                    )
+                ),
+                rx.table.body(rx.foreach(view.grid, _grid_row)),
+                class_name="area-grid",
+            ),
+            class_name="scroll-x",
+            width="100%",
+        ),
+        rx.el.ul(
+            rx.el.li(
+                "“hidden” with too few answers: fewer than the threshold of people answered, so "
+                "the score would not be anonymous."
+            ),
+            shown_if(
+                view.any_protected,
+                rx.el.li(
+                    "Some scores are hidden although enough people answered: together with the "
+                    "whole area's score they would let someone work out a smaller team's "
+                    "answers. The same scores are hidden on those teams' pages."
+                ),
+            ),
+            class_name="grid-notes",
+        ),
+        shown_if(
+            view.teams_without_responses.length() > 0,
+            rx.text("No responses yet from: ", view.teams_without_responses.join(", "), "."),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def area_page() -> rx.Component:
+    view = AreaState.view.to(AreaResultsView)
+    return page_frame(
+        rx.cond(
+            AreaState.view,
+            rx.vstack(
+                breadcrumb(rx.text(view.area_name, as_="span")),
+                rx.heading(f"Area results: {view.area_name}", as_="h1", size="7"),
+                rx.text(
+                    f"{view.responses} responses from {view.teams.length()} teams. "
+                    f"Model version {view.model_label}."
+                ),
+                rx.cond(
+                    view.disclosed,
+                    rx.fragment(
+                        download_buttons(AreaState.download_csv, AreaState.download_xlsx),
+                        score_sections(view),
+                    ),
+                    withheld_notice(view),
+                ),
+                shown_if(view.teams.length() > 0, _team_grid(view)),
+                spacing="4",
+                width="100%",
+            ),
+            rx.cond(
+                AreaState.found,
+                rx.text("Loading results..."),
+                rx.vstack(
+                    rx.heading("Area not found", as_="h1", size="7"),
+                    rx.text("There is no area at this address."),
+                    rx.link("Back to all teams", href="/"),
+                ),
+            ),
+        ),
+    )

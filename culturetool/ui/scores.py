@@ -1,0 +1,127 @@
+"""The figures shared by a team's results page and an area's: tables, chart and confidence.
+
+Both views have the same field names for these figures (see `services.assessments`), so one set
+of components shows either.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from culturetool.services.assessments import ScoreRow
+from culturetool.ui.layout import data_table
+
+
+def _level_badge(row: ScoreRow) -> rx.Component:
+    return rx.badge(f"{row.level} · {row.level_name}", color_scheme="indigo", size="2")
+
+
+def _condition_row(row: ScoreRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(row.name),
+        rx.cond(
+            row.shown,
+            rx.fragment(
+                rx.table.cell(rx.text(row.mean, weight="bold")),
+                rx.table.cell(
+                    _level_badge(row), rx.text(row.looks_like, size="1", class_name="looks-like")
+                ),
+                rx.table.cell(
+                    f"{row.answers} from {row.respondents} people ({row.dont_know} don't know)"
+                ),
+                rx.table.cell(row.spread),
+            ),
+            rx.table.cell(row.hidden_reason, col_span=4),
+        ),
+    )
+
+
+def _acceptance_row(row: ScoreRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(row.name),
+        rx.cond(
+            row.shown,
+            rx.fragment(
+                rx.table.cell(rx.text(row.mean, weight="bold")),
+                rx.table.cell(f"{row.answers} from {row.respondents} people"),
+                rx.table.cell(row.spread),
+            ),
+            rx.table.cell(row.hidden_reason, col_span=3),
+        ),
+    )
+
+
+def withheld_notice(view: rx.Var) -> rx.Component:
+    return rx.callout(
+        rx.text(
+            f"No scores yet. To keep answers anonymous, results appear once {view.threshold} "
+            f"people have answered. {view.responses} responses so far: "
+            f"{view.still_needed} more needed.",
+            class_name="withheld",
+        ),
+        icon="lock",
+        color_scheme="amber",
+        size="2",
+        role="status",
+    )
+
+
+def score_sections(view: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.heading("Scores by condition", as_="h2", size="5"),
+        rx.text(
+            "Each score is the average of people's answers from 1 (weakest) to 5 (strongest). "
+            "Spread shows how much people disagree: above 1 means views in the team differ a lot."
+        ),
+        rx.image(
+            src=view.chart_svg,
+            alt="Bar chart of the mean score for each condition; the table below has the figures.",
+            width="100%",
+            max_width="820px",
+        ),
+        data_table(
+            ["Condition", "Score (1 to 5)", "Maturity level", "Answers", "Spread"],
+            view.conditions,
+            _condition_row,
+            class_name="condition-table",
+        ),
+        rx.heading("Technology acceptance", as_="h2", size="5"),
+        rx.text(
+            "How people in the team see care technology: whether it helps (performance), whether "
+            "it is easy (effort), what colleagues think of it (social influence) and whether the "
+            "kit, training and support are there (facilitating conditions)."
+        ),
+        data_table(
+            ["Scale", "Score (1 to 5)", "Answers", "Spread"], view.acceptance, _acceptance_row
+        ),
+        rx.heading("Digital confidence: personal life and work", as_="h2", size="5"),
+        rx.cond(
+            view.confidence_shown,
+            rx.vstack(
+                rx.hstack(
+                    rx.card(
+                        rx.text("Personal life", size="2"),
+                        rx.heading(view.confidence_personal, size="6"),
+                    ),
+                    rx.card(
+                        rx.text("At work", size="2"), rx.heading(view.confidence_work, size="6")
+                    ),
+                    rx.card(rx.text("Gap", size="2"), rx.heading(view.confidence_gap, size="6")),
+                ),
+                rx.text(view.confidence_sentence),
+            ),
+            rx.text(view.confidence_hidden_reason),
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def download_buttons(on_csv: rx.EventHandler, on_xlsx: rx.EventHandler) -> rx.Component:
+    """Exports hold exactly what the page shows; the server checks who asks for them."""
+    return rx.hstack(
+        rx.button("Download CSV", on_click=on_csv, variant="surface", size="2"),
+        rx.button("Download Excel", on_click=on_xlsx, variant="surface", size="2"),
+        spacing="3",
+        class_name="downloads",
+    )
