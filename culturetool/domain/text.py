@@ -44,3 +44,22 @@ def encodable(text: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+def clean_comment(raw: str | None, max_length: int) -> str:
+    """A respondent's optional comment: trimmed, line breaks kept, invisible characters refused.
+
+    Empty means no comment. Format characters (Cf) such as a right-to-left override are refused
+    because they can make a comment read differently from what it says.
+    """
+    text = "\n".join(line.rstrip() for line in (raw or "").replace("\r\n", "\n").split("\n"))
+    text = text.strip()
+    if len(text) > max_length:
+        raise InputProblem(
+            f"Your comment is {len(text):,} characters long; please shorten it to {max_length:,}."
+        )
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in "\n\t" for ch in text):
+        raise InputProblem(
+            "Your comment contains characters that cannot be shown; please retype it."
+        )
+    return text

@@ -57,7 +57,11 @@ def round_results_tables(view: ResultsView) -> list[Table]:
             ]
         ],  # fmt: skip
     )
-    return [_scores_table(title, view), about]
+    tables = [_scores_table(title, view), about]
+    if view.comments_shown:
+        tables.append(Table("Comments", ["Comment (alphabetical order)"],
+                            [[text] for text in view.comments]))  # fmt: skip
+    return tables
 
 
 def area_results_tables(view: AreaResultsView) -> list[Table]:

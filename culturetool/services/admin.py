@@ -169,10 +169,22 @@ def set_manager_teams(actor: Actor, user_id: int, team_ids: list[int]) -> None:
         )
 
 
+MAX_COMMENT_THRESHOLD = 100
+
+
 def set_anonymity_threshold(actor: Actor, threshold: int) -> None:
     """Applies to rounds opened from now on; a round keeps the threshold it was opened with."""
+    set_thresholds(actor, threshold, None)
+
+
+def set_thresholds(actor: Actor, scores: int, comments: int | None) -> None:
+    """Set the fewest responses before scores show and before comments show (None: unchanged).
+
+    Both apply to rounds opened from now on. Comments need at least as many people as scores:
+    a person's words can give them away where a number cannot.
+    """
     require(actor, Permission.MANAGE_ORGANISATION)
-    if not MIN_ANONYMITY_THRESHOLD <= threshold <= MAX_ANONYMITY_THRESHOLD:
+    if not MIN_ANONYMITY_THRESHOLD <= scores <= MAX_ANONYMITY_THRESHOLD:
         raise InputProblem(
             f"The threshold must be a whole number from {MIN_ANONYMITY_THRESHOLD} "
             f"to {MAX_ANONYMITY_THRESHOLD}."
@@ -180,11 +192,26 @@ def set_anonymity_threshold(actor: Actor, threshold: int) -> None:
     with transaction() as session:
         organisation = session.get(Organisation, actor.organisation_id)
         assert organisation is not None
-        before = organisation.anonymity_threshold
-        if before == threshold:
-            return
-        organisation.anonymity_threshold = threshold
-        repo.record(session, actor, "threshold changed", f"from {before} to {threshold} responses")
+        comments = organisation.comment_threshold if comments is None else comments
+        if not scores <= comments <= MAX_COMMENT_THRESHOLD:
+            raise InputProblem(
+                f"The threshold for comments must be a whole number from the threshold for "
+                f"scores ({scores}) to {MAX_COMMENT_THRESHOLD}."
+            )
+        before = (organisation.anonymity_threshold, organisation.comment_threshold)
+        if before[0] != scores:
+            organisation.anonymity_threshold = scores
+            repo.record(
+                session, actor, "threshold changed", f"from {before[0]} to {scores} responses"
+            )
+        if before[1] != comments:
+            organisation.comment_threshold = comments
+            repo.record(
+                session,
+                actor,
+                "comment threshold changed",
+                f"from {before[1]} to {comments} responses",
+            )
 
 
 def audit_log(actor: Actor) -> list[AuditRow]:
@@ -208,8 +235,13 @@ def audit_log(actor: Actor) -> list[AuditRow]:
 
 
 def anonymity_threshold(actor: Actor) -> int:
+    return thresholds(actor)[0]
+
+
+def thresholds(actor: Actor) -> tuple[int, int]:
+    """The organisation's thresholds: (for scores, for comments)."""
     require(actor, Permission.MANAGE_ORGANISATION)
     with transaction() as session:
         organisation = session.get(Organisation, actor.organisation_id)
         assert organisation is not None
-        return organisation.anonymity_threshold
+        return organisation.anonymity_threshold, organisation.comment_threshold

@@ -20,7 +20,7 @@ from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.domain.model_loader import load_model_dir
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.scoring import GroupScore, validate_complete_response
-from culturetool.domain.text import clean_name, encodable
+from culturetool.domain.text import clean_comment, clean_name, encodable
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import (
@@ -30,9 +30,11 @@ from culturetool.store.disclosure import (
     Withheld,
     area_results,
     response_count,
+    round_comments,
     round_results,
 )
 from culturetool.store.tables import (
+    COMMENT_LENGTH,
     DEFAULT_ANONYMITY_THRESHOLD,
     MIN_ANONYMITY_THRESHOLD,
     NAME_LENGTH,
@@ -136,6 +138,7 @@ class QuestionnaireView:
     area_name: str
     minutes: int
     threshold: int
+    comment_threshold: int
     questions: list[QuestionView]
     choices: list[ScaleChoice]
 
@@ -182,6 +185,9 @@ class ResultsView:
     confidence_gap: float = 0.0
     confidence_sentence: str = ""
     chart_svg: str = ""
+    comment_threshold: int = 0
+    comments_shown: bool = False
+    comments: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -397,6 +403,7 @@ def open_round(actor: Actor, team_id: int) -> RoundSummary:
             model_version_id=version.id,
             token=repo.new_round_token(),
             anonymity_threshold=team.area.organisation.anonymity_threshold,
+            comment_threshold=team.area.organisation.comment_threshold,
         )
         session.add(round_)
         session.flush()
@@ -444,6 +451,7 @@ def questionnaire_for(token: str) -> QuestionnaireView:
             area_name=round_.team.area.name,
             minutes=_minutes_to_answer(model),
             threshold=round_.anonymity_threshold,
+            comment_threshold=round_.comment_threshold,
             questions=[
                 QuestionView(id=i.id, number=n, text=i.text, easy_read=i.easy_read)
                 for n, i in enumerate(items, start=1)
@@ -452,14 +460,18 @@ def questionnaire_for(token: str) -> QuestionnaireView:
         )
 
 
-def submit_response(token: str, submission_key: str, answers: dict[str, int]) -> bool:
-    """Save one person's answers. Returns False when this device's answers were already saved.
+def submit_response(
+    token: str, submission_key: str, answers: dict[str, int], comment: str = ""
+) -> bool:
+    """Save one person's answers and optional comment. Returns False when this device's answers
+    were already saved.
 
     The browser sends 0 for "don't know"; it is stored as no score. The submission key is a
     random value the browser made for this round; only its hash is kept, apart from the answers.
     """
     if not submission_key or len(submission_key) > 200:
         raise InputProblem("Your browser did not send its one-off key; please reload the page.")
+    comment = clean_comment(comment, COMMENT_LENGTH)
     stored_answers = {
         item_id: (None if value == DONT_KNOW_VALUE else value) for item_id, value in answers.items()
     }
@@ -473,7 +485,9 @@ def submit_response(token: str, submission_key: str, answers: dict[str, int]) ->
             problems = validate_complete_response(model, stored_answers)
             if problems:
                 raise InputProblem(" ".join(problems))
-            repo.insert_response(session, round_, key_hash, stored_answers, dt.date.today())
+            repo.insert_response(
+                session, round_, key_hash, stored_answers, dt.date.today(), comment
+            )
     except IntegrityError:
         # The same key arrived twice at once: the other request saved these answers.
         return False
@@ -573,6 +587,10 @@ def results_for_round(actor: Actor, round_id: int) -> ResultsView:
         )
         if isinstance(outcome, Disclosed):
             _fill_scores(view, outcome, model, outcome.protected)
+        comments = round_comments(session, round_)
+        view.comment_threshold = comments.threshold
+        view.comments_shown = comments.shown
+        view.comments = list(comments.comments)
         return view
 
 

@@ -27,7 +27,14 @@ from sqlalchemy.orm import Session
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.scoring import ResponseSetScores, score_responses
 from culturetool.store.repository import model_of_round
-from culturetool.store.tables import Answer, Area, AssessmentRound, Organisation, Response
+from culturetool.store.tables import (
+    Answer,
+    Area,
+    AssessmentRound,
+    Comment,
+    Organisation,
+    Response,
+)
 
 # A figure that can be shown: ("condition", id), ("acceptance", id) or ("confidence", "").
 FigureKey = tuple[str, str]
@@ -149,6 +156,31 @@ def round_results(
             (part.protected for part in area.parts if part.round_id == round_.id), frozenset()
         )
     return _disclose(scores, model, count, threshold, protected)
+
+
+@dataclass(frozen=True)
+class RoundComments:
+    """Free-text comments, once the round has enough responses for its comment threshold.
+
+    Shown in alphabetical order: the order they were written in could hint at who wrote them.
+    """
+
+    responses: int
+    threshold: int
+    comments: tuple[str, ...] = ()
+
+    @property
+    def shown(self) -> bool:
+        return self.responses >= self.threshold
+
+
+def round_comments(session: Session, round_: AssessmentRound) -> RoundComments:
+    count = response_count(session, round_.id)
+    threshold = round_.comment_threshold
+    if count < threshold:
+        return RoundComments(count, threshold)
+    texts = session.scalars(select(Comment.text).where(Comment.round_id == round_.id))
+    return RoundComments(count, threshold, tuple(sorted(texts, key=str.casefold)))
 
 
 # ---- areas: a total and its parts ---------------------------------------------------------

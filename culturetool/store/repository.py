@@ -19,6 +19,7 @@ from culturetool.store.tables import (
     Area,
     AssessmentRound,
     AuditEvent,
+    Comment,
     ModelVersion,
     Organisation,
     Response,
@@ -108,8 +109,10 @@ def insert_response(
     key_hash: str,
     answers: dict[str, int | None],
     today: dt.date,
+    comment: str = "",
 ) -> None:
-    """Receipt, response and answers are written together; the receipt's key stops a repeat."""
+    """Receipt, response, answers and comment are written together; the receipt's key stops a
+    repeat. The comment gets its own random id and no link to the response."""
     session.add(SubmissionReceipt(round_id=round_.id, key_hash=key_hash))
     response = Response(id=uuid.uuid4().hex, round_id=round_.id, submitted_on=today)
     session.add(response)
@@ -117,6 +120,8 @@ def insert_response(
         Answer(response_id=response.id, item_id=item_id, value=value)
         for item_id, value in answers.items()
     )
+    if comment:
+        session.add(Comment(id=uuid.uuid4().hex, round_id=round_.id, text=comment))
     session.flush()
 
 

@@ -28,6 +28,9 @@ NAME_LENGTH = 120
 EMAIL_LENGTH = 254
 DEFAULT_ANONYMITY_THRESHOLD = 5
 MIN_ANONYMITY_THRESHOLD = 3
+# Free text can give its writer away by its style, so it needs more people behind it than scores.
+DEFAULT_COMMENT_THRESHOLD = 10
+COMMENT_LENGTH = 1000
 
 # Named constraints so Alembic migrations can alter them on every database, SQLite included.
 naming_convention = {
@@ -53,6 +56,9 @@ class Organisation(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
     anonymity_threshold: Mapped[int] = mapped_column(Integer, default=DEFAULT_ANONYMITY_THRESHOLD)
+    comment_threshold: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_COMMENT_THRESHOLD, server_default=str(DEFAULT_COMMENT_THRESHOLD)
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     areas: Mapped[list[Area]] = relationship(back_populates="organisation", order_by="Area.name")
@@ -60,6 +66,9 @@ class Organisation(Base):
     __table_args__ = (
         CheckConstraint(
             f"anonymity_threshold >= {MIN_ANONYMITY_THRESHOLD}", name="threshold_minimum"
+        ),
+        CheckConstraint(
+            "comment_threshold >= anonymity_threshold", name="comment_threshold_minimum"
         ),
     )
 
@@ -113,6 +122,9 @@ class AssessmentRound(Base):
     model_version_id: Mapped[str] = mapped_column(ForeignKey("model_version.id"))
     token: Mapped[str] = mapped_column(String(64), unique=True)
     anonymity_threshold: Mapped[int] = mapped_column(Integer)
+    comment_threshold: Mapped[int] = mapped_column(
+        Integer, default=DEFAULT_COMMENT_THRESHOLD, server_default=str(DEFAULT_COMMENT_THRESHOLD)
+    )
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
 
@@ -158,6 +170,17 @@ class Answer(Base):
         UniqueConstraint("response_id", "item_id", name="uq_answer_response_item"),
         CheckConstraint("value IS NULL OR (value BETWEEN 1 AND 5)", name="value_on_scale"),
     )
+
+
+class Comment(Base):
+    """A respondent's free-text comment. Kept apart from their answers (no response id), with a
+    random id and no time, so it cannot be tied to their scores or to when they answered."""
+
+    __tablename__ = "comment"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random: ids reveal no order
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
 
 
 class SubmissionReceipt(Base):

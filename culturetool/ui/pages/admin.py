@@ -165,8 +165,18 @@ def people_page() -> rx.Component:
     )
 
 
+def _whole_number(form: dict, name: str, what: str) -> int | None:
+    raw = str(form.get(name, "")).strip()
+    if name not in form:
+        return None
+    if not raw.isdigit():
+        raise InputProblem(f"Give the {what} as a whole number, such as 5.")
+    return int(raw)
+
+
 class SettingsState(SessionState):
     threshold: int = 5
+    comment_threshold: int = 10
     message: str = ""
     confirmation: str = ""
 
@@ -174,22 +184,23 @@ class SettingsState(SessionState):
     @signed_in
     def load(self, actor: Actor):
         self.message = self.confirmation = ""
-        self.threshold = admin.anonymity_threshold(actor)
+        self.threshold, self.comment_threshold = admin.thresholds(actor)
 
     @rx.event
     @signed_in
     def save(self, actor: Actor, form: dict):
         self.message = self.confirmation = ""
-        raw = str(form.get("threshold", "")).strip()
         try:
-            if not raw.isdigit():
+            scores = _whole_number(form, "threshold", "threshold")
+            if scores is None:
                 raise InputProblem("Give the threshold as a whole number, such as 5.")
-            admin.set_anonymity_threshold(actor, int(raw))
+            comments = _whole_number(form, "comment_threshold", "threshold for comments")
+            admin.set_thresholds(actor, scores, comments)
         except InputProblem as problem:
             self.message = str(problem)
             return
-        self.threshold = int(raw)
-        self.confirmation = "Saved. Rounds opened from now on use the new threshold."
+        self.threshold, self.comment_threshold = admin.thresholds(actor)
+        self.confirmation = "Saved. Rounds opened from now on use the new thresholds."
 
 
 def settings_page() -> rx.Component:
@@ -219,6 +230,28 @@ def settings_page() -> rx.Component:
                 rx.text(
                     "No team's scores are shown until this many people have answered. It "
                     "cannot be below 3. A round keeps the threshold it was opened with.",
+                    size="2",
+                ),
+                rx.el.div(
+                    rx.el.label(
+                        "Threshold for comments (fewest responses before comments show)",
+                        html_for="comment_threshold",
+                    ),
+                    rx.el.input(
+                        id="comment_threshold",
+                        name="comment_threshold",
+                        type="number",
+                        min=3,
+                        max=100,
+                        default_value=SettingsState.comment_threshold.to_string(),
+                        key=SettingsState.comment_threshold.to_string(),
+                        class_name="text-input",
+                    ),
+                    class_name="field",
+                ),  # fmt: skip
+                rx.text(
+                    "People's own words can give them away more easily than a score, so "
+                    "comments need at least as many responses as scores; 10 is the default.",
                     size="2",
                 ),
                 rx.button("Save", type="submit"),

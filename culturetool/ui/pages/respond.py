@@ -18,6 +18,7 @@ import reflex as rx
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.services import assessments
 from culturetool.services.assessments import DONT_KNOW_VALUE, QuestionView, ScaleChoice
+from culturetool.store.tables import COMMENT_LENGTH
 from culturetool.ui.session import public
 
 QUESTIONS_PER_PAGE = 6
@@ -40,6 +41,8 @@ class RespondState(rx.State):
     team_name: str = ""
     minutes: int = 0
     threshold: int = 5
+    comment_threshold: int = 10
+    comment: str = ""  # kept on the server only, never in the browser's storage
     questions: list[QuestionView] = []
     choices: list[ScaleChoice] = []
     answers: dict[str, int] = {}
@@ -114,6 +117,7 @@ class RespondState(rx.State):
         self.team_name = view.team_name
         self.minutes = view.minutes
         self.threshold = view.threshold
+        self.comment_threshold = view.comment_threshold
         self.questions = view.questions
         self.choices = view.choices
         remembered = self._memory().get(self.token)
@@ -141,6 +145,12 @@ class RespondState(rx.State):
         self.answers[question_id] = value
         self.message = ""
         self._save_progress()
+
+    @rx.event
+    @public
+    def keep_comment(self, text: str):
+        if self.status == "ready":
+            self.comment = text[: COMMENT_LENGTH * 2]  # the service says if it is too long
 
     @rx.event
     @public
@@ -184,7 +194,7 @@ class RespondState(rx.State):
             return
         key = self._memory().get(self.token, {}).get("key", "")
         try:
-            assessments.submit_response(self.token, key, dict(self.answers))
+            assessments.submit_response(self.token, key, dict(self.answers), self.comment)
         except RoundClosed:
             self.status = "closed"
             return
@@ -193,6 +203,7 @@ class RespondState(rx.State):
             return
         self.status = "submitted"
         self.answers = {}
+        self.comment = ""
         # Forget the answers on this device; remember only that they were sent.
         self._remember(answers={}, submitted=True)
         return rx.call_script("window.scrollTo(0, 0)")
@@ -295,6 +306,7 @@ def _questions() -> rx.Component:
             class_name="progress",
         ),
         rx.foreach(RespondState.page_questions, _question),
+        rx.cond(RespondState.on_last_page, _comment_box()),
         rx.cond(
             RespondState.message != "",
             rx.el.p(RespondState.message, role="alert", class_name="notice notice-error"),
@@ -317,6 +329,33 @@ def _questions() -> rx.Component:
         ),
         on_submit=rx.prevent_default,
         class_name="questionnaire",
+    )
+
+
+def _comment_box() -> rx.Component:
+    return rx.el.div(
+        rx.el.label(
+            "Anything else you would like to say about care technology in your team? (optional)",
+            html_for="comment",
+        ),
+        rx.el.p(
+            "Your manager will see your words exactly as you write them, mixed in with other "
+            f"people's and in no order, once at least {RespondState.comment_threshold} people "
+            "have answered. Please do not write names or anything that shows who you are.",
+            id="comment-help",
+            class_name="help",
+        ),
+        rx.el.textarea(
+            id="comment",
+            name="comment",
+            rows=4,
+            max_length=COMMENT_LENGTH,
+            default_value=RespondState.comment,
+            on_blur=RespondState.keep_comment,
+            aria_describedby="comment-help",
+            class_name="text-input comment-input",
+        ),
+        class_name="field",
     )
 
 

@@ -48,6 +48,36 @@ class ResultsState(SessionState):
         return self._download(actor, "xlsx")
 
 
+def _comments(view: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.heading("Comments", as_="h2", size="5"),
+        rx.cond(
+            view.comments_shown,
+            rx.cond(
+                view.comments.length() > 0,
+                rx.fragment(
+                    rx.text(
+                        "In alphabetical order, not the order they were written, so that no "
+                        "one can tell who wrote what."
+                    ),
+                    rx.el.ul(
+                        rx.foreach(view.comments, lambda text: rx.el.li(text)),
+                        class_name="comments",
+                    ),
+                ),
+                rx.text("No one has written a comment."),
+            ),
+            rx.text(
+                f"Comments appear once {view.comment_threshold} people have answered, because "
+                "people's own words can give them away more easily than scores. "
+                f"{view.responses} responses so far."
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def results_page() -> rx.Component:
     view = ResultsState.view.to(ResultsView)
     return page_frame(
@@ -69,6 +99,7 @@ def results_page() -> rx.Component:
                     ),
                     withheld_notice(view),
                 ),
+                _comments(view),
                 spacing="4",
                 width="100%",
             ),
