@@ -50,6 +50,21 @@ COUNTY: dict[str, list[tuple[str, float, float, int]]] = {
 TEAMS_WITH_TWO_ROUNDS = {"Hospital Discharge Team", "Older Adults East", "Riverside Front Door"}
 TEAMS_WITH_OPEN_ROUND = {"Community Reablement", "Riverside Front Door"}
 
+# Comments some respondents leave, in the words care staff use in the seed transcripts.
+DEMO_COMMENTS = [
+    "We get shown new kit but nobody follows up, so it sits in the cupboard.",
+    "The digital champion in our office has made a real difference.",
+    "I would use it more if I knew who to ring when it stops working.",
+    "Families ask about smart speakers and I never know what to tell them.",
+    "It feels like it is about saving money rather than helping people.",
+    "Hearing how it helped someone stay at home made me want to try it.",
+    "Installers are great but the waiting list is too long.",
+    "Our manager encourages us to try things, which helps.",
+    "Training was one session two years ago.",
+    "Consent forms put people off before we even start.",
+]
+COMMENT_CHANCE = 0.35
+
 # One account per role; the README lists these passwords. Demo data only.
 DEMO_PEOPLE = [
     ("Alex Morgan", "admin@shirebrook.example", Role.ADMINISTRATOR, "demo-admin-pass", []),
@@ -105,6 +120,7 @@ def _add_round(
     responses: int,
     opened_at: dt.datetime,
     close: bool,
+    comment_rng: random.Random,
 ) -> None:
     round_ = AssessmentRound(
         team_id=team.id,
@@ -124,13 +140,18 @@ def _add_round(
         }
         key = f"demo-{team.id}-{round_.id}-{number}"
         submitted = (opened_at + dt.timedelta(days=rng.randint(0, 14))).date()
-        repo.insert_response(session, round_, repo.hash_submission_key(key), answers, submitted)
+        # A separate generator, so adding comments did not change anyone's scores.
+        comment = comment_rng.choice(DEMO_COMMENTS) if comment_rng.random() < COMMENT_CHANCE else ""
+        repo.insert_response(
+            session, round_, repo.hash_submission_key(key), answers, submitted, comment
+        )
 
 
 def load_demo(only_if_empty: bool = True) -> bool:
     """Create the demo county. Returns False (and changes nothing) if data already exists."""
     model = current_model()
     rng = random.Random(SEED)
+    comment_rng = random.Random(SEED + 1)
     with transaction() as session:
         if repo.the_organisation(session) is not None:
             if only_if_empty:
@@ -155,7 +176,16 @@ def load_demo(only_if_empty: bool = True) -> bool:
                 if two_rounds:
                     earlier = {key: value - rng.uniform(0.1, 0.5) for key, value in profile.items()}
                     _add_round(
-                        session, rng, model, team, version.id, earlier, responses, FIRST_ROUND, True
+                        session,
+                        rng,
+                        model,
+                        team,
+                        version.id,
+                        earlier,
+                        responses,
+                        FIRST_ROUND,
+                        True,
+                        comment_rng,
                     )
                 still_open = team_name in TEAMS_WITH_OPEN_ROUND
                 _add_round(
@@ -168,6 +198,7 @@ def load_demo(only_if_empty: bool = True) -> bool:
                     responses,
                     SECOND_ROUND if two_rounds else FIRST_ROUND,
                     close=not still_open,
+                    comment_rng=comment_rng,
                 )
         for name, email, role, password, team_names in DEMO_PEOPLE:
             session.add(

@@ -66,14 +66,20 @@ def _wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float) ->
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory) -> Iterator[str]:
+def app_db_url(tmp_path_factory) -> str:
+    """The app's database, so a test can set up many responses quickly, as the store would."""
+    return f"sqlite:///{tmp_path_factory.mktemp('app-db') / 'browser-test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory, app_db_url) -> Iterator[str]:
     reason = _missing_prerequisite()
     if reason:
         if os.environ.get("CI"):
             pytest.fail(f"browser tests cannot run in CI: {reason}")
         pytest.skip(reason)
     workdir = tmp_path_factory.mktemp("app")
-    db_url = f"sqlite:///{workdir / 'browser-test.db'}"
+    db_url = app_db_url
     port = _free_port()
     env = dict(
         os.environ,

@@ -107,8 +107,8 @@ def _team_grid(view: rx.Var) -> rx.Component:
         ),
         rx.el.ul(
             rx.el.li(
-                "“hidden” with too few answers: fewer than the threshold of people answered, so "
-                "the score would not be anonymous."
+                "“hidden”: too few people answered for the score to stay anonymous (hover over "
+                "it for the reason)."
             ),
             shown_if(
                 view.any_protected,
@@ -145,11 +145,12 @@ def area_page() -> rx.Component:
                     view.disclosed,
                     rx.fragment(
                         download_buttons(AreaState.download_csv, AreaState.download_xlsx),
+                        _team_grid(view),
+                        rx.heading("The whole area in detail", as_="h2", size="6"),
                         score_sections(view),
                     ),
                     withheld_notice(view),
                 ),
-                shown_if(view.teams.length() > 0, _team_grid(view)),
                 spacing="4",
                 width="100%",
             ),
