@@ -8,6 +8,9 @@ fails the suite.
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import io
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,9 +22,11 @@ import sqlalchemy as sa
 from people import PASSWORD, make_person
 from reflex.event import EventSpec
 from reflex.istate.data import RouterData
+from starlette.datastructures import Headers
 
 import culturetool.culturetool  # noqa: F401  (registers every page and state)
 from culturetool.domain.access import Role
+from culturetool.domain.team_import import TeamFile
 from culturetool.services import accounts
 from culturetool.services import admin as admin_service
 from culturetool.services import assessments as svc
@@ -188,6 +193,18 @@ def _last_open_round_summary(world: World):
     return svc.RoundSummary(world.round_id, token, "", "", True, 5, 5, "")
 
 
+IMPORT_CSV = "area,team\nNorth,Gamma\nSouth,Delta\n"
+
+
+def _upload(text: str) -> rx.UploadFile:
+    """A CSV file as Reflex hands it to an upload handler."""
+    return rx.UploadFile(
+        file=io.BytesIO(text.encode()),
+        path=Path("teams.csv"),
+        headers=Headers({"content-type": "text/csv"}),
+    )
+
+
 EVERYONE = {"administrator", "leader", "innovation", "manager", "other manager", "facilitator"}
 SEES_ALPHA = {"administrator", "leader", "innovation", "manager"}
 
@@ -286,6 +303,29 @@ MATRIX: dict[str, Row] = {
         call=lambda s, w: type(s).load.fn(s),
         delivered=lambda s, w: len(s.events) > 0,
     ),
+    "ImportState.load": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: s.max_rows > 0,
+    ),
+    "ImportState.check_file": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).check_file.fn(s, [_upload(IMPORT_CSV)]),
+        delivered=lambda s, w: len(s.lines) > 0,
+    ),
+    "ImportState.refuse_file": Row(
+        allowed={"administrator"},
+        call=lambda s, w: type(s).refuse_file.fn(s, ["teams.xlsx"], ["file-invalid-type"]),
+        delivered=lambda s, w: len(s.problems) > 0,
+    ),
+    "ImportState.import_file": Row(
+        allowed={"administrator"},
+        prepare=lambda s, w: setattr(
+            s, "_file", TeamFile("teams.csv", "text/csv", IMPORT_CSV.encode())
+        ),
+        call=lambda s, w: type(s).import_file.fn(s),
+        delivered=lambda s, w: s.confirmation.startswith("Imported"),
+    ),
 }
 
 
@@ -306,6 +346,8 @@ def test_handler_as_role(handler: str, role: str, world: World) -> None:
     row.prepare(state, world)
     before = fingerprint()
     outcome = row.call(state, world)
+    if inspect.iscoroutine(outcome):  # an async handler, such as an upload
+        outcome = asyncio.run(outcome)
     if role in row.allowed:
         assert row.delivered(state, world), f"{role} should be able to use {handler}"
         return

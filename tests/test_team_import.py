@@ -7,11 +7,16 @@ adds nothing.
 
 from __future__ import annotations
 
+import asyncio
 import codecs
+import io
+from pathlib import Path
 
 import pytest
+import reflex as rx
 import sqlalchemy as sa
-from people import make_person
+from people import PASSWORD, make_person
+from starlette.datastructures import Headers
 
 from culturetool.domain.access import Forbidden, Role
 from culturetool.domain.errors import InputProblem
@@ -25,11 +30,12 @@ from culturetool.domain.team_import import (
     read_team_file,
     refused_by_browser,
 )
+from culturetool.services import accounts, team_import
 from culturetool.services import assessments as svc
-from culturetool.services import team_import
 from culturetool.store import db
 from culturetool.store import repository as repo
-from culturetool.store.tables import NAME_LENGTH, AuditEvent, Base
+from culturetool.store.tables import NAME_LENGTH, AuditEvent, Base, UserAccount
+from culturetool.ui.pages.team_import import ImportState
 
 GOOD = "area,team\nNorth,Alpha\nNorth,Beta\nSouth,Gamma\n"
 
@@ -350,3 +356,86 @@ def test_the_guide_gives_the_limits_and_a_template_that_imports(admin):
     assert guide.example[0] == ["North Shirebrook", "Hospital Discharge Team"]
     plan = team_import.preview_import(admin, csv_file(guide.template, "areas-and-teams.csv"))
     assert plan.new_teams == len(guide.example)
+
+
+# ---- the page's handlers: the checked file stays on the server ------------------------------
+
+
+def uploaded(text: str, name: str = "teams.csv", content_type: str = "text/csv"):
+    """A file as Reflex hands it to an upload handler."""
+    return rx.UploadFile(
+        file=io.BytesIO(text.encode("utf-8")),
+        path=Path(name),
+        headers=Headers({"content-type": content_type}),
+    )
+
+
+@pytest.fixture
+def page(admin):
+    """The import page's state, as a signed-in administrator's browser would have it."""
+    person = make_person(Role.ADMINISTRATOR, password=PASSWORD)
+    with db.transaction() as session:
+        email = session.get(UserAccount, person.user_id).email
+    root = rx.State(_reflex_internal_init=True)
+    state = root.get_substate(ImportState.get_full_name().split(".")[1:])
+    state.session_token = accounts.sign_in(email, PASSWORD).token
+    return state
+
+
+def test_the_checked_file_is_kept_on_the_server_and_checked_again_on_import(page):
+    asyncio.run(ImportState.check_file.fn(page, [uploaded(GOOD)]))
+    assert page._file.content == GOOD.encode()
+    assert "_file" not in ImportState.base_vars  # a backend-only var: never sent to the browser
+    assert "area,team" not in repr(page.dict())  # what the browser gets: no file content
+    assert page.summary == "2 new areas, 3 new teams, 0 already there"
+    assert page.problems == []
+    ImportState.import_file.fn(page)
+    assert (
+        page.confirmation == "Imported from teams.csv: 2 new areas, 3 new teams, 0 already there."
+    )
+    assert page.lines == []
+    ImportState.import_file.fn(page)  # pressed twice: the file was used up
+    assert page.problems == ["Choose the file to import first."]
+
+
+def test_a_bad_upload_shows_its_problems_and_keeps_nothing(page):
+    asyncio.run(ImportState.check_file.fn(page, [uploaded("area,team\nNorth,\n")]))
+    assert page.problems == ["Row 2: the team is empty; fill it in or delete the row."]
+    assert page.lines == []
+    ImportState.import_file.fn(page)
+    assert page.problems == ["Choose the file to import first."]
+
+
+def test_an_upload_over_the_limit_is_read_only_up_to_the_limit(page):
+    huge = uploaded("area,team\n" + "x" * (5 * MAX_BYTES))
+    asyncio.run(ImportState.check_file.fn(page, [huge]))
+    assert huge.file.tell() == MAX_BYTES + 1
+    assert page.problems[0].startswith("The file is too large")
+
+
+def test_two_files_at_once_are_refused(page):
+    asyncio.run(ImportState.check_file.fn(page, [uploaded(GOOD), uploaded(GOOD)]))
+    assert page.problems == ["Choose one CSV file."]
+
+
+def test_an_empty_upload_leaves_the_browser_s_refusal_on_screen(page):
+    """The browser sends no file when it refused one, along with its reasons."""
+    ImportState.refuse_file.fn(page, ["teams.xlsx"], ["file-invalid-type"])
+    asyncio.run(ImportState.check_file.fn(page, []))
+    assert page.problems[0] == "“teams.xlsx” is not a CSV file."
+
+
+@pytest.mark.parametrize(
+    ("names", "reasons"),
+    [
+        (["teams.xlsx"], ["file-invalid-type"]),
+        (["big.csv", "other.csv"], ["file-too-large too-many-files", "too-many-files"]),
+        ("not a list", {"nor": "this"}),
+        ([None, 3, {"x": 1}], [None, ["file-too-large"]]),
+        ([], []),
+    ],
+)
+def test_whatever_the_browser_sends_about_a_refused_file_is_explained(page, names, reasons):
+    ImportState.refuse_file.fn(page, names, reasons)
+    assert page.problems and all(page.problems)
+    assert page.lines == []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import typing
 from urllib.parse import quote
 
 import reflex as rx
@@ -28,30 +29,66 @@ def public(handler):
 
 
 def signed_in(handler):
-    """Runs the handler only for a valid session, passing the signed-in person as `actor`."""
+    """Runs the handler only for a valid session, passing the signed-in person as `actor`.
+
+    An async handler (an upload) gets an async guard, so that the refusals it raises while it
+    runs are caught like those of any other handler.
+    """
+    if inspect.isgeneratorfunction(handler) or inspect.isasyncgenfunction(handler):
+        raise TypeError(f"@signed_in cannot guard {handler.__qualname__}: it yields events")
     signature = inspect.signature(handler)
     visible = [p for name, p in signature.parameters.items() if name != "actor"]
 
-    @functools.wraps(handler)
-    def guarded(self, *args, **kwargs):
+    def admit(self):
+        """The signed-in person and no redirect, or no person and the redirect to sign in."""
         actor = accounts.actor_for_session(self.session_token)
         if actor is None:
             self._forget_person()
-            return rx.redirect(f"/sign-in?next={quote(self.router.url.path)}")
+            return None, rx.redirect(f"/sign-in?next={quote(self.router.url.path)}")
         self._remember_person(actor)
-        try:
-            return handler(self, actor, *args, **kwargs)
-        except NotSignedIn:
+        return actor, None
+
+    def refuse(self, refusal: NotSignedIn | Forbidden):
+        if isinstance(refusal, NotSignedIn):
             self._forget_person()
             return rx.redirect("/sign-in")
-        except Forbidden as refusal:
-            self.denied = str(refusal)
-            return None
+        self.denied = str(refusal)
+        return None
 
-    # Reflex reads a handler's arguments from its signature: hide `actor` from it.
+    if inspect.iscoroutinefunction(handler):
+
+        @functools.wraps(handler)
+        async def guarded(self, *args, **kwargs):
+            actor, to_sign_in = admit(self)
+            if actor is None:
+                return to_sign_in
+            try:
+                return await handler(self, actor, *args, **kwargs)
+            except (NotSignedIn, Forbidden) as refusal:
+                return refuse(self, refusal)
+
+    else:
+
+        @functools.wraps(handler)
+        def guarded(self, *args, **kwargs):
+            actor, to_sign_in = admit(self)
+            if actor is None:
+                return to_sign_in
+            try:
+                return handler(self, actor, *args, **kwargs)
+            except (NotSignedIn, Forbidden) as refusal:
+                return refuse(self, refusal)
+
+    # Reflex reads a handler's arguments from its signature and type hints: hide `actor`.
+    # The hints are resolved here, against the handler's own module: Reflex would resolve them
+    # against this module, and an upload handler it cannot resolve is refused at upload time.
     del guarded.__wrapped__
     guarded.__signature__ = signature.replace(parameters=visible)
-    guarded.__annotations__ = {k: v for k, v in handler.__annotations__.items() if k != "actor"}
+    try:
+        hints = typing.get_type_hints(handler)
+    except NameError:  # a name defined after the handler: left as text, as Reflex expects
+        hints = dict(handler.__annotations__)
+    guarded.__annotations__ = {k: v for k, v in hints.items() if k != "actor"}
     guarded.access = SIGNED_IN
     return guarded
 

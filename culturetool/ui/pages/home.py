@@ -170,6 +170,10 @@ def home_page() -> rx.Component:
                     rx.text("No teams are assigned to you yet. Ask your administrator."),
                 ),
                 shown_if(HomeState.can_manage, _add_forms()),
+                shown_if(
+                    HomeState.can_manage,
+                    rx.link("Import many areas and teams from a spreadsheet", href="/admin/import"),
+                ),
                 spacing="5",
                 width="100%",
             ),
