@@ -6,6 +6,9 @@ like); a refused call leaves the database exactly as it was.
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
@@ -14,7 +17,8 @@ from people import PASSWORD, make_person
 
 from culturetool.domain.access import Role
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
-from culturetool.services import accounts, admin
+from culturetool.domain.team_import import TeamFile
+from culturetool.services import accounts, admin, team_import
 from culturetool.services import assessments as svc
 from culturetool.store import db
 from culturetool.store.tables import Base
@@ -118,3 +122,64 @@ def test_questionnaire_links_and_submissions(setting, token, key, item, value):
     complete = {i.id: 3 for i in setting["model"].questionnaire.items}
     survives(lambda: svc.submit_response(setting["token"], key, {**complete, item: value}))
     survives(lambda: svc.submit_response(token, key, complete))
+
+
+# What a spreadsheet cell or an uploaded file can hold on top of the text above.
+CSV_HOSTILE = [
+    "=cmd|' /C calc'!A0",
+    '=HYPERLINK("http://evil.example")',
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    '"unpaired quote',
+    'say ""hi""',
+    "comma, inside",
+    "semi;colon",
+    "carriage\rreturn",
+    "\ufeffbom inside",
+    "area,team",
+]
+ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "latin-1", "cp1252"]
+
+
+def csv_bytes(rows: list[list[str]], encoding: str, quoted: bool) -> bytes:
+    """Rows written as a spreadsheet would (quoted) or pasted together as they are (not)."""
+    if quoted:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        text = buffer.getvalue()
+    else:
+        text = "".join(",".join(row) + "\n" for row in rows)
+    return text.encode(encoding, "surrogatepass" if encoding.startswith("utf-8") else "replace")
+
+
+def imports_whole_or_not_at_all(actor, file: TeamFile) -> None:
+    if survives(lambda: team_import.import_areas_and_teams(actor, file)):
+        assert team_import.preview_import(actor, file).new_teams == 0, "half of it was saved"
+
+
+@FUZZ
+@given(
+    area=st.one_of(st.sampled_from(CSV_HOSTILE), hostile_text),
+    team=st.one_of(st.sampled_from(CSV_HOSTILE), hostile_text),
+    encoding=st.sampled_from(ENCODINGS),
+    quoted=st.booleans(),
+)
+def test_imports_of_areas_and_teams(setting, area, team, encoding, quoted):
+    rows = [["area", "team"], ["North", "Fuzz import team"], [area, team]]
+    file = TeamFile("teams.csv", "text/csv", csv_bytes(rows, encoding, quoted))
+    survives(lambda: team_import.preview_import(setting["admin"], file))
+    imports_whole_or_not_at_all(setting["admin"], file)
+
+
+@FUZZ
+@given(content=st.binary(max_size=3000), name=hostile_text, content_type=hostile_text)
+def test_imports_of_any_bytes_under_any_name(setting, content, name, content_type):
+    imports_whole_or_not_at_all(setting["admin"], TeamFile(name, content_type, content))
+    file = TeamFile("teams.csv", "text/csv", b"area,team\n" + content)
+    imports_whole_or_not_at_all(setting["admin"], file)
+
+
+@FUZZ
+@given(name=hostile_text, reasons=st.lists(hostile_text, max_size=4))
+def test_explaining_files_the_browser_refused(setting, name, reasons):
+    problems = team_import.explain_refused_file(setting["admin"], name, reasons)
+    assert problems and all(problems)
