@@ -17,6 +17,7 @@ from culturetool.ui.pages.admin import (
     people_page,
     settings_page,
 )
+from culturetool.ui.pages.area import AreaState, area_page
 from culturetool.ui.pages.home import HomeState, home_page
 from culturetool.ui.pages.respond import RespondState, respond_page
 from culturetool.ui.pages.results import ResultsState, results_page
@@ -34,6 +35,7 @@ app.add_page(
 )
 app.add_page(team_page, route="/teams/[team_id]", title="Team", on_load=TeamState.load)
 app.add_page(results_page, route="/rounds/[round_id]", title="Results", on_load=ResultsState.load)
+app.add_page(area_page, route="/areas/[area_id]", title="Area results", on_load=AreaState.load)
 app.add_page(
     invite_page, route="/invite/[invite_token]", title="Invitation", on_load=InviteState.load
 )

@@ -45,6 +45,7 @@ PUBLIC_HANDLERS = {
     "TeamState.copy_link",
     "RespondState.load",
     "RespondState.choose",
+    "RespondState.keep_comment",
     "RespondState.toggle_easy_read",
     "RespondState.next_page",
     "RespondState.previous_page",
@@ -92,6 +93,7 @@ class World:
     team_id: int
     other_team_id: int
     round_id: int
+    area_id: int
     tokens: dict[str, str] = field(default_factory=dict)
     user_ids: dict[str, int] = field(default_factory=dict)
 
@@ -116,7 +118,7 @@ def _build_world(model) -> World:
         svc.submit_response(round_.token, f"device-{number}", every_answer)
     # Set after the round opened, so a page showing 6 really read the organisation's setting.
     admin_service.set_anonymity_threshold(admin, 6)
-    world = World(team_id=team_id, other_team_id=other_team_id, round_id=round_.id)
+    world = World(team_id=team_id, other_team_id=other_team_id, round_id=round_.id, area_id=area)
     for role, actor in people.items():
         with db.transaction() as session:
             email = session.scalar(
@@ -207,6 +209,34 @@ def _upload(text: str) -> rx.UploadFile:
 
 EVERYONE = {"administrator", "leader", "innovation", "manager", "other manager", "facilitator"}
 SEES_ALPHA = {"administrator", "leader", "innovation", "manager"}
+SEES_ALPHA_RESULTS = {"leader", "innovation", "manager"}
+SEES_AREAS = {"leader", "innovation"}
+
+_outcomes: dict[str, object] = {}  # a handler's return value, for rows that check it
+
+
+def _download_row(handler: str, allowed: set[str], params: Callable[[World], dict]) -> Row:
+    """A download delivers when the handler hands the browser a file with data in it."""
+    method = handler.split(".")[1]
+
+    def call(state, world):
+        _outcomes[handler] = getattr(type(state), method).fn(state)
+        return _outcomes[handler]
+
+    def delivered(state, world):
+        outcome = _outcomes.pop(handler, None)
+        return isinstance(outcome, EventSpec) and "download" in str(outcome.handler.fn)
+
+    return Row(allowed=allowed, call=call, delivered=delivered, params=params)
+
+
+def _round_params(world: World) -> dict[str, str]:
+    return {"round_id": str(world.round_id)}
+
+
+def _area_params(world: World) -> dict[str, str]:
+    return {"area_id": str(world.area_id)}
+
 
 MATRIX: dict[str, Row] = {
     "HomeState.load": Row(
@@ -249,11 +279,25 @@ MATRIX: dict[str, Row] = {
         delivered=lambda s, w: not s.has_open_round and s.denied == "",
     ),
     "ResultsState.load": Row(
-        allowed={"leader", "innovation", "manager"},
-        params=lambda w: {"round_id": str(w.round_id)},
+        allowed=SEES_ALPHA_RESULTS,
+        params=_round_params,
         call=lambda s, w: type(s).load.fn(s),
         delivered=lambda s, w: s.view is not None and s.view.disclosed,
     ),
+    "ResultsState.download_csv": _download_row(
+        "ResultsState.download_csv", SEES_ALPHA_RESULTS, _round_params
+    ),
+    "ResultsState.download_xlsx": _download_row(
+        "ResultsState.download_xlsx", SEES_ALPHA_RESULTS, _round_params
+    ),
+    "AreaState.load": Row(
+        allowed=SEES_AREAS,
+        params=_area_params,
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: s.view is not None and s.view.area_name == "North",
+    ),
+    "AreaState.download_csv": _download_row("AreaState.download_csv", SEES_AREAS, _area_params),
+    "AreaState.download_xlsx": _download_row("AreaState.download_xlsx", SEES_AREAS, _area_params),
     "AccountState.load": Row(
         allowed=EVERYONE,
         call=lambda s, w: type(s).load.fn(s),

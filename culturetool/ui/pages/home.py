@@ -16,6 +16,7 @@ class HomeState(SessionState):
     loaded: bool = False
     sees_teams: bool = False
     can_manage: bool = False
+    can_view_areas: bool = False
     organisation_name: str = ""
     threshold: int = 5
     areas: list[AreaView] = []
@@ -31,6 +32,7 @@ class HomeState(SessionState):
         self.organisation_name = view.name
         self.threshold = view.threshold
         self.can_manage = view.can_manage
+        self.can_view_areas = view.can_view_areas
         self.areas = view.areas
 
     @rx.event
@@ -94,7 +96,20 @@ def _team_row(team: TeamSummary) -> rx.Component:
 
 def _area_card(area: AreaView) -> rx.Component:
     return rx.card(
-        rx.heading(area.name, as_="h2", size="4"),
+        rx.hstack(
+            rx.heading(area.name, as_="h2", size="4"),
+            shown_if(
+                HomeState.can_view_areas,
+                rx.link(
+                    "Area results",
+                    href="/areas/" + area.id.to_string(),
+                    aria_label="Area results for " + area.name,
+                ),
+            ),
+            justify="between",
+            align="baseline",
+            width="100%",
+        ),
         rx.cond(
             area.teams.length() > 0,
             rx.el.ul(rx.foreach(area.teams, _team_row), class_name="team-list"),
