@@ -8,7 +8,6 @@ fails the suite.
 
 from __future__ import annotations
 
-import asyncio
 import inspect
 import io
 import sqlite3
@@ -19,6 +18,7 @@ from pathlib import Path
 import pytest
 import reflex as rx
 import sqlalchemy as sa
+from awaiting import run_to_end
 from people import PASSWORD, make_person
 from reflex.event import EventSpec
 from reflex.istate.data import RouterData
@@ -391,7 +391,7 @@ def test_handler_as_role(handler: str, role: str, world: World) -> None:
     before = fingerprint()
     outcome = row.call(state, world)
     if inspect.iscoroutine(outcome):  # an async handler, such as an upload
-        outcome = asyncio.run(outcome)
+        outcome = run_to_end(outcome)
     if role in row.allowed:
         assert row.delivered(state, world), f"{role} should be able to use {handler}"
         return

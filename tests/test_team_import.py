@@ -7,7 +7,6 @@ adds nothing.
 
 from __future__ import annotations
 
-import asyncio
 import codecs
 import io
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 import reflex as rx
 import sqlalchemy as sa
+from awaiting import run_to_end
 from people import PASSWORD, make_person
 from starlette.datastructures import Headers
 
@@ -383,7 +383,7 @@ def page(admin):
 
 
 def test_the_checked_file_is_kept_on_the_server_and_checked_again_on_import(page):
-    asyncio.run(ImportState.check_file.fn(page, [uploaded(GOOD)]))
+    run_to_end(ImportState.check_file.fn(page, [uploaded(GOOD)]))
     assert page._file.content == GOOD.encode()
     assert "_file" not in ImportState.base_vars  # a backend-only var: never sent to the browser
     assert "area,team" not in repr(page.dict())  # what the browser gets: no file content
@@ -399,7 +399,7 @@ def test_the_checked_file_is_kept_on_the_server_and_checked_again_on_import(page
 
 
 def test_a_bad_upload_shows_its_problems_and_keeps_nothing(page):
-    asyncio.run(ImportState.check_file.fn(page, [uploaded("area,team\nNorth,\n")]))
+    run_to_end(ImportState.check_file.fn(page, [uploaded("area,team\nNorth,\n")]))
     assert page.problems == ["Row 2: the team is empty; fill it in or delete the row."]
     assert page.lines == []
     ImportState.import_file.fn(page)
@@ -408,20 +408,20 @@ def test_a_bad_upload_shows_its_problems_and_keeps_nothing(page):
 
 def test_an_upload_over_the_limit_is_read_only_up_to_the_limit(page):
     huge = uploaded("area,team\n" + "x" * (5 * MAX_BYTES))
-    asyncio.run(ImportState.check_file.fn(page, [huge]))
+    run_to_end(ImportState.check_file.fn(page, [huge]))
     assert huge.file.tell() == MAX_BYTES + 1
     assert page.problems[0].startswith("The file is too large")
 
 
 def test_two_files_at_once_are_refused(page):
-    asyncio.run(ImportState.check_file.fn(page, [uploaded(GOOD), uploaded(GOOD)]))
+    run_to_end(ImportState.check_file.fn(page, [uploaded(GOOD), uploaded(GOOD)]))
     assert page.problems == ["Choose one CSV file."]
 
 
 def test_an_empty_upload_leaves_the_browser_s_refusal_on_screen(page):
     """The browser sends no file when it refused one, along with its reasons."""
     ImportState.refuse_file.fn(page, ["teams.xlsx"], ["file-invalid-type"])
-    asyncio.run(ImportState.check_file.fn(page, []))
+    run_to_end(ImportState.check_file.fn(page, []))
     assert page.problems[0] == "“teams.xlsx” is not a CSV file."
 
 
