@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+import sqlalchemy as sa
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from helpers import (
     accept_invitation,
@@ -21,6 +22,7 @@ from playwright.sync_api import Browser, Page, expect
 
 pytestmark = pytest.mark.browser
 
+PERSON_5_COMMENT = "<b>The tech box</b> demo helped.\nMore please."
 LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 
 
@@ -99,7 +101,9 @@ def _results_text(page: Page, results_url: str, responses: int) -> str:
     return page.locator("main").inner_text()
 
 
-def test_round_from_share_link_to_results(browser: Browser, app_url: str, screenshot_dir) -> None:
+def test_round_from_share_link_to_results(
+    browser: Browser, app_url: str, app_db_url: str, screenshot_dir
+) -> None:
     # The administrator sets up an area and a team and invites the team's manager.
     admin = new_person(browser)
     sign_in(admin, app_url, ADMIN_EMAIL, ADMIN_PASSWORD)
@@ -175,6 +179,8 @@ def test_round_from_share_link_to_results(browser: Browser, app_url: str, screen
     person = new_person(browser)
     person.goto(share_link)
     _answer_everything(person, lambda n: LIKERT[(n * 3) % 5])
+    comment = person.get_by_label(re.compile("Anything else you would like to say"))
+    comment.fill(PERSON_5_COMMENT)
     person.get_by_role("button", name="Send my answers").dblclick()
     expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
     person.goto(share_link)  # coming back on the same device
@@ -191,6 +197,14 @@ def test_round_from_share_link_to_results(browser: Browser, app_url: str, screen
     assert "Digital confidence: personal life and work" in text
     expect(manager.get_by_role("img", name=re.compile("Bar chart"))).to_be_visible()
     manager.screenshot(path=str(screenshot_dir / "results.png"), full_page=True)
+    # The comment was saved once, apart from the answers, and waits for 10 responses.
+    assert "Comments appear once 10 people have answered" in text
+    assert "tech box" not in text
+    engine = sa.create_engine(app_db_url)
+    with engine.connect() as connection:
+        saved = connection.execute(sa.text("select text from comment")).scalars().all()
+    engine.dispose()
+    assert saved.count(PERSON_5_COMMENT) == 1
 
     # Closing the round: the link now says so plainly, and bad links get a clear page.
     manager.goto(app_url + "/")
