@@ -203,6 +203,14 @@ class SettingsState(SessionState):
         self.confirmation = "Saved. Rounds opened from now on use the new thresholds."
 
 
+def _number_input(name: str, value: rx.Var, low: int, high: int) -> rx.Component:
+    # Uncontrolled with a key, so the saved value shows again after loading or saving.
+    return rx.el.input(
+        id=name, name=name, type="number", min=low, max=high,
+        default_value=value.to_string(), key=value.to_string(), class_name="text-input",
+    )  # fmt: skip
+
+
 def settings_page() -> rx.Component:
     return page_frame(
         rx.box(
@@ -210,45 +218,26 @@ def settings_page() -> rx.Component:
             shown_if(SettingsState.message != "", notice(SettingsState.message)),
             shown_if(SettingsState.confirmation != "", notice(SettingsState.confirmation, "ok")),
             rx.form(
-                rx.el.div(
-                    rx.el.label(
-                        "Anonymity threshold (fewest responses before scores show)",
-                        html_for="threshold",
+                field(
+                    "Anonymity threshold (fewest responses before scores show)",
+                    _number_input(
+                        "threshold", SettingsState.threshold, 3, admin.MAX_ANONYMITY_THRESHOLD
                     ),
-                    rx.el.input(
-                        id="threshold",
-                        name="threshold",
-                        type="number",
-                        min=3,
-                        max=50,
-                        default_value=SettingsState.threshold.to_string(),
-                        key=SettingsState.threshold.to_string(),
-                        class_name="text-input",
-                    ),
-                    class_name="field",
-                ),  # fmt: skip
+                ),
                 rx.text(
                     "No team's scores are shown until this many people have answered. It "
                     "cannot be below 3. A round keeps the threshold it was opened with.",
                     size="2",
                 ),
-                rx.el.div(
-                    rx.el.label(
-                        "Threshold for comments (fewest responses before comments show)",
-                        html_for="comment_threshold",
+                field(
+                    "Threshold for comments (fewest responses before comments show)",
+                    _number_input(
+                        "comment_threshold",
+                        SettingsState.comment_threshold,
+                        3,
+                        admin.MAX_COMMENT_THRESHOLD,
                     ),
-                    rx.el.input(
-                        id="comment_threshold",
-                        name="comment_threshold",
-                        type="number",
-                        min=3,
-                        max=100,
-                        default_value=SettingsState.comment_threshold.to_string(),
-                        key=SettingsState.comment_threshold.to_string(),
-                        class_name="text-input",
-                    ),
-                    class_name="field",
-                ),  # fmt: skip
+                ),
                 rx.text(
                     "People's own words can give them away more easily than a score, so "
                     "comments need at least as many responses as scores; 10 is the default.",
