@@ -39,6 +39,10 @@ class Permission(StrEnum):
     RUN_ROUNDS = "open and close assessment rounds"
     VIEW_RESULTS = "see assessment results"
     VIEW_AREA_RESULTS = "see results for a whole area"
+    SET_ORGANISATION_TARGETS = "set the organisation's targets"
+    SET_LOCAL_TARGETS = "set targets for an area or a team"
+    VIEW_PLANS = "see action plans"
+    EDIT_PLANS = "add and update actions"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -48,15 +52,38 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.MANAGE_USERS,
             Permission.VIEW_AUDIT,
             Permission.SEE_TEAMS,
+            Permission.SET_ORGANISATION_TARGETS,
         }
     ),
     Role.LEADER: frozenset(
-        {Permission.SEE_TEAMS, Permission.VIEW_RESULTS, Permission.VIEW_AREA_RESULTS}
+        {
+            Permission.SEE_TEAMS,
+            Permission.VIEW_RESULTS,
+            Permission.VIEW_AREA_RESULTS,
+            Permission.VIEW_PLANS,
+        }
     ),
+    # The innovation team plans interventions across the county and tunes targets locally.
     Role.INNOVATION: frozenset(
-        {Permission.SEE_TEAMS, Permission.VIEW_RESULTS, Permission.VIEW_AREA_RESULTS}
+        {
+            Permission.SEE_TEAMS,
+            Permission.VIEW_RESULTS,
+            Permission.VIEW_AREA_RESULTS,
+            Permission.SET_LOCAL_TARGETS,
+            Permission.VIEW_PLANS,
+            Permission.EDIT_PLANS,
+        }
     ),
-    Role.MANAGER: frozenset({Permission.SEE_TEAMS, Permission.RUN_ROUNDS, Permission.VIEW_RESULTS}),
+    # A manager plans for their own teams only (the services check the team).
+    Role.MANAGER: frozenset(
+        {
+            Permission.SEE_TEAMS,
+            Permission.RUN_ROUNDS,
+            Permission.VIEW_RESULTS,
+            Permission.VIEW_PLANS,
+            Permission.EDIT_PLANS,
+        }
+    ),
     Role.FACILITATOR: frozenset(),
 }
 

@@ -8,7 +8,7 @@ import secrets
 import uuid
 from functools import lru_cache
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, or_, select
 from sqlalchemy.orm import Session
 
 from culturetool.domain.access import Actor
@@ -20,8 +20,10 @@ from culturetool.store.tables import (
     AssessmentRound,
     AuditEvent,
     Comment,
+    ConditionTarget,
     ModelVersion,
     Organisation,
+    PlanAction,
     Response,
     SubmissionReceipt,
     Team,
@@ -146,3 +148,46 @@ def record(
             detail=detail,
         )
     )
+
+
+def targets_for(
+    session: Session, organisation_id: int, area_id: int | None = None, team_id: int | None = None
+) -> dict[str, int]:
+    """Condition id -> target level: the team's own target, else its area's, else the
+    organisation's. Conditions without any are absent (the model's default applies)."""
+    scopes = [("organisation", organisation_id)]
+    if area_id is not None:
+        scopes.append(("area", area_id))
+    if team_id is not None:
+        scopes.append(("team", team_id))
+    rows = session.scalars(
+        select(ConditionTarget).where(
+            ConditionTarget.organisation_id == organisation_id,
+            or_(
+                *(
+                    (ConditionTarget.scope == scope) & (ConditionTarget.scope_id == scope_id)
+                    for scope, scope_id in scopes
+                )
+            ),
+        )
+    )
+    precedence = {scope: rank for rank, (scope, _) in enumerate(scopes)}
+    chosen: dict[str, tuple[int, int]] = {}
+    for row in rows:
+        rank = precedence[row.scope]
+        if row.condition_id not in chosen or rank > chosen[row.condition_id][0]:
+            chosen[row.condition_id] = (rank, row.level)
+    return {condition_id: level for condition_id, (_, level) in chosen.items()}
+
+
+def interventions_in_plan(session: Session, area_id: int, team_id: int | None = None) -> set[str]:
+    """Ids of the interventions with an action not dropped: in the whole area (any team or the
+    area as a whole), or with `team_id` for that team and the area as a whole."""
+    query = select(PlanAction.intervention_id).where(
+        PlanAction.area_id == area_id,
+        PlanAction.intervention_id.is_not(None),
+        PlanAction.status != "dropped",
+    )
+    if team_id is not None:
+        query = query.where(or_(PlanAction.team_id == team_id, PlanAction.team_id.is_(None)))
+    return {intervention for intervention in session.scalars(query) if intervention}

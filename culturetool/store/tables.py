@@ -31,6 +31,13 @@ MIN_ANONYMITY_THRESHOLD = 3
 # Free text can give its writer away by its style, so it needs more people behind it than scores.
 DEFAULT_COMMENT_THRESHOLD = 10
 COMMENT_LENGTH = 1000
+ACTION_TITLE_LENGTH = 200
+ACTION_NOTES_LENGTH = 2000
+
+# Where a target applies: the whole organisation, an area, or one team (most specific wins).
+TARGET_SCOPES = ("organisation", "area", "team")
+ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
+ACTION_TIMESCALES = ("first_week", "three_months", "six_months", "date")
 
 # Named constraints so Alembic migrations can alter them on every database, SQLite included.
 naming_convention = {
@@ -257,3 +264,68 @@ class AuditEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     action: Mapped[str] = mapped_column(String(60))
     detail: Mapped[str] = mapped_column(Text)
+
+
+class ConditionTarget(Base):
+    """The maturity level a condition should reach, for the organisation, an area or a team.
+
+    `scope_id` is the organisation's, area's or team's id according to `scope`; a team without a
+    target of its own takes its area's, then the organisation's, then the model's default.
+    """
+
+    __tablename__ = "condition_target"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    scope: Mapped[str] = mapped_column(String(20))
+    scope_id: Mapped[int] = mapped_column(Integer)
+    condition_id: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    level: Mapped[int] = mapped_column(SmallInteger)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "organisation_id", "scope", "scope_id", "condition_id", name="uq_condition_target_scope"
+        ),
+        CheckConstraint("scope IN ('organisation', 'area', 'team')", name="scope_known"),
+        CheckConstraint("level BETWEEN 1 AND 9", name="level_range"),
+    )
+
+
+class PlanAction(Base):
+    """One action of an area's plan, for the whole area (team_id None) or one of its teams."""
+
+    __tablename__ = "plan_action"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), nullable=True, index=True)
+    title: Mapped[str] = mapped_column(String(ACTION_TITLE_LENGTH))
+    owner: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    # Where it came from, when created from a recommendation; ids of the model's data.
+    intervention_id: Mapped[str | None] = mapped_column(String(NAME_LENGTH), nullable=True)
+    bundle_id: Mapped[str | None] = mapped_column(String(NAME_LENGTH), nullable=True)
+    condition_ids: Mapped[str] = mapped_column(Text, default="")  # space-separated condition ids
+    timescale: Mapped[str] = mapped_column(String(20))
+    due_on: Mapped[dt.date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), nullable=True
+    )
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    done_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # set when marked done
+
+    area: Mapped[Area] = relationship()
+    team: Mapped[Team | None] = relationship()
+
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('planned', 'in_progress', 'done', 'dropped')", name="status_known"
+        ),
+        CheckConstraint(
+            "timescale IN ('first_week', 'three_months', 'six_months', 'date')",
+            name="timescale_known",
+        ),
+    )
