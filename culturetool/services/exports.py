@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem
 from culturetool.reports.exports import Table, to_csv, to_xlsx
+from culturetool.reports.plan_tables import plan_tables
 from culturetool.reports.results_tables import area_results_tables, round_results_tables
+from culturetool.services import plans
 from culturetool.services.assessments import area_results_view, results_for_round
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -46,3 +48,15 @@ def area_results_file(actor: Actor, area_id: int, file_format: str) -> Download:
     view = area_results_view(actor, area_id)
     stem = _file_stem("area-results", view.area_name)
     return _as_file(area_results_tables(view), stem, file_format)
+
+
+def plan_file(actor: Actor, scope: str, scope_id: int, file_format: str) -> Download:
+    """A team's or an area's action plan, as the plan page shows it today."""
+    if scope == "team":
+        view = plans.team_plan(actor, scope_id)
+    elif scope == "area":
+        view = plans.area_plan(actor, scope_id)
+    else:
+        raise InputProblem("Choose a team's plan or an area's plan.")
+    stem = _file_stem("action-plan", view.team_name or view.area_name, view.today)
+    return _as_file(plan_tables(view), stem, file_format)

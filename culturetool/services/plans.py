@@ -1,0 +1,533 @@
+"""Action plans: what a team or an area will do about its gaps, who does it, by when, and how
+far it has got.
+
+An action belongs to an area and either one of its teams or the whole area. Managers plan for
+their own teams; the innovation team plans for any team and for whole areas; leaders read.
+Every lookup is filtered on the person's organisation, so another organisation's actions answer
+as not found.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, or_, select
+
+from culturetool.domain.access import ORGANISATION_WIDE, Actor, Forbidden, Permission, require
+from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.model_schema import CultureModel
+from culturetool.services.assessments import current_model
+from culturetool.store.db import transaction
+from culturetool.store.tables import (
+    ACTION_NOTES_LENGTH,
+    ACTION_STATUSES,
+    ACTION_TIMESCALES,
+    ACTION_TITLE_LENGTH,
+    NAME_LENGTH,
+    Area,
+    PlanAction,
+    Team,
+    utcnow,
+)
+
+TIMESCALE_LABELS = {
+    "first_week": "In the first week",
+    "three_months": "Within three months",
+    "six_months": "Within six months",
+    "date": "By a date",
+}
+STATUS_LABELS = {
+    "planned": "Planned",
+    "in_progress": "In progress",
+    "done": "Done",
+    "dropped": "Dropped",
+}
+OPEN_STATUSES = ("planned", "in_progress")
+WHOLE_AREA = "Whole area"
+LATEST_DUE_YEARS = 10  # a due date further ahead than this is taken for a typing slip
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+assert set(TIMESCALE_LABELS) == set(ACTION_TIMESCALES)
+assert set(STATUS_LABELS) == set(ACTION_STATUSES)
+
+
+# ---- what the pages send and get back -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActionDraft:
+    """A new action as typed in the form (or prefilled from a recommendation)."""
+
+    title: str
+    owner: str
+    team_id: int | None  # None: the whole area
+    condition_ids: tuple[str, ...]
+    timescale: str
+    due_on: str = ""  # YYYY-MM-DD, only read when the timescale is "date"
+    notes: str = ""
+    intervention_id: str | None = None
+    bundle_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    id: int
+    title: str
+    owner: str
+    team_id: int  # 0: the whole area
+    team_name: str
+    condition_names: list[str]
+    intervention_name: str
+    bundle_name: str
+    timescale_label: str
+    due_label: str
+    due_on: str  # ISO date
+    status: str
+    status_label: str
+    notes: str
+    overdue: bool
+    done_label: str
+    can_edit: bool
+
+
+@dataclass(frozen=True)
+class PlanView:
+    scope: str  # "team" or "area"
+    area_id: int
+    area_name: str
+    team_id: int  # 0 on an area's plan
+    team_name: str
+    heading: str
+    summary: str
+    today: str  # ISO date: the earliest due date the form accepts
+    today_label: str
+    can_edit: bool
+    can_view_area: bool
+    actions: list[ActionRow] = field(default_factory=list)
+    overdue_count: int = 0
+    open_count: int = 0
+    done_count: int = 0
+    dropped_count: int = 0
+    # (value, label) for the form's "For" select; "" is the whole area.
+    team_choices: list[tuple[str, str]] = field(default_factory=list)
+    # (condition id, name), in model order.
+    condition_choices: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Prefill:
+    """A new action's form filled from a recommendation's link; only ids the model knows."""
+
+    intervention_id: str = ""
+    intervention_name: str = ""
+    bundle_id: str = ""
+    bundle_name: str = ""
+    condition_ids: list[str] = field(default_factory=list)
+    title: str = ""
+
+    @property
+    def from_recommendation(self) -> bool:
+        return bool(self.intervention_id or self.bundle_id)
+
+
+# ---- rules -----------------------------------------------------------------------------------
+
+
+def date_label(day: dt.date | None) -> str:
+    """29 Nov 2026; empty for no date."""
+    return f"{day.day} {day:%b %Y}" if day else ""
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day so many calendar months later, or the month's last day if it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def due_date(timescale: str, today: dt.date, given: str = "") -> dt.date:
+    """When an action is due: a week, three or six months from today, or the date given."""
+    if timescale == "first_week":
+        return today + dt.timedelta(days=7)
+    if timescale == "three_months":
+        return add_months(today, 3)
+    if timescale == "six_months":
+        return add_months(today, 6)
+    if timescale != "date":
+        raise InputProblem(
+            "Choose when the action is due: in the first week, within three months, within "
+            "six months, or by a date."
+        )
+    text = (given or "").strip()
+    try:
+        if not _ISO_DATE.match(text):
+            raise ValueError(text)
+        day = dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputProblem(
+            "Give the date the action is due, such as "
+            f"{date_label(add_months(today, 2))}, or choose another timescale."
+        ) from None
+    if day < today:
+        raise InputProblem(
+            f"The due date {date_label(day)} has already passed; choose today or a later date."
+        )
+    if day.year > today.year + LATEST_DUE_YEARS:
+        raise InputProblem(
+            f"The due date {date_label(day)} is more than {LATEST_DUE_YEARS} years away; "
+            "please check the year."
+        )
+    return day
+
+
+def _has_hidden_characters(text: str, allowed: str = "") -> bool:
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in allowed for ch in text)
+
+
+def _one_line(raw: str | None, empty: str, what: str, max_length: int) -> str:
+    text = " ".join((raw or "").split())
+    if not text:
+        raise InputProblem(empty)
+    if len(text) > max_length:
+        raise InputProblem(
+            f"The {what} is {len(text):,} characters long; please keep it to {max_length:,}."
+        )
+    if _has_hidden_characters(text):
+        raise InputProblem(
+            f"The {what} contains characters that cannot be shown; please retype it."
+        )
+    return text
+
+
+def clean_notes(raw: str | None) -> str:
+    """Optional notes: trimmed, line breaks kept, invisible characters refused."""
+    text = "\n".join(line.rstrip() for line in (raw or "").replace("\r\n", "\n").split("\n"))
+    text = text.strip()
+    if len(text) > ACTION_NOTES_LENGTH:
+        raise InputProblem(
+            f"The notes are {len(text):,} characters long; please shorten them to "
+            f"{ACTION_NOTES_LENGTH:,}."
+        )
+    if _has_hidden_characters(text, "\n\t"):
+        raise InputProblem("The notes contain characters that cannot be shown; please retype them.")
+    return text
+
+
+def _known_conditions(model: CultureModel, condition_ids: tuple[str, ...]) -> list[str]:
+    if not condition_ids:
+        raise InputProblem("Tick at least one condition the action will help with.")
+    unknown = [c for c in condition_ids if c not in model.condition_by_id]
+    if unknown:
+        raise InputProblem(
+            "The culture model has no condition called "
+            + ", ".join(f"“{c}”" for c in unknown)
+            + "; tick the conditions from the list."
+        )
+    chosen = set(condition_ids)
+    return [c.id for c in model.conditions if c.id in chosen]  # model order, no repeats
+
+
+def _origin(model: CultureModel, draft: ActionDraft) -> tuple[str | None, str | None]:
+    """The intervention and bundle an action came from; the intervention's own bundle wins."""
+    intervention_id = (draft.intervention_id or "").strip() or None
+    bundle_id = (draft.bundle_id or "").strip() or None
+    if intervention_id is not None:
+        intervention = model.intervention_by_id.get(intervention_id)
+        if intervention is None:
+            raise InputProblem(
+                "The recommended intervention is not in the current culture model; "
+                "start the action from scratch instead."
+            )
+        return intervention.id, intervention.bundle
+    if bundle_id is not None and bundle_id not in {b.id for b in model.bundles}:
+        raise InputProblem(
+            "The recommended bundle is not in the current culture model; "
+            "start the action from scratch instead."
+        )
+    return None, bundle_id
+
+
+def _is_overdue(action: PlanAction, today: dt.date) -> bool:
+    return action.status in OPEN_STATUSES and action.due_on < today
+
+
+def _edits(actor: Actor, team_id: int | None) -> bool:
+    """May this person change an action of this team (None: of the whole area)?"""
+    if not actor.can(Permission.EDIT_PLANS):
+        return False
+    if team_id is None:
+        return actor.role in ORGANISATION_WIDE
+    return actor.reaches_team(team_id)
+
+
+def _require_edit(actor: Actor, team_id: int | None) -> None:
+    if team_id is None and actor.role not in ORGANISATION_WIDE:
+        raise Forbidden(
+            "Actions for a whole area are added and updated by the innovation team; "
+            "as a team manager you can plan for your own teams."
+        )
+    require(actor, Permission.EDIT_PLANS, team_id)
+
+
+# ---- changes ---------------------------------------------------------------------------------
+
+
+def _area_of(session, actor: Actor, area_id: int) -> Area:
+    area = session.get(Area, area_id)
+    if area is None or area.organisation_id != actor.organisation_id:
+        raise NotFound("There is no such area.")
+    return area
+
+
+def _action_of(session, actor: Actor, action_id: int) -> PlanAction:
+    action = session.get(PlanAction, action_id)
+    if action is None or action.organisation_id != actor.organisation_id:
+        raise NotFound("There is no such action; it may have been removed.")
+    return action
+
+
+def create_action(
+    actor: Actor, area_id: int, draft: ActionDraft, today: dt.date | None = None
+) -> int:
+    """Add an action to an area's plan, for one of its teams or the whole area. Its id."""
+    require(actor, Permission.EDIT_PLANS)
+    today = today or dt.date.today()
+    model = current_model()
+    title = _one_line(draft.title, "Please say what the action is.", "action", ACTION_TITLE_LENGTH)
+    owner = _one_line(
+        draft.owner, "Please say who will lead the action (a name or a role).", "owner's name",
+        NAME_LENGTH,
+    )  # fmt: skip
+    conditions = _known_conditions(model, tuple(draft.condition_ids))
+    due_on = due_date(draft.timescale, today, draft.due_on)
+    notes = clean_notes(draft.notes)
+    intervention_id, bundle_id = _origin(model, draft)
+    with transaction() as session:
+        area = _area_of(session, actor, area_id)
+        if draft.team_id is not None:
+            team = session.get(Team, draft.team_id)
+            if team is None or team.area_id != area.id:
+                raise NotFound(f"There is no such team in {area.name}.")
+        _require_edit(actor, draft.team_id)
+        now = utcnow()
+        action = PlanAction(
+            organisation_id=actor.organisation_id,
+            area_id=area.id,
+            team_id=draft.team_id,
+            title=title,
+            owner=owner,
+            intervention_id=intervention_id,
+            bundle_id=bundle_id,
+            condition_ids=" ".join(conditions),
+            timescale=draft.timescale,
+            due_on=due_on,
+            status="planned",
+            notes=notes,
+            created_at=now,
+            created_by_user_id=actor.user_id,
+            updated_at=now,
+        )
+        session.add(action)
+        session.flush()
+        return action.id
+
+
+def set_action_status(
+    actor: Actor, action_id: int, status: str, today: dt.date | None = None
+) -> None:
+    """Move an action on (or back). Marking it done records today's date; leaving done clears it."""
+    require(actor, Permission.EDIT_PLANS)
+    if status not in STATUS_LABELS:
+        raise InputProblem("Choose a status: Planned, In progress, Done or Dropped.")
+    today = today or dt.date.today()
+    with transaction() as session:
+        action = _action_of(session, actor, action_id)
+        _require_edit(actor, action.team_id)
+        if status == action.status:
+            return
+        if status == "done":
+            action.done_on = today
+        else:
+            action.done_on = None
+        action.status = status
+        action.updated_at = utcnow()
+
+
+def update_action_notes(actor: Actor, action_id: int, notes: str) -> None:
+    require(actor, Permission.EDIT_PLANS)
+    notes = clean_notes(notes)
+    with transaction() as session:
+        action = _action_of(session, actor, action_id)
+        _require_edit(actor, action.team_id)
+        if notes != action.notes:
+            action.notes = notes
+            action.updated_at = utcnow()
+
+
+# ---- views -----------------------------------------------------------------------------------
+
+
+def _row(actor: Actor, action: PlanAction, model: CultureModel, today: dt.date) -> ActionRow:
+    # Ids saved against an older model that the current one lacks are shown as they are.
+    conditions = [
+        model.condition_by_id[c].name if c in model.condition_by_id else c
+        for c in action.condition_ids.split()
+    ]
+    bundles = {b.id: b.name for b in model.bundles}
+    intervention = model.intervention_by_id.get(action.intervention_id or "")
+    return ActionRow(
+        id=action.id,
+        title=action.title,
+        owner=action.owner,
+        team_id=action.team_id or 0,
+        team_name=action.team.name if action.team is not None else WHOLE_AREA,
+        condition_names=conditions,
+        intervention_name=intervention.name if intervention else (action.intervention_id or ""),
+        bundle_name=bundles.get(action.bundle_id or "", action.bundle_id or ""),
+        timescale_label=TIMESCALE_LABELS[action.timescale],
+        due_label=date_label(action.due_on),
+        due_on=action.due_on.isoformat(),
+        status=action.status,
+        status_label=STATUS_LABELS[action.status],
+        notes=action.notes,
+        overdue=_is_overdue(action, today),
+        done_label=date_label(action.done_on),
+        can_edit=_edits(actor, action.team_id),
+    )
+
+
+def _plural(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def plan_summary(rows: list[ActionRow]) -> str:
+    """'5 actions: 2 done, 2 in progress, 1 planned. 1 is overdue.'"""
+    if not rows:
+        return "No actions yet."
+    counts = {status: sum(r.status == status for r in rows) for status in STATUS_LABELS}
+    parts = [
+        f"{counts[status]} {STATUS_LABELS[status].lower()}"
+        for status in ("done", "in_progress", "planned", "dropped")
+        if counts[status]
+    ]
+    text = f"{_plural(len(rows), 'action', 'actions')}: {', '.join(parts)}."
+    overdue = sum(r.overdue for r in rows)
+    if overdue:
+        text += f" {overdue} {'is' if overdue == 1 else 'are'} overdue."
+    return text
+
+
+def _order(rows: list[ActionRow]) -> list[ActionRow]:
+    return sorted(rows, key=lambda r: (not r.overdue, r.due_on, r.id))
+
+
+def _view(
+    actor: Actor,
+    scope: str,
+    area: Area,
+    team: Team | None,
+    actions: list[PlanAction],
+    today: dt.date,
+    team_choices: list[tuple[str, str]],
+) -> PlanView:
+    model = current_model()
+    rows = _order([_row(actor, a, model, today) for a in actions])
+    name = team.name if team is not None else area.name
+    return PlanView(
+        scope=scope,
+        area_id=area.id,
+        area_name=area.name,
+        team_id=team.id if team is not None else 0,
+        team_name=team.name if team is not None else "",
+        heading=f"Action plan: {name}",
+        summary=plan_summary(rows),
+        today=today.isoformat(),
+        today_label=date_label(today),
+        can_edit=bool(team_choices),
+        can_view_area=actor.can(Permission.VIEW_AREA_RESULTS),
+        actions=rows,
+        overdue_count=sum(r.overdue for r in rows),
+        open_count=sum(r.status in OPEN_STATUSES for r in rows),
+        done_count=sum(r.status == "done" for r in rows),
+        dropped_count=sum(r.status == "dropped" for r in rows),
+        team_choices=team_choices,
+        condition_choices=[(c.id, c.name) for c in model.conditions],
+    )
+
+
+def team_plan(actor: Actor, team_id: int, today: dt.date | None = None) -> PlanView:
+    """A team's actions and its area's whole-area actions (which only the innovation team edits)."""
+    require(actor, Permission.VIEW_PLANS)
+    today = today or dt.date.today()
+    with transaction() as session:
+        team = session.get(Team, team_id)
+        if team is None or team.area.organisation_id != actor.organisation_id:
+            raise NotFound("There is no such team.")
+        require(actor, Permission.VIEW_PLANS, team.id)
+        actions = list(
+            session.scalars(
+                select(PlanAction).where(
+                    PlanAction.organisation_id == actor.organisation_id,
+                    or_(
+                        PlanAction.team_id == team.id,
+                        and_(PlanAction.team_id.is_(None), PlanAction.area_id == team.area_id),
+                    ),
+                )
+            )
+        )
+        choices = [(str(team.id), team.name)] if _edits(actor, team.id) else []
+        return _view(actor, "team", team.area, team, actions, today, choices)
+
+
+def area_plan(actor: Actor, area_id: int, today: dt.date | None = None) -> PlanView:
+    """Every action of an area: each team's and the whole area's."""
+    require(actor, Permission.VIEW_PLANS)
+    require(actor, Permission.VIEW_AREA_RESULTS)
+    today = today or dt.date.today()
+    with transaction() as session:
+        area = _area_of(session, actor, area_id)
+        actions = list(
+            session.scalars(
+                select(PlanAction).where(
+                    PlanAction.organisation_id == actor.organisation_id,
+                    PlanAction.area_id == area.id,
+                )
+            )
+        )
+        choices: list[tuple[str, str]] = []
+        if _edits(actor, None):
+            choices.append(("", "The whole area"))
+        choices += [(str(t.id), t.name) for t in area.teams if _edits(actor, t.id)]
+        return _view(actor, "area", area, None, actions, today, choices)
+
+
+def prefill(
+    intervention: str = "", bundle: str = "", conditions: str = "", title: str = ""
+) -> Prefill:
+    """The new-action form filled from a recommendation's link (the model's data only).
+
+    Unknown ids are dropped. Without conditions in the link, the bundle's main conditions
+    (weight 0.6 or more) are ticked.
+    """
+    model = current_model()
+    chosen = model.intervention_by_id.get(intervention.strip())
+    bundles = {b.id: b for b in model.bundles}
+    bundle_found = bundles.get(chosen.bundle if chosen else bundle.strip())
+    wanted = {c.strip() for c in conditions.split(",") if c.strip()}
+    condition_ids = [c.id for c in model.conditions if c.id in wanted]
+    if not condition_ids and bundle_found is not None:
+        served = {link.condition for link in bundle_found.serves if link.weight >= 0.6}
+        condition_ids = [c.id for c in model.conditions if c.id in served]
+    typed = " ".join(title.split())[:ACTION_TITLE_LENGTH]
+    return Prefill(
+        intervention_id=chosen.id if chosen else "",
+        intervention_name=chosen.name if chosen else "",
+        bundle_id=bundle_found.id if bundle_found else "",
+        bundle_name=bundle_found.name if bundle_found else "",
+        condition_ids=condition_ids,
+        title=typed or (chosen.name if chosen else ""),
+    )

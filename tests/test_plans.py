@@ -1,0 +1,553 @@
+"""Action plans: who may plan what, due dates, statuses, the plan views and their exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, replace
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+from people import admin, leader, make_person, manager_of
+
+from culturetool.domain.access import Actor, Forbidden, Role
+from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.services import assessments as svc
+from culturetool.services import exports, plans
+from culturetool.services.accounts import actor_of
+from culturetool.services.plans import ActionDraft
+from culturetool.store import db
+from culturetool.store.tables import Area, Organisation, PlanAction, Team, UserAccount
+
+TODAY = dt.date(2026, 11, 22)
+
+
+@dataclass
+class County:
+    north: int
+    south: int
+    alpha: int  # in North
+    beta: int  # in North
+    gamma: int  # in South
+    innovation: Actor
+    alpha_manager: Actor
+    leader: Actor
+
+
+@pytest.fixture
+def county(database) -> County:
+    svc.create_organisation("Plan Council")
+    boss = admin()
+    north = svc.add_area(boss, "North")
+    south = svc.add_area(boss, "South")
+    alpha = svc.add_team(boss, north, "Alpha")
+    beta = svc.add_team(boss, north, "Beta")
+    gamma = svc.add_team(boss, south, "Gamma")
+    return County(
+        north=north, south=south, alpha=alpha, beta=beta, gamma=gamma,
+        innovation=make_person(Role.INNOVATION), alpha_manager=manager_of(alpha),
+        leader=leader(),
+    )  # fmt: skip
+
+
+def draft(team_id: int | None, **changes) -> ActionDraft:
+    base = ActionDraft(
+        title="Recruit two digital champions",
+        owner="Sam Patel",
+        team_id=team_id,
+        condition_ids=("confident_staff_and_people", "awareness_of_benefits"),
+        timescale="three_months",
+    )
+    return replace(base, **changes)
+
+
+def action_count() -> int:
+    with db.transaction() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(PlanAction))
+
+
+def stored(action_id: int) -> PlanAction:
+    with db.transaction() as session:
+        action = session.get(PlanAction, action_id)
+        assert action is not None
+        session.expunge(action)
+        return action
+
+
+# ---- creating actions ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("timescale", "today", "expected"),
+    [
+        ("first_week", dt.date(2026, 11, 22), dt.date(2026, 11, 29)),
+        ("first_week", dt.date(2026, 12, 28), dt.date(2027, 1, 4)),
+        ("three_months", dt.date(2026, 11, 22), dt.date(2027, 2, 22)),
+        ("three_months", dt.date(2026, 11, 30), dt.date(2027, 2, 28)),  # clamped to month end
+        ("three_months", dt.date(2027, 11, 30), dt.date(2028, 2, 29)),  # a leap year
+        ("six_months", dt.date(2026, 8, 31), dt.date(2027, 2, 28)),
+        ("six_months", dt.date(2026, 3, 15), dt.date(2026, 9, 15)),
+    ],
+)
+def test_each_timescale_sets_its_due_date(county, timescale, today, expected):
+    made = plans.create_action(
+        county.alpha_manager, county.north, draft(county.alpha, timescale=timescale), today
+    )
+    action = stored(made)
+    assert action.due_on == expected
+    assert action.timescale == timescale and action.status == "planned"
+    assert action.created_by_user_id == county.alpha_manager.user_id
+    assert action.done_on is None
+
+
+def test_a_date_timescale_takes_the_date_given(county):
+    made = plans.create_action(
+        county.innovation, county.north,
+        draft(None, timescale="date", due_on="2027-03-31", notes="  Ask HR first.\r\n\r\n "),
+        TODAY,
+    )  # fmt: skip
+    action = stored(made)
+    assert action.due_on == dt.date(2027, 3, 31)
+    assert action.team_id is None and action.area_id == county.north
+    assert action.notes == "Ask HR first."
+    # Today itself is not in the past.
+    today_made = plans.create_action(
+        county.innovation, county.north, draft(None, timescale="date", due_on="2026-11-22"), TODAY
+    )
+    assert stored(today_made).due_on == TODAY
+
+
+@pytest.mark.parametrize(
+    ("changes", "words"),
+    [
+        ({"timescale": "date", "due_on": "2026-11-21"}, "already passed"),
+        ({"timescale": "date", "due_on": ""}, "Give the date"),
+        ({"timescale": "date", "due_on": "2026-02-30"}, "Give the date"),
+        ({"timescale": "date", "due_on": "31/12/2026"}, "Give the date"),
+        ({"timescale": "date", "due_on": "2999-01-01"}, "check the year"),
+        ({"timescale": "next_year"}, "Choose when"),
+        ({"title": "   \n  "}, "say what the action is"),
+        ({"title": "x" * 201}, "201 characters"),
+        ({"title": "Recruit \u202echampions"}, "cannot be shown"),
+        ({"owner": ""}, "who will lead"),
+        ({"condition_ids": ()}, "at least one condition"),
+        ({"condition_ids": ("strategic_clarity", "good_vibes")}, "“good_vibes”"),
+        ({"notes": "n" * 2001}, "2,001 characters"),
+        ({"intervention_id": "magic_wand"}, "not in the current culture model"),
+        ({"bundle_id": "no_such_bundle"}, "not in the current culture model"),
+    ],
+)
+def test_bad_input_is_refused_with_what_to_fix_and_nothing_saved(county, changes, words):
+    with pytest.raises(InputProblem, match=words):
+        plans.create_action(county.innovation, county.north, draft(county.alpha, **changes), TODAY)
+    assert action_count() == 0
+
+
+def test_title_and_owner_are_tidied_and_conditions_kept_in_model_order(county, model):
+    made = plans.create_action(
+        county.innovation, county.north,
+        draft(
+            county.beta, title="  Recruit   two\tdigital champions ", owner=" Indira  Shah ",
+            condition_ids=("awareness_of_benefits", "strategic_clarity", "awareness_of_benefits"),
+        ),
+        TODAY,
+    )  # fmt: skip
+    action = stored(made)
+    assert action.title == "Recruit two digital champions"
+    assert action.owner == "Indira Shah"
+    order = [c.id for c in model.conditions]
+    assert action.condition_ids.split() == sorted(
+        {"awareness_of_benefits", "strategic_clarity"}, key=order.index
+    )
+
+
+def test_an_action_from_a_recommendation_keeps_its_intervention_and_bundle(county):
+    made = plans.create_action(
+        county.alpha_manager, county.north,
+        draft(county.alpha, intervention_id="digital_champions", bundle_id="engage_experts"),
+        TODAY,
+    )  # fmt: skip
+    action = stored(made)
+    # The intervention's own bundle wins over whatever the link said.
+    assert (action.intervention_id, action.bundle_id) == (
+        "digital_champions",
+        "digital_adoption_programme",
+    )
+    row = plans.team_plan(county.alpha_manager, county.alpha, TODAY).actions[0]
+    assert row.intervention_name == "Digital champions"
+    assert row.bundle_name == "A programme of support for digital adoption"
+
+
+def test_prefill_from_a_recommendation_link_keeps_only_what_the_model_knows(database, model):
+    filled = plans.prefill(
+        "digital_champions", "engage_experts", "strategic_clarity,nonsense, awareness_of_benefits"
+    )
+    assert filled.intervention_name == "Digital champions"
+    assert filled.title == "Digital champions"
+    assert filled.bundle_id == "digital_adoption_programme"
+    assert filled.condition_ids == ["strategic_clarity", "awareness_of_benefits"]
+    # No conditions in the link: the bundle's main ones are ticked.
+    assert plans.prefill("digital_champions").condition_ids == [
+        "awareness_of_benefits",
+        "confident_staff_and_people",
+    ]
+    nothing = plans.prefill("<script>", "x", "y", "")
+    assert not nothing.from_recommendation and nothing.title == "" and nothing.condition_ids == []
+
+
+# ---- who may plan what -----------------------------------------------------------------------
+
+
+def test_a_manager_plans_only_for_their_own_teams_never_a_whole_area(county):
+    with pytest.raises(Forbidden):
+        plans.create_action(county.alpha_manager, county.north, draft(county.beta), TODAY)
+    with pytest.raises(Forbidden, match="innovation team"):
+        plans.create_action(county.alpha_manager, county.north, draft(None), TODAY)
+    # A team must be planned within its own area.
+    with pytest.raises(NotFound):
+        plans.create_action(county.innovation, county.south, draft(county.alpha), TODAY)
+    with pytest.raises(NotFound):
+        plans.create_action(county.innovation, 9999, draft(None), TODAY)
+    assert action_count() == 0
+    plans.create_action(county.alpha_manager, county.north, draft(county.alpha), TODAY)
+    assert action_count() == 1
+
+
+def test_leaders_read_plans_but_cannot_change_them(county):
+    made = plans.create_action(county.innovation, county.north, draft(county.alpha), TODAY)
+    with pytest.raises(Forbidden):
+        plans.create_action(county.leader, county.north, draft(county.alpha), TODAY)
+    with pytest.raises(Forbidden):
+        plans.set_action_status(county.leader, made, "done", TODAY)
+    with pytest.raises(Forbidden):
+        plans.update_action_notes(county.leader, made, "Going well")
+    view = plans.team_plan(county.leader, county.alpha, TODAY)
+    assert [r.id for r in view.actions] == [made]
+    assert not view.can_edit and view.team_choices == []
+    assert not any(r.can_edit for r in view.actions)
+    assert plans.area_plan(county.leader, county.north, TODAY).actions[0].id == made
+    assert stored(made).status == "planned"
+
+
+def test_administrators_and_facilitators_see_no_plans(county):
+    for person in (admin(), make_person(Role.FACILITATOR)):
+        with pytest.raises(Forbidden):
+            plans.team_plan(person, county.alpha, TODAY)
+        with pytest.raises(Forbidden):
+            plans.create_action(person, county.north, draft(county.alpha), TODAY)
+
+
+def test_a_managers_view_of_another_team_and_of_the_area_is_refused(county):
+    with pytest.raises(Forbidden):
+        plans.team_plan(county.alpha_manager, county.beta, TODAY)
+    with pytest.raises(Forbidden):
+        plans.area_plan(county.alpha_manager, county.north, TODAY)
+    with pytest.raises(Forbidden):
+        exports.plan_file(county.alpha_manager, "area", county.north, "csv")
+
+
+def test_a_manager_cannot_change_another_teams_or_a_whole_area_action(county):
+    beta_action = plans.create_action(county.innovation, county.north, draft(county.beta), TODAY)
+    area_action = plans.create_action(county.innovation, county.north, draft(None), TODAY)
+    for action in (beta_action, area_action):
+        with pytest.raises(Forbidden):
+            plans.set_action_status(county.alpha_manager, action, "done", TODAY)
+        with pytest.raises(Forbidden):
+            plans.update_action_notes(county.alpha_manager, action, "Mine now")
+        assert stored(action).status == "planned" and stored(action).notes == ""
+
+
+# ---- statuses --------------------------------------------------------------------------------
+
+
+def test_marking_done_records_the_day_and_leaving_done_clears_it(county):
+    made = plans.create_action(county.alpha_manager, county.north, draft(county.alpha), TODAY)
+    plans.set_action_status(county.alpha_manager, made, "in_progress", TODAY)
+    assert (stored(made).status, stored(made).done_on) == ("in_progress", None)
+    plans.set_action_status(county.alpha_manager, made, "done", dt.date(2026, 12, 5))
+    assert (stored(made).status, stored(made).done_on) == ("done", dt.date(2026, 12, 5))
+    # Saying "done" again keeps the day it was first done.
+    plans.set_action_status(county.alpha_manager, made, "done", dt.date(2026, 12, 9))
+    assert stored(made).done_on == dt.date(2026, 12, 5)
+    plans.set_action_status(county.alpha_manager, made, "in_progress", dt.date(2026, 12, 10))
+    assert (stored(made).status, stored(made).done_on) == ("in_progress", None)
+    plans.set_action_status(county.alpha_manager, made, "dropped", dt.date(2026, 12, 11))
+    assert (stored(made).status, stored(made).done_on) == ("dropped", None)
+    with pytest.raises(InputProblem, match="Choose a status"):
+        plans.set_action_status(county.alpha_manager, made, "finished", TODAY)
+    with pytest.raises(NotFound):
+        plans.set_action_status(county.alpha_manager, 9999, "done", TODAY)
+    assert stored(made).status == "dropped"
+
+
+def test_notes_can_be_updated_and_are_checked(county):
+    made = plans.create_action(county.innovation, county.north, draft(None), TODAY)
+    before = stored(made).updated_at
+    plans.update_action_notes(county.innovation, made, "  Booked the room.\n\nInvite sent. ")
+    assert stored(made).notes == "Booked the room.\n\nInvite sent."
+    assert stored(made).updated_at >= before
+    with pytest.raises(InputProblem, match="shorten"):
+        plans.update_action_notes(county.innovation, made, "x" * 2001)
+    assert stored(made).notes == "Booked the room.\n\nInvite sent."
+
+
+# ---- the plan views --------------------------------------------------------------------------
+
+
+def test_overdue_actions_are_flagged_and_come_first(county):
+    created = dt.date(2026, 1, 5)
+    late = plans.create_action(
+        county.innovation, county.north, draft(county.alpha, timescale="six_months"), created
+    )  # due 5 Jul 2026
+    soon = plans.create_action(
+        county.innovation, county.north, draft(county.alpha, timescale="first_week"), TODAY
+    )  # due 29 Nov 2026
+    later = plans.create_action(
+        county.innovation, county.north, draft(county.alpha, timescale="three_months"), TODAY
+    )  # due 22 Feb 2027
+    done_late = plans.create_action(
+        county.innovation, county.north, draft(county.alpha, timescale="first_week"), created
+    )  # due 12 Jan 2026, but done
+    dropped_late = plans.create_action(
+        county.innovation, county.north, draft(county.alpha, timescale="three_months"), created
+    )  # due 5 Apr 2026, but dropped
+    plans.set_action_status(county.innovation, done_late, "done", dt.date(2026, 1, 10))
+    plans.set_action_status(county.innovation, dropped_late, "dropped", TODAY)
+    also_late = plans.create_action(
+        county.innovation, county.north, draft(county.alpha, timescale="first_week"), created
+    )  # due 12 Jan 2026, in progress
+    plans.set_action_status(county.innovation, also_late, "in_progress", TODAY)
+
+    view = plans.team_plan(county.alpha_manager, county.alpha, TODAY)
+    order = [r.id for r in view.actions]
+    assert order == [also_late, late, done_late, dropped_late, soon, later]
+    flags = {r.id: r.overdue for r in view.actions}
+    assert flags == {also_late: True, late: True, done_late: False, dropped_late: False,
+                     soon: False, later: False}  # fmt: skip
+    assert (view.overdue_count, view.open_count, view.done_count) == (2, 4, 1)
+    assert view.summary == "6 actions: 1 done, 1 in progress, 3 planned, 1 dropped. 2 are overdue."
+    row = next(r for r in view.actions if r.id == late)
+    assert (row.due_label, row.due_on) == ("5 Jul 2026", "2026-07-05")
+    assert row.timescale_label == "Within six months" and row.status_label == "Planned"
+    assert next(r for r in view.actions if r.id == done_late).done_label == "10 Jan 2026"
+    # On its due date an action is not yet overdue.
+    on_the_day = plans.team_plan(county.alpha_manager, county.alpha, dt.date(2026, 11, 29))
+    assert not next(r for r in on_the_day.actions if r.id == soon).overdue
+
+
+def test_a_team_plan_holds_its_own_and_the_whole_areas_actions(county):
+    own = plans.create_action(county.alpha_manager, county.north, draft(county.alpha), TODAY)
+    whole = plans.create_action(
+        county.innovation, county.north, draft(None, title="Area drop-in sessions"), TODAY
+    )
+    plans.create_action(county.innovation, county.north, draft(county.beta), TODAY)
+    plans.create_action(county.innovation, county.south, draft(None), TODAY)
+    plans.create_action(county.innovation, county.south, draft(county.gamma), TODAY)
+
+    view = plans.team_plan(county.alpha_manager, county.alpha, TODAY)
+    rows = {r.id: r for r in view.actions}
+    assert set(rows) == {own, whole}
+    assert rows[whole].team_name == "Whole area" and rows[whole].team_id == 0
+    assert rows[own].team_name == "Alpha" and rows[own].team_id == county.alpha
+    # The manager changes their team's action, not the area's.
+    assert rows[own].can_edit and not rows[whole].can_edit
+    assert view.can_edit and view.team_choices == [(str(county.alpha), "Alpha")]
+    assert (view.scope, view.heading, view.area_name) == ("team", "Action plan: Alpha", "North")
+    assert rows[own].condition_names == [
+        "Awareness of the benefits of care technology",
+        "Confident, empowered staff and local people",
+    ]
+    assert len(view.condition_choices) == 9
+    # The innovation team may change both from the team's plan.
+    as_innovation = plans.team_plan(county.innovation, county.alpha, TODAY)
+    assert all(r.can_edit for r in as_innovation.actions)
+
+
+def test_an_area_plan_holds_every_team_and_the_whole_area(county):
+    made = {
+        plans.create_action(county.innovation, county.north, draft(county.alpha), TODAY),
+        plans.create_action(county.innovation, county.north, draft(county.beta), TODAY),
+        plans.create_action(county.innovation, county.north, draft(None), TODAY),
+    }
+    plans.create_action(county.innovation, county.south, draft(county.gamma), TODAY)
+    view = plans.area_plan(county.innovation, county.north, TODAY)
+    assert {r.id for r in view.actions} == made
+    assert (view.scope, view.team_id, view.heading) == ("area", 0, "Action plan: North")
+    assert view.team_choices == [
+        ("", "The whole area"),
+        (str(county.alpha), "Alpha"),
+        (str(county.beta), "Beta"),
+    ]
+    assert plans.area_plan(county.innovation, county.south, TODAY).summary == (
+        "1 action: 1 planned."
+    )
+    with pytest.raises(NotFound):
+        plans.area_plan(county.innovation, 9999, TODAY)
+
+
+def test_an_empty_plan_says_so(county):
+    view = plans.team_plan(county.alpha_manager, county.alpha, TODAY)
+    assert view.actions == [] and view.summary == "No actions yet."
+
+
+# ---- another organisation --------------------------------------------------------------------
+
+
+def _other_organisation() -> tuple[Actor, int, int, int]:
+    """A second organisation (set up behind the services' back) with one action of its own."""
+    with db.transaction() as session:
+        other = Organisation(name="Elsewhere Council", anonymity_threshold=5)
+        session.add(other)
+        session.flush()
+        area = Area(organisation_id=other.id, name="Far")
+        session.add(area)
+        session.flush()
+        team = Team(area_id=area.id, name="Far team")
+        user = UserAccount(organisation_id=other.id, email="far@test.example", name="Far Away",
+                           role=Role.INNOVATION.value)  # fmt: skip
+        session.add_all([team, user])
+        session.flush()
+        action = PlanAction(
+            organisation_id=other.id, area_id=area.id, team_id=team.id, title="Secret plan",
+            owner="Someone", condition_ids="strategic_clarity", timescale="first_week",
+            due_on=dt.date(2026, 12, 1),
+        )  # fmt: skip
+        session.add(action)
+        session.flush()
+        return actor_of(user), area.id, team.id, action.id
+
+
+def test_another_organisations_plans_are_out_of_reach(county):
+    ours = plans.create_action(county.innovation, county.north, draft(county.alpha), TODAY)
+    outsider, far_area, far_team, far_action = _other_organisation()
+    # Our people cannot reach theirs...
+    for call in (
+        lambda: plans.team_plan(county.innovation, far_team, TODAY),
+        lambda: plans.area_plan(county.innovation, far_area, TODAY),
+        lambda: plans.set_action_status(county.innovation, far_action, "done", TODAY),
+        lambda: plans.update_action_notes(county.innovation, far_action, "Ha"),
+        lambda: plans.create_action(county.innovation, far_area, draft(far_team), TODAY),
+        lambda: plans.create_action(county.innovation, county.north, draft(far_team), TODAY),
+        lambda: exports.plan_file(county.innovation, "team", far_team, "csv"),
+    ):
+        with pytest.raises(NotFound):
+            call()
+    # ...and theirs cannot reach ours.
+    with pytest.raises(NotFound):
+        plans.set_action_status(outsider, ours, "dropped", TODAY)
+    with pytest.raises(NotFound):
+        plans.area_plan(outsider, county.north, TODAY)
+    assert [r.title for r in plans.area_plan(outsider, far_area, TODAY).actions] == ["Secret plan"]
+    assert stored(far_action).status == "planned" and stored(ours).status == "planned"
+    assert action_count() == 2
+
+
+# ---- exports ---------------------------------------------------------------------------------
+
+
+def read_csv(data: bytes) -> list[list[str]]:
+    assert data.startswith(b"\xef\xbb\xbf")
+    return list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+
+
+@pytest.fixture
+def planned(county) -> County:
+    """Alpha: one overdue action, one done, one from a formula-looking title; the area: one."""
+    past = dt.date.today() - dt.timedelta(days=200)
+    plans.create_action(
+        county.alpha_manager, county.north,
+        draft(county.alpha, title="Hands-on demonstration sessions", timescale="first_week",
+              intervention_id="hands_on_demonstrations"),
+        past,
+    )  # fmt: skip
+    done = plans.create_action(
+        county.alpha_manager, county.north,
+        draft(county.alpha, title="=HYPERLINK(\"http://evil.example\")", owner="@owner",
+              notes="Line one\nLine two"),
+    )  # fmt: skip
+    plans.set_action_status(county.alpha_manager, done, "done")
+    plans.create_action(
+        county.innovation, county.north, draft(None, title="Area steering group", owner="Indira")
+    )
+    plans.create_action(county.innovation, county.north, draft(county.beta, title="Beta only"))
+    return county
+
+
+def test_csv_export_holds_the_team_plan_as_shown(planned):
+    county = planned
+    view = plans.team_plan(county.alpha_manager, county.alpha)
+    download = exports.plan_file(county.alpha_manager, "team", county.alpha, "csv")
+    assert download.filename == f"action-plan-alpha-{dt.date.today().isoformat()}.csv"
+    assert download.mime_type == "text/csv"
+    rows = read_csv(download.data)
+    assert rows[0] == ["Actions"]
+    assert rows[1] == ["Action", "For", "Conditions", "Intervention", "Timescale", "Due",
+                       "Status", "Overdue", "Owner", "Done on", "Notes"]  # fmt: skip
+    actions = rows[2 : 2 + len(view.actions)]
+    assert [r[0] for r in actions] == [
+        "Hands-on demonstration sessions",
+        '\'=HYPERLINK("http://evil.example")',  # text, never a formula
+        "Area steering group",
+    ]
+    first = actions[0]
+    assert first[1:5] == [
+        "Alpha",
+        "Awareness of the benefits of care technology; Confident, empowered staff and local people",
+        "Hands-on demonstrations and immersive experiences",
+        "In the first week",
+    ]
+    assert first[6:8] == ["Planned", "Yes"]
+    done = actions[1]
+    assert (done[6], done[7], done[8]) == ("Done", "", "'@owner")
+    assert done[9] == plans.date_label(dt.date.today()) and done[10] == "Line one\nLine two"
+    assert actions[2][1] == "Whole area"
+    assert "Beta only" not in [cell for row in rows for cell in row]
+    about_at = rows.index(["About"])
+    header, about = rows[about_at + 1], rows[about_at + 2]
+    assert header == ["Plan", "Area", "Team", "Summary", "Exported on"]
+    assert about[:3] == ["Action plan: Alpha", "North", "Alpha"]
+    assert about[3] == "3 actions: 1 done, 2 planned. 1 is overdue."
+    assert about[4] == plans.date_label(dt.date.today())
+
+
+def test_xlsx_export_of_an_area_plan(planned):
+    county = planned
+    download = exports.plan_file(county.innovation, "area", county.north, "xlsx")
+    assert download.filename.startswith("action-plan-north-") and download.filename.endswith(
+        ".xlsx"
+    )
+    workbook = load_workbook(io.BytesIO(download.data))
+    assert workbook.sheetnames == ["Actions", "About"]
+    sheet = workbook["Actions"]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "Action" and rows[0][7] == "Overdue"
+    by_title = {row[0]: row for row in rows[1:]}
+    assert set(by_title) == {
+        "Hands-on demonstration sessions",
+        '=HYPERLINK("http://evil.example")',
+        "Area steering group",
+        "Beta only",
+    }
+    assert by_title["Hands-on demonstration sessions"][7] == "Yes"
+    assert by_title["Beta only"][1] == "Beta"
+    assert by_title['=HYPERLINK("http://evil.example")'][6] == "Done"
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
+    about = [cell.value for cell in workbook["About"][2]]
+    assert about[0] == "Action plan: North" and about[2] == "All teams and the whole area"
+
+
+def test_plan_exports_check_who_asks_and_the_format(planned):
+    county = planned
+    with pytest.raises(Forbidden):
+        exports.plan_file(manager_of(county.beta), "team", county.alpha, "csv")
+    with pytest.raises(Forbidden):
+        exports.plan_file(admin(), "team", county.alpha, "xlsx")
+    with pytest.raises(InputProblem):
+        exports.plan_file(county.leader, "team", county.alpha, "pdf")
+    with pytest.raises(InputProblem):
+        exports.plan_file(county.leader, "organisation", county.alpha, "csv")
+    with pytest.raises(NotFound):
+        exports.plan_file(county.leader, "team", 9999, "csv")
+    assert exports.plan_file(county.leader, "team", county.alpha, "csv").data
