@@ -4,7 +4,12 @@ holds exactly what the screen holds, hidden figures included as hidden."""
 from __future__ import annotations
 
 from culturetool.reports.exports import Cell, Table
-from culturetool.services.assessments import AreaResultsView, ResultsView, ScoreRow
+from culturetool.services.assessments import (
+    AreaResultsView,
+    ResultsView,
+    RoundComparison,
+    ScoreRow,
+)
 
 SCORE_HEADERS = [
     "Measure", "Name", "Score (1 to 5)", "Maturity level", "People", "Answers", "Don't know",
@@ -41,6 +46,35 @@ def _scores_table(title: str, view: ResultsView | AreaResultsView) -> Table:
     return table
 
 
+NO_ACTIONS_DONE = "No actions were marked done between these rounds."
+
+
+def comparison_tables(comparison: RoundComparison) -> list[Table]:
+    """The change per condition since the previous round, from figures shown in both rounds
+    only, and the actions done in between when the person may see plans."""
+    changes = Table(
+        title="Change since previous round",
+        headers=["Condition", f"Previous round ({comparison.previous_dates})", "This round",
+                 "Change", "Note"],
+    )  # fmt: skip
+    for row in comparison.rows:
+        if row.compared:
+            changes.rows.append([row.name, row.previous, row.current, row.change, row.sentence])
+        else:
+            changes.rows.append([row.name, None, None, None, row.sentence])
+    if not comparison.actions_shown:
+        return [changes]
+    actions = Table(
+        title="Actions done in between",
+        headers=[f"Action done from {comparison.actions_from} to {comparison.actions_to}",
+                 "Team", "Done on", "Conditions addressed"],
+        rows=[[a.title, a.team_name, a.done_on, a.conditions] for a in comparison.actions_done],
+    )  # fmt: skip
+    if not actions.rows:
+        actions.rows.append([NO_ACTIONS_DONE, None, None, None])
+    return [changes, actions]
+
+
 def round_results_tables(view: ResultsView) -> list[Table]:
     title = f"{view.team_name} {view.opened_on}"
     about = Table(
@@ -58,6 +92,8 @@ def round_results_tables(view: ResultsView) -> list[Table]:
         ],  # fmt: skip
     )
     tables = [_scores_table(title, view), about]
+    if view.comparison is not None:
+        tables += comparison_tables(view.comparison)
     if view.comments_shown:
         tables.append(Table("Comments", ["Comment (alphabetical order)"],
                             [[text] for text in view.comments]))  # fmt: skip

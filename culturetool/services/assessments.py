@@ -164,6 +164,47 @@ class ScoreRow:
 
 
 @dataclass
+class ChangeRow:
+    """One condition of a round beside the same condition in the team's previous round."""
+
+    key: str
+    name: str
+    compared: bool  # both rounds' figures are shown; otherwise `sentence` says why not
+    previous: float = 0.0
+    current: float = 0.0
+    change: float = 0.0
+    change_text: str = ""  # "+0.35", "−0.20" or "no change"
+    direction: str = ""  # "up", "down" or "same"; "" when not compared
+    sentence: str = ""
+
+
+@dataclass
+class DoneAction:
+    """An action of the plan marked done between two rounds."""
+
+    id: int
+    title: str
+    team_name: str  # "Whole area" for an action of the whole area
+    done_on: str
+    conditions: str  # the conditions it addresses, by name
+
+
+@dataclass
+class RoundComparison:
+    """A round against the team's most recent earlier round with results, and the actions done
+    in between. Only figures shown on both rounds' pages are compared."""
+
+    previous_round_id: int
+    previous_dates: str
+    summary: str
+    actions_from: str
+    actions_to: str
+    actions_shown: bool  # the person may see action plans
+    rows: list[ChangeRow] = field(default_factory=list)
+    actions_done: list[DoneAction] = field(default_factory=list)
+
+
+@dataclass
 class ResultsView:
     round_id: int
     team_id: int
@@ -188,6 +229,8 @@ class ResultsView:
     comment_threshold: int = 0
     comments_shown: bool = False
     comments: list[str] = field(default_factory=list)
+    comparison: RoundComparison | None = None
+    comparison_note: str = ""  # why there is no comparison, when this round has results
 
 
 @dataclass
@@ -587,6 +630,9 @@ def results_for_round(actor: Actor, round_id: int) -> ResultsView:
         )
         if isinstance(outcome, Disclosed):
             _fill_scores(view, outcome, model, outcome.protected)
+            view.comparison, view.comparison_note = _compare_with_previous(
+                session, actor, round_, view.conditions
+            )
         comments = round_comments(session, round_)
         view.comment_threshold = comments.threshold
         view.comments_shown = comments.shown
@@ -596,6 +642,149 @@ def results_for_round(actor: Actor, round_id: int) -> ResultsView:
 
 def _round_dates(opened: dt.datetime, closed: dt.datetime | None) -> str:
     return f"{_date(opened)} to {_date(closed)}" if closed else f"opened {_date(opened)}, open"
+
+
+# ---- a round against the team's previous one ----------------------------------------------
+
+NO_CHANGE = 0.005  # a change that rounds to 0.00 is shown as no change
+FIRST_ROUND = "This is the team's first round, so there is nothing to compare it with yet."
+NO_EARLIER_RESULTS = (
+    "No earlier round of this team had enough answers to show results, so there is nothing to "
+    "compare this round with yet."
+)
+
+
+def _day(value: dt.date) -> str:
+    return value.strftime("%d %b %Y")
+
+
+def _why_not_compared(reason: str, which: str) -> str:
+    if reason == PROTECTED:
+        return (
+            f"Cannot compare: hidden in {which} so that a smaller team's answers cannot be "
+            "worked out from the area's figures."
+        )
+    return f"Cannot compare: too few answers in {which}."
+
+
+def _change_row(current: ScoreRow, previous: ScoreRow | None) -> ChangeRow:
+    row = ChangeRow(key=current.key, name=current.name, compared=False)
+    if not current.shown:
+        row.sentence = _why_not_compared(current.hidden_reason, "this round")
+    elif previous is None:
+        row.sentence = "Cannot compare: the previous round did not ask about this condition."
+    elif not previous.shown:
+        row.sentence = _why_not_compared(previous.hidden_reason, "the previous round")
+    else:
+        # From the figures people see, so the change is exactly their difference.
+        change = round(current.mean - previous.mean, 2)
+        row.compared, row.previous, row.current = True, previous.mean, current.mean
+        if abs(change) < NO_CHANGE:
+            row.change, row.change_text, row.direction = 0.0, "no change", "same"
+            row.sentence = f"No change: still {current.level_name}."
+        else:
+            row.change = change
+            row.direction = "up" if change > 0 else "down"
+            row.change_text = f"+{change:.2f}" if change > 0 else f"\u2212{abs(change):.2f}"
+            moved = (
+                f"moved from {previous.level_name} to {current.level_name}"
+                if previous.level != current.level
+                else f"still {current.level_name}"
+            )
+            word = "Up" if change > 0 else "Down"
+            points = "point" if abs(change) == 1 else "points"
+            row.sentence = f"{word} {abs(change):.2f} {points}, {moved}."
+    return row
+
+
+def _and_list(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def _change_summary(rows: list[ChangeRow]) -> str:
+    counts = {
+        "went up": sum(r.direction == "up" for r in rows),
+        "went down": sum(r.direction == "down" for r in rows),
+        "stayed the same": sum(r.direction == "same" for r in rows),
+        "could not be compared": sum(not r.compared for r in rows),
+    }
+    parts = [f"{number} {what}" for what, number in counts.items() if number]
+    if counts["could not be compared"] == len(rows):
+        return "No condition could be compared: the reasons are in the table."
+    noun = "condition" if len(rows) == 1 else "conditions"
+    return f"Of {len(rows)} {noun}, {_and_list(parts)}."
+
+
+def _condition_names(ids: str, models: list[CultureModel]) -> str:
+    names = []
+    for condition_id in ids.split():
+        known = next((m.condition_by_id[condition_id] for m in models
+                      if condition_id in m.condition_by_id), None)  # fmt: skip
+        names.append(known.name if known else condition_id)
+    return ", ".join(names)
+
+
+def _latest_with_results(
+    session, rounds: list[AssessmentRound], sees_area: bool
+) -> tuple[AssessmentRound, CultureModel, Disclosed] | None:
+    """The most recent of these rounds whose results are shown, as its own page shows them."""
+    for candidate in sorted(rounds, key=lambda r: (r.opened_at, r.id), reverse=True):
+        model = repo.model_of_round(session, candidate)
+        outcome = round_results(session, candidate, model, viewer_sees_area_figures=sees_area)
+        if isinstance(outcome, Disclosed):
+            return candidate, model, outcome
+    return None
+
+
+def _compare_with_previous(
+    session, actor: Actor, round_: AssessmentRound, current_rows: list[ScoreRow]
+) -> tuple[RoundComparison | None, str]:
+    """This round against the team's most recent earlier round whose results this person may
+    see, through the same gate as that round's own page; with the actions done in between."""
+    earlier = [
+        r
+        for r in round_.team.rounds
+        if r.id != round_.id and (r.opened_at, r.id) < (round_.opened_at, round_.id)
+    ]
+    if not earlier:
+        return None, FIRST_ROUND
+    found = _latest_with_results(session, earlier, actor.can(Permission.VIEW_AREA_RESULTS))
+    if found is None:
+        return None, NO_EARLIER_RESULTS
+    previous, previous_model, outcome = found
+    previous_rows: dict[str, ScoreRow] = {}
+    for group, condition in zip(outcome.scores.conditions, previous_model.conditions, strict=True):
+        reason = _hidden_reason(("condition", condition.id), outcome.protected)
+        previous_rows[condition.id] = _score_row(
+            group, condition.id, condition.name, previous_model, reason
+        )
+    rows = [_change_row(row, previous_rows.get(row.key)) for row in current_rows]
+    start = previous.opened_at.date()
+    end = round_.closed_at.date() if round_.closed_at else dt.date.today()
+    comparison = RoundComparison(
+        previous_round_id=previous.id,
+        previous_dates=_round_dates(previous.opened_at, previous.closed_at),
+        summary=_change_summary(rows),
+        actions_from=_day(start),
+        actions_to=_day(end),
+        actions_shown=actor.can(Permission.VIEW_PLANS),
+        rows=rows,
+    )
+    if comparison.actions_shown:
+        models = [current_model(), repo.model_of_round(session, round_), previous_model]
+        comparison.actions_done = [
+            DoneAction(
+                id=action.id,
+                title=action.title,
+                team_name=action.team.name if action.team is not None else "Whole area",
+                done_on=_day(action.done_on) if action.done_on else "",
+                conditions=_condition_names(action.condition_ids or "", models),
+            )
+            for action in repo.actions_done_between(
+                session, round_.team.area_id, round_.team_id, start, end
+            )
+        ]
+    return comparison, ""
 
 
 def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:

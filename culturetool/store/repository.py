@@ -191,3 +191,26 @@ def interventions_in_plan(session: Session, area_id: int, team_id: int | None = 
     if team_id is not None:
         query = query.where(or_(PlanAction.team_id == team_id, PlanAction.team_id.is_(None)))
     return {intervention for intervention in session.scalars(query) if intervention}
+
+
+def actions_done_between(
+    session: Session, area_id: int, team_id: int, start: dt.date, end: dt.date
+) -> list[PlanAction]:
+    """Actions marked done on a day from `start` to `end` (both included): the team's own, and
+    its area's actions for the whole area. Oldest first."""
+    return list(
+        session.scalars(
+            select(PlanAction)
+            .where(
+                or_(
+                    PlanAction.team_id == team_id,
+                    (PlanAction.team_id.is_(None)) & (PlanAction.area_id == area_id),
+                ),
+                PlanAction.status == "done",
+                PlanAction.done_on.is_not(None),
+                PlanAction.done_on >= start,
+                PlanAction.done_on <= end,
+            )
+            .order_by(PlanAction.done_on, PlanAction.id)
+        )
+    )
