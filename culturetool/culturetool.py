@@ -21,6 +21,7 @@ from culturetool.ui.pages.area import AreaState, area_page
 from culturetool.ui.pages.home import HomeState, home_page
 from culturetool.ui.pages.respond import RespondState, respond_page
 from culturetool.ui.pages.results import ResultsState, results_page
+from culturetool.ui.pages.targets import TargetsState, targets_page
 from culturetool.ui.pages.team import TeamState, team_page
 from culturetool.ui.pages.team_import import ImportState, import_page
 
@@ -45,6 +46,7 @@ app.add_page(account_page, route="/account", title="Your account", on_load=Accou
 app.add_page(people_page, route="/admin/people", title="People", on_load=PeopleState.load)
 app.add_page(settings_page, route="/admin/settings", title="Settings", on_load=SettingsState.load)
 app.add_page(audit_page, route="/admin/audit", title="Audit log", on_load=AuditState.load)
+app.add_page(targets_page, route="/targets", title="Targets", on_load=TargetsState.load)
 app.add_page(
     import_page, route="/admin/import", title="Import areas and teams", on_load=ImportState.load
 )

@@ -14,6 +14,7 @@ import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import parse_qsl
 
 import pytest
 import reflex as rx
@@ -30,6 +31,7 @@ from culturetool.domain.team_import import TeamFile
 from culturetool.services import accounts
 from culturetool.services import admin as admin_service
 from culturetool.services import assessments as svc
+from culturetool.services import targets as targets_service
 from culturetool.store import db
 from culturetool.store.migrate import upgrade
 from culturetool.store.tables import Base
@@ -370,7 +372,41 @@ MATRIX: dict[str, Row] = {
         call=lambda s, w: type(s).import_file.fn(s),
         delivered=lambda s, w: s.confirmation.startswith("Imported"),
     ),
+    "TargetsState.load": Row(
+        allowed=SEES_ALPHA,
+        prepare=lambda s, w: _at_address(s, f"/targets?scope=team:{w.team_id}"),
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: s.view is not None and s.view.scope_name == "Alpha (North)",
+    ),
+    "TargetsState.choose_scope": Row(
+        allowed=SEES_ALPHA,
+        call=lambda s, w: type(s).choose_scope.fn(s, f"team:{w.team_id}"),
+        delivered=lambda s, w: s.view is not None and s.view.scope_name == "Alpha (North)",
+    ),
+    "TargetsState.save": Row(
+        allowed={"innovation"},
+        prepare=lambda s, w: setattr(s, "view", _targets_of_north(w)),
+        call=lambda s, w: type(s).save.fn(s, _form(target_strategic_clarity="2")),
+        delivered=lambda s, w: s.confirmation.startswith("Targets saved"),
+    ),
 }
+
+
+def _at_address(state: rx.State, address: str) -> None:
+    """As if the browser had opened this address (path and query string)."""
+    root = state
+    while root.parent_state is not None:
+        root = root.parent_state
+    path, _, query = address.partition("?")
+    root.router = RouterData.from_router_data(
+        {"pathname": path, "asPath": address, "query": dict(parse_qsl(query))}
+    )
+
+
+def _targets_of_north(world: World):
+    """The area's targets as the page holds them once loaded (read as the innovation team)."""
+    innovation = accounts.actor_for_session(world.tokens["innovation"])
+    return targets_service.targets_view(innovation, "area", world.area_id)
 
 
 def _manager(world: World):

@@ -184,6 +184,10 @@ def home_page() -> rx.Component:
                     ),
                     rx.text("No teams are assigned to you yet. Ask your administrator."),
                 ),
+                shown_if(
+                    HomeState.can_manage | HomeState.can_view_areas,
+                    rx.link("Targets: the level each condition should reach", href="/targets"),
+                ),
                 shown_if(HomeState.can_manage, _add_forms()),
                 shown_if(
                     HomeState.can_manage,

@@ -1,0 +1,369 @@
+"""Targets: the maturity level each condition should reach, for the organisation, an area or a
+team. The most specific target wins: a team's own, else its area's, else the organisation's,
+else the model's default. Recommendations aim at the gap between a team's score and its target.
+
+Administrators set the organisation's targets; the innovation team sets an area's or a team's.
+Leaders and the innovation team may look at every target; a team manager at their own teams'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from culturetool.domain.access import Actor, Forbidden, NotSignedIn, Permission, require
+from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.model_schema import CultureModel
+from culturetool.services.assessments import current_model
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.tables import Area, ConditionTarget, Organisation, Team
+
+INHERIT = "inherit"
+SOURCE_LABELS = {
+    "model": "the model's default",
+    "organisation": "the organisation's target",
+    "area": "the area's target",
+    "team": "this team's own target",
+}
+
+
+@dataclass(frozen=True)
+class TargetRow:
+    condition_id: str
+    condition_name: str
+    number: int
+    level: int  # the target in force
+    level_name: str
+    source: str  # where the target in force comes from, e.g. "the area's target"
+    own: bool  # set at the scope being looked at
+    inherited_level: int  # what it would be without this scope's own target
+    inherited_label: str  # e.g. "Use the organisation's target (4 – Thriving)"
+
+
+@dataclass(frozen=True)
+class TargetsView:
+    scope: str  # "organisation", "area" or "team"
+    scope_id: int
+    scope_value: str  # as in scope_choices: "organisation", "area:3", "team:7"
+    scope_name: str
+    rows: list[TargetRow] = field(default_factory=list)
+    level_choices: list[tuple[str, str]] = field(default_factory=list)
+    can_edit: bool = False
+    who_can_edit: str = ""
+    scope_choices: list[tuple[str, str]] = field(default_factory=list)
+
+
+def scope_value(scope: str, scope_id: int) -> str:
+    return scope if scope == "organisation" else f"{scope}:{scope_id}"
+
+
+def parse_scope(value: str) -> tuple[str, int]:
+    """("organisation", 0), ("area", 3) or ("team", 7) from a choice's value; ("", 0) if it is
+    not one, which the services read as "the person's usual view"."""
+    value = (value or "").strip()
+    if value == "organisation":
+        return "organisation", 0
+    kind, _, number = value.partition(":")
+    if kind in ("area", "team") and number.isdigit():
+        return kind, int(number)
+    return "", 0
+
+
+def _level_label(model: CultureModel, level: int) -> str:
+    try:
+        return f"{level} – {model.maturity_level(level).name}"
+    except StopIteration:
+        return str(level)
+
+
+def _level_name(model: CultureModel, level: int) -> str:
+    try:
+        return model.maturity_level(level).name
+    except StopIteration:
+        return ""
+
+
+def _sees_everything(actor: Actor) -> bool:
+    return any(
+        actor.can(permission)
+        for permission in (
+            Permission.SET_ORGANISATION_TARGETS,
+            Permission.SET_LOCAL_TARGETS,
+            Permission.VIEW_AREA_RESULTS,
+        )
+    )
+
+
+def _require_sight(actor: Actor, scope: str, scope_id: int) -> None:
+    """Refuse before anything is read: a manager sees their own teams' targets only."""
+    if actor is None:
+        raise NotSignedIn("Please sign in.")
+    if _sees_everything(actor):
+        return
+    if not actor.can(Permission.VIEW_RESULTS):
+        raise Forbidden(f"Your role ({actor.role.title}) cannot see targets.")
+    if scope != "team":
+        raise Forbidden("You can see the targets of your own teams only.")
+    require(actor, Permission.VIEW_RESULTS, team_id=scope_id)
+
+
+def _edit_permission(scope: str) -> Permission:
+    return (
+        Permission.SET_ORGANISATION_TARGETS
+        if scope == "organisation"
+        else Permission.SET_LOCAL_TARGETS
+    )
+
+
+def _who_can_edit(scope: str) -> str:
+    if scope == "organisation":
+        return "Only an administrator can change the organisation's targets."
+    place = "an area" if scope == "area" else "a team"
+    return f"Only the innovation team can change {place}'s targets."
+
+
+@dataclass(frozen=True)
+class _Place:
+    """The scope looked at, and the chain of scopes it inherits from (general first)."""
+
+    scope: str
+    scope_id: int
+    name: str
+    organisation_id: int
+    area_id: int | None
+    team_id: int | None
+
+    @property
+    def chain(self) -> list[tuple[str, int]]:
+        links = [("organisation", self.organisation_id)]
+        if self.area_id is not None:
+            links.append(("area", self.area_id))
+        if self.team_id is not None:
+            links.append(("team", self.team_id))
+        return links
+
+
+def _place(session, actor: Actor, scope: str, scope_id: int) -> _Place:
+    """The organisation, area or team, if it is the actor's organisation's; NotFound otherwise."""
+    if scope == "organisation":
+        organisation = session.get(Organisation, actor.organisation_id)
+        if organisation is None:
+            raise NotFound("Your organisation no longer exists.")
+        return _Place(scope, organisation.id, organisation.name, organisation.id, None, None)
+    if scope == "area":
+        area = session.get(Area, scope_id)
+        if area is None or area.organisation_id != actor.organisation_id:
+            raise NotFound("There is no such area.")
+        return _Place(scope, area.id, area.name, area.organisation_id, area.id, None)
+    if scope == "team":
+        team = session.get(Team, scope_id)
+        if team is None or team.area.organisation_id != actor.organisation_id:
+            raise NotFound("There is no such team.")
+        return _Place(
+            scope,
+            team.id,
+            f"{team.name} ({team.area.name})",
+            team.area.organisation_id,
+            team.area_id,
+            team.id,
+        )
+    raise InputProblem("Choose the organisation, an area or a team.")
+
+
+def _levels_by_scope(session, place: _Place) -> dict[str, dict[str, int]]:
+    """Scope -> condition id -> level, for each scope of the place's chain."""
+    found: dict[str, dict[str, int]] = {scope: {} for scope, _ in place.chain}
+    wanted = dict(place.chain)
+    rows = session.scalars(
+        select(ConditionTarget).where(
+            ConditionTarget.organisation_id == place.organisation_id,
+            ConditionTarget.scope.in_(list(wanted)),
+        )
+    )
+    for row in rows:
+        if wanted.get(row.scope) == row.scope_id:
+            found[row.scope][row.condition_id] = row.level
+    return found
+
+
+def _inherited(
+    model: CultureModel, levels: dict[str, dict[str, int]], place: _Place, condition_id: str
+) -> tuple[int, str]:
+    """The level a condition would have without the place's own target, and its source."""
+    for scope, _ in reversed(place.chain[:-1]):
+        if condition_id in levels[scope]:
+            return levels[scope][condition_id], scope
+    return model.signals.default_target_level, "model"
+
+
+def _rows(model: CultureModel, levels: dict[str, dict[str, int]], place: _Place) -> list[TargetRow]:
+    own_levels = levels[place.scope]
+    rows = []
+    for condition in sorted(model.conditions, key=lambda c: c.number):
+        inherited_level, inherited_from = _inherited(model, levels, place, condition.id)
+        own = condition.id in own_levels
+        level = own_levels[condition.id] if own else inherited_level
+        source = SOURCE_LABELS[place.scope if own else inherited_from]
+        rows.append(
+            TargetRow(
+                condition_id=condition.id,
+                condition_name=condition.name,
+                number=condition.number,
+                level=level,
+                level_name=_level_name(model, level),
+                source=source,
+                own=own,
+                inherited_level=inherited_level,
+                inherited_label=(
+                    f"Use {SOURCE_LABELS[inherited_from]} ({_level_label(model, inherited_level)})"
+                ),
+            )
+        )
+    return rows
+
+
+def _scope_choices(session, actor: Actor, organisation: Organisation) -> list[tuple[str, str]]:
+    choices: list[tuple[str, str]] = []
+    everything = _sees_everything(actor)
+    if everything:
+        choices.append(("organisation", f"The whole organisation: {organisation.name}"))
+    for area in organisation.areas:
+        if everything:
+            choices.append((f"area:{area.id}", f"Area: {area.name}"))
+        choices.extend(
+            (f"team:{team.id}", f"Team: {team.name} ({area.name})")
+            for team in area.teams
+            if everything or team.id in actor.team_ids
+        )
+    return choices
+
+
+def _usual_scope(actor: Actor) -> tuple[str, int]:
+    """What a person sees first: the organisation, or a manager's first team."""
+    if _sees_everything(actor) or not actor.team_ids:
+        return "organisation", actor.organisation_id
+    return "team", min(actor.team_ids)
+
+
+def targets_view(actor: Actor, scope: str = "", scope_id: int = 0) -> TargetsView:
+    """The targets in force at a scope and where each comes from. An empty scope means the
+    person's usual view: the organisation, or for a team manager their first team."""
+    if actor is None:
+        raise NotSignedIn("Please sign in.")
+    if not scope:
+        scope, scope_id = _usual_scope(actor)
+    if scope not in ("organisation", "area", "team"):
+        raise InputProblem("Choose the organisation, an area or a team.")
+    _require_sight(actor, scope, scope_id)
+    model = current_model()
+    with transaction() as session:
+        place = _place(session, actor, scope, scope_id)
+        organisation = session.get(Organisation, actor.organisation_id)
+        assert organisation is not None  # _place found it or the area/team in it
+        return TargetsView(
+            scope=place.scope,
+            scope_id=place.scope_id,
+            scope_value=scope_value(place.scope, place.scope_id),
+            scope_name=place.name,
+            rows=_rows(model, _levels_by_scope(session, place), place),
+            level_choices=[
+                (str(lv.level), _level_label(model, lv.level))
+                for lv in sorted(model.meta.maturity_levels, key=lambda lv: lv.level)
+            ],
+            can_edit=actor.can(_edit_permission(place.scope)),
+            who_can_edit=_who_can_edit(place.scope),
+            scope_choices=_scope_choices(session, actor, organisation),
+        )
+
+
+def _wanted_level(model: CultureModel, name: str, raw: int | str | None) -> int | None:
+    """None to inherit, else a maturity level of the model; InputProblem naming the condition."""
+    if raw is None or (isinstance(raw, str) and raw.strip() in ("", INHERIT)):
+        return None
+    known = {lv.level for lv in model.meta.maturity_levels}
+    level = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    if isinstance(raw, str) and raw.strip().isdigit():
+        level = int(raw.strip())
+    if level not in known:
+        raise InputProblem(
+            f"Choose a target level from {min(known)} to {max(known)} for {name}, "
+            "or let it use the target above it."
+        )
+    return level
+
+
+def _described(model: CultureModel, level: int, source: str | None) -> str:
+    return str(level) if source is None else f"{level} ({SOURCE_LABELS[source]})"
+
+
+def set_targets(
+    actor: Actor, scope: str, scope_id: int, levels: dict[str, int | str | None]
+) -> list[str]:
+    """Set this scope's own targets: condition id -> level, or None (or "inherit") to use the
+    target above it again. Conditions left out stay as they are. All or nothing, with one audit
+    event listing the changes. Returns the changes made (empty if nothing changed).
+
+    A level is stored as chosen, even if it equals the inherited one: the choice then holds
+    when the target above it changes.
+    """
+    if scope not in ("organisation", "area", "team"):
+        raise InputProblem("Choose the organisation, an area or a team.")
+    require(actor, _edit_permission(scope), team_id=scope_id if scope == "team" else None)
+    model = current_model()
+    wanted: dict[str, int | None] = {}
+    for condition_id, raw in levels.items():
+        condition = model.condition_by_id.get(condition_id)
+        if condition is None:
+            raise InputProblem(
+                f"There is no condition “{condition_id}” in the model; reload the page."
+            )
+        wanted[condition_id] = _wanted_level(model, condition.name, raw)
+    with transaction() as session:
+        place = _place(session, actor, scope, scope_id)
+        stored = {
+            row.condition_id: row
+            for row in session.scalars(
+                select(ConditionTarget).where(
+                    ConditionTarget.organisation_id == place.organisation_id,
+                    ConditionTarget.scope == place.scope,
+                    ConditionTarget.scope_id == place.scope_id,
+                )
+            )
+        }
+        current = _levels_by_scope(session, place)
+        changes = []
+        for condition in sorted(model.conditions, key=lambda c: c.number):
+            if condition.id not in wanted:
+                continue
+            level, row = wanted[condition.id], stored.get(condition.id)
+            if (row.level if row else None) == level:
+                continue
+            inherited_level, inherited_from = _inherited(model, current, place, condition.id)
+            before = (
+                _described(model, row.level, None)
+                if row
+                else _described(model, inherited_level, inherited_from)
+            )
+            if level is None:
+                session.delete(row)
+                after = _described(model, inherited_level, inherited_from)
+            elif row is None:
+                session.add(
+                    ConditionTarget(
+                        organisation_id=place.organisation_id,
+                        scope=place.scope,
+                        scope_id=place.scope_id,
+                        condition_id=condition.id,
+                        level=level,
+                    )
+                )
+                after = str(level)
+            else:
+                row.level = level
+                after = str(level)
+            changes.append(f"{condition.name} from {before} to {after}")
+        if changes:
+            repo.record(session, actor, "targets changed", f"{place.name}: {'; '.join(changes)}")
+        return changes
