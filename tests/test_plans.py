@@ -551,3 +551,58 @@ def test_plan_exports_check_who_asks_and_the_format(planned):
     with pytest.raises(NotFound):
         exports.plan_file(county.leader, "team", 9999, "csv")
     assert exports.plan_file(county.leader, "team", county.alpha, "csv").data
+
+
+# ---- the demo's plans ------------------------------------------------------------------------
+
+
+def test_the_demo_has_live_plans(database):
+    from culturetool.services.demo import (
+        FIRST_ROUND,
+        SECOND_ROUND,
+        TEAMS_WITH_TWO_ROUNDS,
+        load_demo,
+    )
+
+    assert load_demo() is True
+    innovation = make_person(Role.INNOVATION)
+    with db.transaction() as session:
+        teams = {t.name: (t.id, t.area_id) for t in session.scalars(sa.select(Team))}
+        areas = {a.name: a.id for a in session.scalars(sa.select(Area))}
+    discharge = plans.team_plan(innovation, teams["Hospital Discharge Team"][0], TODAY)
+    done = [r for r in discharge.actions if r.status == "done"]
+    assert {r.title for r in done} == {
+        "Recruit two digital champions",
+        "Hands-on demonstration sessions",
+    }
+    # Done between the first round's close and the second round's opening.
+    with db.transaction() as session:
+        done_days = session.scalars(
+            sa.select(PlanAction.done_on).where(PlanAction.status == "done")
+        ).all()
+        done_teams = {
+            session.get(Team, t).name
+            for t in session.scalars(
+                sa.select(PlanAction.team_id).where(PlanAction.status == "done")
+            )
+        }
+    assert done_teams <= TEAMS_WITH_TWO_ROUNDS and len(done_teams) >= 2
+    assert all(
+        FIRST_ROUND.date() + dt.timedelta(days=21) < d < SECOND_ROUND.date() for d in done_days
+    )
+    east = plans.area_plan(innovation, areas["East Vale"], TODAY)
+    whole = [r for r in east.actions if r.team_name == "Whole area"]
+    assert len(whole) == 1 and whole[0].overdue and whole[0].status == "in_progress"
+    assert whole[0].due_on == "2026-10-31"
+    assert east.actions[0].id == whole[0].id  # overdue first
+    riverside = plans.team_plan(innovation, teams["Riverside Front Door"][0], TODAY)
+    assert [(r.status, r.due_on[:4]) for r in riverside.actions] == [("planned", "2027")]
+    # The manager of the discharge team sees the plan and may change it.
+    manager = actor_of_email("manager@shirebrook.example")
+    assert plans.team_plan(manager, teams["Hospital Discharge Team"][0], TODAY).can_edit
+
+
+def actor_of_email(email: str) -> Actor:
+    with db.transaction() as session:
+        user = session.scalars(sa.select(UserAccount).where(UserAccount.email == email)).one()
+        return actor_of(user)

@@ -9,14 +9,25 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import dataclass
+
+from sqlalchemy import select
 
 from culturetool.domain.access import Role
 from culturetool.domain.model_schema import CultureModel, Item
 from culturetool.services.accounts import hash_password
 from culturetool.services.assessments import current_model
+from culturetool.services.plans import due_date
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
-from culturetool.store.tables import Area, AssessmentRound, Organisation, Team, UserAccount
+from culturetool.store.tables import (
+    Area,
+    AssessmentRound,
+    Organisation,
+    PlanAction,
+    Team,
+    UserAccount,
+)
 
 SEED = 20261122
 ORGANISATION = "Shirebrook County Council"
@@ -64,6 +75,71 @@ DEMO_COMMENTS = [
     "Consent forms put people off before we even start.",
 ]
 COMMENT_CHANCE = 0.35
+
+
+@dataclass(frozen=True)
+class DemoAction:
+    """An action of the demo's plans. team None: the whole area. done_on: when it was done."""
+
+    area: str
+    team: str | None
+    title: str
+    owner: str
+    intervention: str | None
+    conditions: tuple[str, ...]
+    timescale: str
+    created_on: dt.date
+    status: str
+    due_on: str = ""  # for the "date" timescale
+    done_on: dt.date | None = None
+    notes: str = ""
+    by: str = "innovation@shirebrook.example"
+
+
+# Done between the two rounds of the teams that had two (March and September 2026), so the
+# second round can be read beside what the team did; one overdue, one still to come.
+DEMO_ACTIONS = [
+    DemoAction(
+        "North Shirebrook", "Hospital Discharge Team", "Recruit two digital champions",
+        "Sam Patel", "digital_champions", ("confident_staff_and_people", "awareness_of_benefits"),
+        "three_months", dt.date(2026, 3, 30), "done", done_on=dt.date(2026, 5, 14),
+        notes="Priya and Tom volunteered; both have had the champions' induction.",
+        by="manager@shirebrook.example",
+    ),
+    DemoAction(
+        "North Shirebrook", "Hospital Discharge Team", "Hands-on demonstration sessions",
+        "Digital champions", "hands_on_demonstrations",
+        ("confident_staff_and_people", "awareness_of_benefits"), "date", dt.date(2026, 4, 13),
+        "done", due_on="2026-06-30", done_on=dt.date(2026, 6, 20),
+        notes="Three sessions with the equipment service's demonstration kit.",
+        by="manager@shirebrook.example",
+    ),
+    DemoAction(
+        "North Shirebrook", "Hospital Discharge Team", "Monthly drop-in with the equipment service",
+        "Sam Patel", "drop_in_sessions", ("confident_staff_and_people",), "six_months",
+        dt.date(2026, 10, 5), "in_progress", by="manager@shirebrook.example",
+    ),
+    DemoAction(
+        "East Vale", "Older Adults East", "Share stories of people technology has helped",
+        "Team manager, Older Adults East", "case_studies",
+        ("evidence_of_impact", "awareness_of_benefits"), "three_months", dt.date(2026, 4, 6),
+        "done", done_on=dt.date(2026, 7, 2),
+        notes="Two stories shared at the team meeting and in the county newsletter.",
+    ),
+    DemoAction(
+        "East Vale", None, "Set up a care technology steering group for East Vale",
+        "Indira Shah", "technology_steering_group",
+        ("strategic_clarity", "leadership_governance"), "date", dt.date(2026, 6, 1),
+        "in_progress", due_on="2026-10-31",
+        notes="Terms of reference drafted; waiting for a chair.",
+    ),
+    DemoAction(
+        "West Riverside", "Riverside Front Door", "Training on care technology for the front door",
+        "Indira Shah", "bespoke_team_training",
+        ("confident_staff_and_people", "personalised_care_planning"), "date",
+        dt.date(2026, 10, 12), "planned", due_on="2027-01-29",
+    ),
+]  # fmt: skip
 
 # One account per role; the README lists these passwords. Demo data only.
 DEMO_PEOPLE = [
@@ -211,4 +287,45 @@ def load_demo(only_if_empty: bool = True) -> bool:
                     teams=[teams_by_name[t] for t in team_names],
                 )
             )
+        session.flush()
+        _add_actions(session, model, organisation, teams_by_name)
     return True
+
+
+def _add_actions(
+    session, model: CultureModel, organisation: Organisation, teams: dict[str, Team]
+) -> None:
+    areas = {team.area.name: team.area for team in teams.values()}
+    people = {
+        person.email: person.id
+        for person in session.scalars(
+            select(UserAccount).where(UserAccount.organisation_id == organisation.id)
+        )
+    }
+    for action in DEMO_ACTIONS:
+        intervention = (
+            model.intervention_by_id[action.intervention] if action.intervention else None
+        )
+        assert all(c in model.condition_by_id for c in action.conditions), action.title
+        made = dt.datetime.combine(action.created_on, dt.time(10, 0))
+        changed = dt.datetime.combine(action.done_on, dt.time(16, 0)) if action.done_on else made
+        session.add(
+            PlanAction(
+                organisation_id=organisation.id,
+                area_id=areas[action.area].id,
+                team_id=teams[action.team].id if action.team else None,
+                title=action.title,
+                owner=action.owner,
+                intervention_id=intervention.id if intervention else None,
+                bundle_id=intervention.bundle if intervention else None,
+                condition_ids=" ".join(action.conditions),
+                timescale=action.timescale,
+                due_on=due_date(action.timescale, action.created_on, action.due_on),
+                status=action.status,
+                notes=action.notes,
+                created_at=made,
+                created_by_user_id=people[action.by],
+                updated_at=changed,
+                done_on=action.done_on,
+            )
+        )
