@@ -240,6 +240,33 @@ def _area_params(world: World) -> dict[str, str]:
     return {"area_id": str(world.area_id)}
 
 
+def _team_params(world: World) -> dict[str, str]:
+    return {"team_id": str(world.team_id)}
+
+
+SEES_ALPHA_PLAN = {"leader", "innovation", "manager"}
+PLANS_FOR_ALPHA = {"innovation", "manager"}
+
+
+def _alpha_action(world: World) -> int:
+    """An action of team Alpha's plan, added by the innovation team."""
+    from culturetool.services import plans
+
+    planner = accounts.actor_for_session(world.tokens["innovation"])
+    draft = plans.ActionDraft("Try the new kit", "Alpha's manager", world.team_id,
+                              ("strategic_clarity",), "first_week")  # fmt: skip
+    _outcomes["alpha action"] = plans.create_action(planner, world.area_id, draft)
+    return _outcomes["alpha action"]
+
+
+def _alpha_action_status() -> str:
+    with db.transaction() as session:
+        return session.scalar(
+            sa.text("select status from plan_action where id = :id"),
+            {"id": _outcomes["alpha action"]},
+        )
+
+
 MATRIX: dict[str, Row] = {
     "HomeState.load": Row(
         allowed={"administrator", "leader", "innovation", "manager", "other manager"},
@@ -388,6 +415,43 @@ MATRIX: dict[str, Row] = {
         prepare=lambda s, w: setattr(s, "view", _targets_of_north(w)),
         call=lambda s, w: type(s).save.fn(s, _form(target_strategic_clarity="2")),
         delivered=lambda s, w: s.confirmation.startswith("Targets saved"),
+    ),
+    "PlanState.load": Row(
+        allowed=SEES_ALPHA_PLAN,
+        params=_team_params,
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: s.view is not None and s.view.heading == "Action plan: Alpha",
+    ),
+    "PlanState.save_action": Row(
+        allowed=PLANS_FOR_ALPHA,
+        params=_team_params,
+        call=lambda s, w: type(s).save_action.fn(
+            s,
+            _form(
+                title="Hands-on sessions",
+                owner="Sam",
+                condition_strategic_clarity="on",
+                timescale="three_months",
+            ),
+        ),  # fmt: skip
+        delivered=lambda s, w: (
+            s.saved.startswith("Saved")
+            and s.view is not None
+            and [a.title for a in s.view.actions] == ["Hands-on sessions"]
+        ),
+    ),
+    "PlanState.set_status": Row(
+        allowed=PLANS_FOR_ALPHA,
+        params=_team_params,
+        prepare=lambda s, w: _alpha_action(w),
+        call=lambda s, w: type(s).set_status.fn(s, _outcomes["alpha action"], "done"),
+        delivered=lambda s, w: _alpha_action_status() == "done",
+    ),
+    "PlanState.download_csv": _download_row(
+        "PlanState.download_csv", SEES_ALPHA_PLAN, _team_params
+    ),
+    "PlanState.download_xlsx": _download_row(
+        "PlanState.download_xlsx", SEES_ALPHA_PLAN, _team_params
     ),
 }
 

@@ -1,0 +1,451 @@
+"""An action plan, for a team (/teams/[team_id]/plan) or a whole area (/areas/[area_id]/plan):
+its actions with overdue ones flagged, a status to move each on, a form to add one (filled in
+when the page is opened from a recommendation), and downloads."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from culturetool.domain.access import Actor
+from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.services import exports, plans
+from culturetool.services.plans import (
+    STATUS_LABELS,
+    TIMESCALE_LABELS,
+    ActionDraft,
+    ActionRow,
+    PlanView,
+)
+from culturetool.store.tables import ACTION_NOTES_LENGTH, ACTION_TITLE_LENGTH, NAME_LENGTH
+from culturetool.ui.layout import breadcrumb, field, notice, page_frame, shown_if, text_field
+from culturetool.ui.scores import download_buttons
+from culturetool.ui.session import SessionState, signed_in
+
+CONDITION_FIELD_PREFIX = "condition_"
+DEFAULT_TIMESCALE = "three_months"
+
+
+def _number(raw: str) -> int:
+    return int(raw) if raw.isdigit() else 0
+
+
+class PlanState(SessionState):
+    found: bool = True
+    view: PlanView | None = None
+    message: str = ""  # about a status change, shown above the actions
+    confirmation: str = ""
+    form_message: str = ""  # why a new action was not saved, shown in the form
+    saved: str = ""  # shown where the form was
+    # The new-action form: a new version number clears it (its inputs are uncontrolled).
+    form_version: int = 0
+    form_open: bool = False
+    prefill_intervention: str = ""
+    prefill_intervention_name: str = ""
+    prefill_bundle: str = ""
+    prefill_conditions: list[str] = []
+    prefill_title: str = ""
+
+    def _scope(self) -> tuple[str, int]:
+        """The team's plan on /teams/[team_id]/plan, the area's on /areas/[area_id]/plan."""
+        team = self.team_id
+        if team:
+            return "team", _number(team)
+        return "area", _number(self.area_id)
+
+    def _read(self, actor: Actor) -> PlanView:
+        scope, number = self._scope()
+        if scope == "team":
+            return plans.team_plan(actor, number)
+        return plans.area_plan(actor, number)
+
+    def _refresh(self, actor: Actor) -> PlanView | None:
+        self.view = None  # never leave another team's plan on screen
+        try:
+            self.view = self._read(actor)
+            self.found = True
+        except NotFound:
+            self.found = False
+        return self.view
+
+    def _fill_from_link(self) -> None:
+        query = self.router.url.query_parameters
+        filled = plans.prefill(
+            query.get("intervention", ""),
+            query.get("bundle", ""),
+            query.get("conditions", ""),
+            query.get("title", ""),
+        )
+        self.prefill_intervention = filled.intervention_id
+        self.prefill_intervention_name = filled.intervention_name
+        self.prefill_bundle = filled.bundle_id
+        self.prefill_conditions = filled.condition_ids
+        self.prefill_title = filled.title
+        self.form_open = filled.from_recommendation or bool(filled.title)
+
+    def _forget_prefill(self) -> None:
+        self.prefill_intervention = self.prefill_intervention_name = self.prefill_bundle = ""
+        self.prefill_conditions = []
+        self.prefill_title = ""
+        self.form_open = False
+
+    @rx.event
+    @signed_in
+    def load(self, actor: Actor):
+        self.message = self.confirmation = self.form_message = self.saved = ""
+        self.form_version += 1
+        if self._refresh(actor) is not None:
+            self._fill_from_link()
+
+    def _draft(self, form: dict, view: PlanView) -> ActionDraft:
+        if view.scope == "team":
+            team_id: int | None = view.team_id
+        else:
+            raw = str(form.get("team", "")).strip()
+            if raw and not raw.isdigit():
+                raise InputProblem("Choose who the action is for: the whole area or one team.")
+            team_id = int(raw) if raw else None
+        conditions = tuple(
+            key.removeprefix(CONDITION_FIELD_PREFIX)
+            for key, ticked in form.items()
+            if key.startswith(CONDITION_FIELD_PREFIX) and ticked
+        )
+        return ActionDraft(
+            title=str(form.get("title", "")),
+            owner=str(form.get("owner", "")),
+            team_id=team_id,
+            condition_ids=conditions,
+            timescale=str(form.get("timescale", "")),
+            due_on=str(form.get("due_on", "")),
+            notes=str(form.get("notes", "")),
+            intervention_id=self.prefill_intervention or None,
+            bundle_id=self.prefill_bundle or None,
+        )
+
+    @rx.event
+    @signed_in
+    def save_action(self, actor: Actor, form_data: dict):
+        self.message = self.confirmation = self.form_message = self.saved = ""
+        view = self.view if self.view is not None else self._refresh(actor)
+        if view is None:
+            return
+        try:
+            draft = self._draft(form_data, view)
+            plans.create_action(actor, view.area_id, draft)
+        except (InputProblem, NotFound) as problem:
+            self.form_message = f"The action was not saved. {problem}"
+            return
+        self.saved = f"Saved: “{' '.join(draft.title.split())}” is now in the plan."
+        self._forget_prefill()
+        self.form_version += 1
+        self._refresh(actor)
+
+    @rx.event
+    @signed_in
+    def set_status(self, actor: Actor, action_id: int, status: str):
+        self.message = self.confirmation = self.form_message = self.saved = ""
+        try:
+            plans.set_action_status(actor, action_id, status)
+        except (InputProblem, NotFound) as problem:
+            self.message = str(problem)
+        else:
+            rows = self.view.actions if self.view is not None else []
+            title = next((r.title for r in rows if r.id == action_id), "")
+            label = STATUS_LABELS[status].lower()
+            self.confirmation = f"“{title}” is now {label}." if title else f"Status: {label}."
+        self._refresh(actor)
+
+    def _download(self, actor: Actor, file_format: str):
+        scope, number = self._scope()
+        try:
+            file = exports.plan_file(actor, scope, number, file_format)
+        except NotFound:
+            self.view, self.found = None, False
+            return None
+        return rx.download(data=file.data, filename=file.filename, mime_type=file.mime_type)
+
+    @rx.event
+    @signed_in
+    def download_csv(self, actor: Actor):
+        return self._download(actor, "csv")
+
+    @rx.event
+    @signed_in
+    def download_xlsx(self, actor: Actor):
+        return self._download(actor, "xlsx")
+
+
+# ---- the actions -----------------------------------------------------------------------------
+
+
+def _status_control(row: ActionRow) -> rx.Component:
+    return rx.cond(
+        row.can_edit,
+        rx.el.div(
+            rx.el.label(
+                "Status", html_for="status-" + row.id.to_string(), class_name="status-label"
+            ),
+            rx.el.select(
+                *[rx.el.option(label, value=value) for value, label in STATUS_LABELS.items()],
+                id="status-" + row.id.to_string(),
+                value=row.status,
+                aria_label=f"Status of {row.title}",
+                on_change=lambda value: PlanState.set_status(row.id, value),
+                class_name="text-input status-select",
+            ),
+            class_name="status-control",
+        ),
+        rx.el.p(rx.el.strong("Status: "), row.status_label, class_name="status-text"),
+    )
+
+
+def _fact(label: str, value: rx.Var | str) -> rx.Component:
+    return rx.fragment(rx.el.dt(label), rx.el.dd(value))
+
+
+def _action_item(row: ActionRow) -> rx.Component:
+    return rx.el.li(
+        rx.el.div(
+            rx.el.h3(row.title, class_name="action-title"),
+            shown_if(row.overdue, rx.el.span("Overdue", class_name="flag flag-overdue")),
+            rx.cond(
+                row.status == "done",
+                rx.el.span("Done", class_name="flag flag-done"),
+                shown_if(
+                    row.status == "dropped", rx.el.span("Dropped", class_name="flag flag-dropped")
+                ),
+            ),
+            class_name="action-head",
+        ),
+        rx.el.dl(
+            _fact("For", row.team_name),
+            _fact("Who leads it", row.owner),
+            _fact(
+                "Due",
+                rx.fragment(
+                    row.due_label,
+                    rx.el.span(f" ({row.timescale_label.lower()})", class_name="muted"),
+                    shown_if(row.overdue, rx.el.strong(" – this date has passed")),
+                ),
+            ),
+            shown_if(row.done_label != "", _fact("Done on", row.done_label)),
+            _fact("Helps with", row.condition_names.join("; ")),
+            shown_if(
+                row.intervention_name != "",
+                _fact("Recommended intervention", row.intervention_name),
+            ),
+            shown_if(
+                row.notes != "", _fact("Notes", rx.el.span(row.notes, class_name="action-notes"))
+            ),
+            class_name="action-facts",
+        ),
+        _status_control(row),
+        class_name=rx.cond(row.overdue, "action action-overdue", "action"),
+    )
+
+
+def _actions(view: rx.Var) -> rx.Component:
+    return rx.cond(
+        view.actions.length() > 0,
+        rx.el.ul(rx.foreach(view.actions, _action_item), class_name="actions"),
+        rx.text(
+            rx.cond(
+                view.can_edit,
+                "No actions yet. Add the first one with the form below.",
+                "No actions yet.",
+            )
+        ),
+    )
+
+
+# ---- the new-action form ---------------------------------------------------------------------
+
+
+def _condition_tick(choice: rx.Var) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(
+            type="checkbox",
+            name=CONDITION_FIELD_PREFIX + choice[0],
+            default_checked=PlanState.prefill_conditions.contains(choice[0]),
+        ),
+        " ",
+        choice[1],
+        class_name="tick",
+    )
+
+
+def _timescale_choice(value: str, label: str) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(
+            type="radio",
+            name="timescale",
+            value=value,
+            default_checked=value == DEFAULT_TIMESCALE,
+        ),
+        " ",
+        label,
+        class_name="tick",
+    )
+
+
+def _team_option(choice: rx.Var) -> rx.Component:
+    return rx.el.option(choice[1], value=choice[0])
+
+
+def _new_action_form(view: rx.Var) -> rx.Component:
+    return rx.el.details(
+        rx.el.summary("Add an action", class_name="form-summary"),
+        rx.form(
+            shown_if(PlanState.form_message != "", notice(PlanState.form_message)),
+            shown_if(
+                PlanState.prefill_intervention_name != "",
+                rx.el.p(
+                    "From the recommendation: ",
+                    rx.el.strong(PlanState.prefill_intervention_name),
+                    ". Check the details, change anything you need, then save.",
+                    class_name="from-recommendation",
+                ),
+            ),
+            text_field(
+                "What will be done",
+                "title",
+                max_length=ACTION_TITLE_LENGTH,
+                default_value=PlanState.prefill_title,
+            ),  # fmt: skip
+            text_field(
+                "Who will lead it (a name or a role)",
+                "owner",
+                max_length=NAME_LENGTH,
+            ),  # fmt: skip
+            shown_if(
+                view.scope == "area",
+                field(
+                    "For",
+                    rx.el.select(
+                        rx.foreach(view.team_choices, _team_option),
+                        id="team",
+                        name="team",
+                        class_name="text-input",
+                    ),
+                ),
+            ),
+            rx.el.fieldset(
+                rx.el.legend("Conditions it will help with (tick at least one)"),
+                rx.foreach(view.condition_choices, _condition_tick),
+                class_name="field team-ticks condition-ticks",
+            ),
+            rx.el.fieldset(
+                rx.el.legend("When is it due?"),
+                *[_timescale_choice(value, label) for value, label in TIMESCALE_LABELS.items()],
+                rx.el.div(
+                    rx.el.label("Due date", html_for="due_on"),
+                    rx.el.input(
+                        id="due_on",
+                        name="due_on",
+                        type="date",
+                        min=view.today,
+                        class_name="text-input due-date",
+                    ),
+                    rx.el.p("Used only when you choose “By a date”.", class_name="help"),
+                    class_name="field due-date-field",
+                ),  # fmt: skip
+                class_name="field timescales",
+            ),
+            field(
+                "Notes (optional)",
+                rx.el.textarea(
+                    id="notes",
+                    name="notes",
+                    rows=3,
+                    max_length=ACTION_NOTES_LENGTH,
+                    class_name="text-input comment-input",
+                ),
+            ),  # fmt: skip
+            rx.button("Save the action", type="submit"),
+            on_submit=PlanState.save_action,
+            key=PlanState.form_version.to_string(),
+            class_name="new-action",
+        ),
+        open=PlanState.form_open,
+        key="details-" + PlanState.form_version.to_string(),
+        id="new-action",
+        class_name="new-action-box",
+    )
+
+
+# ---- the page --------------------------------------------------------------------------------
+
+
+def _breadcrumb(view: rx.Var) -> rx.Component:
+    return breadcrumb(
+        rx.fragment(
+            rx.cond(
+                view.scope == "team",
+                rx.link(view.team_name, href="/teams/" + view.team_id.to_string()),
+                rx.cond(
+                    view.can_view_area,
+                    rx.link(view.area_name, href="/areas/" + view.area_id.to_string()),
+                    rx.text(view.area_name, as_="span"),
+                ),
+            ),
+            rx.text(" › ", as_="span"),
+            rx.text("Action plan", as_="span"),
+        )
+    )
+
+
+def _about(view: rx.Var) -> rx.Component:
+    return rx.cond(
+        view.scope == "team",
+        rx.text(
+            f"What {view.team_name} is doing about its results. Actions for the whole of "
+            f"{view.area_name} are listed too; the innovation team looks after those.",
+            shown_if(
+                view.can_view_area,
+                rx.fragment(
+                    " ",
+                    rx.link(
+                        "See the plan for the whole area",
+                        href="/areas/" + view.area_id.to_string() + "/plan",
+                    ),
+                    ".",
+                ),
+            ),
+        ),
+        rx.text(f"Every action of the teams in {view.area_name}, and actions for the whole area."),
+    )
+
+
+def plan_page() -> rx.Component:
+    view = PlanState.view.to(PlanView)
+    return page_frame(
+        rx.cond(
+            PlanState.view,
+            rx.vstack(
+                _breadcrumb(view),
+                rx.heading(view.heading, as_="h1", size="7"),
+                _about(view),
+                rx.el.p(view.summary, class_name="plan-summary", role="status"),
+                download_buttons(PlanState.download_csv, PlanState.download_xlsx),
+                rx.heading("Actions", as_="h2", size="5"),
+                rx.text(
+                    "Overdue actions come first, then the rest by due date.", class_name="help"
+                ),
+                shown_if(PlanState.message != "", notice(PlanState.message)),
+                shown_if(PlanState.confirmation != "", notice(PlanState.confirmation, "ok")),
+                _actions(view),
+                shown_if(PlanState.saved != "", notice(PlanState.saved, "ok")),
+                shown_if(view.can_edit, _new_action_form(view)),
+                spacing="4",
+                width="100%",
+            ),
+            rx.cond(
+                PlanState.found,
+                rx.text("Loading the plan..."),
+                rx.vstack(
+                    rx.heading("Plan not found", as_="h1", size="7"),
+                    rx.text("There is no team or area at this address."),
+                    rx.link("Back to all teams", href="/"),
+                ),
+            ),
+        ),
+    )
