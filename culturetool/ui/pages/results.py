@@ -7,8 +7,8 @@ import reflex as rx
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import NotFound
 from culturetool.services import assessments, exports
-from culturetool.services.assessments import ResultsView
-from culturetool.ui.layout import breadcrumb, page_frame
+from culturetool.services.assessments import ChangeRow, DoneAction, ResultsView, RoundComparison
+from culturetool.ui.layout import breadcrumb, data_table, page_frame, shown_if
 from culturetool.ui.scores import download_buttons, score_sections, withheld_notice
 from culturetool.ui.session import SessionState, signed_in
 
@@ -78,6 +78,125 @@ def _comments(view: rx.Var) -> rx.Component:
     )
 
 
+def _change_badge(row: ChangeRow) -> rx.Component:
+    """The change as text; colour and arrow only repeat what the text says."""
+    return rx.badge(
+        rx.match(
+            row.direction,
+            ("up", rx.icon("arrow-up", size=14, aria_hidden="true")),
+            ("down", rx.icon("arrow-down", size=14, aria_hidden="true")),
+            rx.icon("equal", size=14, aria_hidden="true"),
+        ),
+        row.change_text,
+        color_scheme=rx.match(row.direction, ("up", "green"), ("down", "orange"), "gray"),
+        size="2",
+        variant="soft",
+    )
+
+
+def _change_row(row: ChangeRow) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.text(row.name, weight="medium"),
+            rx.text(row.sentence, size="1", color_scheme="gray"),
+        ),
+        rx.cond(
+            row.compared,
+            rx.fragment(
+                rx.table.cell(row.previous),
+                rx.table.cell(rx.text(row.current, weight="bold")),
+                rx.table.cell(_change_badge(row)),
+            ),
+            rx.table.cell("Cannot compare", col_span=3, class_name="hidden-figure"),
+        ),
+    )
+
+
+def _done_action(action: DoneAction) -> rx.Component:
+    return rx.el.li(
+        rx.text(action.title, weight="bold", size="3"),
+        rx.text(
+            f"{action.team_name}. Done {action.done_on}.",
+            rx.cond(action.conditions != "", f" Works on: {action.conditions}.", ""),
+            size="2",
+        ),
+        class_name="done-action",
+        style={"margin_bottom": "0.75rem", "list_style": "none"},
+    )
+
+
+def _actions_done(comparison: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.heading("Actions completed in between", as_="h3", size="4"),
+        rx.text(
+            f"Actions of this team and of the whole area marked done from "
+            f"{comparison.actions_from} to {comparison.actions_to}.",
+            size="2",
+        ),
+        rx.cond(
+            comparison.actions_done.length() > 0,
+            rx.el.ul(
+                rx.foreach(comparison.actions_done, _done_action),
+                class_name="done-actions",
+                style={"padding": "0", "margin": "0"},
+            ),
+            rx.text("No actions were marked done between these rounds."),
+        ),
+        spacing="2",
+        flex="2 1 280px",
+        min_width="0",
+    )
+
+
+def _comparison(view: rx.Var) -> rx.Component:
+    comparison = view.comparison.to(RoundComparison)
+    return rx.cond(
+        view.comparison,
+        rx.vstack(
+            rx.heading(
+                f"Since the previous round ({comparison.previous_dates})", as_="h2", size="5"
+            ),
+            rx.text(comparison.summary),
+            rx.text(
+                "Small changes, of a few tenths of a point, can come from who happened to answer "
+                "each time. Look for bigger changes, or changes that last over several rounds.",
+                size="2",
+            ),
+            rx.link(
+                "See the previous round's results",
+                href="/rounds/" + comparison.previous_round_id.to_string(),
+            ),
+            rx.flex(
+                rx.box(
+                    data_table(
+                        ["Condition", "Previous round", "This round", "Change"],
+                        comparison.rows,
+                        _change_row,
+                        class_name="change-table",
+                    ),
+                    flex="3 1 480px",
+                    min_width="0",  # narrow screens scroll the table, not the page
+                ),
+                shown_if(comparison.actions_shown, _actions_done(comparison)),
+                wrap="wrap",
+                gap="5",
+                width="100%",
+            ),
+            spacing="3",
+            width="100%",
+            class_name="comparison",
+        ),
+        shown_if(
+            view.comparison_note != "",
+            rx.vstack(
+                rx.heading("Change over time", as_="h2", size="5"),
+                rx.text(view.comparison_note),
+                spacing="2",
+            ),
+        ),
+    )
+
+
 def results_page() -> rx.Component:
     view = ResultsState.view.to(ResultsView)
     return page_frame(
@@ -96,6 +215,7 @@ def results_page() -> rx.Component:
                     rx.fragment(
                         download_buttons(ResultsState.download_csv, ResultsState.download_xlsx),
                         score_sections(view),
+                        _comparison(view),
                     ),
                     withheld_notice(view),
                 ),
