@@ -141,6 +141,7 @@ def area_page() -> rx.Component:
                     f"{view.responses} responses from {view.teams.length()} teams. "
                     f"Model version {view.model_label}."
                 ),
+                rx.link("Area action plan", href=f"/areas/{view.area_id}/plan"),
                 rx.cond(
                     view.disclosed,
                     rx.fragment(

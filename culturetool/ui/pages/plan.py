@@ -23,6 +23,12 @@ from culturetool.ui.session import SessionState, signed_in
 
 CONDITION_FIELD_PREFIX = "condition_"
 DEFAULT_TIMESCALE = "three_months"
+# Once the page has drawn the form: scroll to it and put the cursor in its first box.
+SHOW_FORM = (
+    "setTimeout(() => { const box = document.getElementById('new-action'); if (box) { "
+    "box.scrollIntoView({block: 'start'}); "
+    "document.getElementById('title')?.focus({preventScroll: true}); } }, 300)"
+)
 
 
 def _number(raw: str) -> int:
@@ -95,6 +101,9 @@ class PlanState(SessionState):
         self.form_version += 1
         if self._refresh(actor) is not None:
             self._fill_from_link()
+            if self.form_open and self.view is not None and self.view.can_edit:
+                return rx.call_script(SHOW_FORM)  # opened from a recommendation: the form
+        return None
 
     def _draft(self, form: dict, view: PlanView) -> ActionDraft:
         if view.scope == "team":
@@ -138,6 +147,8 @@ class PlanState(SessionState):
         self._forget_prefill()
         self.form_version += 1
         self._refresh(actor)
+        # Drop the recommendation from the address, so reloading does not offer it again.
+        return rx.call_script("history.replaceState(null, '', location.pathname)")
 
     @rx.event
     @signed_in
@@ -295,7 +306,6 @@ def _new_action_form(view: rx.Var) -> rx.Component:
     return rx.el.details(
         rx.el.summary("Add an action", class_name="form-summary"),
         rx.form(
-            shown_if(PlanState.form_message != "", notice(PlanState.form_message)),
             shown_if(
                 PlanState.prefill_intervention_name != "",
                 rx.el.p(
@@ -345,7 +355,7 @@ def _new_action_form(view: rx.Var) -> rx.Component:
                         min=view.today,
                         class_name="text-input due-date",
                     ),
-                    rx.el.p("Used only when you choose “By a date”.", class_name="help"),
+                    rx.el.p("Today or a later date.", class_name="help"),
                     class_name="field due-date-field",
                 ),  # fmt: skip
                 class_name="field timescales",
@@ -360,6 +370,7 @@ def _new_action_form(view: rx.Var) -> rx.Component:
                     class_name="text-input comment-input",
                 ),
             ),  # fmt: skip
+            shown_if(PlanState.form_message != "", notice(PlanState.form_message)),
             rx.button("Save the action", type="submit"),
             on_submit=PlanState.save_action,
             key=PlanState.form_version.to_string(),

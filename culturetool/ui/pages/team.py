@@ -197,6 +197,10 @@ def team_page() -> rx.Component:
             rx.vstack(
                 breadcrumb(rx.text(TeamState.area_name, as_="span")),
                 rx.heading(TeamState.team_name, as_="h1", size="7"),
+                shown_if(
+                    TeamState.can_view_results,
+                    rx.link("Action plan", href=f"/teams/{TeamState.team_id_shown}/plan"),
+                ),
                 shown_if(TeamState.error != "", notice(TeamState.error)),
                 shown_if(
                     ~TeamState.can_run_rounds,
