@@ -22,7 +22,8 @@ from culturetool.services import assessments as svc
 from culturetool.services import exports
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
-from culturetool.store.tables import MIN_ANONYMITY_THRESHOLD, AssessmentRound
+from culturetool.store.disclosure import Disclosed, area_results, round_results
+from culturetool.store.tables import MIN_ANONYMITY_THRESHOLD, Area, AssessmentRound
 
 _team_names = (f"Team {n}" for n in itertools.count(1))
 
@@ -211,6 +212,8 @@ def test_no_figure_can_be_worked_out_by_subtraction(organisation, model, data):
         )
         assert hidden == 0 or hidden >= threshold, f"{figure}: {hidden} people by subtraction"
 
+    check_statements(model, area, raw, pooled_rounds, threshold)
+
     # The area's export holds a team's score exactly where the page shows one.
     workbook = load_workbook(io.BytesIO(exports.area_results_file(a_leader, area, "xlsx").data))
     exported = list(workbook["Teams"].iter_rows(min_row=2, values_only=True))
@@ -228,6 +231,60 @@ def test_no_figure_can_be_worked_out_by_subtraction(organisation, model, data):
         people = figure_people(model, responses)
         for figure in shown_figures(page) if page.disclosed else set():
             assert people[figure] >= threshold
+
+
+def _group_of(item) -> tuple[str, str]:
+    if item.condition:
+        return ("condition", item.condition)
+    if item.acceptance_scale:
+        return ("acceptance", item.acceptance_scale)
+    return ("confidence", "")
+
+
+def check_statements(model, area_id: int, raw: dict[int, list], pooled_rounds, threshold) -> None:
+    """Statement scores (recommendations quote the lowest) obey the same promise as figures:
+    each rests on the threshold, only under a shown figure and together with all its siblings,
+    and the area's statement minus the teams' shown ones leaves 0 or at least the threshold."""
+
+    def shown_statements(outcome, responses) -> set[str]:
+        if not isinstance(outcome, Disclosed):
+            return set()
+        figures = {("condition", c.id) for c, g in zip(model.conditions, outcome.scores.conditions,
+                                                       strict=True) if g}  # fmt: skip
+        figures |= {("acceptance", s.id) for s, g in zip(model.questionnaire.acceptance_scales,
+                                                        outcome.scores.acceptance, strict=True)
+                    if g}  # fmt: skip
+        if outcome.scores.confidence:
+            figures.add(("confidence", ""))
+        for item_id, score in outcome.items.items():
+            item = model.item_by_id[item_id]
+            assert _group_of(item) in figures, f"{item_id} shown under a hidden figure"
+            people = sum(r[item_id] is not None for r in responses)
+            assert score.respondents == people >= threshold, f"statement {item_id}: {people}"
+            siblings = [i.id for i in model.questionnaire.items if _group_of(i) == _group_of(item)]
+            assert all(
+                s in outcome.items or all(r[s] is None for r in responses) for s in siblings
+            ), f"{item_id} shown without all its siblings"
+        return set(outcome.items)
+
+    with transaction() as session:
+        results = area_results(session, session.get(Area, area_id))
+        pooled = [response for r in pooled_rounds for response in raw[r]]
+        area_items = shown_statements(results.total, pooled)
+        team_items = {}
+        for round_id in raw:
+            round_ = session.get(AssessmentRound, round_id)
+            seen = round_results(session, round_, model, viewer_sees_area_figures=True)
+            team_items[round_id] = shown_statements(seen, raw[round_id])
+        for part in results.parts:
+            assert shown_statements(part.outcome, raw[part.round_id]) == team_items[part.round_id]
+    for item_id in area_items:
+        hidden = sum(
+            sum(r[item_id] is not None for r in raw[round_id])
+            for round_id in pooled_rounds
+            if item_id not in team_items[round_id]
+        )
+        assert hidden == 0 or hidden >= threshold, f"statement {item_id}: {hidden} by subtraction"
 
 
 def _team_of_round(round_id: int) -> int:

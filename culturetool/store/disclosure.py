@@ -12,20 +12,26 @@ Every screen, chart and export gets results from here. Three rules, applied in t
    figures are hidden ("protected") until the hidden ones together rest on at least the threshold
    of people. People who can see area figures see those teams' pages with the same figures hidden,
    so no pair of screens gives the hidden team away.
+
+Statements (single questionnaire items, used to say which statement of a weak condition scored
+lowest) follow the same three rules, as figures of their own, plus one: a condition's (or scale's)
+statements are shown all together or not at all, and only where the condition itself is shown.
+Otherwise the condition's figure and its shown statements could give away a hidden statement
+that rests on too few people.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from culturetool.domain.model_schema import CultureModel
-from culturetool.domain.scoring import ResponseSetScores, score_responses
+from culturetool.domain.model_schema import CultureModel, Item
+from culturetool.domain.scoring import ItemScore, ResponseSetScores, score_items, score_responses
 from culturetool.store.repository import model_of_round
 from culturetool.store.tables import (
     Answer,
@@ -36,9 +42,11 @@ from culturetool.store.tables import (
     Response,
 )
 
-# A figure that can be shown: ("condition", id), ("acceptance", id) or ("confidence", "").
+# A figure that can be shown: ("condition", id), ("acceptance", id), ("confidence", "") or a
+# statement ("item", id).
 FigureKey = tuple[str, str]
 CONFIDENCE: FigureKey = ("confidence", "")
+ITEM = "item"
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,8 @@ class Disclosed:
     threshold: int
     scores: ResponseSetScores  # groups under the threshold are already None
     protected: frozenset[FigureKey] = frozenset()  # withheld only to stop subtraction (rule 3)
+    # Statement id -> score, for the statements that may be shown; the others are absent.
+    items: Mapping[str, ItemScore] = field(default_factory=dict)
 
 
 def response_count(session: Session, round_id: int) -> int:
@@ -99,6 +109,43 @@ def figure_respondents(scores: ResponseSetScores, model: CultureModel) -> dict[F
     return counts
 
 
+def item_respondents(items: Mapping[str, ItemScore | None]) -> dict[FigureKey, int]:
+    """How many people each statement's figure rests on (0 where nobody answered on the scale)."""
+    return {(ITEM, item_id): score.respondents if score else 0 for item_id, score in items.items()}
+
+
+def _figure_of(item: Item) -> FigureKey:
+    """The condition, acceptance scale or confidence pair a statement counts towards."""
+    if item.condition is not None:
+        return ("condition", item.condition)
+    if item.acceptance_scale is not None:
+        return ("acceptance", item.acceptance_scale)
+    return CONFIDENCE
+
+
+def _shown_items(
+    model: CultureModel,
+    items: Mapping[str, ItemScore | None],
+    shown_figures: set[FigureKey],
+    threshold: int,
+    protected: frozenset[FigureKey],
+) -> dict[str, ItemScore]:
+    """The statements that may be shown: all of a shown figure's statements, or none of them."""
+    by_figure: dict[FigureKey, list[Item]] = defaultdict(list)
+    for item in model.questionnaire.items:
+        by_figure[_figure_of(item)].append(item)
+    shown: dict[str, ItemScore] = {}
+    for figure, members in by_figure.items():
+        scores = [items.get(item.id) for item in members]
+        too_few = any(score is not None and score.respondents < threshold for score in scores)
+        if figure not in shown_figures or too_few:
+            continue
+        if any((ITEM, item.id) in protected for item in members):
+            continue
+        shown.update({i.id: score for i, score in zip(members, scores, strict=True) if score})
+    return shown
+
+
 def _withhold(
     scores: ResponseSetScores, model: CultureModel, hidden: Callable[[FigureKey], bool]
 ) -> ResponseSetScores:
@@ -120,16 +167,26 @@ def _withhold(
 
 def _disclose(
     scores: ResponseSetScores,
+    items: Mapping[str, ItemScore | None],
     model: CultureModel,
     responses: int,
     threshold: int,
     protected: frozenset[FigureKey] = frozenset(),
 ) -> Disclosed:
     people = figure_respondents(scores, model)
-    shown = _withhold(scores, model, lambda key: people[key] < threshold or key in protected)
+    hidden = {key for key, n in people.items() if n < threshold or key in protected}
+    shown = _withhold(scores, model, lambda key: key in hidden)
+    shown_items = _shown_items(model, items, set(people) - hidden, threshold, protected)
     # Only figures that would otherwise be shown count as protected, so pages give the right reason.
-    protected = frozenset(key for key in protected if people[key] >= threshold)
-    return Disclosed(responses=responses, threshold=threshold, scores=shown, protected=protected)
+    people |= item_respondents(items)
+    protected = frozenset(key for key in protected if people.get(key, 0) >= threshold)
+    return Disclosed(
+        responses=responses,
+        threshold=threshold,
+        scores=shown,
+        protected=protected,
+        items=shown_items,
+    )
 
 
 def round_results(
@@ -148,14 +205,15 @@ def round_results(
     count = response_count(session, round_.id)
     if count < threshold:
         return Withheld(responses=count, threshold=threshold)
-    scores = score_responses(model, _answers_by_response(session, round_.id))
+    answers = _answers_by_response(session, round_.id)
+    scores = score_responses(model, answers)
     protected: frozenset[FigureKey] = frozenset()
     if viewer_sees_area_figures:
         area = area_results(session, round_.team.area)
         protected = next(
-            (part.protected for part in area.parts if part.round_id == round_.id), frozenset()
+            (part.all_protected for part in area.parts if part.round_id == round_.id), frozenset()
         )
-    return _disclose(scores, model, count, threshold, protected)
+    return _disclose(scores, score_items(model, answers), model, count, threshold, protected)
 
 
 @dataclass(frozen=True)
@@ -198,6 +256,11 @@ class TeamPart:
     outcome: Withheld | Disclosed
     model: CultureModel
     protected: frozenset[FigureKey] = frozenset()  # hidden only so another team stays hidden
+    protected_items: frozenset[FigureKey] = frozenset()  # statements hidden for the same reason
+
+    @property
+    def all_protected(self) -> frozenset[FigureKey]:
+        return self.protected | self.protected_items
 
 
 @dataclass(frozen=True)
@@ -271,12 +334,20 @@ def area_results(session: Session, area: Area) -> AreaResults:
     models = {r.id: model_of_round(session, r) for r in chosen}
     answers = {r.id: _answers_by_response(session, r.id) for r in chosen}
     part_scores = {r.id: score_responses(models[r.id], answers[r.id]) for r in chosen}
-    part_people = {r.id: figure_respondents(part_scores[r.id], models[r.id]) for r in chosen}
-    pooled = score_responses(pooled_model, [a for r in chosen for a in answers[r.id]])
+    part_items = {r.id: score_items(models[r.id], answers[r.id]) for r in chosen}
+    part_people = {
+        r.id: figure_respondents(part_scores[r.id], models[r.id])
+        | item_respondents(part_items[r.id])
+        for r in chosen
+    }
+    pooled_answers = [a for r in chosen for a in answers[r.id]]
+    pooled = score_responses(pooled_model, pooled_answers)
+    pooled_items = score_items(pooled_model, pooled_answers)
+    pooled_people = figure_respondents(pooled, pooled_model) | item_respondents(pooled_items)
 
     protected: dict[int, set[FigureKey]] = defaultdict(set)
     if total_count >= threshold:
-        for key, people in figure_respondents(pooled, pooled_model).items():
+        for key, people in pooled_people.items():
             if people < threshold:
                 continue  # the area's figure is withheld: there is nothing to subtract from
             behind = {r.id: part_people[r.id].get(key, 0) for r in chosen}
@@ -296,6 +367,7 @@ def area_results(session: Session, area: Area) -> AreaResults:
         else:
             outcome = _disclose(
                 part_scores[r.id],
+                part_items[r.id],
                 models[r.id],
                 counts[r.id],
                 r.anonymity_threshold,
@@ -310,11 +382,12 @@ def area_results(session: Session, area: Area) -> AreaResults:
                 closed_at=r.closed_at,
                 outcome=outcome,
                 model=models[r.id],
-                protected=frozenset(protected[r.id]),
+                protected=frozenset(k for k in protected[r.id] if k[0] != ITEM),
+                protected_items=frozenset(k for k in protected[r.id] if k[0] == ITEM),
             )
         )
     total: Withheld | Disclosed = (
-        _disclose(pooled, pooled_model, total_count, threshold)
+        _disclose(pooled, pooled_items, pooled_model, total_count, threshold)
         if total_count >= threshold
         else Withheld(total_count, threshold)
     )
