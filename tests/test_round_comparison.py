@@ -176,6 +176,7 @@ def test_a_round_below_the_threshold_is_skipped_for_the_one_before_it(teams, mod
     comparison = svc.results_for_round(leader(), third).comparison
     assert comparison is not None and comparison.previous_round_id == first
     assert {(r.previous, r.change) for r in comparison.rows} == {(3.0, 0.33)}
+    assert comparison.summary == "All 9 conditions went up."
 
 
 def test_a_later_round_is_never_the_previous_one(teams, model):

@@ -712,6 +712,9 @@ def _change_summary(rows: list[ChangeRow]) -> str:
     if counts["could not be compared"] == len(rows):
         return "No condition could be compared: the reasons are in the table."
     noun = "condition" if len(rows) == 1 else "conditions"
+    if len(parts) == 1:
+        everyone = f"All {len(rows)} {noun}" if len(rows) > 1 else "The condition"
+        return f"{everyone} {parts[0].split(' ', 1)[1]}."
     return f"Of {len(rows)} {noun}, {_and_list(parts)}."
 
 
