@@ -99,7 +99,7 @@ def test_team_over_area_over_organisation_over_default(county, model):
     assert (west[FIRST].level, west[FIRST].source) == (2, "the organisation's target")
 
     east = rows_of(targets.targets_view(county["innovation"], "area", county["east"]))
-    assert east[FIRST].own and east[FIRST].source == "the area's target"
+    assert east[FIRST].own and east[FIRST].source == "this area's own target"
     assert east[FIRST].inherited_level == 2
 
     # The same resolution as the repository's, which the recommendations use.

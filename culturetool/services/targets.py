@@ -27,6 +27,8 @@ SOURCE_LABELS = {
     "area": "the area's target",
     "team": "this team's own target",
 }
+# Where a target set at the scope being looked at comes from, in the same words.
+OWN_LABELS = {**SOURCE_LABELS, "area": "this area's own target"}
 
 
 @dataclass(frozen=True)
@@ -205,7 +207,7 @@ def _rows(model: CultureModel, levels: dict[str, dict[str, int]], place: _Place)
         inherited_level, inherited_from = _inherited(model, levels, place, condition.id)
         own = condition.id in own_levels
         level = own_levels[condition.id] if own else inherited_level
-        source = SOURCE_LABELS[place.scope if own else inherited_from]
+        source = OWN_LABELS[place.scope] if own else SOURCE_LABELS[inherited_from]
         rows.append(
             TargetRow(
                 condition_id=condition.id,

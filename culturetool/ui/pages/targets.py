@@ -93,7 +93,7 @@ def _scope_picker(view: rx.Var) -> rx.Component:
 def _current(row: TargetRow) -> rx.Component:
     return rx.fragment(
         rx.text(row.level.to_string() + " – " + row.level_name, weight="bold", as_="div"),
-        rx.text("From " + row.source, size="2", as_="div", class_name="help"),
+        rx.text(row.source, size="2", as_="div", class_name="help target-source"),
     )
 
 
@@ -123,7 +123,7 @@ def _row(row: TargetRow, view: rx.Var) -> rx.Component:
                 rx.text(name, as_="span"),
             )
         ),
-        rx.table.cell(_current(row), class_name="level-cell-left level-" + row.level.to_string()),
+        rx.table.cell(_current(row)),
         shown_if(view.can_edit, rx.table.cell(_level_select(row, view))),
     )
 
@@ -153,8 +153,8 @@ def _targets(view: rx.Var) -> rx.Component:
             width="100%",
         ),
         rx.vstack(
-            _table(view),
             rx.text(view.who_can_edit, class_name="help"),
+            _table(view),
             spacing="3",
             width="100%",
         ),
@@ -189,7 +189,7 @@ def targets_page() -> rx.Component:
                     rx.text("Loading targets..."),
                     rx.vstack(
                         rx.text("There is no area or team at this address."),
-                        rx.link("See the organisation's targets", href="/targets"),
+                        rx.link("Back to targets", href="/targets"),
                     ),
                 ),
             ),
