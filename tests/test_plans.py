@@ -242,7 +242,7 @@ def test_administrators_and_facilitators_see_no_plans(county):
 def test_a_managers_view_of_another_team_and_of_the_area_is_refused(county):
     with pytest.raises(Forbidden):
         plans.team_plan(county.alpha_manager, county.beta, TODAY)
-    with pytest.raises(Forbidden):
+    with pytest.raises(Forbidden, match="your own teams"):
         plans.area_plan(county.alpha_manager, county.north, TODAY)
     with pytest.raises(Forbidden):
         exports.plan_file(county.alpha_manager, "area", county.north, "csv")

@@ -486,7 +486,11 @@ def team_plan(actor: Actor, team_id: int, today: dt.date | None = None) -> PlanV
 def area_plan(actor: Actor, area_id: int, today: dt.date | None = None) -> PlanView:
     """Every action of an area: each team's and the whole area's."""
     require(actor, Permission.VIEW_PLANS)
-    require(actor, Permission.VIEW_AREA_RESULTS)
+    if not actor.can(Permission.VIEW_AREA_RESULTS):
+        raise Forbidden(
+            "A whole area's plan is for leaders and the innovation team; "
+            "you can see the plans of your own teams."
+        )
     today = today or dt.date.today()
     with transaction() as session:
         area = _area_of(session, actor, area_id)
