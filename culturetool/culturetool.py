@@ -21,6 +21,7 @@ from culturetool.ui.pages.area import AreaState, area_page
 from culturetool.ui.pages.home import HomeState, home_page
 from culturetool.ui.pages.plan import PlanState, plan_page
 from culturetool.ui.pages.respond import RespondState, respond_page
+from culturetool.ui.pages.recommendations import RecommendationsState, recommendations_page
 from culturetool.ui.pages.results import ResultsState, results_page
 from culturetool.ui.pages.targets import TargetsState, targets_page
 from culturetool.ui.pages.team import TeamState, team_page
@@ -40,6 +41,18 @@ app.add_page(results_page, route="/rounds/[round_id]", title="Results", on_load=
 app.add_page(area_page, route="/areas/[area_id]", title="Area results", on_load=AreaState.load)
 app.add_page(plan_page, route="/teams/[team_id]/plan", title="Action plan", on_load=PlanState.load)
 app.add_page(plan_page, route="/areas/[area_id]/plan", title="Action plan", on_load=PlanState.load)
+app.add_page(
+    recommendations_page,
+    route="/teams/[team_id]/recommendations",
+    title="Recommendations",
+    on_load=RecommendationsState.load,
+)
+app.add_page(
+    recommendations_page,
+    route="/areas/[area_id]/recommendations",
+    title="Recommendations",
+    on_load=RecommendationsState.load,
+)
 app.add_page(
     invite_page, route="/invite/[invite_token]", title="Invitation", on_load=InviteState.load
 )

@@ -453,6 +453,12 @@ MATRIX: dict[str, Row] = {
     "PlanState.download_xlsx": _download_row(
         "PlanState.download_xlsx", SEES_ALPHA_PLAN, _team_params
     ),
+    "RecommendationsState.load": Row(
+        allowed=SEES_ALPHA_RESULTS,
+        params=lambda w: {"team_id": str(w.team_id)},
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w: s.view is not None and s.view.name == "Alpha" and s.view.disclosed,
+    ),
 }
 
 

@@ -274,7 +274,7 @@ class AreaResults:
     teams_without_responses: list[str] = field(default_factory=list)
 
 
-def _round_for_area(
+def round_to_show(
     rounds: list[AssessmentRound], counts: dict[int, int]
 ) -> AssessmentRound | None:
     """A team's most recent round that has reached its threshold, else its most recent one with
@@ -308,7 +308,7 @@ def complementary_suppression(
 def area_results(session: Session, area: Area) -> AreaResults:
     """The area's pooled figures and each team's, after all three rules of this module.
 
-    Each team counts with one round (see `_round_for_area`). The total is scored with the model
+    Each team counts with one round (see `round_to_show`). The total is scored with the model
     of the most recent of those rounds; answers to statements it no longer has are left out.
     The threshold is the highest of the organisation's and those rounds' thresholds.
     """
@@ -319,7 +319,7 @@ def area_results(session: Session, area: Area) -> AreaResults:
     chosen: list[AssessmentRound] = []
     without: list[str] = []
     for team in area.teams:
-        round_ = _round_for_area(team.rounds, counts)
+        round_ = round_to_show(team.rounds, counts)
         if round_ is None:
             without.append(team.name)
         else:

@@ -141,7 +141,12 @@ def area_page() -> rx.Component:
                     f"{view.responses} responses from {view.teams.length()} teams. "
                     f"Model version {view.model_label}."
                 ),
-                rx.link("Area action plan", href=f"/areas/{view.area_id}/plan"),
+                rx.hstack(
+                    rx.link("What to do next", href=f"/areas/{view.area_id}/recommendations"),
+                    rx.link("Area action plan", href=f"/areas/{view.area_id}/plan"),
+                    spacing="5",
+                    wrap="wrap",
+                ),
                 rx.cond(
                     view.disclosed,
                     rx.fragment(

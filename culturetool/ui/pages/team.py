@@ -199,7 +199,16 @@ def team_page() -> rx.Component:
                 rx.heading(TeamState.team_name, as_="h1", size="7"),
                 shown_if(
                     TeamState.can_view_results,
-                    rx.link("Action plan", href=f"/teams/{TeamState.team_id_shown}/plan"),
+                    rx.hstack(
+                        rx.link(
+                            "What to do next",
+                            href=f"/teams/{TeamState.team_id_shown}/recommendations",
+                        ),
+                        rx.link("Action plan", href=f"/teams/{TeamState.team_id_shown}/plan"),
+                        rx.link("Targets", href=f"/targets?scope=team:{TeamState.team_id_shown}"),
+                        spacing="5",
+                        wrap="wrap",
+                    ),
                 ),
                 shown_if(TeamState.error != "", notice(TeamState.error)),
                 shown_if(

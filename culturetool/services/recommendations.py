@@ -1,0 +1,310 @@
+"""Recommendations for a team or an area, as the recommendations page shows them.
+
+The figures come from the anonymity gate (`store/disclosure.py`) exactly as the person asking may
+see them, the targets from the organisation, area and team, the interventions under way from the
+plans; `domain/recommendations.py` does the reasoning. Nothing hidden reaches the domain code, so
+no recommendation can rest on data that is not shown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from culturetool.domain.access import ORGANISATION_WIDE, Actor, Permission, require
+from culturetool.domain.errors import NotFound
+from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.recommendations import Recommendations, SuggestedBundle, recommend
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.disclosure import (
+    Disclosed,
+    Withheld,
+    area_results,
+    response_counts,
+    round_results,
+    round_to_show,
+)
+from culturetool.store.tables import Area, Team
+
+
+# A weak team can be offered all twelve bundles; three at a time is what a team can act on.
+SHOWN_IN_FULL = 3
+
+
+@dataclass
+class GapRow:
+    condition_id: str
+    name: str
+    target: str  # e.g. "Established (4)"
+    shown: bool
+    mean: float = 0.0
+    level: int = 0
+    level_name: str = ""
+    gap: float = 0.0
+    below_target: bool = False
+    how_sure: str = ""  # answers and spread, or why it cannot be judged
+
+
+@dataclass
+class SignalRow:
+    name: str
+    sentence: str
+    fired: bool
+
+
+@dataclass
+class InterventionRow:
+    intervention_id: str
+    name: str
+    what: str
+    who: str
+    timescale: str
+    evidence: str
+    under_way: bool
+    from_signal: bool
+    why: list[str] = field(default_factory=list)
+    plan_link: str = ""  # the plan page with a new action filled in from this suggestion
+
+
+@dataclass
+class BundleRow:
+    bundle_id: str
+    number: int
+    name: str
+    description: str
+    rank: int
+    score: float
+    condition_names: list[str] = field(default_factory=list)
+    why: list[str] = field(default_factory=list)
+    interventions: list[InterventionRow] = field(default_factory=list)
+
+
+@dataclass
+class RecommendationsView:
+    scope: str  # "team" or "area"
+    scope_id: int
+    name: str
+    area_id: int
+    area_name: str
+    based_on: str  # which responses the figures come from
+    disclosed: bool
+    responses: int = 0
+    threshold: int = 0
+    still_needed: int = 0
+    summary: str = ""
+    gaps: list[GapRow] = field(default_factory=list)
+    signals: list[SignalRow] = field(default_factory=list)
+    bundles: list[BundleRow] = field(default_factory=list)  # the first few, shown in full
+    more_bundles: list[BundleRow] = field(default_factory=list)  # the rest, folded away
+    can_plan: bool = False
+    plan_link: str = ""
+    results_link: str = ""
+    targets_link: str = ""
+
+
+def _plural(number: int, one: str, many: str) -> str:
+    return f"{number} {one if number == 1 else many}"
+
+
+def _gap_rows(model: CultureModel, result: Recommendations) -> list[GapRow]:
+    rows = []
+    for gap in result.gaps:
+        target = f"{gap.target_name} ({gap.target_level})"
+        if not gap.judged:
+            rows.append(
+                GapRow(
+                    gap.condition_id,
+                    gap.name,
+                    target,
+                    shown=False,
+                    how_sure="Not enough answers to judge",
+                )
+            )
+            continue
+        assert gap.mean is not None and gap.gap is not None and gap.respondents is not None
+        how_sure = (
+            f"{_plural(gap.respondents, 'person', 'people')} answered, spread {gap.spread:.2f}"
+        )
+        if gap.dont_know:
+            how_sure += f'; {gap.dont_know} "don\'t know"'
+        rows.append(
+            GapRow(
+                gap.condition_id,
+                gap.name,
+                target,
+                shown=True,
+                mean=gap.mean,
+                level=gap.level or 0,
+                level_name=gap.level_name or "",
+                gap=gap.gap,
+                below_target=gap.below_target,
+                how_sure=how_sure,
+            )
+        )
+    return rows
+
+
+def _bundle_rows(
+    model: CultureModel, result: Recommendations, plan_base: str | None
+) -> list[BundleRow]:
+    rows = []
+    for bundle in result.bundles:
+        rows.append(
+            BundleRow(
+                bundle_id=bundle.bundle_id,
+                number=bundle.number,
+                name=bundle.name,
+                description=bundle.description,
+                rank=bundle.rank,
+                score=round(bundle.score, 2),
+                condition_names=[model.condition_by_id[c].name for c in bundle.conditions],
+                why=list(bundle.why),
+                interventions=_intervention_rows(bundle, plan_base),
+            )
+        )
+    return rows
+
+
+def _intervention_rows(bundle: SuggestedBundle, plan_base: str | None) -> list[InterventionRow]:
+    rows = []
+    for suggestion in bundle.interventions:
+        link = ""
+        if plan_base is not None:
+            query = {"intervention": suggestion.intervention_id, "bundle": bundle.bundle_id}
+            if bundle.conditions:
+                query["conditions"] = ",".join(bundle.conditions)
+            link = f"{plan_base}?{urlencode(query)}"
+        rows.append(
+            InterventionRow(
+                intervention_id=suggestion.intervention_id,
+                name=suggestion.name,
+                what=suggestion.what,
+                who=suggestion.who,
+                timescale=suggestion.timescale,
+                evidence=suggestion.evidence,
+                under_way=suggestion.under_way,
+                from_signal=bool(suggestion.rules),
+                why=list(suggestion.why),
+                plan_link=link,
+            )
+        )
+    return rows
+
+
+def _fill(
+    view: RecommendationsView,
+    model: CultureModel,
+    outcome: Disclosed,
+    targets: dict[str, int],
+    under_way: set[str],
+) -> None:
+    scores = outcome.scores
+    result = recommend(
+        model,
+        dict(zip((c.id for c in model.conditions), scores.conditions, strict=True)),
+        targets=targets,
+        acceptance=dict(
+            zip(
+                (s.id for s in model.questionnaire.acceptance_scales),
+                scores.acceptance,
+                strict=True,
+            )  # fmt: skip
+        ),
+        confidence=scores.confidence,
+        items=outcome.items,
+        under_way=under_way,
+    )
+    view.summary = result.summary
+    view.gaps = _gap_rows(model, result)
+    view.signals = [SignalRow(s.name, s.sentence, s.fired) for s in result.signals]
+    bundles = _bundle_rows(model, result, view.plan_link if view.can_plan else None)
+    view.bundles, view.more_bundles = bundles[:SHOWN_IN_FULL], bundles[SHOWN_IN_FULL:]
+
+
+def _withheld(view: RecommendationsView, outcome: Withheld) -> None:
+    view.disclosed = False
+    view.responses = outcome.responses
+    view.threshold = outcome.threshold
+    view.still_needed = outcome.still_needed
+
+
+def team_recommendations(actor: Actor, team_id: int) -> RecommendationsView:
+    """What the team could do next, from its latest round with enough answers."""
+    require(actor, Permission.VIEW_RESULTS, team_id=team_id)
+    with transaction() as session:
+        team = session.get(Team, team_id)
+        if team is None or team.area.organisation_id != actor.organisation_id:
+            raise NotFound("There is no such team.")
+        view = RecommendationsView(
+            scope="team",
+            scope_id=team.id,
+            name=team.name,
+            area_id=team.area_id,
+            area_name=team.area.name,
+            based_on="",
+            disclosed=False,
+            can_plan=actor.can(Permission.EDIT_PLANS),
+            plan_link=f"/teams/{team.id}/plan" if actor.can(Permission.VIEW_PLANS) else "",
+            targets_link=f"/targets?scope=team:{team.id}",
+        )
+        counts = response_counts(session, (r.id for r in team.rounds))
+        round_ = round_to_show(team.rounds, counts)
+        if round_ is None:
+            view.based_on = "The team has no responses yet."
+            return view
+        view.results_link = f"/rounds/{round_.id}"
+        closed = f" to {round_.closed_at:%-d %b %Y}" if round_.closed_at else " (still open)"
+        view.based_on = f"From the round opened {round_.opened_at:%-d %b %Y}{closed}"
+        model = repo.model_of_round(session, round_)
+        sees_area = actor.can(Permission.VIEW_AREA_RESULTS)
+        outcome = round_results(session, round_, model, viewer_sees_area_figures=sees_area)
+        view.based_on += f": {_plural(outcome.responses, 'response', 'responses')}."
+        if isinstance(outcome, Withheld):
+            _withheld(view, outcome)
+            return view
+        view.disclosed = True
+        view.responses = outcome.responses
+        targets = repo.targets_for(session, actor.organisation_id, team.area_id, team.id)
+        under_way = repo.interventions_in_plan(session, team.area_id, team.id)
+        _fill(view, model, outcome, targets, under_way)
+        return view
+
+
+def area_recommendations(actor: Actor, area_id: int) -> RecommendationsView:
+    """What the area could do next, from the pooled figures its results page shows."""
+    require(actor, Permission.VIEW_AREA_RESULTS)
+    with transaction() as session:
+        area = session.get(Area, area_id)
+        if area is None or area.organisation_id != actor.organisation_id:
+            raise NotFound("There is no such area.")
+        view = RecommendationsView(
+            scope="area",
+            scope_id=area.id,
+            name=area.name,
+            area_id=area.id,
+            area_name=area.name,
+            based_on="",
+            disclosed=False,
+            can_plan=actor.can(Permission.EDIT_PLANS) and actor.role in ORGANISATION_WIDE,
+            plan_link=f"/areas/{area.id}/plan" if actor.can(Permission.VIEW_PLANS) else "",
+            results_link=f"/areas/{area.id}",
+            targets_link=f"/targets?scope=area:{area.id}",
+        )
+        results = area_results(session, area)
+        teams = len(results.parts)
+        view.based_on = (
+            f"From each team's latest round with answers: "
+            f"{_plural(results.total.responses, 'response', 'responses')} from "
+            f"{_plural(teams, 'team', 'teams')}."
+        )
+        if isinstance(results.total, Withheld) or results.model is None:
+            assert isinstance(results.total, Withheld)  # no model means no responses at all
+            _withheld(view, results.total)
+            return view
+        view.disclosed = True
+        view.responses = results.total.responses
+        targets = repo.targets_for(session, actor.organisation_id, area.id)
+        under_way = repo.interventions_in_plan(session, area.id)
+        _fill(view, results.model, results.total, targets, under_way)
+        return view
