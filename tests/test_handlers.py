@@ -447,6 +447,15 @@ MATRIX: dict[str, Row] = {
         call=lambda s, w: type(s).set_status.fn(s, _outcomes["alpha action"], "done"),
         delivered=lambda s, w: _alpha_action_status() == "done",
     ),
+    "PlanState.save_status": Row(
+        allowed=PLANS_FOR_ALPHA,
+        params=_team_params,
+        prepare=lambda s, w: _alpha_action(w),
+        call=lambda s, w: type(s).save_status.fn(
+            s, _form(action_id=str(_outcomes["alpha action"]), status="in_progress")
+        ),
+        delivered=lambda s, w: _alpha_action_status() == "in_progress",
+    ),
     "PlanState.download_csv": _download_row(
         "PlanState.download_csv", SEES_ALPHA_PLAN, _team_params
     ),

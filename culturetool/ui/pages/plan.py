@@ -150,9 +150,7 @@ class PlanState(SessionState):
         # Drop the recommendation from the address, so reloading does not offer it again.
         return rx.call_script("history.replaceState(null, '', location.pathname)")
 
-    @rx.event
-    @signed_in
-    def set_status(self, actor: Actor, action_id: int, status: str):
+    def _change_status(self, actor: Actor, action_id: int, status: str) -> None:
         self.message = self.confirmation = self.form_message = self.saved = ""
         try:
             plans.set_action_status(actor, action_id, status)
@@ -164,6 +162,18 @@ class PlanState(SessionState):
             label = STATUS_LABELS[status].lower()
             self.confirmation = f"“{title}” is now {label}." if title else f"Status: {label}."
         self._refresh(actor)
+
+    @rx.event
+    @signed_in
+    def set_status(self, actor: Actor, action_id: int, status: str):
+        self._change_status(actor, action_id, status)
+
+    @rx.event
+    @signed_in
+    def save_status(self, actor: Actor, form_data: dict):
+        """An action's status form: its id (hidden) and the status chosen."""
+        raw = str(form_data.get("action_id", ""))
+        self._change_status(actor, _number(raw), str(form_data.get("status", "")))
 
     def _download(self, actor: Actor, file_format: str):
         scope, number = self._scope()
@@ -189,20 +199,31 @@ class PlanState(SessionState):
 
 
 def _status_control(row: ActionRow) -> rx.Component:
+    """A status list and a button: nothing changes until the button is pressed, so moving
+    through the list with the keyboard cannot change an action by accident."""
+    number = row.id.to_string()
     return rx.cond(
         row.can_edit,
-        rx.el.div(
-            rx.el.label(
-                "Status", html_for="status-" + row.id.to_string(), class_name="status-label"
-            ),
+        rx.form(
+            rx.el.input(type="hidden", name="action_id", value=number),
+            rx.el.label("Status", html_for="status-" + number, class_name="status-label"),
             rx.el.select(
                 *[rx.el.option(label, value=value) for value, label in STATUS_LABELS.items()],
-                id="status-" + row.id.to_string(),
-                value=row.status,
+                id="status-" + number,
+                name="status",
+                default_value=row.status,
+                key=number + "-" + row.status,
                 aria_label=f"Status of {row.title}",
-                on_change=lambda value: PlanState.set_status(row.id, value),
                 class_name="text-input status-select",
             ),
+            rx.button(
+                "Save status",
+                type="submit",
+                variant="surface",
+                size="2",
+                aria_label=f"Save status for {row.title}",
+            ),
+            on_submit=PlanState.save_status,
             class_name="status-control",
         ),
         rx.el.p(rx.el.strong("Status: "), row.status_label, class_name="status-text"),
@@ -251,6 +272,7 @@ def _action_item(row: ActionRow) -> rx.Component:
         ),
         _status_control(row),
         class_name=rx.cond(row.overdue, "action action-overdue", "action"),
+        key=row.id.to_string(),  # focus stays with its action when the list is reordered
     )
 
 
@@ -329,7 +351,7 @@ def _new_action_form(view: rx.Var) -> rx.Component:
             shown_if(
                 view.scope == "area",
                 field(
-                    "For",
+                    "Who is it for?",
                     rx.el.select(
                         rx.foreach(view.team_choices, _team_option),
                         id="team",
@@ -352,7 +374,6 @@ def _new_action_form(view: rx.Var) -> rx.Component:
                         id="due_on",
                         name="due_on",
                         type="date",
-                        min=view.today,
                         class_name="text-input due-date",
                     ),
                     rx.el.p("Today or a later date.", class_name="help"),
