@@ -20,8 +20,8 @@ from culturetool.ui.pages.admin import (
 from culturetool.ui.pages.area import AreaState, area_page
 from culturetool.ui.pages.home import HomeState, home_page
 from culturetool.ui.pages.plan import PlanState, plan_page
-from culturetool.ui.pages.respond import RespondState, respond_page
 from culturetool.ui.pages.recommendations import RecommendationsState, recommendations_page
+from culturetool.ui.pages.respond import RespondState, respond_page
 from culturetool.ui.pages.results import ResultsState, results_page
 from culturetool.ui.pages.targets import TargetsState, targets_page
 from culturetool.ui.pages.team import TeamState, team_page

@@ -15,6 +15,7 @@ from culturetool.domain.access import ORGANISATION_WIDE, Actor, Permission, requ
 from culturetool.domain.errors import NotFound
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.recommendations import Recommendations, SuggestedBundle, recommend
+from culturetool.services.assessments import PROTECTED
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import (
@@ -26,7 +27,6 @@ from culturetool.store.disclosure import (
     round_to_show,
 )
 from culturetool.store.tables import Area, Team
-
 
 # A weak team can be offered all twelve bundles; three at a time is what a team can act on.
 SHOWN_IN_FULL = 3
@@ -75,6 +75,7 @@ class BundleRow:
     description: str
     rank: int
     score: float
+    headline: str  # the reason in one sentence; `why` has the detail
     condition_names: list[str] = field(default_factory=list)
     why: list[str] = field(default_factory=list)
     interventions: list[InterventionRow] = field(default_factory=list)
@@ -145,6 +146,26 @@ def _gap_rows(model: CultureModel, result: Recommendations) -> list[GapRow]:
     return rows
 
 
+def _headline(model: CultureModel, result: Recommendations, bundle: SuggestedBundle) -> str:
+    gaps = {gap.condition_id: gap for gap in result.gaps}
+    signals = {signal.rule_id: signal.name for signal in result.signals}
+    below = [
+        f"{model.condition_by_id[c].name} ({gaps[c].gap:.2f} below)" for c in bundle.conditions
+    ]
+    named = [f"“{signals[rule]}”" for rule in bundle.rules]
+    if below:
+        conditions = _plural(len(below), "condition", "conditions")
+        sentence = f"It builds {conditions} below target: {'; '.join(below)}."
+        if named:
+            sentence += f" It also answers {_plural(len(named), 'signal', 'signals')}: "
+            sentence += f"{', '.join(named)}."
+        return sentence
+    return (
+        "None of the conditions it builds is below target, but it answers "
+        f"{_plural(len(named), 'signal', 'signals')}: {', '.join(named)}."
+    )
+
+
 def _bundle_rows(
     model: CultureModel, result: Recommendations, plan_base: str | None
 ) -> list[BundleRow]:
@@ -158,6 +179,7 @@ def _bundle_rows(
                 description=bundle.description,
                 rank=bundle.rank,
                 score=round(bundle.score, 2),
+                headline=_headline(model, result, bundle),
                 condition_names=[model.condition_by_id[c].name for c in bundle.conditions],
                 why=list(bundle.why),
                 interventions=_intervention_rows(bundle, plan_base),
@@ -217,6 +239,18 @@ def _fill(
     )
     view.summary = result.summary
     view.gaps = _gap_rows(model, result)
+    protected = {key for kind, key in outcome.protected if kind == "condition"}
+    for row in view.gaps:
+        if row.condition_id in protected:
+            row.how_sure = PROTECTED
+    hidden = (
+        "some scores are hidden here so that a smaller team's answers cannot be worked out from"
+        " the area's figures"
+    )
+    if protected and result.bundles:
+        view.summary = f"{result.summary} Also, {hidden}; they are left out of the suggestions."
+    elif protected:
+        view.summary = f"Nothing can be suggested from the scores shown here: {hidden}."
     view.signals = [SignalRow(s.name, s.sentence, s.fired) for s in result.signals]
     bundles = _bundle_rows(model, result, view.plan_link if view.can_plan else None)
     view.bundles, view.more_bundles = bundles[:SHOWN_IN_FULL], bundles[SHOWN_IN_FULL:]

@@ -74,7 +74,7 @@ def _gap_row(row: GapRow) -> rx.Component:
 
 def _gaps(view: rx.Var) -> rx.Component:
     return rx.vstack(
-        rx.heading("How far each condition is from its target", as_="h2", size="5"),
+        rx.heading("Where the team stands against its targets", as_="h2", size="5"),
         rx.text(
             "Scores run from 1 (weakest) to 5 (strongest). The gap is how many points a "
             "condition needs to reach its target level; the last column says how many people "
@@ -144,17 +144,13 @@ def _bundle(bundle: BundleRow) -> rx.Component:
             as_="h3",
             size="4",
         ),
-        rx.cond(
-            bundle.condition_names.length() > 0,
-            rx.text(
-                rx.text("Addresses: ", as_="span", weight="bold"),
-                bundle.condition_names.join("; "),
-            ),
-            rx.text("Suggested for how people feel about the technology itself.", weight="bold"),
-        ),
+        rx.text(bundle.headline, weight="medium"),
         rx.text(bundle.description, class_name="muted"),
-        rx.heading("Why this bundle", as_="h4", size="3"),
-        rx.el.ul(rx.foreach(bundle.why, _reason), class_name="reasons"),
+        rx.el.details(
+            rx.el.summary("Why this bundle: the scores, statements and signals behind it"),
+            rx.el.ul(rx.foreach(bundle.why, _reason), class_name="reasons"),
+            class_name="why",
+        ),
         rx.heading("Interventions in this bundle", as_="h4", size="3"),
         rx.el.ul(rx.foreach(bundle.interventions, _intervention), class_name="interventions"),
         class_name="bundle",
@@ -246,7 +242,7 @@ def recommendations_page() -> rx.Component:
                 _links(view),
                 rx.cond(
                     view.disclosed,
-                    rx.fragment(_suggestions(view), _gaps(view), _signals(view)),
+                    rx.fragment(_gaps(view), _suggestions(view), _signals(view)),
                     rx.cond(
                         view.responses > 0,
                         withheld_notice(view),

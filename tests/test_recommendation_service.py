@@ -1,0 +1,216 @@
+"""Recommendations as pages get them: from the figures the person may see, with the targets of
+the team or area and the interventions already in its plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from people import admin, leader, make_person, manager_of
+
+from culturetool.domain.access import Forbidden, Role
+from culturetool.domain.errors import NotFound
+from culturetool.services import assessments as svc
+from culturetool.services import recommendations as rec
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.tables import AssessmentRound, ConditionTarget, PlanAction
+
+LOW = ("confident_staff_and_people", "evidence_of_impact")
+
+
+def answers(model, low: tuple[str, ...] = LOW) -> dict[str, int]:
+    """Every statement at 4 out of 5, except the low conditions' at 1 (reversed ones flipped)."""
+    chosen = {}
+    for item in model.questionnaire.items:
+        score = 1 if item.condition in low else 4
+        chosen[item.id] = 6 - score if item.reverse else score
+    return chosen
+
+
+def add_round(team_id: int, people: int, model, low: tuple[str, ...] = LOW) -> int:
+    opened = svc.open_round(manager_of(team_id), team_id)
+    with transaction() as session:
+        round_ = session.get(AssessmentRound, opened.id)
+        for number in range(people):
+            repo.insert_response(session, round_, f"r{opened.id}-{number}", answers(model, low),
+                                 dt.date(2026, 3, 1))  # fmt: skip
+    return opened.id
+
+
+@pytest.fixture
+def county(database):
+    svc.create_organisation("Recommending Council")
+    boss = admin()
+    area = svc.add_area(boss, "North")
+    team = svc.add_team(boss, area, "Reablement")
+    return area, team
+
+
+def test_top_bundles_come_from_the_weakest_conditions_with_reasons(county, model):
+    area, team = county
+    add_round(team, 6, model)
+    view = rec.team_recommendations(manager_of(team), team)
+
+    assert view.disclosed and view.responses == 6
+    gaps = {row.condition_id: row for row in view.gaps}
+    for condition in LOW:
+        assert gaps[condition].mean == 1.0
+        assert gaps[condition].gap == 2.4  # Thriving (level 4) starts at 3.4
+        assert gaps[condition].how_sure == "6 people answered, spread 0.00"
+    assert not any(row.below_target for key, row in gaps.items() if key not in LOW)
+    assert all(not signal.fired for signal in view.signals)  # acceptance and confidence fine
+
+    primary = {
+        b.id for b in model.bundles for s in b.serves if s.condition in LOW and s.weight == 1
+    }
+    serving = {b.id for b in model.bundles for s in b.serves if s.condition in LOW}
+    shown = view.bundles + view.more_bundles
+    assert len(view.bundles) == 3
+    assert {b.bundle_id for b in view.bundles[:2]} <= primary
+    assert {b.bundle_id for b in shown} == serving  # nothing unrelated to the gaps
+    top = view.bundles[0]
+    assert "below target" in top.headline
+    assert any("Lowest statement for" in reason for reason in top.why)
+    assert any(reason.startswith("Ranking score") for reason in top.why)
+    assert top.interventions and all(i.plan_link.startswith(f"/teams/{team}/plan?") for i in
+                                     top.interventions)  # fmt: skip
+    assert f"bundle={top.bundle_id}" in top.interventions[0].plan_link
+
+
+def test_a_team_below_the_threshold_gets_no_recommendation(county, model):
+    area, team = county
+    add_round(team, 4, model)
+    view = rec.team_recommendations(manager_of(team), team)
+    assert not view.disclosed
+    assert (view.responses, view.still_needed) == (4, 1)
+    assert view.bundles == [] and view.gaps == [] and view.signals == []
+
+
+def test_a_team_without_responses_is_told_so(county):
+    area, team = county
+    view = rec.team_recommendations(leader(), team)
+    assert not view.disclosed and view.based_on == "The team has no responses yet."
+
+
+def test_no_recommendation_rests_on_a_figure_hidden_by_subtraction(county, model):
+    """A leader sees area figures, so the middle team's are hidden to protect the small team:
+    its recommendations may not use them, while its own manager's may."""
+    area, big = county
+    boss = admin()
+    middle = svc.add_team(boss, area, "Middle")
+    small = svc.add_team(boss, area, "Small")
+    add_round(big, 9, model, low=())
+    add_round(middle, 6, model)
+    add_round(small, 2, model)
+
+    as_leader = rec.team_recommendations(leader(), middle)
+    assert as_leader.disclosed
+    assert not any(row.shown for row in as_leader.gaps)
+    assert as_leader.bundles == []
+    assert "smaller team" in as_leader.summary
+    assert {row.how_sure for row in as_leader.gaps} == {svc.PROTECTED}
+
+    as_manager = rec.team_recommendations(manager_of(middle), middle)
+    assert {row.condition_id for row in as_manager.gaps if row.below_target} == set(LOW)
+    assert as_manager.bundles
+
+
+def test_targets_of_the_team_then_area_then_organisation_are_used(county, model):
+    area, team = county
+    add_round(team, 5, model)
+    with transaction() as session:
+        organisation_id = repo.the_organisation(session).id
+        session.add_all(
+            [
+                ConditionTarget(
+                    organisation_id=organisation_id,
+                    scope="organisation",
+                    scope_id=organisation_id,
+                    condition_id="strategic_clarity",
+                    level=5,
+                ),  # fmt: skip
+                ConditionTarget(
+                    organisation_id=organisation_id,
+                    scope="area",
+                    scope_id=area,
+                    condition_id="evidence_of_impact",
+                    level=2,
+                ),  # fmt: skip
+                ConditionTarget(
+                    organisation_id=organisation_id,
+                    scope="team",
+                    scope_id=team,
+                    condition_id="confident_staff_and_people",
+                    level=3,
+                ),  # fmt: skip
+            ]
+        )
+    gaps = {row.condition_id: row for row in rec.team_recommendations(leader(), team).gaps}
+    level = {lv.level: lv for lv in model.meta.maturity_levels}
+    assert gaps["strategic_clarity"].target == f"{level[5].name} (5)"
+    assert gaps["strategic_clarity"].gap == round(level[5].min_score - 4.0, 2)
+    assert gaps["evidence_of_impact"].gap == round(level[2].min_score - 1.0, 2)
+    assert gaps["confident_staff_and_people"].gap == round(level[3].min_score - 1.0, 2)
+    area_gaps = {row.condition_id: row for row in rec.area_recommendations(leader(), area).gaps}
+    assert area_gaps["confident_staff_and_people"].target == f"{level[4].name} (4)"
+
+
+def _plan(area: int, team: int | None, intervention: str, status: str) -> None:
+    with transaction() as session:
+        session.add(
+            PlanAction(
+                organisation_id=repo.the_organisation(session).id, area_id=area, team_id=team,
+                title=intervention, owner="Someone", intervention_id=intervention,
+                condition_ids="", timescale="first_week", due_on=dt.date(2026, 12, 1),
+                status=status, notes="",
+            )
+        )  # fmt: skip
+
+
+def test_interventions_in_the_plan_are_shown_as_under_way_not_as_new(county, model):
+    area, team = county
+    other = svc.add_team(admin(), area, "Other")
+    add_round(team, 5, model)
+    add_round(other, 5, model)
+    _plan(area, team, "digital_champions", "in_progress")
+    _plan(area, None, "communities_of_practice", "done")  # for the whole area
+    _plan(area, team, "drop_in_sessions", "dropped")  # dropped: suggested again
+    _plan(area, other, "hands_on_demonstrations", "planned")  # another team's
+
+    def flags(view) -> dict[str, bool]:
+        return {
+            i.intervention_id: i.under_way
+            for b in view.bundles + view.more_bundles
+            for i in b.interventions
+        }
+
+    team_flags = flags(rec.team_recommendations(leader(), team))
+    assert team_flags["digital_champions"] and team_flags["communities_of_practice"]
+    assert not team_flags["drop_in_sessions"]
+    assert not team_flags["hands_on_demonstrations"]
+    area_flags = flags(rec.area_recommendations(leader(), area))
+    assert area_flags["hands_on_demonstrations"] and area_flags["digital_champions"]
+
+
+def test_who_may_see_and_plan(county, model):
+    area, team = county
+    add_round(team, 5, model)
+    manager = manager_of(team)
+    assert rec.team_recommendations(manager, team).can_plan
+    assert not rec.team_recommendations(leader(), team).can_plan
+    assert all(i.plan_link == "" for b in rec.team_recommendations(leader(), team).bundles
+               for i in b.interventions)  # fmt: skip
+    innovation = make_person(Role.INNOVATION)
+    assert rec.area_recommendations(innovation, area).can_plan
+    assert not rec.area_recommendations(leader(), area).can_plan
+    with pytest.raises(Forbidden):
+        rec.area_recommendations(manager, area)
+    with pytest.raises(Forbidden):
+        rec.team_recommendations(manager_of(svc.add_team(admin(), area, "Else")), team)
+    with pytest.raises(Forbidden):
+        rec.team_recommendations(make_person(Role.FACILITATOR), team)
+    with pytest.raises(NotFound):
+        rec.team_recommendations(leader(), team + 999)
+    with pytest.raises(NotFound):
+        rec.area_recommendations(leader(), area + 999)
