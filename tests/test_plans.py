@@ -606,3 +606,82 @@ def actor_of_email(email: str) -> Actor:
     with db.transaction() as session:
         user = session.scalars(sa.select(UserAccount).where(UserAccount.email == email)).one()
         return actor_of(user)
+
+
+# ---- the page's state, as the browser drives it ----------------------------------------------
+
+
+def _plan_state(token: str, path: str, params: dict[str, str]):
+    import reflex as rx
+    from reflex.istate.data import RouterData
+
+    import culturetool.culturetool  # noqa: F401  (registers the pages and their states)
+    from culturetool.ui.pages.plan import PlanState
+
+    root = rx.State(_reflex_internal_init=True)
+    state = root.get_substate(PlanState.get_full_name().split(".")[1:])
+    state.session_token = token
+    root.router = RouterData.from_router_data(
+        {"pathname": path, "query": params, "asPath": path, "headers": {"origin": "http://x"}}
+    )
+    return state
+
+
+def _token_of(role: Role, team_ids: tuple[int, ...] = ()) -> str:
+    from people import PASSWORD
+
+    from culturetool.services import accounts
+
+    person = make_person(role, team_ids, password=PASSWORD)
+    with db.transaction() as session:
+        email = session.get(UserAccount, person.user_id).email
+    return accounts.sign_in(email, PASSWORD).token
+
+
+def test_the_page_opens_a_recommendation_as_a_filled_form_and_saves_it(county):
+    token = _token_of(Role.MANAGER, (county.alpha,))
+    address = (f"/teams/{county.alpha}/plan?intervention=digital_champions"
+               "&bundle=digital_adoption_programme&conditions=awareness_of_benefits")  # fmt: skip
+    state = _plan_state(token, address, {"team_id": str(county.alpha)})
+    outcome = type(state).load.fn(state)
+    assert outcome is not None  # scrolls to the form
+    assert state.view is not None and state.view.heading == "Action plan: Alpha"
+    assert state.form_open and state.prefill_title == "Digital champions"
+    assert state.prefill_intervention_name == "Digital champions"
+    assert state.prefill_conditions == ["awareness_of_benefits"]
+    # A form without a condition ticked: refused, said in the form, nothing saved.
+    form = {"title": "Digital champions", "owner": "Sam", "timescale": "first_week"}
+    type(state).save_action.fn(state, form)
+    assert "at least one condition" in state.form_message and action_count() == 0
+    type(state).save_action.fn(state, {**form, "condition_awareness_of_benefits": "on"})
+    assert state.saved.startswith("Saved") and state.form_message == ""
+    assert not state.form_open and state.prefill_intervention == ""
+    (row,) = state.view.actions
+    assert row.intervention_name == "Digital champions" and row.team_name == "Alpha"
+    # Its status is saved from its own little form.
+    type(state).save_status.fn(state, {"action_id": str(row.id), "status": "done"})
+    assert state.confirmation == "“Digital champions” is now done."
+    assert state.view.actions[0].done_label == plans.date_label(dt.date.today())
+    type(state).save_status.fn(state, {"action_id": "nonsense", "status": "done"})
+    assert "no such action" in state.message
+
+
+def test_the_area_page_plans_for_the_whole_area_or_a_team(county):
+    token = _token_of(Role.INNOVATION)
+    state = _plan_state(token, f"/areas/{county.north}/plan", {"area_id": str(county.north)})
+    type(state).load.fn(state)
+    assert state.view is not None and state.view.scope == "area" and not state.form_open
+    form = {"title": "Area drop-in", "owner": "Indira", "timescale": "six_months",
+            "condition_strategic_clarity": "on", "notes": "Monthly"}  # fmt: skip
+    type(state).save_action.fn(state, {**form, "team": ""})
+    type(state).save_action.fn(state, {**form, "team": str(county.beta), "title": "Beta drop-in"})
+    type(state).save_action.fn(state, {**form, "team": "Beta"})
+    assert "Choose who the action is for" in state.form_message
+    rows = {r.title: r for r in state.view.actions}
+    assert set(rows) == {"Area drop-in", "Beta drop-in"}
+    assert rows["Area drop-in"].team_name == "Whole area"
+    assert rows["Beta drop-in"].team_name == "Beta"
+    # A team of another area is not offered and not accepted.
+    type(state).save_action.fn(state, {**form, "team": str(county.gamma)})
+    assert "no such team in North" in state.form_message
+    assert action_count() == 2
