@@ -74,7 +74,15 @@ def _gap_row(row: GapRow) -> rx.Component:
 
 def _gaps(view: rx.Var) -> rx.Component:
     return rx.vstack(
-        rx.heading("Where the team stands against its targets", as_="h2", size="5"),
+        rx.heading(
+            rx.cond(
+                view.scope == "team",
+                "Where the team stands against its targets",
+                "Where the area stands against its targets",
+            ),
+            as_="h2",
+            size="5",
+        ),
         rx.text(
             "Scores run from 1 (weakest) to 5 (strongest). The gap is how many points a "
             "condition needs to reach its target level; the last column says how many people "

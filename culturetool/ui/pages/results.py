@@ -185,6 +185,7 @@ def _comparison(view: rx.Var) -> rx.Component:
             spacing="3",
             width="100%",
             class_name="comparison",
+            id="since-previous-round",
         ),
         shown_if(
             view.comparison_note != "",
@@ -213,6 +214,20 @@ def results_page() -> rx.Component:
                 rx.cond(
                     view.disclosed,
                     rx.fragment(
+                        rx.hstack(
+                            rx.link(
+                                "What to do next", href=f"/teams/{view.team_id}/recommendations"
+                            ),
+                            shown_if(
+                                view.comparison,
+                                rx.link(
+                                    "Change since the previous round",
+                                    href="#since-previous-round",
+                                ),
+                            ),
+                            spacing="5",
+                            wrap="wrap",
+                        ),
                         download_buttons(ResultsState.download_csv, ResultsState.download_xlsx),
                         score_sections(view),
                         _comparison(view),
