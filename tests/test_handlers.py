@@ -468,6 +468,19 @@ MATRIX: dict[str, Row] = {
         call=lambda s, w: type(s).load.fn(s),
         delivered=lambda s, w: s.view is not None and s.view.name == "Alpha" and s.view.disclosed,
     ),
+    "PlanState.save_notes": Row(
+        allowed=PLANS_FOR_ALPHA,
+        params=_team_params,
+        prepare=lambda s, w: _alpha_action(w),
+        call=lambda s, w: type(s).save_notes.fn(
+            s, _form(action_id=str(_outcomes["alpha action"]), notes="Kit arrives Monday")
+        ),
+        delivered=lambda s, w: (
+            s.notes_saved
+            and s.view is not None
+            and [a.notes for a in s.view.actions] == ["Kit arrives Monday"]
+        ),
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from people import admin, leader, make_person, manager_of
 
 from culturetool.domain.access import Actor, Forbidden, Role
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.reports.plan_tables import plan_tables
 from culturetool.services import assessments as svc
 from culturetool.services import exports, plans
 from culturetool.services.accounts import actor_of
@@ -197,6 +198,51 @@ def test_prefill_from_a_recommendation_link_keeps_only_what_the_model_knows(data
     assert not nothing.from_recommendation and nothing.title == "" and nothing.condition_ids == []
 
 
+def test_the_form_says_when_the_plan_already_has_the_intervention(county):
+    def champions(team_id: int | None, title: str) -> int:
+        return plans.create_action(
+            county.innovation, county.north,
+            draft(team_id, title=title, intervention_id="digital_champions"), TODAY,
+        )  # fmt: skip
+
+    def alpha_plan() -> plans.PlanView:
+        return plans.team_plan(county.alpha_manager, county.alpha, TODAY)
+
+    assert plans.already_planned(alpha_plan(), "digital_champions") == ""
+    # Beta's action is not in Alpha's plan, and Alpha's manager cannot see it.
+    champions(county.beta, "Beta's champions")
+    assert plans.already_planned(alpha_plan(), "digital_champions") == ""
+    # A dropped action does not count.
+    alpha_own = champions(county.alpha, "Two champions for Alpha")
+    plans.set_action_status(county.innovation, alpha_own, "dropped", TODAY)
+    assert plans.already_planned(alpha_plan(), "digital_champions") == ""
+    plans.set_action_status(county.innovation, alpha_own, "in_progress", TODAY)
+    assert plans.already_planned(alpha_plan(), "digital_champions") == (
+        "This plan already has an action for Digital champions: "
+        "“Two champions for Alpha” (in progress). You can still add another."
+    )
+    # Another intervention, or none, says nothing.
+    assert plans.already_planned(alpha_plan(), "hands_on_demonstrations") == ""
+    assert plans.already_planned(alpha_plan(), "") == ""
+    # The whole area's action is in Alpha's plan too; a done one counts.
+    whole = champions(None, "Champions across North")
+    plans.set_action_status(county.innovation, whole, "done", TODAY)
+    assert plans.already_planned(alpha_plan(), "digital_champions") == (
+        "This plan already has actions for Digital champions: "
+        "“Two champions for Alpha” (in progress), “Champions across North” (done). "
+        "You can still add another."
+    )
+    # The area's plan holds every team's: Beta's is named there.
+    area_note = plans.already_planned(
+        plans.area_plan(county.innovation, county.north, TODAY), "digital_champions"
+    )
+    assert "“Beta's champions” (planned)" in area_note
+    assert "“Two champions for Alpha”" in area_note
+    # Another area's plan knows nothing of North's.
+    south = plans.area_plan(county.innovation, county.south, TODAY)
+    assert plans.already_planned(south, "digital_champions") == ""
+
+
 # ---- who may plan what -----------------------------------------------------------------------
 
 
@@ -296,7 +342,7 @@ def test_notes_can_be_updated_and_are_checked(county):
 # ---- the plan views --------------------------------------------------------------------------
 
 
-def test_overdue_actions_are_flagged_and_come_first(county):
+def test_overdue_actions_are_flagged_and_open_actions_come_first(county):
     created = dt.date(2026, 1, 5)
     late = plans.create_action(
         county.innovation, county.north, draft(county.alpha, timescale="six_months"), created
@@ -322,7 +368,8 @@ def test_overdue_actions_are_flagged_and_come_first(county):
 
     view = plans.team_plan(county.alpha_manager, county.alpha, TODAY)
     order = [r.id for r in view.actions]
-    assert order == [also_late, late, done_late, dropped_late, soon, later]
+    # Open ones (overdue first, then by due date), then done, then dropped.
+    assert order == [also_late, late, soon, later, done_late, dropped_late]
     flags = {r.id: r.overdue for r in view.actions}
     assert flags == {also_late: True, late: True, done_late: False, dropped_late: False,
                      soon: False, later: False}  # fmt: skip
@@ -335,6 +382,48 @@ def test_overdue_actions_are_flagged_and_come_first(county):
     # On its due date an action is not yet overdue.
     on_the_day = plans.team_plan(county.alpha_manager, county.alpha, dt.date(2026, 11, 29))
     assert not next(r for r in on_the_day.actions if r.id == soon).overdue
+
+
+def test_done_actions_follow_the_open_ones_most_recent_first_and_dropped_ones_come_last(county):
+    def add(title: str, timescale: str = "three_months", made_on: dt.date = TODAY) -> int:
+        return plans.create_action(
+            county.innovation, county.north,
+            draft(county.alpha, title=title, timescale=timescale), made_on,
+        )  # fmt: skip
+
+    dropped_soon = add("Dropped, due soon", "first_week")
+    done_long_ago = add("Done in January", "first_week", dt.date(2026, 1, 5))
+    done_lately = add("Done last week", "first_week", dt.date(2026, 1, 5))
+    dropped_later = add("Dropped, due later", "six_months")
+    planned_later = add("Planned for six months", "six_months")
+    planned_soon = add("Planned for next week", "first_week")
+    plans.set_action_status(county.innovation, dropped_soon, "dropped", TODAY)
+    plans.set_action_status(county.innovation, done_long_ago, "done", dt.date(2026, 1, 10))
+    plans.set_action_status(county.innovation, done_lately, "done", dt.date(2026, 11, 15))
+    plans.set_action_status(county.innovation, dropped_later, "dropped", TODAY)
+
+    view = plans.team_plan(county.leader, county.alpha, TODAY)
+    assert [r.title for r in view.actions] == [
+        "Planned for next week",
+        "Planned for six months",
+        "Done last week",
+        "Done in January",
+        "Dropped, due soon",
+        "Dropped, due later",
+    ]
+    assert [r.id for r in view.actions][:2] == [planned_soon, planned_later]
+    # Back from done to in progress: it returns among the open ones, by its due date.
+    plans.set_action_status(county.innovation, done_long_ago, "in_progress", TODAY)
+    again = plans.team_plan(county.leader, county.alpha, TODAY)
+    assert [r.title for r in again.actions][:3] == [
+        "Done in January",  # due 12 Jan 2026, so now overdue
+        "Planned for next week",
+        "Planned for six months",
+    ]
+    assert again.actions[0].overdue
+    # The exports list them in the same order.
+    (table, _about) = plan_tables(view)
+    assert [row[0] for row in table.rows] == [r.title for r in view.actions]
 
 
 def test_a_team_plan_holds_its_own_and_the_whole_areas_actions(county):
@@ -488,8 +577,8 @@ def test_csv_export_holds_the_team_plan_as_shown(planned):
     actions = rows[2 : 2 + len(view.actions)]
     assert [r[0] for r in actions] == [
         "Hands-on demonstration sessions",
-        '\'=HYPERLINK("http://evil.example")',  # text, never a formula
         "Area steering group",
+        '\'=HYPERLINK("http://evil.example")',  # text, never a formula; done, so last
     ]
     first = actions[0]
     assert first[1:5] == [
@@ -499,10 +588,10 @@ def test_csv_export_holds_the_team_plan_as_shown(planned):
         "In the first week",
     ]
     assert first[6:8] == ["Planned", "Yes"]
-    done = actions[1]
+    done = actions[2]
     assert (done[6], done[7], done[8]) == ("Done", "", "'@owner")
     assert done[9] == plans.date_label(dt.date.today()) and done[10] == "Line one\nLine two"
-    assert actions[2][1] == "Whole area"
+    assert actions[1][1] == "Whole area"
     assert "Beta only" not in [cell for row in rows for cell in row]
     about_at = rows.index(["About"])
     header, about = rows[about_at + 1], rows[about_at + 2]
@@ -685,3 +774,62 @@ def test_the_area_page_plans_for_the_whole_area_or_a_team(county):
     type(state).save_action.fn(state, {**form, "team": str(county.gamma)})
     assert "no such team in North" in state.form_message
     assert action_count() == 2
+
+
+def test_the_page_warns_when_the_recommended_intervention_is_already_planned(county):
+    plans.create_action(
+        county.alpha_manager, county.north,
+        draft(county.alpha, title="Champions for Alpha", intervention_id="digital_champions"),
+    )  # fmt: skip
+    token = _token_of(Role.MANAGER, (county.alpha,))
+    address = f"/teams/{county.alpha}/plan?intervention=digital_champions"
+    state = _plan_state(token, address, {"team_id": str(county.alpha)})
+    type(state).load.fn(state)
+    assert state.form_open
+    assert state.already_planned == (
+        "This plan already has an action for Digital champions: “Champions for Alpha” "
+        "(planned). You can still add another."
+    )
+    # Adding another is allowed; the note goes with the recommendation.
+    form = {"title": "More champions", "owner": "Sam", "timescale": "first_week",
+            "condition_awareness_of_benefits": "on"}  # fmt: skip
+    type(state).save_action.fn(state, form)
+    assert state.saved.startswith("Saved") and state.already_planned == ""
+    assert len(state.view.actions) == 2
+    # Opened from another recommendation: no note.
+    other = _plan_state(
+        token, f"/teams/{county.alpha}/plan?intervention=hands_on_demonstrations",
+        {"team_id": str(county.alpha)},
+    )  # fmt: skip
+    type(other).load.fn(other)
+    assert other.form_open and other.already_planned == ""
+
+
+def test_notes_are_saved_from_the_page_beside_their_action(county):
+    made = plans.create_action(county.alpha_manager, county.north, draft(county.alpha, notes="Old"))
+    token = _token_of(Role.MANAGER, (county.alpha,))
+    state = _plan_state(token, f"/teams/{county.alpha}/plan", {"team_id": str(county.alpha)})
+    type(state).load.fn(state)
+    type(state).save_notes.fn(state, {"action_id": str(made), "notes": " Room booked.\r\nDone. "})
+    assert state.notes_message == "Notes saved for “Recruit two digital champions”."
+    assert state.notes_for == made and state.notes_saved and state.message == ""
+    assert stored(made).notes == "Room booked.\nDone."
+    assert state.view.actions[0].notes == "Room booked.\nDone."
+    # Refused: said beside the action, the notes kept as they were.
+    type(state).save_notes.fn(state, {"action_id": str(made), "notes": "x" * 2001})
+    assert state.notes_message.startswith("Notes not saved. The notes are 2,001 characters")
+    assert state.notes_for == made and not state.notes_saved
+    assert stored(made).notes == "Room booked.\nDone."
+    # A status change clears the notes message.
+    type(state).save_status.fn(state, {"action_id": str(made), "status": "in_progress"})
+    assert state.notes_message == "" and state.notes_for == 0
+    # An action that is not on the page: said at the top.
+    type(state).save_notes.fn(state, {"action_id": "99999", "notes": "Hello"})
+    assert "no such action" in state.message and state.notes_message == ""
+    # Empty notes clear them.
+    type(state).save_notes.fn(state, {"action_id": str(made), "notes": "  "})
+    assert state.notes_saved and stored(made).notes == ""
+    # The whole area's action is not the manager's to change.
+    whole = plans.create_action(county.innovation, county.north, draft(None, title="Area one"))
+    type(state).save_notes.fn(state, {"action_id": str(whole), "notes": "Mine"})
+    assert state.denied != "" and stored(whole).notes == "" and not state.notes_saved

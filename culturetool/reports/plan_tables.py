@@ -28,8 +28,9 @@ def _action_cells(row: ActionRow) -> list[str]:
 
 
 def plan_tables(view: PlanView) -> list[Table]:
-    """The actions (overdue first, then by due date) and a small table saying what this is;
-    the plan was read on the day of export, so its date is the date of the overdue flags."""
+    """The actions in the page's order (open ones first, overdue at the top, then done, then
+    dropped) and a small table saying what this is; the plan was read on the day of export,
+    so its date is the date of the overdue flags."""
     actions = Table(title="Actions", headers=ACTION_HEADERS)
     actions.rows += [_action_cells(row) for row in view.actions]
     about = Table(

@@ -83,6 +83,7 @@ class ActionRow:
     condition_names: list[str]
     intervention_name: str
     bundle_name: str
+    intervention_id: str  # "" when the action did not come from a recommendation
     timescale_label: str
     due_label: str
     due_on: str  # ISO date
@@ -358,6 +359,7 @@ def set_action_status(
 
 
 def update_action_notes(actor: Actor, action_id: int, notes: str) -> None:
+    """Replace an action's notes (empty clears them)."""
     require(actor, Permission.EDIT_PLANS)
     notes = clean_notes(notes)
     with transaction() as session:
@@ -388,6 +390,7 @@ def _row(actor: Actor, action: PlanAction, model: CultureModel, today: dt.date) 
         condition_names=conditions,
         intervention_name=intervention.name if intervention else (action.intervention_id or ""),
         bundle_name=bundles.get(action.bundle_id or "", action.bundle_id or ""),
+        intervention_id=action.intervention_id or "",
         timescale_label=TIMESCALE_LABELS[action.timescale],
         due_label=date_label(action.due_on),
         due_on=action.due_on.isoformat(),
@@ -421,8 +424,25 @@ def plan_summary(rows: list[ActionRow]) -> str:
     return text
 
 
-def _order(rows: list[ActionRow]) -> list[ActionRow]:
-    return sorted(rows, key=lambda r: (not r.overdue, r.due_on, r.id))
+ORDER_HELP = (
+    "Actions still to do come first (overdue ones at the top, then by due date), then done "
+    "actions (the most recently done first), then dropped ones."
+)
+
+
+def _order(actions: list[PlanAction], today: dt.date) -> list[PlanAction]:
+    """Open actions (overdue first, then by due date), then done ones (the most recently done
+    first), then dropped ones (by due date)."""
+
+    def key(action: PlanAction) -> tuple:
+        if action.status in OPEN_STATUSES:
+            return (0, not _is_overdue(action, today), action.due_on.toordinal(), action.id)
+        if action.status == "done":
+            done_on = action.done_on or action.due_on
+            return (1, False, -done_on.toordinal(), -action.id)
+        return (2, False, action.due_on.toordinal(), action.id)
+
+    return sorted(actions, key=key)
 
 
 def _view(
@@ -435,7 +455,7 @@ def _view(
     team_choices: list[tuple[str, str]],
 ) -> PlanView:
     model = current_model()
-    rows = _order([_row(actor, a, model, today) for a in actions])
+    rows = [_row(actor, a, model, today) for a in _order(actions, today)]
     name = team.name if team is not None else area.name
     return PlanView(
         scope=scope,
@@ -534,4 +554,23 @@ def prefill(
         bundle_name=bundle_found.name if bundle_found else "",
         condition_ids=condition_ids,
         title=typed or (chosen.name if chosen else ""),
+    )
+
+
+def already_planned(view: PlanView, intervention_id: str) -> str:
+    """A note for the new-action form when the plan shown already has an action (not dropped)
+    for the same intervention; empty otherwise. Reads only the view, so only what the person
+    may see: a team's own and its area's whole-area actions, or on an area's plan all of them."""
+    if not intervention_id:
+        return ""
+    same = [
+        r for r in view.actions if r.intervention_id == intervention_id and r.status != "dropped"
+    ]
+    if not same:
+        return ""
+    found = ", ".join(f"“{r.title}” ({r.status_label.lower()})" for r in same)
+    some = "an action" if len(same) == 1 else "actions"
+    return (
+        f"This plan already has {some} for {same[0].intervention_name}: {found}. "
+        "You can still add another."
     )

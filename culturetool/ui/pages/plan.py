@@ -1,6 +1,6 @@
 """An action plan, for a team (/teams/[team_id]/plan) or a whole area (/areas/[area_id]/plan):
-its actions with overdue ones flagged, a status to move each on, a form to add one (filled in
-when the page is opened from a recommendation), and downloads."""
+its actions with overdue ones flagged, a status to move each on and its notes to edit, a form
+to add one (filled in when the page is opened from a recommendation), and downloads."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.services import exports, plans
 from culturetool.services.plans import (
+    ORDER_HELP,
     STATUS_LABELS,
     TIMESCALE_LABELS,
     ActionDraft,
@@ -42,6 +43,10 @@ class PlanState(SessionState):
     confirmation: str = ""
     form_message: str = ""  # why a new action was not saved, shown in the form
     saved: str = ""  # shown where the form was
+    # After an action's notes were saved (or not): which action, and what to say beside it.
+    notes_for: int = 0
+    notes_message: str = ""
+    notes_saved: bool = False
     # The new-action form: a new version number clears it (its inputs are uncontrolled).
     form_version: int = 0
     form_open: bool = False
@@ -50,6 +55,14 @@ class PlanState(SessionState):
     prefill_bundle: str = ""
     prefill_conditions: list[str] = []
     prefill_title: str = ""
+    # The plan already has an action for the recommended intervention: said above the form.
+    already_planned: str = ""
+
+    def _clear_messages(self) -> None:
+        self.message = self.confirmation = self.form_message = self.saved = ""
+        self.notes_message = ""
+        self.notes_for = 0
+        self.notes_saved = False
 
     def _scope(self) -> tuple[str, int]:
         """The team's plan on /teams/[team_id]/plan, the area's on /areas/[area_id]/plan."""
@@ -87,17 +100,21 @@ class PlanState(SessionState):
         self.prefill_conditions = filled.condition_ids
         self.prefill_title = filled.title
         self.form_open = filled.from_recommendation or bool(filled.title)
+        view = self.view
+        self.already_planned = (
+            plans.already_planned(view, filled.intervention_id) if view is not None else ""
+        )
 
     def _forget_prefill(self) -> None:
         self.prefill_intervention = self.prefill_intervention_name = self.prefill_bundle = ""
         self.prefill_conditions = []
-        self.prefill_title = ""
+        self.prefill_title = self.already_planned = ""
         self.form_open = False
 
     @rx.event
     @signed_in
     def load(self, actor: Actor):
-        self.message = self.confirmation = self.form_message = self.saved = ""
+        self._clear_messages()
         self.form_version += 1
         if self._refresh(actor) is not None:
             self._fill_from_link()
@@ -133,7 +150,7 @@ class PlanState(SessionState):
     @rx.event
     @signed_in
     def save_action(self, actor: Actor, form_data: dict):
-        self.message = self.confirmation = self.form_message = self.saved = ""
+        self._clear_messages()
         view = self.view if self.view is not None else self._refresh(actor)
         if view is None:
             return
@@ -151,7 +168,7 @@ class PlanState(SessionState):
         return rx.call_script("history.replaceState(null, '', location.pathname)")
 
     def _change_status(self, actor: Actor, action_id: int, status: str) -> None:
-        self.message = self.confirmation = self.form_message = self.saved = ""
+        self._clear_messages()
         try:
             plans.set_action_status(actor, action_id, status)
         except (InputProblem, NotFound) as problem:
@@ -174,6 +191,26 @@ class PlanState(SessionState):
         """An action's status form: its id (hidden) and the status chosen."""
         raw = str(form_data.get("action_id", ""))
         self._change_status(actor, _number(raw), str(form_data.get("status", "")))
+
+    @rx.event
+    @signed_in
+    def save_notes(self, actor: Actor, form_data: dict):
+        """An action's notes form: its id (hidden) and the notes (empty clears them)."""
+        self._clear_messages()
+        action_id = _number(str(form_data.get("action_id", "")))
+        rows = self.view.actions if self.view is not None else []
+        title = next((r.title for r in rows if r.id == action_id), "")
+        try:
+            plans.update_action_notes(actor, action_id, str(form_data.get("notes", "")))
+        except (InputProblem, NotFound) as problem:
+            if title:  # said beside the action
+                self.notes_for, self.notes_message = action_id, f"Notes not saved. {problem}"
+            else:
+                self.message = str(problem)
+        else:
+            self.notes_for, self.notes_saved = action_id, True
+            self.notes_message = f"Notes saved for “{title}”." if title else "Notes saved."
+        self._refresh(actor)
 
     def _download(self, actor: Actor, file_format: str):
         scope, number = self._scope()
@@ -230,6 +267,62 @@ def _status_control(row: ActionRow) -> rx.Component:
     )
 
 
+def _notes_control(row: ActionRow) -> rx.Component:
+    """Folded away under "Edit notes"; what was typed stays in the box if it is refused."""
+    number = row.id.to_string()
+    said_here = PlanState.notes_for == row.id
+    return shown_if(
+        row.can_edit,
+        rx.fragment(
+            rx.el.details(
+                rx.el.summary(
+                    "Edit notes",
+                    aria_label=f"Edit notes on {row.title}",
+                    style={"cursor": "pointer", "width": "fit-content"},
+                ),
+                rx.form(
+                    rx.el.input(type="hidden", name="action_id", value=number),
+                    rx.el.label("Notes", html_for="notes-" + number, class_name="status-label"),
+                    rx.el.textarea(
+                        id="notes-" + number,
+                        name="notes",
+                        rows=3,
+                        max_length=ACTION_NOTES_LENGTH,
+                        default_value=row.notes,
+                        aria_label=f"Notes on {row.title}",
+                        class_name="text-input comment-input",
+                    ),
+                    rx.button(
+                        "Save notes",
+                        type="submit",
+                        variant="surface",
+                        size="2",
+                        aria_label=f"Save notes for {row.title}",
+                    ),
+                    on_submit=PlanState.save_notes,
+                    style={
+                        "display": "flex",
+                        "flexDirection": "column",
+                        "alignItems": "flex-start",
+                        "gap": ".4rem",
+                        "marginTop": ".4rem",
+                        "maxWidth": "640px",
+                    },
+                ),
+                style={"marginTop": ".6rem"},
+            ),
+            shown_if(
+                said_here & (PlanState.notes_message != ""),
+                rx.cond(
+                    PlanState.notes_saved,
+                    notice(PlanState.notes_message, "ok"),
+                    notice(PlanState.notes_message),
+                ),
+            ),
+        ),
+    )
+
+
 def _fact(label: str, value: rx.Var | str) -> rx.Component:
     return rx.fragment(rx.el.dt(label), rx.el.dd(value))
 
@@ -271,6 +364,7 @@ def _action_item(row: ActionRow) -> rx.Component:
             class_name="action-facts",
         ),
         _status_control(row),
+        _notes_control(row),
         class_name=rx.cond(row.overdue, "action action-overdue", "action"),
         key=row.id.to_string(),  # focus stays with its action when the list is reordered
     )
@@ -328,6 +422,10 @@ def _new_action_form(view: rx.Var) -> rx.Component:
     return rx.el.details(
         rx.el.summary("Add an action", class_name="form-summary"),
         rx.form(
+            shown_if(
+                PlanState.already_planned != "",
+                rx.el.p(PlanState.already_planned, class_name="already-planned"),
+            ),
             shown_if(
                 PlanState.prefill_intervention_name != "",
                 rx.el.p(
@@ -459,9 +557,7 @@ def plan_page() -> rx.Component:
                 rx.el.p(view.summary, class_name="plan-summary", role="status"),
                 download_buttons(PlanState.download_csv, PlanState.download_xlsx),
                 rx.heading("Actions", as_="h2", size="5"),
-                rx.text(
-                    "Overdue actions come first, then the rest by due date.", class_name="help"
-                ),
+                rx.text(ORDER_HELP, class_name="help"),
                 shown_if(PlanState.message != "", notice(PlanState.message)),
                 shown_if(PlanState.confirmation != "", notice(PlanState.confirmation, "ok")),
                 _actions(view),
