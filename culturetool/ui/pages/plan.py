@@ -277,7 +277,7 @@ def _notes_control(row: ActionRow) -> rx.Component:
             rx.el.details(
                 rx.el.summary(
                     "Edit notes",
-                    aria_label=f"Edit notes on {row.title}",
+                    aria_label=f"Edit notes: {row.title}",
                     style={"cursor": "pointer", "width": "fit-content"},
                 ),
                 rx.form(
@@ -424,7 +424,11 @@ def _new_action_form(view: rx.Var) -> rx.Component:
         rx.form(
             shown_if(
                 PlanState.already_planned != "",
-                rx.el.p(PlanState.already_planned, class_name="already-planned"),
+                rx.el.p(
+                    PlanState.already_planned,
+                    class_name="already-planned",
+                    style={"margin": "0 0 .6rem"},
+                ),
             ),
             shown_if(
                 PlanState.prefill_intervention_name != "",
