@@ -35,6 +35,7 @@ from culturetool.services import targets as targets_service
 from culturetool.store import db
 from culturetool.store.migrate import upgrade
 from culturetool.store.tables import Base
+from culturetool.ui.scores import FILE_FORMATS
 from culturetool.ui.session import PUBLIC, SIGNED_IN
 
 # Handlers anyone may trigger. Each was reviewed: it reads or writes no staff data.
@@ -218,16 +219,20 @@ _outcomes: dict[str, object] = {}  # a handler's return value, for rows that che
 
 
 def _download_row(handler: str, allowed: set[str], params: Callable[[World], dict]) -> Row:
-    """A download delivers when the handler hands the browser a file with data in it."""
+    """A download delivers when the handler hands the browser a file with data in it, in each
+    format the page offers."""
     method = handler.split(".")[1]
 
     def call(state, world):
-        _outcomes[handler] = getattr(type(state), method).fn(state)
-        return _outcomes[handler]
+        _outcomes[handler] = [getattr(type(state), method).fn(state, kind) for kind in FILE_FORMATS]
+        return _outcomes[handler][-1]
 
     def delivered(state, world):
-        outcome = _outcomes.pop(handler, None)
-        return isinstance(outcome, EventSpec) and "download" in str(outcome.handler.fn)
+        outcomes = _outcomes.pop(handler, [])
+        return bool(outcomes) and all(
+            isinstance(outcome, EventSpec) and "download" in str(outcome.handler.fn)
+            for outcome in outcomes
+        )
 
     return Row(allowed=allowed, call=call, delivered=delivered, params=params)
 
@@ -313,11 +318,8 @@ MATRIX: dict[str, Row] = {
         call=lambda s, w: type(s).load.fn(s),
         delivered=lambda s, w: s.view is not None and s.view.disclosed,
     ),
-    "ResultsState.download_csv": _download_row(
-        "ResultsState.download_csv", SEES_ALPHA_RESULTS, _round_params
-    ),
-    "ResultsState.download_xlsx": _download_row(
-        "ResultsState.download_xlsx", SEES_ALPHA_RESULTS, _round_params
+    "ResultsState.download": _download_row(
+        "ResultsState.download", SEES_ALPHA_RESULTS, _round_params
     ),
     "AreaState.load": Row(
         allowed=SEES_AREAS,
@@ -325,8 +327,7 @@ MATRIX: dict[str, Row] = {
         call=lambda s, w: type(s).load.fn(s),
         delivered=lambda s, w: s.view is not None and s.view.area_name == "North",
     ),
-    "AreaState.download_csv": _download_row("AreaState.download_csv", SEES_AREAS, _area_params),
-    "AreaState.download_xlsx": _download_row("AreaState.download_xlsx", SEES_AREAS, _area_params),
+    "AreaState.download": _download_row("AreaState.download", SEES_AREAS, _area_params),
     "AccountState.load": Row(
         allowed=EVERYONE,
         call=lambda s, w: type(s).load.fn(s),
@@ -440,13 +441,6 @@ MATRIX: dict[str, Row] = {
             and [a.title for a in s.view.actions] == ["Hands-on sessions"]
         ),
     ),
-    "PlanState.set_status": Row(
-        allowed=PLANS_FOR_ALPHA,
-        params=_team_params,
-        prepare=lambda s, w: _alpha_action(w),
-        call=lambda s, w: type(s).set_status.fn(s, _outcomes["alpha action"], "done"),
-        delivered=lambda s, w: _alpha_action_status() == "done",
-    ),
     "PlanState.save_status": Row(
         allowed=PLANS_FOR_ALPHA,
         params=_team_params,
@@ -456,12 +450,7 @@ MATRIX: dict[str, Row] = {
         ),
         delivered=lambda s, w: _alpha_action_status() == "in_progress",
     ),
-    "PlanState.download_csv": _download_row(
-        "PlanState.download_csv", SEES_ALPHA_PLAN, _team_params
-    ),
-    "PlanState.download_xlsx": _download_row(
-        "PlanState.download_xlsx", SEES_ALPHA_PLAN, _team_params
-    ),
+    "PlanState.download": _download_row("PlanState.download", SEES_ALPHA_PLAN, _team_params),
     "RecommendationsState.load": Row(
         allowed=SEES_ALPHA_RESULTS,
         params=lambda w: {"team_id": str(w.team_id)},

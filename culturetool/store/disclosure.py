@@ -274,9 +274,7 @@ class AreaResults:
     teams_without_responses: list[str] = field(default_factory=list)
 
 
-def round_to_show(
-    rounds: list[AssessmentRound], counts: dict[int, int]
-) -> AssessmentRound | None:
+def round_to_show(rounds: list[AssessmentRound], counts: dict[int, int]) -> AssessmentRound | None:
     """A team's most recent round that has reached its threshold, else its most recent one with
     any response. A round just opened does not blank out the team's last full picture."""
     answered = [r for r in rounds if counts.get(r.id, 0) > 0]

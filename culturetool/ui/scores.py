@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from culturetool.services.assessments import ScoreRow
+from culturetool.services.exports import Download
 from culturetool.ui.layout import data_table
 
 
@@ -117,11 +118,18 @@ def score_sections(view: rx.Var) -> rx.Component:
     )
 
 
-def download_buttons(on_csv: rx.EventHandler, on_xlsx: rx.EventHandler) -> rx.Component:
+FILE_FORMATS = ("csv", "xlsx")
+
+
+def send_file(file: Download) -> rx.event.EventSpec:
+    return rx.download(data=file.data, filename=file.filename, mime_type=file.mime_type)
+
+
+def download_buttons(on_download: rx.EventHandler) -> rx.Component:
     """Exports hold exactly what the page shows; the server checks who asks for them."""
     return rx.hstack(
-        rx.button("Download CSV", on_click=on_csv, variant="surface", size="2"),
-        rx.button("Download Excel", on_click=on_xlsx, variant="surface", size="2"),
+        rx.button("Download CSV", on_click=on_download("csv"), variant="surface", size="2"),
+        rx.button("Download Excel", on_click=on_download("xlsx"), variant="surface", size="2"),
         spacing="3",
         class_name="downloads",
     )

@@ -22,6 +22,12 @@ PUBLIC = "public"
 SIGNED_IN = "signed in"
 
 
+def id_number(raw: object) -> int:
+    """An id from an address or a form; 0 (found by nobody) when it is not a whole number."""
+    text = str(raw)
+    return int(text) if text.isdigit() else 0
+
+
 def public(handler):
     """Marks a handler that anyone may trigger: it must not read or write staff data."""
     handler.access = PUBLIC

@@ -15,45 +15,41 @@ from culturetool.services.assessments import (
     TeamCell,
 )
 from culturetool.ui.layout import breadcrumb, page_frame, shown_if
-from culturetool.ui.scores import download_buttons, score_sections, withheld_notice
-from culturetool.ui.session import SessionState, signed_in
+from culturetool.ui.scores import (
+    FILE_FORMATS,
+    download_buttons,
+    score_sections,
+    send_file,
+    withheld_notice,
+)
+from culturetool.ui.session import SessionState, id_number, signed_in
 
 
 class AreaState(SessionState):
     found: bool = True
     view: AreaResultsView | None = None
 
-    def _area_id(self) -> int:
-        raw = self.area_id
-        return int(raw) if raw.isdigit() else 0
-
     @rx.event
     @signed_in
     def load(self, actor: Actor):
         self.view = None  # never leave another area's results on screen
         try:
-            self.view = assessments.area_results_view(actor, self._area_id())
+            self.view = assessments.area_results_view(actor, id_number(self.area_id))
             self.found = True
         except NotFound:
             self.found = False
 
-    def _download(self, actor: Actor, file_format: str):
+    @rx.event
+    @signed_in
+    def download(self, actor: Actor, file_format: str):
+        if file_format not in FILE_FORMATS:
+            return None
         try:
-            file = exports.area_results_file(actor, self._area_id(), file_format)
+            file = exports.area_results_file(actor, id_number(self.area_id), file_format)
         except NotFound:
             self.view, self.found = None, False
             return None
-        return rx.download(data=file.data, filename=file.filename, mime_type=file.mime_type)
-
-    @rx.event
-    @signed_in
-    def download_csv(self, actor: Actor):
-        return self._download(actor, "csv")
-
-    @rx.event
-    @signed_in
-    def download_xlsx(self, actor: Actor):
-        return self._download(actor, "xlsx")
+        return send_file(file)
 
 
 def _cell(cell: TeamCell) -> rx.Component:
@@ -150,7 +146,7 @@ def area_page() -> rx.Component:
                 rx.cond(
                     view.disclosed,
                     rx.fragment(
-                        download_buttons(AreaState.download_csv, AreaState.download_xlsx),
+                        download_buttons(AreaState.download),
                         _team_grid(view),
                         rx.heading("The whole area in detail", as_="h2", size="6"),
                         score_sections(view),

@@ -9,7 +9,7 @@ from culturetool.domain.errors import InputProblem
 from culturetool.services import assessments
 from culturetool.services.assessments import AreaView, TeamSummary
 from culturetool.ui.layout import notice, page_frame, shown_if, text_field
-from culturetool.ui.session import SessionState, signed_in
+from culturetool.ui.session import SessionState, id_number, signed_in
 
 
 class HomeState(SessionState):
@@ -63,8 +63,7 @@ class HomeState(SessionState):
     @signed_in
     def add_team(self, actor: Actor, form: dict):
         name = str(form.get("team_name", ""))
-        raw_area = str(form.get("area_id") or "")
-        area_id = int(raw_area) if raw_area.isdigit() else 0
+        area_id = id_number(form.get("area_id") or "")
         self._attempt(
             actor,
             lambda: assessments.add_team(actor, area_id, name),

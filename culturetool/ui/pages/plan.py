@@ -19,8 +19,8 @@ from culturetool.services.plans import (
 )
 from culturetool.store.tables import ACTION_NOTES_LENGTH, ACTION_TITLE_LENGTH, NAME_LENGTH
 from culturetool.ui.layout import breadcrumb, field, notice, page_frame, shown_if, text_field
-from culturetool.ui.scores import download_buttons
-from culturetool.ui.session import SessionState, signed_in
+from culturetool.ui.scores import FILE_FORMATS, download_buttons, send_file
+from culturetool.ui.session import SessionState, id_number, signed_in
 
 CONDITION_FIELD_PREFIX = "condition_"
 DEFAULT_TIMESCALE = "three_months"
@@ -30,10 +30,6 @@ SHOW_FORM = (
     "box.scrollIntoView({block: 'start'}); "
     "document.getElementById('title')?.focus({preventScroll: true}); } }, 300)"
 )
-
-
-def _number(raw: str) -> int:
-    return int(raw) if raw.isdigit() else 0
 
 
 class PlanState(SessionState):
@@ -68,8 +64,8 @@ class PlanState(SessionState):
         """The team's plan on /teams/[team_id]/plan, the area's on /areas/[area_id]/plan."""
         team = self.team_id
         if team:
-            return "team", _number(team)
-        return "area", _number(self.area_id)
+            return "team", id_number(team)
+        return "area", id_number(self.area_id)
 
     def _read(self, actor: Actor) -> PlanView:
         scope, number = self._scope()
@@ -167,8 +163,13 @@ class PlanState(SessionState):
         # Drop the recommendation from the address, so reloading does not offer it again.
         return rx.call_script("history.replaceState(null, '', location.pathname)")
 
-    def _change_status(self, actor: Actor, action_id: int, status: str) -> None:
+    @rx.event
+    @signed_in
+    def save_status(self, actor: Actor, form_data: dict):
+        """An action's status form: its id (hidden) and the status chosen."""
         self._clear_messages()
+        action_id = id_number(form_data.get("action_id", ""))
+        status = str(form_data.get("status", ""))
         try:
             plans.set_action_status(actor, action_id, status)
         except (InputProblem, NotFound) as problem:
@@ -182,22 +183,10 @@ class PlanState(SessionState):
 
     @rx.event
     @signed_in
-    def set_status(self, actor: Actor, action_id: int, status: str):
-        self._change_status(actor, action_id, status)
-
-    @rx.event
-    @signed_in
-    def save_status(self, actor: Actor, form_data: dict):
-        """An action's status form: its id (hidden) and the status chosen."""
-        raw = str(form_data.get("action_id", ""))
-        self._change_status(actor, _number(raw), str(form_data.get("status", "")))
-
-    @rx.event
-    @signed_in
     def save_notes(self, actor: Actor, form_data: dict):
         """An action's notes form: its id (hidden) and the notes (empty clears them)."""
         self._clear_messages()
-        action_id = _number(str(form_data.get("action_id", "")))
+        action_id = id_number(form_data.get("action_id", ""))
         rows = self.view.actions if self.view is not None else []
         title = next((r.title for r in rows if r.id == action_id), "")
         try:
@@ -212,24 +201,17 @@ class PlanState(SessionState):
             self.notes_message = f"Notes saved for “{title}”." if title else "Notes saved."
         self._refresh(actor)
 
-    def _download(self, actor: Actor, file_format: str):
-        scope, number = self._scope()
+    @rx.event
+    @signed_in
+    def download(self, actor: Actor, file_format: str):
+        if file_format not in FILE_FORMATS:
+            return None
         try:
-            file = exports.plan_file(actor, scope, number, file_format)
+            file = exports.plan_file(actor, *self._scope(), file_format)
         except NotFound:
             self.view, self.found = None, False
             return None
-        return rx.download(data=file.data, filename=file.filename, mime_type=file.mime_type)
-
-    @rx.event
-    @signed_in
-    def download_csv(self, actor: Actor):
-        return self._download(actor, "csv")
-
-    @rx.event
-    @signed_in
-    def download_xlsx(self, actor: Actor):
-        return self._download(actor, "xlsx")
+        return send_file(file)
 
 
 # ---- the actions -----------------------------------------------------------------------------
@@ -559,7 +541,7 @@ def plan_page() -> rx.Component:
                 rx.heading(view.heading, as_="h1", size="7"),
                 _about(view),
                 rx.el.p(view.summary, class_name="plan-summary", role="status"),
-                download_buttons(PlanState.download_csv, PlanState.download_xlsx),
+                download_buttons(PlanState.download),
                 rx.heading("Actions", as_="h2", size="5"),
                 rx.text(ORDER_HELP, class_name="help"),
                 shown_if(PlanState.message != "", notice(PlanState.message)),

@@ -17,11 +17,7 @@ from culturetool.services.recommendations import (
 )
 from culturetool.ui.layout import breadcrumb, data_table, page_frame, shown_if
 from culturetool.ui.scores import withheld_notice
-from culturetool.ui.session import SessionState, signed_in
-
-
-def _number(raw: str) -> int:
-    return int(raw) if raw.isdigit() else 0
+from culturetool.ui.session import SessionState, id_number, signed_in
 
 
 class RecommendationsState(SessionState):
@@ -34,9 +30,9 @@ class RecommendationsState(SessionState):
         self.view = None  # never leave another team's suggestions on screen
         try:
             if self.team_id:
-                self.view = recommendations.team_recommendations(actor, _number(self.team_id))
+                self.view = recommendations.team_recommendations(actor, id_number(self.team_id))
             else:
-                self.view = recommendations.area_recommendations(actor, _number(self.area_id))
+                self.view = recommendations.area_recommendations(actor, id_number(self.area_id))
             self.found = True
         except NotFound:
             self.found = False

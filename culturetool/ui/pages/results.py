@@ -9,8 +9,14 @@ from culturetool.domain.errors import NotFound
 from culturetool.services import assessments, exports
 from culturetool.services.assessments import ChangeRow, DoneAction, ResultsView, RoundComparison
 from culturetool.ui.layout import breadcrumb, data_table, page_frame, shown_if
-from culturetool.ui.scores import download_buttons, score_sections, withheld_notice
-from culturetool.ui.session import SessionState, signed_in
+from culturetool.ui.scores import (
+    FILE_FORMATS,
+    download_buttons,
+    score_sections,
+    send_file,
+    withheld_notice,
+)
+from culturetool.ui.session import SessionState, id_number, signed_in
 
 
 class ResultsState(SessionState):
@@ -21,31 +27,23 @@ class ResultsState(SessionState):
     @signed_in
     def load(self, actor: Actor):
         self.view = None  # never leave another round's results on screen
-        raw = self.round_id
         try:
-            self.view = assessments.results_for_round(actor, int(raw) if raw.isdigit() else 0)
+            self.view = assessments.results_for_round(actor, id_number(self.round_id))
             self.found = True
         except NotFound:
             self.found = False
 
-    def _download(self, actor: Actor, file_format: str):
-        raw = self.round_id
+    @rx.event
+    @signed_in
+    def download(self, actor: Actor, file_format: str):
+        if file_format not in FILE_FORMATS:
+            return None
         try:
-            file = exports.round_results_file(actor, int(raw) if raw.isdigit() else 0, file_format)
+            file = exports.round_results_file(actor, id_number(self.round_id), file_format)
         except NotFound:
             self.view, self.found = None, False
             return None
-        return rx.download(data=file.data, filename=file.filename, mime_type=file.mime_type)
-
-    @rx.event
-    @signed_in
-    def download_csv(self, actor: Actor):
-        return self._download(actor, "csv")
-
-    @rx.event
-    @signed_in
-    def download_xlsx(self, actor: Actor):
-        return self._download(actor, "xlsx")
+        return send_file(file)
 
 
 def _comments(view: rx.Var) -> rx.Component:
@@ -228,7 +226,7 @@ def results_page() -> rx.Component:
                             spacing="5",
                             wrap="wrap",
                         ),
-                        download_buttons(ResultsState.download_csv, ResultsState.download_xlsx),
+                        download_buttons(ResultsState.download),
                         score_sections(view),
                         _comparison(view),
                     ),

@@ -11,11 +11,7 @@ from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.services import assessments
 from culturetool.services.assessments import RoundSummary
 from culturetool.ui.layout import breadcrumb, data_table, notice, page_frame, shown_if
-from culturetool.ui.session import SessionState, public, signed_in
-
-
-def _number(raw: str) -> int:
-    return int(raw) if raw.isdigit() else 0
+from culturetool.ui.session import SessionState, id_number, public, signed_in
 
 
 class TeamState(SessionState):
@@ -67,7 +63,7 @@ class TeamState(SessionState):
     def load(self, actor: Actor):
         self.error = ""
         self.confirming_close = False
-        self._refresh(actor, _number(self.team_id))
+        self._refresh(actor, id_number(self.team_id))
 
     @rx.event
     @signed_in
