@@ -14,7 +14,7 @@ from culturetool.domain.errors import InputProblem
 from culturetool.services import accounts, admin
 from culturetool.services import assessments as svc
 from culturetool.store import db
-from culturetool.store.tables import AuditEvent, UserAccount, UserSession
+from culturetool.store.tables import AuditEvent, SignInTicket, UserAccount, UserSession
 
 
 @pytest.fixture
@@ -123,10 +123,11 @@ def test_changing_password_checks_the_old_one_and_ends_other_sessions(organisati
     email = email_of(person.user_id)
     here = accounts.sign_in(email, PASSWORD).token
     elsewhere = accounts.sign_in(email, PASSWORD).token
+    kept = accounts.token_hash(here)
     with pytest.raises(InputProblem, match="current password"):
-        accounts.change_password(person, "not it at all", "a new long password", here)
+        accounts.change_password(person, "not it at all", "a new long password", kept)
     assert accounts.actor_for_session(elsewhere) is not None
-    accounts.change_password(person, PASSWORD, "a new long password", here)
+    accounts.change_password(person, PASSWORD, "a new long password", kept)
     assert accounts.actor_for_session(here) is not None
     assert accounts.actor_for_session(elsewhere) is None
     accounts.sign_in(email, "a new long password")
@@ -141,8 +142,11 @@ def test_an_invitation_sets_a_password_once(organisation):
     assert (details.email, details.role_title) == ("new@test.example", "Leader")
     with pytest.raises(InputProblem):
         accounts.accept_invitation(token, "short")
-    signed = accounts.accept_invitation(token, "a good long password")
-    assert signed.actor.role is Role.LEADER
+    issued = accounts.accept_invitation(token, "a good long password")
+    assert issued.actor.role is Role.LEADER
+    signed = accounts.spend_ticket(issued.ticket)
+    assert signed is not None and accounts.actor_for_session(signed.token) == issued.actor
+    assert accounts.spend_ticket(issued.ticket) is None  # one-off
     with pytest.raises(InputProblem, match="expired or was already used"):
         accounts.accept_invitation(token, "another long password")
     with pytest.raises(InputProblem, match="already an account"):
@@ -157,8 +161,8 @@ def test_a_manager_invitation_needs_teams_and_gets_exactly_them(organisation):
     with pytest.raises(InputProblem, match="at least one team"):
         admin.invite_user(administrator, "m@test.example", "Manager", "manager", [])
     token = admin.invite_user(administrator, "m@test.example", "Manager", "manager", [alpha])
-    signed = accounts.accept_invitation(token, "manager's password")
-    assert signed.actor.team_ids == frozenset({alpha})
+    issued = accounts.accept_invitation(token, "manager's password")
+    assert issued.actor.team_ids == frozenset({alpha})
 
 
 def test_a_deactivated_person_is_signed_out_and_cannot_sign_in(organisation):
@@ -220,3 +224,131 @@ def test_create_admin_command(database, monkeypatch, capsys):
     assert main(arguments) == 1  # the same email again
     assert "already an account" in capsys.readouterr().err
     assert audit_actions() == ["administrator created"]
+
+
+# ---- nothing tells whether an email has an account ----------------------------------------
+
+
+@pytest.fixture
+def verifications(monkeypatch) -> list[str]:
+    """The hashes each password check verified against, in order."""
+    seen: list[str] = []
+    real = accounts._hasher
+
+    class CountingHasher:
+        def verify(self, stored_hash, password):
+            seen.append(stored_hash)
+            return real.verify(stored_hash, password)
+
+        def __getattr__(self, name):
+            return getattr(real, name)
+
+    monkeypatch.setattr(accounts, "_hasher", CountingHasher())
+    accounts._unknown_emails.clear()
+    return seen
+
+
+def test_an_unknown_email_is_checked_against_the_dummy_hash(organisation, verifications):
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in("nobody@test.example", PASSWORD)
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in("\udc80@test.example", PASSWORD)  # not even encodable
+    assert verifications == [accounts._DUMMY_HASH, accounts._DUMMY_HASH]
+
+
+def test_an_invited_person_without_a_password_is_checked_against_the_dummy_hash(
+    organisation, verifications
+):
+    person = make_person(Role.LEADER)  # no password yet, as before accepting an invitation
+    with pytest.raises(accounts.SignInRefused, match="do not match"):
+        accounts.sign_in(email_of(person.user_id), PASSWORD)
+    assert verifications == [accounts._DUMMY_HASH]
+
+
+def test_unknown_and_known_emails_are_locked_out_alike(organisation, verifications):
+    person = make_person(Role.LEADER, password=PASSWORD)
+    emails = {"known": email_of(person.user_id), "unknown": "nobody@test.example"}
+    answers: dict[str, list[str]] = {"known": [], "unknown": []}
+    for _ in range(accounts.FREE_ATTEMPTS + 1):
+        for kind, email in emails.items():
+            with pytest.raises(accounts.SignInRefused) as refusal:
+                accounts.sign_in(email, "wrong password")
+            answers[kind].append(str(refusal.value))
+    assert answers["known"] == answers["unknown"]
+    assert answers["known"][-1].startswith("Too many failed attempts")
+    assert answers["known"][0] == accounts.REFUSED
+
+
+def test_a_locked_account_still_costs_one_verification(organisation, verifications):
+    person = make_person(Role.LEADER, password=PASSWORD)
+    with db.transaction() as session:
+        session.get(UserAccount, person.user_id).locked_until = accounts.utcnow() + dt.timedelta(
+            minutes=5
+        )
+    verifications.clear()
+    with pytest.raises(accounts.SignInRefused, match="Too many failed attempts"):
+        accounts.sign_in(email_of(person.user_id), PASSWORD)
+    assert len(verifications) == 1 and verifications[0] != accounts._DUMMY_HASH
+
+
+def test_the_unknown_email_count_doubles_its_lock_and_forgets_the_oldest(monkeypatch):
+    failures = accounts._UnknownEmailFailures(limit=2)
+    now = accounts.utcnow()
+    failures.put("a@test.example", 6, now)
+    failures.put("b@test.example", 1, None)
+    assert failures.get("a@test.example") == (6, now)  # touched: now the most recent
+    failures.put("c@test.example", 1, None)
+    assert failures.get("b@test.example") == (0, None)  # the least recently used went
+    assert failures.get("a@test.example") == (6, now)
+    assert accounts._lock_for(6) == 2 * accounts._lock_for(5)
+
+
+def test_the_failure_count_is_kept_under_a_salted_hash_not_the_email():
+    failures = accounts._UnknownEmailFailures(limit=10)
+    failures.put("someone@test.example", 1, None)
+    assert "someone" not in repr(failures._entries)
+    assert accounts._UnknownEmailFailures(limit=10)._key("x") != failures._key("x")
+
+
+# ---- passwords that are easy to guess are refused -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("password", "says"),
+    [
+        ("aaaaaaaaaa", "one character repeated"),
+        ("password123", "one of the most common"),
+        ("QWERTYUIOP", "one of the most common"),
+        ("someone@test.example", "your own email or name"),
+        ("Someone", "at least 10"),
+        ("Pat  Someone-Long", "your own email or name"),
+    ],
+)
+def test_easily_guessed_passwords_are_refused_with_what_to_do(password, says):
+    problem = accounts.password_problem(password, "someone@test.example", "Pat Someone-Long")
+    assert problem is not None and says in problem
+    if "at least" not in problem:
+        assert "Choose another" in problem
+
+
+def test_a_long_uncommon_password_is_accepted():
+    assert accounts.password_problem(PASSWORD, "someone@test.example", "Pat Someone") is None
+
+
+def test_an_invitation_refuses_the_persons_own_email_as_password(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    token = admin.invite_user(administrator, "long.address@test.example", "Nia", "leader", [])
+    with pytest.raises(InputProblem, match="your own email"):
+        accounts.accept_invitation(token, "long.address@test.example")
+
+
+def test_an_expired_ticket_signs_nobody_in(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    token = admin.invite_user(administrator, "late@test.example", "Late", "leader", [])
+    issued = accounts.accept_invitation(token, "a good long password")
+    with db.transaction() as session:
+        stored = session.get(SignInTicket, accounts.token_hash(issued.ticket))
+        stored.expires_at -= accounts.TICKET_LIFETIME
+    assert accounts.spend_ticket(issued.ticket) is None
+    with db.transaction() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(SignInTicket)) == 0

@@ -239,6 +239,21 @@ class UserSession(Base):
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class SignInTicket(Base):
+    """A one-off, short-lived pass from a Reflex page to the sign-in endpoint.
+
+    A page that has just signed someone in (an accepted invitation) cannot set an HttpOnly
+    cookie itself; it sends the browser to /auth/ticket/<ticket>, which spends this row and
+    sets the cookie. Only the hash of the ticket is kept.
+    """
+
+    __tablename__ = "sign_in_ticket"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class Invitation(Base):
     """A one-off link with which an invited person sets their password."""
 
