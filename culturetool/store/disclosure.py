@@ -1,43 +1,61 @@
 """The anonymity gate: the one place that decides which results may be shown or exported.
 
-Every screen, chart and export gets results from here. Three rules, applied in this order:
+Every screen, chart and export gets results from here. The rules:
 
 1. A group (a team's round, or an area) with fewer responses than the threshold shows only its
    count of responses. For a team's round the answers are not even read.
-2. Any single figure (a condition, an acceptance scale, the confidence pair) that rests on fewer
-   respondents than the threshold is withheld too, e.g. a condition most people said "don't know"
-   to.
-3. Subtraction. An area's figure pools all its teams. If the area's figure and all but one of its
-   teams' figures were shown, the hidden team's could be worked out from them, so more teams'
-   figures are hidden ("protected") until the hidden ones together rest on at least the threshold
-   of people. People who can see area figures see those teams' pages with the same figures hidden,
-   so no pair of screens gives the hidden team away.
+2. Any single figure (a condition, an acceptance scale, the confidence pair, a statement) that
+   rests on fewer respondents than the threshold is withheld too, e.g. a condition most people
+   said "don't know" to.
+3. Nothing shown, now or before, may be added and subtracted to single out fewer people than the
+   threshold: not an area minus its other teams, not a team's figure now minus the same figure
+   before, not a mix of the two. The rule itself is pure (`culturetool.domain.disclosure`); this
+   module keeps the disclosure ledger it is checked against (`disclosure_record`): every figure
+   shown, to which audience, and the people it rested on. A figure that would break the rule is
+   hidden ("protected") or, where its group showed it before, shown as it was then, marked, until
+   enough new people have answered.
+
+There are two audiences, each with its own ledger: people who can see area figures (leaders,
+the innovation team) and team-only viewers (managers). A leader sees a team's page with the
+same figures hidden as on the area page, so no pair of their screens gives a team away; a
+manager, who never sees area figures, sees their own team's figures as rules 1 and 2 and the
+team's own history allow.
 
 Statements (single questionnaire items, used to say which statement of a weak condition scored
-lowest) follow the same three rules, as figures of their own, plus one: a condition's (or scale's)
-statements are shown all together or not at all, and only where the condition itself is shown.
-Otherwise the condition's figure and its shown statements could give away a hidden statement
-that rests on too few people.
+lowest) follow the same rules, as figures of their own, plus one: a condition's (or scale's)
+statements are shown all together or not at all, and only where the condition itself is shown
+as it is now. Otherwise the condition's figure and its shown statements could give away a hidden
+statement that rests on too few people.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from culturetool.domain.disclosure import Basis, Wanted, decide
 from culturetool.domain.model_schema import CultureModel, Item
-from culturetool.domain.scoring import ItemScore, ResponseSetScores, score_items, score_responses
+from culturetool.domain.scoring import (
+    ConfidenceGap,
+    GroupScore,
+    ItemScore,
+    ResponseSetScores,
+    score_items,
+    score_responses,
+)
 from culturetool.store.repository import model_of_round
 from culturetool.store.tables import (
     Answer,
     Area,
     AssessmentRound,
     Comment,
+    DisclosureRecord,
     Organisation,
     Response,
 )
@@ -47,6 +65,13 @@ from culturetool.store.tables import (
 FigureKey = tuple[str, str]
 CONFIDENCE: FigureKey = ("confidence", "")
 ITEM = "item"
+FigureValue = GroupScore | ConfidenceGap | ItemScore
+
+# Who looks: people who can see area figures, or team-only viewers. Each has its own ledger.
+AREA_AUDIENCE = "area"
+TEAM_AUDIENCE = "team"
+# A group whose figures are shown: ("round", round id) or ("area", area id).
+GroupKey = tuple[str, int]
 
 
 @dataclass(frozen=True)
@@ -62,13 +87,24 @@ class Withheld:
 
 
 @dataclass(frozen=True)
+class AsBefore:
+    """A figure shown as it was shown before, because the figure as it is now would let someone
+    work out the few people who answered in between."""
+
+    people: int  # the people the value shown rests on
+    more_needed: int | None  # people still to answer before it updates, where that is known
+
+
+@dataclass(frozen=True)
 class Disclosed:
     responses: int
     threshold: int
-    scores: ResponseSetScores  # groups under the threshold are already None
-    protected: frozenset[FigureKey] = frozenset()  # withheld only to stop subtraction (rule 3)
+    scores: ResponseSetScores  # figures that may not be shown are None
+    protected: frozenset[FigureKey] = frozenset()  # hidden only to stop subtraction (rule 3)
     # Statement id -> score, for the statements that may be shown; the others are absent.
     items: Mapping[str, ItemScore] = field(default_factory=dict)
+    # Figures in `scores` that are shown with an earlier value (rule 3).
+    as_before: Mapping[FigureKey, AsBefore] = field(default_factory=dict)
 
 
 def response_count(session: Session, round_id: int) -> int:
@@ -97,21 +133,32 @@ def _answers_by_response(session: Session, round_id: int) -> list[dict[str, int 
     return list(responses.values())
 
 
-def figure_respondents(scores: ResponseSetScores, model: CultureModel) -> dict[FigureKey, int]:
-    """How many people each figure rests on (0 where nobody gave a usable answer)."""
-    counts: dict[FigureKey, int] = {}
+def figure_values(
+    scores: ResponseSetScores, items: Mapping[str, ItemScore | None], model: CultureModel
+) -> dict[FigureKey, FigureValue | None]:
+    """Every figure of a set of responses by key: None where nobody gave a usable answer."""
+    values: dict[FigureKey, FigureValue | None] = {}
     for group, condition in zip(scores.conditions, model.conditions, strict=True):
-        counts["condition", condition.id] = group.respondents if group else 0
+        values["condition", condition.id] = group
     scales = model.questionnaire.acceptance_scales
     for group, scale in zip(scores.acceptance, scales, strict=True):
-        counts["acceptance", scale.id] = group.respondents if group else 0
-    counts[CONFIDENCE] = scores.confidence.respondents if scores.confidence else 0
-    return counts
+        values["acceptance", scale.id] = group
+    values[CONFIDENCE] = scores.confidence
+    for item_id, score in items.items():
+        values[ITEM, item_id] = score
+    return values
 
 
-def item_respondents(items: Mapping[str, ItemScore | None]) -> dict[FigureKey, int]:
-    """How many people each statement's figure rests on (0 where nobody answered on the scale)."""
-    return {(ITEM, item_id): score.respondents if score else 0 for item_id, score in items.items()}
+def _scored(
+    model: CultureModel, answers: list[dict[str, int | None]]
+) -> tuple[dict[str, ItemScore | None], dict[FigureKey, FigureValue | None]]:
+    """Statements' scores, and every figure by key, of a set of responses."""
+    items = score_items(model, answers)
+    return items, figure_values(score_responses(model, answers), items, model)
+
+
+def _people(value: FigureValue | None) -> int:
+    return value.respondents if value is not None else 0
 
 
 def _figure_of(item: Item) -> FigureKey:
@@ -123,69 +170,185 @@ def _figure_of(item: Item) -> FigureKey:
     return CONFIDENCE
 
 
+# ---- the ledger -----------------------------------------------------------------------------
+
+
+def _figure_text(key: FigureKey) -> str:
+    return f"{key[0]}:{key[1]}"
+
+
+def _basis_text(basis: Basis) -> str:
+    return json.dumps({str(r): n for r, n in sorted(basis.items()) if n}, separators=(",", ":"))
+
+
+def _value_from(kind: str, text: str) -> FigureValue:
+    data = json.loads(text)
+    if kind == CONFIDENCE[0]:
+        return ConfidenceGap(**data)
+    if kind == ITEM:
+        return ItemScore(**data)
+    return GroupScore(**data)
+
+
+@dataclass(frozen=True)
+class _Shown:
+    id: int
+    group: GroupKey
+    basis: dict[int, int]
+    value_text: str
+
+
+class _Ledger:
+    """What one audience was shown of one area's groups, loaded once per look."""
+
+    def __init__(self, session: Session, area: Area, audience: str) -> None:
+        self.session, self.area, self.audience = session, area, audience
+        # Decisions for one area are taken one at a time, so two people looking at once cannot
+        # each be shown a figure that is safe alone and unsafe together (PostgreSQL; SQLite
+        # has one writer anyway).
+        session.execute(select(Area.id).where(Area.id == area.id).with_for_update())
+        self._by_figure: dict[str, list[_Shown]] = defaultdict(list)
+        rows = session.execute(
+            select(
+                DisclosureRecord.id,
+                DisclosureRecord.group_kind,
+                DisclosureRecord.group_id,
+                DisclosureRecord.figure,
+                DisclosureRecord.basis,
+                DisclosureRecord.shown,
+            ).where(DisclosureRecord.area_id == area.id, DisclosureRecord.audience == audience)
+        )
+        for id_, kind, group_id, figure, basis, shown in rows:
+            parsed = {int(r): n for r, n in json.loads(basis).items()}
+            self._by_figure[figure].append(_Shown(id_, (kind, group_id), parsed, shown))
+
+    def shown_before(self, key: FigureKey) -> list[tuple[GroupKey, Basis]]:
+        return [(row.group, row.basis) for row in self._by_figure.get(_figure_text(key), [])]
+
+    def last_shown(self, group: GroupKey, key: FigureKey) -> FigureValue | None:
+        rows = [row for row in self._by_figure.get(_figure_text(key), []) if row.group == group]
+        if not rows:
+            return None
+        return _value_from(key[0], max(rows, key=lambda row: row.id).value_text)
+
+    def remember(self, group: GroupKey, key: FigureKey, basis: Basis, value: FigureValue) -> None:
+        record = DisclosureRecord(
+            organisation_id=self.area.organisation_id,
+            area_id=self.area.id,
+            audience=self.audience,
+            group_kind=group[0],
+            group_id=group[1],
+            figure=_figure_text(key),
+            basis=_basis_text(basis),
+            shown=json.dumps(asdict(value), separators=(",", ":")),
+        )
+        self.session.add(record)
+        self._by_figure[record.figure].append(_Shown(-1, group, dict(basis), record.shown))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    group: GroupKey
+    basis: Basis
+    value: FigureValue
+    threshold: int
+
+
+@dataclass
+class _Verdicts:
+    """Per group: figures shown as they are now, shown as before, hidden to protect others."""
+
+    current: dict[GroupKey, dict[FigureKey, FigureValue]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    earlier: dict[GroupKey, dict[FigureKey, tuple[FigureValue, AsBefore]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+    protected: dict[GroupKey, set[FigureKey]] = field(default_factory=lambda: defaultdict(set))
+    new_bases: dict[tuple[GroupKey, FigureKey], Basis] = field(default_factory=dict)
+
+
+def _judge(ledger: _Ledger, candidates: Mapping[FigureKey, Sequence[_Candidate]]) -> _Verdicts:
+    verdicts = _Verdicts()
+    for key, options in candidates.items():
+        wanted = [Wanted(option.group, option.basis, option.threshold) for option in options]
+        decision = decide(ledger.shown_before(key), wanted)
+        for option in options:
+            if option.group in decision.shown:
+                verdicts.current[option.group][key] = option.value
+                if option.group in decision.newly_shown:
+                    verdicts.new_bases[option.group, key] = option.basis
+                continue
+            earlier = ledger.last_shown(option.group, key)
+            if earlier is None:
+                verdicts.protected[option.group].add(key)
+            else:
+                refusal = decision.refused[option.group]
+                verdicts.earlier[option.group][key] = (
+                    earlier,
+                    AsBefore(people=_people(earlier), more_needed=refusal.more_needed),
+                )
+    return verdicts
+
+
 def _shown_items(
-    model: CultureModel,
-    items: Mapping[str, ItemScore | None],
-    shown_figures: set[FigureKey],
-    threshold: int,
-    protected: frozenset[FigureKey],
+    model: CultureModel, current: Mapping[FigureKey, FigureValue], items: Mapping[str, object]
 ) -> dict[str, ItemScore]:
-    """The statements that may be shown: all of a shown figure's statements, or none of them."""
+    """The statements that may be shown: all of a figure's statements, or none of them, and
+    only under a figure shown as it is now."""
     by_figure: dict[FigureKey, list[Item]] = defaultdict(list)
     for item in model.questionnaire.items:
         by_figure[_figure_of(item)].append(item)
     shown: dict[str, ItemScore] = {}
     for figure, members in by_figure.items():
-        scores = [items.get(item.id) for item in members]
-        too_few = any(score is not None and score.respondents < threshold for score in scores)
-        if figure not in shown_figures or too_few:
+        if figure not in current:
             continue
-        if any((ITEM, item.id) in protected for item in members):
-            continue
-        shown.update({i.id: score for i, score in zip(members, scores, strict=True) if score})
+        answered = [item for item in members if items.get(item.id) is not None]
+        scores = [current.get((ITEM, item.id)) for item in answered]
+        if all(isinstance(score, ItemScore) for score in scores):
+            shown.update({i.id: s for i, s in zip(answered, scores, strict=True)})  # type: ignore[misc]
     return shown
 
 
-def _withhold(
-    scores: ResponseSetScores, model: CultureModel, hidden: Callable[[FigureKey], bool]
-) -> ResponseSetScores:
-    conditions = model.conditions
-    scales = model.questionnaire.acceptance_scales
-    return replace(
-        scores,
-        conditions=[
-            None if hidden(("condition", c.id)) else g
-            for g, c in zip(scores.conditions, conditions, strict=True)
-        ],
-        acceptance=[
-            None if hidden(("acceptance", s.id)) else g
-            for g, s in zip(scores.acceptance, scales, strict=True)
-        ],
-        confidence=None if hidden(CONFIDENCE) else scores.confidence,
-    )
-
-
-def _disclose(
-    scores: ResponseSetScores,
-    items: Mapping[str, ItemScore | None],
+def _outcome(
+    group: GroupKey,
+    verdicts: _Verdicts,
+    ledger: _Ledger,
     model: CultureModel,
+    all_items: Mapping[str, object],
     responses: int,
     threshold: int,
-    protected: frozenset[FigureKey] = frozenset(),
 ) -> Disclosed:
-    people = figure_respondents(scores, model)
-    hidden = {key for key, n in people.items() if n < threshold or key in protected}
-    shown = _withhold(scores, model, lambda key: key in hidden)
-    shown_items = _shown_items(model, items, set(people) - hidden, threshold, protected)
-    # Only figures that would otherwise be shown count as protected, so pages give the right reason.
-    people |= item_respondents(items)
-    protected = frozenset(key for key in protected if people.get(key, 0) >= threshold)
+    """One group's figures as they may be shown; remembers in the ledger what is newly shown."""
+    current = verdicts.current.get(group, {})
+    earlier = verdicts.earlier.get(group, {})
+
+    def value(key: FigureKey):
+        if key in current:
+            return current[key]
+        return earlier[key][0] if key in earlier else None
+
+    conditions = [value(("condition", c.id)) for c in model.conditions]
+    scales = model.questionnaire.acceptance_scales
+    confidence = value(CONFIDENCE)
+    scores = ResponseSetScores(
+        responses=responses,
+        conditions=conditions,  # type: ignore[arg-type]
+        acceptance=[value(("acceptance", s.id)) for s in scales],  # type: ignore[misc]
+        confidence=confidence,  # type: ignore[arg-type]
+    )
+    items = _shown_items(model, current, all_items)
+    for (remembered_group, key), basis in verdicts.new_bases.items():
+        if remembered_group != group or (key[0] == ITEM and key[1] not in items):
+            continue
+        ledger.remember(group, key, basis, current[key])
     return Disclosed(
         responses=responses,
         threshold=threshold,
-        scores=shown,
-        protected=protected,
-        items=shown_items,
+        scores=scores,
+        protected=frozenset(verdicts.protected.get(group, set())),
+        items=items,
+        as_before={key: info for key, (_, info) in earlier.items() if key[0] != ITEM},
     )
 
 
@@ -196,24 +359,33 @@ def round_results(
     *,
     viewer_sees_area_figures: bool = False,
 ) -> Withheld | Disclosed:
-    """A round's results as a person may see them.
+    """A round's results as a person may see them, remembered in the ledger.
 
-    `viewer_sees_area_figures`: the person can also see the area's pooled figures, so figures of
-    this round protected on the area view (rule 3) are hidden here too.
+    `viewer_sees_area_figures`: the person can also see the area's pooled figures. If this round
+    is the one its team counts with in the area, its figures are exactly those of the area
+    page; otherwise they are judged against what that audience saw before.
     """
     threshold = round_.anonymity_threshold
     count = response_count(session, round_.id)
     if count < threshold:
         return Withheld(responses=count, threshold=threshold)
-    answers = _answers_by_response(session, round_.id)
-    scores = score_responses(model, answers)
-    protected: frozenset[FigureKey] = frozenset()
+    area = round_.team.area
     if viewer_sees_area_figures:
-        area = area_results(session, round_.team.area)
-        protected = next(
-            (part.all_protected for part in area.parts if part.round_id == round_.id), frozenset()
-        )
-    return _disclose(scores, score_items(model, answers), model, count, threshold, protected)
+        pooled = area_results(session, area)
+        part = next((p for p in pooled.parts if p.round_id == round_.id), None)
+        if part is not None:
+            return part.outcome
+    audience = AREA_AUDIENCE if viewer_sees_area_figures else TEAM_AUDIENCE
+    ledger = _Ledger(session, area, audience)
+    items, values = _scored(model, _answers_by_response(session, round_.id))
+    group: GroupKey = ("round", round_.id)
+    candidates = {
+        key: [_Candidate(group, {round_.id: value.respondents}, value, threshold)]
+        for key, value in values.items()
+        if value is not None and value.respondents >= threshold
+    }
+    verdicts = _judge(ledger, candidates)
+    return _outcome(group, verdicts, ledger, model, items, count, threshold)
 
 
 @dataclass(frozen=True)
@@ -283,32 +455,15 @@ def round_to_show(rounds: list[AssessmentRound], counts: dict[int, int]) -> Asse
     return max(chosen, key=lambda r: (r.opened_at, r.id)) if chosen else None
 
 
-def complementary_suppression(
-    part_people: dict[int, int], shown: set[int], threshold: int
-) -> set[int]:
-    """The shown parts to hide as well, so the hidden parts cannot be worked out by subtraction.
-
-    `part_people` is, for one figure, how many people each part's figure rests on; `shown` the
-    parts whose figure passes the threshold. With the total shown, total minus the shown parts
-    reveals the hidden parts taken together, so they must together rest on 0 people or at least
-    `threshold`. The smallest shown parts are hidden first (ties: lowest key) to lose least.
-    """
-    hidden_people = sum(n for key, n in part_people.items() if key not in shown)
-    extra: set[int] = set()
-    candidates = sorted((part_people[key], key) for key in shown)
-    while 0 < hidden_people < threshold and candidates:
-        people, key = candidates.pop(0)
-        extra.add(key)
-        hidden_people += people
-    return extra
-
-
 def area_results(session: Session, area: Area) -> AreaResults:
-    """The area's pooled figures and each team's, after all three rules of this module.
+    """The area's pooled figures and each team's, as people who see area figures may see them,
+    remembered in their ledger.
 
     Each team counts with one round (see `round_to_show`). The total is scored with the model
     of the most recent of those rounds; answers to statements it no longer has are left out.
-    The threshold is the highest of the organisation's and those rounds' thresholds.
+    The threshold is the highest of the organisation's and those rounds' thresholds. The total
+    is judged first, then the teams from the largest down, so that the figures hidden to stop
+    subtraction are the smallest teams'.
     """
     organisation = session.get(Organisation, area.organisation_id)
     assert organisation is not None  # foreign key
@@ -331,46 +486,48 @@ def area_results(session: Session, area: Area) -> AreaResults:
     pooled_model = model_of_round(session, newest)
     models = {r.id: model_of_round(session, r) for r in chosen}
     answers = {r.id: _answers_by_response(session, r.id) for r in chosen}
-    part_scores = {r.id: score_responses(models[r.id], answers[r.id]) for r in chosen}
-    part_items = {r.id: score_items(models[r.id], answers[r.id]) for r in chosen}
-    part_people = {
-        r.id: figure_respondents(part_scores[r.id], models[r.id])
-        | item_respondents(part_items[r.id])
+    scored = {r.id: _scored(models[r.id], answers[r.id]) for r in chosen}
+    part_items = {round_id: items for round_id, (items, _) in scored.items()}
+    part_values = {round_id: values for round_id, (_, values) in scored.items()}
+    # How many of each round's people the pooled figures rest on, scored as the pool is.
+    pooled_by_round = {
+        r.id: part_values[r.id]
+        if models[r.id] is pooled_model
+        else _scored(pooled_model, answers[r.id])[1]
         for r in chosen
     }
-    pooled_answers = [a for r in chosen for a in answers[r.id]]
-    pooled = score_responses(pooled_model, pooled_answers)
-    pooled_items = score_items(pooled_model, pooled_answers)
-    pooled_people = figure_respondents(pooled, pooled_model) | item_respondents(pooled_items)
+    pooled_items, pooled = _scored(pooled_model, [a for r in chosen for a in answers[r.id]])
 
-    protected: dict[int, set[FigureKey]] = defaultdict(set)
+    area_group: GroupKey = ("area", area.id)
+    candidates: dict[FigureKey, list[_Candidate]] = defaultdict(list)
     if total_count >= threshold:
-        for key, people in pooled_people.items():
-            if people < threshold:
-                continue  # the area's figure is withheld: there is nothing to subtract from
-            behind = {r.id: part_people[r.id].get(key, 0) for r in chosen}
-            shown = {
-                r.id
-                for r in chosen
-                if counts[r.id] >= r.anonymity_threshold and behind[r.id] >= r.anonymity_threshold
-            }
-            for round_id in complementary_suppression(behind, shown, threshold):
-                protected[round_id].add(key)
+        for key, value in pooled.items():
+            if value is not None and value.respondents >= threshold:
+                basis = {r.id: _people(pooled_by_round[r.id].get(key)) for r in chosen}
+                candidates[key].append(_Candidate(area_group, basis, value, threshold))
+    for key in {key for values in part_values.values() for key in values}:
+        parts = [
+            _Candidate(("round", r.id), {r.id: value.respondents}, value, r.anonymity_threshold)
+            for r in chosen
+            if counts[r.id] >= r.anonymity_threshold
+            and (value := part_values[r.id].get(key)) is not None
+            and value.respondents >= r.anonymity_threshold
+        ]
+        candidates[key] += sorted(parts, key=lambda part: (-part.value.respondents, part.group))
 
+    ledger = _Ledger(session, area, AREA_AUDIENCE)
+    verdicts = _judge(ledger, candidates)
     parts = []
     for r in chosen:
         outcome: Withheld | Disclosed
         if counts[r.id] < r.anonymity_threshold:
             outcome = Withheld(counts[r.id], r.anonymity_threshold)
         else:
-            outcome = _disclose(
-                part_scores[r.id],
-                part_items[r.id],
-                models[r.id],
-                counts[r.id],
-                r.anonymity_threshold,
-                frozenset(protected[r.id]),
-            )
+            outcome = _outcome(
+                ("round", r.id), verdicts, ledger, models[r.id], part_items[r.id],
+                counts[r.id], r.anonymity_threshold,
+            )  # fmt: skip
+        hidden = verdicts.protected.get(("round", r.id), set())
         parts.append(
             TeamPart(
                 team_id=r.team_id,
@@ -380,12 +537,12 @@ def area_results(session: Session, area: Area) -> AreaResults:
                 closed_at=r.closed_at,
                 outcome=outcome,
                 model=models[r.id],
-                protected=frozenset(k for k in protected[r.id] if k[0] != ITEM),
-                protected_items=frozenset(k for k in protected[r.id] if k[0] == ITEM),
+                protected=frozenset(k for k in hidden if k[0] != ITEM),
+                protected_items=frozenset(k for k in hidden if k[0] == ITEM),
             )
         )
     total: Withheld | Disclosed = (
-        _disclose(pooled, pooled_items, pooled_model, total_count, threshold)
+        _outcome(area_group, verdicts, ledger, pooled_model, pooled_items, total_count, threshold)
         if total_count >= threshold
         else Withheld(total_count, threshold)
     )

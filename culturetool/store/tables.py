@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     SmallInteger,
@@ -343,4 +344,36 @@ class PlanAction(Base):
             "timescale IN ('first_week', 'three_months', 'six_months', 'date')",
             name="timescale_known",
         ),
+    )
+
+
+class DisclosureRecord(Base):
+    """The disclosure ledger: a figure as it was shown, and the people it rested on.
+
+    One row per group (a round, or an area's pool), figure and basis, for one audience: "area"
+    (people who can see area figures) or "team" (team-only viewers). `basis` is JSON, round id
+    to how many of that round's respondents the figure rested on; `shown` is the figure's value
+    as shown, so that it can be shown again while a newer one must wait. No time is kept: the
+    ledger must not tell when anyone answered. See `culturetool.domain.disclosure`.
+    """
+
+    __tablename__ = "disclosure_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    audience: Mapped[str] = mapped_column(String(10))
+    group_kind: Mapped[str] = mapped_column(String(10))
+    group_id: Mapped[int] = mapped_column(Integer)
+    figure: Mapped[str] = mapped_column(String(2 * NAME_LENGTH))
+    basis: Mapped[str] = mapped_column(Text)
+    shown: Mapped[str] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint(
+            "audience", "group_kind", "group_id", "figure", "basis", name="uq_disclosure_record"
+        ),
+        Index("ix_disclosure_record_area_audience", "area_id", "audience"),
+        CheckConstraint("audience IN ('area', 'team')", name="audience_known"),
+        CheckConstraint("group_kind IN ('round', 'area')", name="group_kind_known"),
     )

@@ -1,0 +1,125 @@
+"""Which figures may be shown, given everything already shown. Pure rules: no database.
+
+A figure (a condition's score, a statement's, the confidence pair...) rests on a set of people.
+We never know who they are, but we know how the sets grow: a round's answers are only ever
+added, so the people behind a figure of round r at one moment are all among the people behind
+the same figure of round r later. A figure's *basis* is therefore enough to describe its set:
+for each round it draws on, how many of that round's respondents it rests on.
+
+Anyone who has seen several figures can add and subtract them. Take every basis ever shown (to
+one audience) for one kind of figure and split the respondents into *cells*: people in a cell
+belong to exactly the same shown sets. Every sum or difference of shown figures is a sum over
+whole cells, so if every cell holds nobody or at least `threshold` people, no arithmetic on
+what was shown can single out fewer than `threshold` people. That one rule covers:
+
+- subtraction across a total and its parts (an area minus all but one of its teams);
+- differencing over time (a team's figure at 6 people minus the same figure at 5);
+- both at once (an area now minus the area and a team as they were before).
+
+A figure that would break the rule is not shown. If its group showed that figure before, the
+earlier value is shown again, marked as such, until enough new people have answered.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+# Round id -> how many of that round's respondents the figure rests on.
+Basis = Mapping[int, int]
+Key = TypeVar("Key", bound=Hashable)
+
+
+def cell_sizes(bases: Iterable[Basis]) -> list[int]:
+    """How many people each cell of the partition made by these bases holds (empty cells and
+    people in no basis left out)."""
+    bases = [b for b in bases if any(n > 0 for n in b.values())]
+    sizes: dict[frozenset[int], int] = defaultdict(int)
+    for round_id in {r for basis in bases for r in basis}:
+        # People of one round, in the order they answered: those up to each basis's count are in
+        # it. Between two consecutive counts everyone belongs to the same bases.
+        cuts = sorted({basis[round_id] for basis in bases if basis.get(round_id, 0) > 0})
+        below = 0
+        for cut in cuts:
+            members = frozenset(i for i, basis in enumerate(bases) if basis.get(round_id, 0) >= cut)
+            sizes[members] += cut - below
+            below = cut
+    return list(sizes.values())
+
+
+def consistent(bases: Iterable[Basis], threshold: int) -> bool:
+    """True when no sum or difference of these figures rests on 1 to threshold - 1 people."""
+    return all(size == 0 or size >= threshold for size in cell_sizes(bases))
+
+
+def same_basis(a: Basis, b: Basis) -> bool:
+    return {r: n for r, n in a.items() if n} == {r: n for r, n in b.items() if n}
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a figure is not shown as it is now."""
+
+    changed_too_little: bool  # its own group showed it on too different a set of people
+    more_needed: int | None  # people still to answer before it can update, where it is known
+
+
+@dataclass(frozen=True)
+class Decision(Generic[Key]):
+    shown: frozenset[Key]
+    refused: Mapping[Key, Refusal]
+    newly_shown: Mapping[Key, Basis]  # shown now on a basis never shown before: to remember
+
+
+@dataclass(frozen=True)
+class Wanted(Generic[Key]):
+    """A figure that would be shown now: for which group, resting on whom, at what threshold."""
+
+    key: Key
+    basis: Basis
+    threshold: int
+
+
+def decide(
+    shown_before: Sequence[tuple[Key, Basis]], candidates: Sequence[Wanted[Key]]
+) -> Decision[Key]:
+    """Which candidates may be shown, on top of what was shown before.
+
+    `shown_before` is every (group, basis) already shown to the audience for this figure;
+    `candidates` the figures that would be shown now, best first: a candidate is taken when it
+    keeps the rule, at its own threshold, with everything before it and all candidates taken so
+    far, so earlier candidates win (the caller puts a total before its parts and larger parts
+    before smaller ones, so that what is lost is small).
+    """
+    accepted: list[Basis] = [basis for _, basis in shown_before]
+    shown: set[Key] = set()
+    refused: dict[Key, Refusal] = {}
+    newly: dict[Key, Basis] = {}
+    for wanted in candidates:
+        key, basis, threshold = wanted.key, wanted.basis, wanted.threshold
+        own = [b for k, b in shown_before if k == key]
+        known = any(same_basis(basis, b) for b in accepted)
+        if known or consistent([*accepted, basis], threshold):
+            shown.add(key)
+            if not any(same_basis(basis, b) for b in own):
+                newly[key] = basis
+            accepted.append(basis)
+            continue
+        alone = consistent([*own, basis], threshold)
+        refused[key] = Refusal(
+            changed_too_little=not alone,
+            more_needed=None if alone else more_needed(own, basis, threshold),
+        )
+    return Decision(frozenset(shown), refused, newly)
+
+
+def more_needed(own: Sequence[Basis], basis: Basis, threshold: int) -> int | None:
+    """For a group of one round: how many more people must answer before its figure may change
+    from what was shown before. None for groups of several rounds (it depends on which)."""
+    if len(basis) != 1:
+        return None
+    ((round_id, people),) = basis.items()
+    earlier = [b.get(round_id, 0) for b in own if b.get(round_id, 0) <= people]
+    return max(max(earlier, default=0) + threshold - people, 0)
