@@ -21,21 +21,20 @@ from culturetool.ui.pages.area import AreaState, area_page
 from culturetool.ui.pages.home import HomeState, home_page
 from culturetool.ui.pages.plan import PlanState, plan_page
 from culturetool.ui.pages.recommendations import RecommendationsState, recommendations_page
-from culturetool.ui.pages.respond import RespondState, respond_page
 from culturetool.ui.pages.results import ResultsState, results_page
 from culturetool.ui.pages.targets import TargetsState, targets_page
 from culturetool.ui.pages.team import TeamState, team_page
 from culturetool.ui.pages.team_import import ImportState, import_page
+from culturetool.web import backend
 
 app = rx.App(
     stylesheets=["/culturetool.css"],
     html_lang="en-GB",
+    # Plain HTTP routes answer first (the respondent's questionnaire at /r/<token>), then Reflex.
+    api_transformer=backend(),
 )
 
 # Dynamic routes first (Reflex's rule); their [args] become state vars.
-app.add_page(
-    respond_page, route="/r/[token]", title="Team questionnaire", on_load=RespondState.load
-)
 app.add_page(team_page, route="/teams/[team_id]", title="Team", on_load=TeamState.load)
 app.add_page(results_page, route="/rounds/[round_id]", title="Results", on_load=ResultsState.load)
 app.add_page(area_page, route="/areas/[area_id]", title="Area results", on_load=AreaState.load)

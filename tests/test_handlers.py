@@ -46,13 +46,6 @@ PUBLIC_HANDLERS = {
     "InviteState.accept",
     "TeamState.ask_to_close",
     "TeamState.copy_link",
-    "RespondState.load",
-    "RespondState.choose",
-    "RespondState.keep_comment",
-    "RespondState.toggle_easy_read",
-    "RespondState.next_page",
-    "RespondState.previous_page",
-    "RespondState.submit",
 }
 REFLEX_BUILT_INS = {"setvar"}
 ROLES = ["anonymous", "administrator", "leader", "innovation", "manager", "other manager",

@@ -72,13 +72,18 @@ def app_db_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory, app_db_url) -> Iterator[str]:
+def app_log(tmp_path_factory) -> Path:
+    """Everything the app server writes (stdout and stderr), so a test can read it."""
+    return tmp_path_factory.mktemp("app") / "app.log"
+
+
+@pytest.fixture(scope="session")
+def app_url(app_db_url, app_log) -> Iterator[str]:
     reason = _missing_prerequisite()
     if reason:
         if os.environ.get("CI"):
             pytest.fail(f"browser tests cannot run in CI: {reason}")
         pytest.skip(reason)
-    workdir = tmp_path_factory.mktemp("app")
     db_url = app_db_url
     port = _free_port()
     env = dict(
@@ -105,7 +110,7 @@ def app_url(tmp_path_factory, app_db_url) -> Iterator[str]:
         check=True,
         cwd=PROJECT_ROOT,
     )  # fmt: skip
-    log = workdir / "app.log"
+    log = app_log
     with log.open("w") as log_file:
         process = subprocess.Popen(
             reflex_run_command(port),

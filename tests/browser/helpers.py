@@ -9,9 +9,23 @@ from playwright.sync_api import Browser, Page, expect
 TIMEOUT = 20_000
 
 
-def new_person(browser: Browser) -> Page:
-    """A fresh browser profile: another person on another device."""
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
+def new_person(
+    browser: Browser,
+    *,
+    user_agent: str | None = None,
+    java_script_enabled: bool = True,
+    width: int = 1100,
+) -> Page:
+    """A fresh browser profile: another person on another device.
+
+    Respondents of one open-link round need different user agents: the app accepts one send
+    per browser (address and user agent) in ten minutes, and every test browser is 127.0.0.1.
+    """
+    context = browser.new_context(
+        viewport={"width": width, "height": 900},
+        user_agent=user_agent,
+        java_script_enabled=java_script_enabled,
+    )
     context.set_default_timeout(TIMEOUT)
     return context.new_page()
 
@@ -58,10 +72,13 @@ def accept_invitation(page: Page, link: str, password: str) -> None:
 
 
 def open_round(manager: Page, app_url: str, team: str) -> tuple[str, str]:
-    """The manager opens a round; returns the share link and the results page's address."""
+    """The manager opens an open-link round for 20 people; returns the share link and the
+    results page's address."""
     manager.goto(app_url + "/")
     manager.get_by_role("link", name=team).click()
     expect(manager.get_by_role("heading", name=team)).to_be_visible()
+    manager.get_by_label("How many people are in the team?").fill("20")
+    manager.get_by_role("radio", name=re.compile("With an open link")).check()
     manager.get_by_role("button", name="Open a new round").click()
     share_box = manager.get_by_label("Share this link with everyone in the team")
     expect(share_box).to_have_value(re.compile(r"/r/[A-Za-z0-9_-]{32,}$"))
@@ -69,3 +86,19 @@ def open_round(manager: Page, app_url: str, team: str) -> tuple[str, str]:
     manager.get_by_role("link", name="See results").click()
     expect(manager.get_by_role("heading", name=f"Results: {team}")).to_be_visible()
     return share_link, manager.url
+
+
+def answer_every_page(page: Page, pick) -> None:
+    """Answer each statement with pick(statement number), pressing Next up to the last page."""
+    while True:
+        questions = page.locator("fieldset.question:visible")
+        questions.first.wait_for()
+        for index in range(questions.count()):
+            question = questions.nth(index)
+            number = int(question.locator(".q-number").inner_text().strip(" ."))
+            question.get_by_label(pick(number), exact=True).check()
+        if page.get_by_role("button", name="Send my answers").is_visible():
+            return
+        before = page.locator("#questions-heading").inner_text()
+        page.get_by_role("button", name="Next").click()
+        expect(page.locator("#questions-heading")).not_to_have_text(before)

@@ -18,7 +18,12 @@ from helpers import (
     open_round,
     sign_in,
 )
+from people import make_person
 from playwright.sync_api import Browser, Page, expect
+
+from culturetool.domain.access import Role
+from culturetool.services import assessments as svc
+from culturetool.services import responding
 
 pytestmark = pytest.mark.browser
 
@@ -26,12 +31,17 @@ PERSON_5_COMMENT = "<b>The tech box</b> demo helped.\nMore please."
 LIKERT = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
 
 
+def _respondent(browser: Browser, number: int) -> Page:
+    """Person `number` on their own phone: each browser may send once in ten minutes."""
+    return new_person(browser, user_agent=f"Mozilla/5.0 (journey person {number}) Chrome/130.0")
+
+
 def _page_heading(page: Page) -> str:
     return page.locator("#questions-heading").inner_text()
 
 
 def _answer_visible_page(page: Page, pick) -> None:
-    questions = page.locator("fieldset.question")
+    questions = page.locator("fieldset.question:visible")
     questions.first.wait_for()
     for index in range(questions.count()):
         question = questions.nth(index)
@@ -64,14 +74,14 @@ def _answer_everything(page: Page, pick) -> None:
 def _answer_by_keyboard(page: Page) -> None:
     """Tab into each question, choose with the arrow keys, press Enter on Next: no mouse."""
     while True:
-        questions = page.locator("fieldset.question")
+        questions = page.locator("fieldset.question:visible")
         questions.first.wait_for()
         ids = [questions.nth(i).get_attribute("id")[2:] for i in range(questions.count())]
         for question_id in ids:
             for _ in range(8):
                 page.keyboard.press("Tab")
                 focused = page.evaluate("document.activeElement.name || ''")
-                if focused == question_id:
+                if focused == f"answer-{question_id}":
                     break
             else:
                 raise AssertionError(f"Tab never reached question {question_id}")
@@ -118,7 +128,7 @@ def test_round_from_share_link_to_results(
     share_link, results_url = open_round(manager, app_url, "Reablement East")
 
     # Person 1 sees who asks and why, is stopped from skipping, leaves mid-way, comes back.
-    person = new_person(browser)
+    person = _respondent(browser, 1)
     person.goto(share_link)
     heading = person.get_by_role("heading", name="How does Reablement East feel about care")
     expect(heading).to_be_visible()
@@ -130,28 +140,34 @@ def test_round_from_share_link_to_results(
     _answer_visible_page(person, lambda n: LIKERT[n % 5])
     person.screenshot(path=str(screenshot_dir / "questionnaire.png"), full_page=True)
     _advance(person)
-    first_on_page_two = person.locator("fieldset.question").first
+    first_on_page_two = person.locator("fieldset.question:visible").first
     first_on_page_two.get_by_label("Strongly agree", exact=True).check()
     expect(person.get_by_text("7 of 37 answered")).to_be_visible()
+    # Back shows page 1 with its answers; the answers live in this browser only.
+    person.get_by_role("button", name="Back").click()
+    expect(person.locator("#questions-heading")).to_have_text("Page 1 of 7")
+    expect(person.locator("#questions-heading")).to_be_focused()
+    expect(person.locator("fieldset.question:visible input:checked")).to_have_count(6)
+    _advance(person)
     person.reload()
     expect(person.get_by_text("7 of 37 answered")).to_be_visible()
     expect(person.locator("#questions-heading")).to_have_text("Page 2 of 7")
     expect(
-        person.locator("fieldset.question").first.get_by_label("Strongly agree", exact=True)
+        person.locator("fieldset.question:visible").first.get_by_label("Strongly agree", exact=True)
     ).to_be_checked()
     _answer_everything(person, lambda n: LIKERT[n % 5])
     person.get_by_role("button", name="Send my answers").click()
     expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
 
     # Person 2 uses the keyboard alone.
-    person = new_person(browser)
+    person = _respondent(browser, 2)
     person.goto(share_link)
     expect(person.locator("#questions-heading")).to_have_text("Page 1 of 7")
     _answer_by_keyboard(person)
     expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
 
     # Person 3 switches to easy read; person 4 answers "don't know" now and then.
-    person = new_person(browser)
+    person = _respondent(browser, 3)
     person.goto(share_link)
     person.get_by_label("Easy read").check()
     expect(person.get_by_label("Yes, mostly").first).to_be_visible()
@@ -161,7 +177,7 @@ def test_round_from_share_link_to_results(
     person.get_by_role("button", name="Send my answers").click()
     expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
 
-    person = new_person(browser)
+    person = _respondent(browser, 4)
     person.goto(share_link)
     _answer_everything(person, lambda n: "Don't know" if n % 7 == 0 else LIKERT[(n + 2) % 5])
     person.get_by_role("button", name="Send my answers").click()
@@ -176,7 +192,7 @@ def test_round_from_share_link_to_results(
     manager.screenshot(path=str(screenshot_dir / "results-withheld.png"), full_page=True)
 
     # Person 5 double-clicks the send button: one response, not two.
-    person = new_person(browser)
+    person = _respondent(browser, 5)
     person.goto(share_link)
     _answer_everything(person, lambda n: LIKERT[(n * 3) % 5])
     comment = person.get_by_label(re.compile("Anything else you would like to say"))
@@ -184,7 +200,8 @@ def test_round_from_share_link_to_results(
     person.get_by_role("button", name="Send my answers").dblclick()
     expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
     person.goto(share_link)  # coming back on the same device
-    expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+    expect(person.get_by_role("heading", name="You have already sent your answers")).to_be_visible()
+    expect(person.locator("fieldset.question:visible")).to_have_count(0)
 
     # Five responses: scores per condition, levels, answers, spread, acceptance, confidence.
     text = _results_text(manager, results_url, 5)
@@ -216,7 +233,54 @@ def test_round_from_share_link_to_results(
     manager.get_by_role("button", name="Yes, close the round").click()
     expect(manager.get_by_role("button", name="Open a new round")).to_be_visible()
     latecomer = new_person(browser)
-    latecomer.goto(share_link)
+    assert latecomer.goto(share_link).status == 410
     expect(latecomer.get_by_role("heading", name="This survey has closed")).to_be_visible()
-    latecomer.goto(app_url + "/r/not-a-real-token")
+    assert latecomer.goto(app_url + "/r/not-a-real-token").status == 404
     expect(latecomer.get_by_role("heading", name="This link does not work")).to_be_visible()
+
+
+def test_without_javascript_the_questionnaire_is_one_long_form_and_codes_work(
+    browser: Browser, app_url: str, app_db_url: str, monkeypatch
+) -> None:
+    monkeypatch.setenv("CULTURETOOL_DB_URL", app_db_url)
+    administrator = make_person(Role.ADMINISTRATOR)
+    area = svc.add_area(administrator, "Plain Form Fells")
+    team = svc.add_team(administrator, area, "Fells Home Care")
+    opened = responding.open_round(
+        make_person(Role.MANAGER, (team,)), team, access_mode="codes", staff_count=2
+    )
+    share_link = f"{app_url}/r/{opened.round.token}"
+
+    # No script: every statement at once, easy read folded under each, one send button.
+    person = new_person(browser, java_script_enabled=False)
+    person.goto(share_link)
+    expect(person.locator("#questions-heading")).to_have_text("All 37 statements")
+    expect(person.locator("fieldset.question")).to_have_count(37)
+    expect(person.get_by_role("button", name="Next")).to_be_hidden()
+    first = person.locator("fieldset.question").first
+    first.get_by_text("Easy read").click()
+    expect(first.locator("details p")).to_be_visible()
+    questions = person.locator("fieldset.question")
+    for index in range(1, 37):  # statement 1 is forgotten
+        questions.nth(index).get_by_label(LIKERT[index % 5], exact=True).check()
+    code = opened.codes[0]
+    typed = "-".join(code[i : i + 3] for i in range(0, len(code), 3)).lower()
+    person.get_by_label("Your personal code, from the card your manager gave you").fill(typed)
+    person.get_by_role("button", name="Send my answers").click()
+    expect(person.get_by_role("alert")).to_contain_text("Statement 1 has no answer yet")
+    expect(person.locator("fieldset.question-missing")).to_have_count(1)
+    expect(questions.nth(5).get_by_label(LIKERT[0], exact=True)).to_be_checked()
+    expect(person.get_by_label(re.compile("Your personal code"))).to_have_value(typed)
+    questions.first.get_by_label("Don't know", exact=True).check()
+    person.get_by_role("button", name="Send my answers").click()
+    expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
+
+    # With script, the code on the card's link fills the box and leaves the address bar.
+    person = new_person(browser)
+    person.goto(f"{share_link}#code={opened.codes[1]}")
+    expect(person.locator("#questions-heading")).to_have_text("Page 1 of 7")
+    assert "#" not in person.url
+    _answer_everything(person, lambda n: LIKERT[n % 5])
+    expect(person.get_by_label(re.compile("Your personal code"))).to_have_value(opened.codes[1])
+    person.get_by_role("button", name="Send my answers").click()
+    expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()

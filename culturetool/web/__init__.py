@@ -1,0 +1,17 @@
+"""Plain HTTP routes served in front of Reflex.
+
+`backend()` is the one list handed to `rx.App(api_transformer=...)`. Reflex mounts itself at ""
+inside the Starlette app, after that app's own routes, so these routes answer first and every
+other address falls through to Reflex (reflex/app.py, `App.__call__`). Callables later in the
+list wrap what comes before them (ASGI middleware).
+"""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+
+
+def backend() -> list:
+    from culturetool.web import respondent
+
+    return [Starlette(routes=[*respondent.routes()])]

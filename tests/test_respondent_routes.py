@@ -1,0 +1,256 @@
+"""The respondent's questionnaire routes (culturetool/web/respondent.py) over HTTP, against a
+real migrated SQLite file (conftest's `database`), without Reflex or a browser."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from html import unescape
+
+import pytest
+import sqlalchemy as sa
+from people import admin, leader, manager_of
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from culturetool.services import assessments, responding
+from culturetool.store import db
+from culturetool.store.tables import Comment, Response
+from culturetool.web import respondent
+
+FORM = {"content-type": "application/x-www-form-urlencoded"}
+
+
+@pytest.fixture
+def client(database, monkeypatch) -> TestClient:
+    # Each test starts with no sends counted against the test client's address.
+    monkeypatch.setattr(responding, "sender_limits", responding.SenderLimits())
+    return TestClient(Starlette(routes=respondent.routes()))
+
+
+def a_round(access_mode: str = "link", staff_count: int = 20) -> responding.OpenedRound:
+    assessments.create_organisation("Test Council")
+    area_id = assessments.add_area(admin(), "North")
+    team_id = assessments.add_team(admin(), area_id, "Reablement")
+    return responding.open_round(
+        manager_of(team_id), team_id, access_mode=access_mode, staff_count=staff_count
+    )
+
+
+def form_answers(model, value: int = 4, leave_out: str = "") -> dict[str, str]:
+    return {
+        f"answer-{item.id}": str(value)
+        for item in model.questionnaire.items
+        if item.id != leave_out
+    }
+
+
+def saved(table) -> int:
+    with db.transaction() as session:
+        return session.scalar(sa.select(sa.func.count()).select_from(table))
+
+
+def text_of(page: str) -> str:
+    return unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_questionnaire_has_every_statement_and_the_privacy_notice(client, model):
+    token = a_round().round.token
+    page = client.get(f"/r/{token}")
+    assert page.status_code == 200
+    text = text_of(page.text)
+    assert "How does Reablement feel about care technology?" in text
+    assert "Test Council is asking everyone in Reablement" in text
+    assert "nothing that puts them in the order they were sent" in text
+    assert "When you answered." in text
+    assert page.text.count('<fieldset class="question"') == len(model.questionnaire.items)
+    assert page.text.count('type="radio"') == 6 * len(model.questionnaire.items)
+    assert re.search(r'name="submission_key" value="[A-Za-z0-9_-]{32}"', page.text)
+    assert 'name="code"' not in page.text
+
+
+def test_each_page_gets_a_new_key_that_is_kept_nowhere(client):
+    token = a_round().round.token
+    keys = {
+        re.search(r'name="submission_key" value="([^"]+)"', client.get(f"/r/{token}").text)[1]
+        for _ in range(2)
+    }
+    assert len(keys) == 2
+
+
+def test_headers_keep_the_page_out_of_caches_and_other_sites(client):
+    token = a_round().round.token
+    for reply in (
+        client.get(f"/r/{token}"),
+        client.get("/r/this-is-no-token-of-ours-at-all"),
+        client.get("/respondent-assets/questionnaire.js"),
+        client.post(f"/r/{token}", content=b"", headers=FORM),
+    ):
+        assert reply.headers["cache-control"] == "no-store"
+        assert reply.headers["referrer-policy"] == "no-referrer"
+        assert reply.headers["x-content-type-options"] == "nosniff"
+        policy = reply.headers["content-security-policy"]
+        assert "script-src 'self'" in policy and "default-src 'none'" in policy
+        assert "unsafe-inline" not in policy
+
+
+def test_the_page_uses_no_inline_script_or_style(client):
+    page = client.get(f"/r/{a_round().round.token}").text
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/respondent-assets/questionnaire.js" defer>'
+    ]
+    assert " style=" not in page and "<style" not in page and " on" + "click=" not in page
+
+
+def test_unknown_link_is_a_plain_404(client):
+    a_round()
+    reply = client.get("/r/" + "A" * 32)
+    assert reply.status_code == 404
+    assert "This link does not work" in reply.text
+    assert client.post("/r/" + "A" * 32, data={"comment": "hi"}).status_code == 404
+
+
+def test_closed_round_is_a_plain_410(client):
+    opened = a_round()
+    assessments.close_round(manager_of(*_team_ids()), opened.round.id)
+    reply = client.get(f"/r/{opened.round.token}")
+    assert reply.status_code == 410
+    assert "This survey has closed" in reply.text
+    assert 'data-view="closed"' in reply.text  # the script forgets unsent answers to it
+
+
+def _team_ids() -> list[int]:
+    return [team.id for area in assessments.organisation_overview(leader()).areas
+            for team in area.teams]  # fmt: skip
+
+
+@pytest.mark.parametrize("token", ["short", "has spaces in it and is long enough", "x" * 65])
+def test_a_token_of_the_wrong_shape_never_reaches_the_database(client, monkeypatch, token):
+    def must_not_be_called(*_args, **_kwargs):
+        raise AssertionError("the service was asked about a malformed token")
+
+    monkeypatch.setattr(responding, "questionnaire_for", must_not_be_called)
+    monkeypatch.setattr(responding, "submit_response", must_not_be_called)
+    assert client.get(f"/r/{token}").status_code == 404
+    assert client.post(f"/r/{token}", data={"comment": "x"}).status_code == 404
+
+
+def test_sending_saves_once_and_says_thank_you(client, model):
+    token = a_round().round.token
+    fields = form_answers(model) | {"submission_key": "k" * 32, "comment": "More training"}
+    first = client.post(f"/r/{token}", data=fields)
+    assert first.status_code == 200
+    assert "Thank you: your answers have been sent" in first.text
+    assert 'data-view="sent"' in first.text  # the script now deletes answers and key
+    again = client.post(f"/r/{token}", data=fields)  # a double click, a retry
+    assert again.status_code == 200 and "Thank you" in again.text
+    assert saved(Response) == 1 and saved(Comment) == 1
+
+
+def test_a_missing_answer_comes_back_with_the_message_and_what_was_entered(client, model):
+    token = a_round().round.token
+    left_out = model.questionnaire.items[8]
+    fields = form_answers(model, 2, leave_out=left_out.id) | {
+        "submission_key": "k" * 32,
+        "comment": "Keep <this> comment",
+    }
+    reply = client.post(f"/r/{token}", data=fields)
+    assert reply.status_code == 422
+    assert "Statement 9 has no answer yet" in text_of(reply.text)
+    assert 'role="alert"' in reply.text
+    assert reply.text.count('value="2" checked') == len(model.questionnaire.items) - 1
+    assert f'class="question question-missing" id="q-{left_out.id}"' in reply.text
+    assert "Keep &lt;this&gt; comment</textarea>" in reply.text
+    assert saved(Response) == 0
+
+
+def test_an_answer_off_the_scale_is_refused_with_the_service_message(client, model):
+    token = a_round().round.token
+    fields = form_answers(model) | {"submission_key": "k" * 32}
+    fields[f"answer-{model.questionnaire.items[0].id}"] = "9"
+    reply = client.post(f"/r/{token}", data=fields)
+    assert reply.status_code == 422
+    assert "Statement 1 has an answer that is not on the scale" in reply.text
+    assert saved(Response) == 0
+
+
+def test_a_body_over_the_limit_is_refused(client):
+    token = a_round().round.token
+    big = b"comment=" + b"x" * respondent.MAX_BODY_BYTES
+    reply = client.post(f"/r/{token}", content=big, headers=FORM)
+    assert reply.status_code == 413
+    assert "too much to send" in reply.text
+    assert saved(Response) == 0
+
+
+def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(database):
+    token = a_round().round.token
+    app = Starlette(routes=respondent.routes())
+    sent: list[dict] = []
+
+    async def receive():
+        raise AssertionError("the body was read")
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": f"/r/{token}",
+        "raw_path": f"/r/{token}".encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"content-type", FORM["content-type"].encode()),
+            (b"content-length", str(respondent.MAX_BODY_BYTES + 1).encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    asyncio.run(app(scope, receive, send))
+    assert sent[0]["status"] == 413
+
+
+def test_only_form_posts_are_read(client, model):
+    token = a_round().round.token
+    reply = client.post(f"/r/{token}", json={"answers": {}})
+    assert reply.status_code == 415
+    assert saved(Response) == 0
+
+
+def test_codes_round_asks_for_the_code_and_takes_it_in_any_case_or_spacing(client, model):
+    opened = a_round("codes", staff_count=3)
+    page = client.get(f"/r/{opened.round.token}").text
+    assert "Your personal code, from the card your manager gave you" in page
+    assert 'name="submission_key"' not in page
+    code = opened.codes[0]
+    typed = " " + "-".join(code[i : i + 2] for i in range(0, len(code), 2)).lower() + " "
+    reply = client.post(f"/r/{opened.round.token}", data=form_answers(model) | {"code": typed})
+    assert reply.status_code == 200 and "Thank you" in reply.text
+    refused = client.post(f"/r/{opened.round.token}", data=form_answers(model) | {"code": typed})
+    assert refused.status_code == 422
+    assert "already been used" in refused.text
+    assert f'value="{typed}"' in refused.text  # what was typed stays for the person to check
+    assert saved(Response) == 1
+
+
+def test_nothing_about_a_request_is_logged(client, model, caplog):
+    token = a_round().round.token
+    agent = "Mozilla/5.0 LogProbe-91xq"
+    with caplog.at_level("DEBUG"):
+        client.get(f"/r/{token}", headers={"user-agent": agent})
+        client.post(
+            f"/r/{token}",
+            data=form_answers(model) | {"submission_key": "probe-key-123456"},
+            headers={"user-agent": agent},
+        )
+    # httpx is the test's own client logging what it asked for; everything else is the server.
+    logged = "\n".join(
+        record.getMessage() for record in caplog.records if not record.name.startswith("httpx")
+    )
+    for trace in (token, agent, "probe-key-123456", "testclient"):
+        assert trace not in logged
