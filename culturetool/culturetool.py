@@ -2,9 +2,11 @@
 
 import reflex as rx
 
+from culturetool.ui.errors import backend_exception_handler
 from culturetool.ui.pages.account import (
     AccountState,
     InviteState,
+    SignInState,
     account_page,
     invite_page,
     sign_in_page,
@@ -30,8 +32,11 @@ from culturetool.web import backend
 app = rx.App(
     stylesheets=["/culturetool.css"],
     html_lang="en-GB",
-    # Plain HTTP routes answer first (the respondent's questionnaire at /r/<token>), then Reflex.
+    # Plain HTTP routes (the respondent's questionnaire at /r/<token>, sign-in at /auth/...)
+    # answer first, then Reflex; privacy middleware wraps them all (culturetool/web).
     api_transformer=backend(),
+    # One line per failure (type and place), never the event's payload or router data.
+    backend_exception_handler=backend_exception_handler,
 )
 
 # Dynamic routes first (Reflex's rule); their [args] become state vars.
@@ -56,7 +61,7 @@ app.add_page(
     invite_page, route="/invite/[invite_token]", title="Invitation", on_load=InviteState.load
 )
 app.add_page(home_page, route="/", title="culturetool", on_load=HomeState.load)
-app.add_page(sign_in_page, route="/sign-in", title="Sign in")
+app.add_page(sign_in_page, route="/sign-in", title="Sign in", on_load=SignInState.load)
 app.add_page(account_page, route="/account", title="Your account", on_load=AccountState.load)
 app.add_page(people_page, route="/admin/people", title="People", on_load=PeopleState.load)
 app.add_page(settings_page, route="/admin/settings", title="Settings", on_load=SettingsState.load)

@@ -702,16 +702,15 @@ def actor_of_email(email: str) -> Actor:
 
 def _plan_state(token: str, path: str, params: dict[str, str]):
     import reflex as rx
-    from reflex.istate.data import RouterData
+    from sessions import router_for
 
     import culturetool.culturetool  # noqa: F401  (registers the pages and their states)
     from culturetool.ui.pages.plan import PlanState
 
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(PlanState.get_full_name().split(".")[1:])
-    state.session_token = token
-    root.router = RouterData.from_router_data(
-        {"pathname": path, "query": params, "asPath": path, "headers": {"origin": "http://x"}}
+    root.router = router_for(
+        token, pathname=path, query=params, asPath=path, headers={"origin": "http://x"}
     )
     return state
 

@@ -16,6 +16,7 @@ import reflex as rx
 import sqlalchemy as sa
 from awaiting import run_to_end
 from people import PASSWORD, make_person
+from sessions import router_for
 from starlette.datastructures import Headers
 
 from culturetool.domain.access import Forbidden, Role
@@ -378,7 +379,7 @@ def page(admin):
         email = session.get(UserAccount, person.user_id).email
     root = rx.State(_reflex_internal_init=True)
     state = root.get_substate(ImportState.get_full_name().split(".")[1:])
-    state.session_token = accounts.sign_in(email, PASSWORD).token
+    root.router = router_for(accounts.sign_in(email, PASSWORD).token)
     return state
 
 

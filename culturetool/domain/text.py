@@ -63,3 +63,20 @@ def clean_comment(raw: str | None, max_length: int) -> str:
             "Your comment contains characters that cannot be shown; please retype it."
         )
     return text
+
+
+def same_site_path(raw: str | None) -> str:
+    """Where to go after signing in: only a path on this site, "/" for anything else.
+
+    Never another site ("//host", "https://host", "/\\host" which some browsers read as
+    "//host"), and no control characters that could split a Location header.
+    """
+    if (
+        raw
+        and raw.startswith("/")
+        and not raw.startswith("//")
+        and "\\" not in raw
+        and all(ch.isprintable() for ch in raw)
+    ):
+        return raw
+    return "/"

@@ -60,6 +60,14 @@ REFUSED = "That email and password do not match an active account."
 class SignInRefused(Exception):
     """The message says why in words that do not reveal whether the email exists."""
 
+    def __init__(self, message: str, locked_minutes: int | None = None) -> None:
+        super().__init__(message)
+        self.locked_minutes = locked_minutes
+
+
+def locked_message(minutes: int) -> str:
+    return f"Too many failed attempts. Wait about {minutes} minute(s) and try again."
+
 
 @dataclass
 class SignedIn:
@@ -209,7 +217,7 @@ def _new_ticket(session, user: UserAccount) -> str:
 
 def _locked_refusal(locked_until: dt.datetime, now: dt.datetime) -> SignInRefused:
     minutes = max(1, round((locked_until - now).total_seconds() / 60))
-    return SignInRefused(f"Too many failed attempts. Wait about {minutes} minute(s) and try again.")
+    return SignInRefused(locked_message(minutes), locked_minutes=minutes)
 
 
 def sign_in(email: str, password: str) -> SignedIn:

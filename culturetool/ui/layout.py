@@ -28,7 +28,14 @@ def _person_bar() -> rx.Component:
                 as_="span",
                 class_name="person",
             ),
-            rx.button("Sign out", size="1", variant="surface", on_click=SessionState.sign_out),
+            # A native form: the server ends the session and clears the HttpOnly cookie.
+            rx.el.form(
+                rx.button("Sign out", type="submit", size="1", variant="surface"),
+                action="/auth/sign-out",
+                method="post",
+                on_submit=None,
+                class_name="sign-out",
+            ),
             aria_label="Main",
             class_name="person-bar",
         ),

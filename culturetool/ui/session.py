@@ -2,7 +2,10 @@
 
 Every event handler of the app is marked either `@signed_in` (the session is checked on the
 server before the handler runs, and the services check the permission) or `@public` (the sign-in
-form, an invitation, a respondent's link). A test fails if a handler has neither.
+page, an invitation). A test fails if a handler has neither.
+
+The state never holds the session token: the browser's HttpOnly cookie reaches Reflex only as
+its sha256, in the header `web.privacy.EventSocketPrivacy` puts on the event socket.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ import reflex as rx
 
 from culturetool.domain.access import Actor, Forbidden, NotSignedIn, Permission
 from culturetool.services import accounts
+from culturetool.web.privacy import SESSION_HEADER
 
-SESSION_COOKIE = "culturetool_session"
 PUBLIC = "public"
 SIGNED_IN = "signed in"
 
@@ -47,7 +50,7 @@ def signed_in(handler):
 
     def admit(self):
         """The signed-in person and no redirect, or no person and the redirect to sign in."""
-        actor = accounts.actor_for_session(self.session_token)
+        actor = accounts.actor_for_session_hash(self._session_hash())
         if actor is None:
             self._forget_person()
             return None, rx.redirect(f"/sign-in?next={quote(self.router.url.path)}")
@@ -100,13 +103,14 @@ def signed_in(handler):
 
 
 class SessionState(rx.State):
-    session_token: str = rx.Cookie(
-        "", name=SESSION_COOKIE, path="/", same_site="strict", max_age=12 * 3600
-    )
     person_name: str = ""
     role_title: str = ""
     is_admin: bool = False
     denied: str = ""
+
+    def _session_hash(self) -> str:
+        """The sha256 of the browser's session cookie, as the event socket brought it."""
+        return self.router.headers.raw_headers.get(SESSION_HEADER, "")
 
     def _remember_person(self, actor: Actor) -> None:
         self.person_name = actor.name
@@ -115,13 +119,5 @@ class SessionState(rx.State):
         self.denied = ""
 
     def _forget_person(self) -> None:
-        self.session_token = ""
         self.person_name = self.role_title = ""
         self.is_admin = False
-
-    @rx.event
-    @public
-    def sign_out(self):
-        accounts.sign_out(self.session_token)
-        self._forget_person()
-        return rx.redirect("/sign-in")

@@ -1,11 +1,20 @@
-"""Signing in, accepting an invitation, and one's own account (change password)."""
+"""Signing in, accepting an invitation, and one's own account (change password).
+
+The sign-in form posts natively to /auth/sign-in (culturetool/web/auth.py), so the password
+never passes through Reflex; this page only shows the outcome the endpoint sent back in the
+address. An accepted invitation sends the browser to /auth/ticket/<ticket>, which sets the
+session cookie.
+"""
 
 from __future__ import annotations
+
+import json
 
 import reflex as rx
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem
+from culturetool.domain.text import same_site_path
 from culturetool.services import accounts
 from culturetool.services.accounts import PASSWORD_MAX
 from culturetool.store.tables import EMAIL_LENGTH
@@ -13,32 +22,32 @@ from culturetool.ui.layout import notice, page_frame, shown_if, text_field
 from culturetool.ui.session import SessionState, public, signed_in
 
 
-def _safe_next(raw: str | None) -> str:
-    """Only a path on this site: never send someone to another site after signing in."""
-    if raw and raw.startswith("/") and not raw.startswith("//") and "\\" not in raw:
-        return raw
-    return "/"
-
-
 def _password_field(label: str, name: str, autocomplete: str) -> rx.Component:
     return text_field(label, name, "password", PASSWORD_MAX, auto_complete=autocomplete)
 
 
+def sign_in_message(query: dict[str, str]) -> str:
+    """The one message for what /auth/sign-in or /auth/ticket sent back in the address."""
+    locked = query.get("locked", "")
+    if locked.isdigit() and 0 < int(locked) <= 60:
+        return accounts.locked_message(int(locked))
+    if "refused" in query:
+        return accounts.REFUSED
+    if query.get("ticket") == "expired":
+        return "That sign-in link has expired or was already used. Sign in with your password."
+    return ""
+
+
 class SignInState(SessionState):
     message: str = ""
+    next_path: str = "/"
 
     @rx.event
     @public
-    def sign_in(self, form: dict):
-        try:
-            signed = accounts.sign_in(str(form.get("email", "")), str(form.get("password", "")))
-        except accounts.SignInRefused as refusal:
-            self.message = str(refusal)
-            return None
-        self.message = ""
-        self.session_token = signed.token
-        self._remember_person(signed.actor)
-        return rx.redirect(_safe_next(self.router.url.query_parameters.get("next")))
+    def load(self):
+        query = self.router.url.query_parameters
+        self.message = sign_in_message(dict(query))
+        self.next_path = same_site_path(query.get("next"))
 
 
 def sign_in_page() -> rx.Component:
@@ -47,11 +56,15 @@ def sign_in_page() -> rx.Component:
             rx.heading("Sign in", as_="h1", size="7"),
             rx.text("People answering a team questionnaire do not need to sign in."),
             shown_if(SignInState.message != "", notice(SignInState.message)),
-            rx.form(
+            # A native form: the browser posts it to the server, not through Reflex's socket.
+            rx.el.form(
                 text_field("Email", "email", "email", EMAIL_LENGTH, auto_complete="username"),
                 _password_field("Password", "password", "current-password"),
+                rx.el.input(type="hidden", name="next", value=SignInState.next_path),
                 rx.button("Sign in", type="submit", size="3"),
-                on_submit=SignInState.sign_in,
+                action="/auth/sign-in",
+                method="post",
+                on_submit=None,
             ),
             class_name="narrow",
         )
@@ -90,13 +103,14 @@ class InviteState(SessionState):
             self.message = "The two passwords are not the same; please type them again."
             return None
         try:
-            signed = accounts.accept_invitation(self.invite_token, password)
+            issued = accounts.accept_invitation(self.invite_token, password)
         except InputProblem as problem:
             self.message = str(problem)
             return None
-        self.session_token = signed.token
-        self._remember_person(signed.actor)
-        return rx.redirect("/")
+        # A full page load: the endpoint sets the HttpOnly cookie, and the new event socket
+        # carries it. replace(): the invitation page is not left in the history to go back to.
+        ticket_path = json.dumps(f"/auth/ticket/{issued.ticket}")
+        return rx.call_script(f"window.location.replace({ticket_path})")
 
 
 def invite_page() -> rx.Component:
@@ -151,7 +165,7 @@ class AccountState(SessionState):
             return
         try:
             accounts.change_password(
-                actor, str(form.get("current_password", "")), new, self.session_token
+                actor, str(form.get("current_password", "")), new, self._session_hash()
             )
         except InputProblem as problem:
             self.message = str(problem)

@@ -1,0 +1,41 @@
+"""What happens when an event handler fails: one plain line in the log, one plain message shown.
+
+Reflex's default handler logs the whole traceback, whose frames and messages can hold the
+event's payload (what someone typed) and its router data. This one logs the exception's type
+and where in culturetool it was raised, nothing else, and tells the person what to do.
+(No `from __future__ import annotations`: Reflex evaluates this function's annotations.)
+"""
+
+import logging
+import traceback
+
+import reflex as rx
+from reflex.event import EventSpec
+
+logger = logging.getLogger(__name__)
+
+SOMETHING_WENT_WRONG = "Something went wrong with that request. Reload the page and try again."
+OUR_PACKAGE = "culturetool"
+
+
+def where_raised(exception: Exception) -> str:
+    """The innermost culturetool function the exception passed through, or "Reflex"."""
+    place = "Reflex"
+    for frame, _line in traceback.walk_tb(exception.__traceback__):
+        module = frame.f_globals.get("__name__", "")
+        if module == OUR_PACKAGE or module.startswith(OUR_PACKAGE + "."):
+            place = f"{module}.{frame.f_code.co_qualname}"
+    return place
+
+
+def backend_exception_handler(exception: Exception) -> EventSpec:
+    logger.error(
+        "An event handler failed: %s in %s", type(exception).__name__, where_raised(exception)
+    )
+    return rx.toast(
+        SOMETHING_WENT_WRONG,
+        level="error",
+        fallback_to_alert=True,
+        id="backend_error",
+        position="top-center",
+    )
