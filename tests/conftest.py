@@ -8,6 +8,7 @@ import pytest
 
 from culturetool.domain.model_loader import load_model_dir
 from culturetool.domain.model_schema import CultureModel
+from culturetool.services import responding
 from culturetool.store.migrate import upgrade
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,3 +28,9 @@ def database(tmp_path, monkeypatch) -> str:
     monkeypatch.setenv("CULTURETOOL_MODEL_DIR", str(MODEL_DIR))
     upgrade(url)
     return url
+
+
+@pytest.fixture(autouse=True)
+def fresh_sender_limits(monkeypatch):
+    """Each test starts with no sender remembered (the limits live in the process's memory)."""
+    monkeypatch.setattr(responding, "sender_limits", responding.SenderLimits())

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 from people import PASSWORD, make_person
+from respondents import open_link_round
 
 from culturetool.cli import main
 from culturetool.domain.access import Forbidden, Role
@@ -198,7 +199,7 @@ def test_administrative_changes_are_audited_and_refusals_are_not(organisation):
     with pytest.raises(Forbidden):
         admin.audit_log(leader)
     manager = make_person(Role.MANAGER, (team,))
-    round_ = svc.open_round(manager, team)
+    round_ = open_link_round(manager, team)
     svc.close_round(manager, round_.id)
     assert audit_actions() == [
         "area added",

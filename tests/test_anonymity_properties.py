@@ -7,7 +7,6 @@ fewer people than the threshold, directly or by subtracting shown figures from a
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import itertools
 
@@ -16,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from people import admin, leader, manager_of
+from respondents import open_link_round
 
 from culturetool.domain.access import Forbidden
 from culturetool.services import assessments as svc
@@ -72,12 +72,12 @@ def test_no_shown_figure_rests_on_fewer_people_than_the_threshold(organisation, 
     threshold, responses = data.draw(rounds(model))
     area = svc.add_area(admin(), next(_area_names))  # alone in its area: no subtraction here
     team = svc.add_team(admin(), area, next(_team_names))
-    opened = svc.open_round(manager_of(team), team)
+    opened = open_link_round(manager_of(team), team)
     with transaction() as session:
         round_ = session.get(AssessmentRound, opened.id)
         round_.anonymity_threshold = threshold
-        for number, response in enumerate(responses):
-            repo.insert_response(session, round_, f"key-{number}", response, dt.date(2026, 1, 1))
+        for response in responses:
+            repo.insert_response(session, round_, response)
 
     view = svc.results_for_round(leader(), opened.id)
 
@@ -162,13 +162,12 @@ def test_no_figure_can_be_worked_out_by_subtraction(organisation, model, data):
         team = svc.add_team(administrator, area, next(_team_names))
         managers[team] = manager_of(team)
         for responses in rounds_of_team:
-            opened = svc.open_round(managers[team], team)
+            opened = open_link_round(managers[team], team)
             with transaction() as session:
                 round_ = session.get(AssessmentRound, opened.id)
                 round_.anonymity_threshold = threshold
-                for number, response in enumerate(responses):
-                    key = f"key-{opened.id}-{number}"
-                    repo.insert_response(session, round_, key, response, dt.date(2026, 1, 1))
+                for response in responses:
+                    repo.insert_response(session, round_, response)
             raw[opened.id] = responses
             svc.close_round(managers[team], opened.id)
     a_leader = leader()

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 from people import admin, leader, manager_of
+from respondents import open_link_round, send
 from test_hostile_input import HOSTILE, fingerprint
 
 from culturetool.domain.errors import InputProblem
@@ -32,8 +33,8 @@ def _everything(model, value: int = 4) -> dict[str, int]:
 
 
 def test_comment_is_stored_apart_from_the_answers(team, model):
-    round_ = svc.open_round(manager_of(team), team)
-    svc.submit_response(round_.token, "device-1", _everything(model), "  Kit arrives late.\r\n")
+    round_ = open_link_round(manager_of(team), team)
+    send(round_.token, "device-1", _everything(model), "  Kit arrives late.\r\n")
     with transaction() as session:
         names = {c["name"] for c in sa.inspect(session.get_bind()).get_columns("comment")}
         stored = session.scalars(sa.select(Comment)).one()
@@ -44,16 +45,16 @@ def test_comment_is_stored_apart_from_the_answers(team, model):
 
 def test_comments_wait_for_their_own_threshold_and_show_in_no_order(team, model):
     manager = manager_of(team)
-    round_ = svc.open_round(manager, team)
+    round_ = open_link_round(manager, team)
     texts = [f"comment {letter}" for letter in "JIHGFEDCBA"]
     for number, text in enumerate(texts[:9]):
-        svc.submit_response(round_.token, f"device-{number}", _everything(model), text)
+        send(round_.token, f"device-{number}", _everything(model), text)
     view = svc.results_for_round(manager, round_.id)
     assert view.disclosed, "scores show from 5 responses"
     assert not view.comments_shown and view.comments == []
     assert view.comment_threshold == 10
-    svc.submit_response(round_.token, "device-9", _everything(model), texts[9])
-    svc.submit_response(round_.token, "device-10", _everything(model), "")  # no comment
+    send(round_.token, "device-9", _everything(model), texts[9])
+    send(round_.token, "device-10", _everything(model), "")  # no comment
     view = svc.results_for_round(manager, round_.id)
     assert view.comments_shown
     assert view.comments == sorted(texts), "alphabetical, not the order they were written"
@@ -61,35 +62,35 @@ def test_comments_wait_for_their_own_threshold_and_show_in_no_order(team, model)
 
 def test_a_round_keeps_the_comment_threshold_it_was_opened_with(team, model):
     manager = manager_of(team)
-    round_ = svc.open_round(manager, team)
+    round_ = open_link_round(manager, team)
     admin_service.set_thresholds(admin(), 5, 20)
     for number in range(10):
-        svc.submit_response(round_.token, f"d{number}", _everything(model), f"note {number}")
+        send(round_.token, f"d{number}", _everything(model), f"note {number}")
     assert svc.results_for_round(manager, round_.id).comments_shown
     svc.close_round(manager, round_.id)
-    later = svc.open_round(manager, team)
+    later = open_link_round(manager, team)
     for number in range(10):
-        svc.submit_response(later.token, f"e{number}", _everything(model), f"note {number}")
+        send(later.token, f"e{number}", _everything(model), f"note {number}")
     assert not svc.results_for_round(manager, later.id).comments_shown
 
 
 def test_sending_twice_saves_one_comment(team, model):
-    round_ = svc.open_round(manager_of(team), team)
-    assert svc.submit_response(round_.token, "same", _everything(model), "once")
-    assert not svc.submit_response(round_.token, "same", _everything(model), "once")
+    round_ = open_link_round(manager_of(team), team)
+    assert send(round_.token, "same", _everything(model), "once")
+    assert not send(round_.token, "same", _everything(model), "once")
     with transaction() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(Comment)) == 1
 
 
 def test_a_refused_comment_saves_nothing_at_all(team, model):
-    round_ = svc.open_round(manager_of(team), team)
+    round_ = open_link_round(manager_of(team), team)
     before = fingerprint()
     with pytest.raises(InputProblem, match="shorten it to 1,000"):
-        svc.submit_response(round_.token, "d", _everything(model), "x" * 1001)
+        send(round_.token, "d", _everything(model), "x" * 1001)
     with pytest.raises(InputProblem, match="cannot be shown"):
-        svc.submit_response(round_.token, "d", _everything(model), "right-to-left \u202e trick")
+        send(round_.token, "d", _everything(model), "right-to-left \u202e trick")
     assert fingerprint() == before, "neither the answers nor the comment were saved"
-    assert svc.submit_response(round_.token, "d", _everything(model), "line one\nline two")
+    assert send(round_.token, "d", _everything(model), "line one\nline two")
 
 
 @settings(
@@ -98,10 +99,10 @@ def test_a_refused_comment_saves_nothing_at_all(team, model):
 @given(text=st.one_of(st.sampled_from(HOSTILE), st.text(max_size=1200)))
 def test_hostile_comments_are_saved_whole_or_refused_with_a_message(team, model, text):
     manager = manager_of(team)
-    round_ = svc.open_round(manager, team)
+    round_ = open_link_round(manager, team)
     before = fingerprint()
     try:
-        saved = svc.submit_response(round_.token, "device", _everything(model), text)
+        saved = send(round_.token, "device", _everything(model), text)
     except InputProblem as problem:
         assert str(problem)
         assert fingerprint() == before
@@ -124,12 +125,12 @@ def test_comment_threshold_cannot_go_below_the_score_threshold(team):
 
 def test_export_holds_comments_only_when_the_page_does(team, model):
     manager = manager_of(team)
-    round_ = svc.open_round(manager, team)
+    round_ = open_link_round(manager, team)
     for number in range(9):
-        svc.submit_response(round_.token, f"d{number}", _everything(model), "=cmd|' /C calc'!A0")
+        send(round_.token, f"d{number}", _everything(model), "=cmd|' /C calc'!A0")
     xlsx = exports.round_results_file(leader(), round_.id, "xlsx")
     assert "Comments" not in load_workbook(io.BytesIO(xlsx.data)).sheetnames
-    svc.submit_response(round_.token, "d9", _everything(model), "")
+    send(round_.token, "d9", _everything(model), "")
     workbook = load_workbook(io.BytesIO(exports.round_results_file(leader(), round_.id,
                                                                   "xlsx").data))  # fmt: skip
     cells = [c for row in workbook["Comments"].iter_rows(min_row=2) for c in row]

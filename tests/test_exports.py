@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 
 import pytest
 from openpyxl import load_workbook
 from people import admin, leader, manager_of
+from respondents import open_link_round
 
 from culturetool.domain.access import Forbidden
 from culturetool.domain.errors import InputProblem
@@ -57,13 +57,12 @@ def test_excel_sheet_titles_are_made_valid_and_unique():
 
 
 def _add_round(team: int, people: int, model, answer: int = 4) -> int:
-    opened = svc.open_round(manager_of(team), team)
+    opened = open_link_round(manager_of(team), team)
     with transaction() as session:
         round_ = session.get(AssessmentRound, opened.id)
-        for number in range(people):
+        for _ in range(people):
             every = {item.id: answer for item in model.questionnaire.items}
-            repo.insert_response(session, round_, f"k{opened.id}-{number}", every,
-                                 dt.date(2026, 3, 1))  # fmt: skip
+            repo.insert_response(session, round_, every)
     return opened.id
 
 

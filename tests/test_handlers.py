@@ -23,13 +23,14 @@ from awaiting import run_to_end
 from people import PASSWORD, make_person
 from reflex.event import EventSpec
 from reflex.istate.data import RouterData
+from respondents import open_link_round, send
 from sessions import router_for
 from starlette.datastructures import Headers
 
 import culturetool.culturetool  # noqa: F401  (registers every page and state)
 from culturetool.domain.access import Role
 from culturetool.domain.team_import import TeamFile
-from culturetool.services import accounts
+from culturetool.services import accounts, responding
 from culturetool.services import admin as admin_service
 from culturetool.services import assessments as svc
 from culturetool.services import targets as targets_service
@@ -46,6 +47,9 @@ PUBLIC_HANDLERS = {
     "InviteState.accept",
     "TeamState.ask_to_close",
     "TeamState.copy_link",
+    "TeamState.choose_access_mode",
+    "TeamState.type_staff_count",
+    "TeamState.type_more_codes",
 }
 REFLEX_BUILT_INS = {"setvar"}
 ROLES = ["anonymous", "administrator", "leader", "innovation", "manager", "other manager",
@@ -108,10 +112,10 @@ def _build_world(model) -> World:
         "other manager": make_person(Role.MANAGER, (other_team_id,), password=PASSWORD),
         "facilitator": make_person(Role.FACILITATOR, password=PASSWORD),
     }
-    round_ = svc.open_round(people["manager"], team_id)
+    round_ = open_link_round(people["manager"], team_id)
     every_answer = {item.id: 4 for item in model.questionnaire.items}
     for number in range(5):
-        svc.submit_response(round_.token, f"device-{number}", every_answer)
+        send(round_.token, f"device-{number}", every_answer)
     # Set after the round opened, so a page showing 6 really read the organisation's setting.
     admin_service.set_anonymity_threshold(admin, 6)
     world = World(team_id=team_id, other_team_id=other_team_id, round_id=round_.id, area_id=area)
@@ -291,9 +295,38 @@ MATRIX: dict[str, Row] = {
         prepare=lambda s, w: (
             svc.close_round(_manager(w), w.round_id),
             setattr(s, "team_id_shown", w.team_id),
+            setattr(s, "staff_count_text", "8"),
         ),
         call=lambda s, w: type(s).open_new_round.fn(s),
-        delivered=lambda s, w: s.has_open_round,
+        delivered=lambda s, w: s.has_open_round and s.codes_sent == 8,
+    ),
+    "TeamState.withdraw_codes": Row(
+        allowed={"manager"},
+        prepare=lambda s, w: (
+            svc.close_round(_manager(w), w.round_id),
+            responding.open_round(_manager(w), w.team_id, access_mode="codes", staff_count=8),
+            setattr(s, "rounds", svc.team_view(_manager(w), w.team_id).rounds),
+            setattr(s, "team_id_shown", w.team_id),
+        ),
+        call=lambda s, w: type(s).withdraw_codes.fn(s),
+        delivered=lambda s, w: s.error.startswith("8 unused codes no longer work"),
+    ),
+    "TeamState.make_more_codes": Row(
+        allowed={"manager"},
+        prepare=lambda s, w: (
+            svc.close_round(_manager(w), w.round_id),
+            responding.withdraw_unused_codes(
+                _manager(w),
+                responding.open_round(
+                    _manager(w), w.team_id, access_mode="codes", staff_count=8
+                ).round.id,
+            ),
+            setattr(s, "rounds", svc.team_view(_manager(w), w.team_id).rounds),
+            setattr(s, "team_id_shown", w.team_id),
+            setattr(s, "more_codes_text", "1"),
+        ),
+        call=lambda s, w: type(s).make_more_codes.fn(s),
+        delivered=lambda s, w: s.codes_sent == 1,
     ),
     "TeamState.close_current_round": Row(
         allowed={"manager"},

@@ -14,11 +14,12 @@ import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from people import PASSWORD, make_person
+from respondents import open_link_round, send
 
 from culturetool.domain.access import Role
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.domain.team_import import TeamFile
-from culturetool.services import accounts, admin, team_import
+from culturetool.services import accounts, admin, responding, team_import
 from culturetool.services import assessments as svc
 from culturetool.store import db
 from culturetool.store.tables import Base
@@ -82,8 +83,13 @@ def setting(database, model):
     area = svc.add_area(administrator, "North")
     team = svc.add_team(administrator, area, "Alpha")
     manager = make_person(Role.MANAGER, (team,), password=PASSWORD)
-    token = svc.open_round(manager, team).token
-    return {"admin": administrator, "area": area, "token": token, "model": model}
+    token = open_link_round(manager, team).token
+    other_team = svc.add_team(administrator, area, "Beta")
+    codes_round = responding.open_round(
+        make_person(Role.MANAGER, (other_team,)), other_team, access_mode="codes", staff_count=3
+    )
+    return {"admin": administrator, "area": area, "token": token, "model": model,
+            "codes_token": codes_round.round.token}  # fmt: skip
 
 
 @FUZZ
@@ -118,10 +124,11 @@ def test_password_changes(setting, current, new):
 @FUZZ
 @given(token=hostile_text, key=hostile_text, item=hostile_text, value=st.integers(-5, 10))
 def test_questionnaire_links_and_submissions(setting, token, key, item, value):
-    survives(lambda: svc.questionnaire_for(token))
+    survives(lambda: responding.questionnaire_for(token))
     complete = {i.id: 3 for i in setting["model"].questionnaire.items}
-    survives(lambda: svc.submit_response(setting["token"], key, {**complete, item: value}))
-    survives(lambda: svc.submit_response(token, key, complete))
+    survives(lambda: send(setting["token"], key, {**complete, item: value}))
+    survives(lambda: send(token, key, complete))
+    survives(lambda: responding.submit_response(setting["codes_token"], complete, code=key))
 
 
 # What a spreadsheet cell or an uploaded file can hold on top of the text above.

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from people import admin, leader, make_person, manager_of
+from respondents import open_link_round
 
 from culturetool.domain.access import Forbidden, Role
 from culturetool.domain.errors import NotFound
@@ -29,12 +30,11 @@ def answers(model, low: tuple[str, ...] = LOW) -> dict[str, int]:
 
 
 def add_round(team_id: int, people: int, model, low: tuple[str, ...] = LOW) -> int:
-    opened = svc.open_round(manager_of(team_id), team_id)
+    opened = open_link_round(manager_of(team_id), team_id)
     with transaction() as session:
         round_ = session.get(AssessmentRound, opened.id)
-        for number in range(people):
-            repo.insert_response(session, round_, f"r{opened.id}-{number}", answers(model, low),
-                                 dt.date(2026, 3, 1))  # fmt: skip
+        for _ in range(people):
+            repo.insert_response(session, round_, answers(model, low))
     return opened.id
 
 

@@ -9,6 +9,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 from people import admin, leader, manager_of
+from respondents import open_link_round
 
 from culturetool.domain.access import Forbidden
 from culturetool.services import assessments as svc
@@ -38,7 +39,7 @@ def add_round(
     """A round of `people` answers, opened and closed on these days. `answer_for(condition_id)`
     gives everyone's answer to that condition's statements; the first `dont_know_people` answer
     "don't know" to every statement of the condition `dont_know`."""
-    summary = svc.open_round(manager_of(team_id), team_id)
+    summary = open_link_round(manager_of(team_id), team_id)
     condition_of = {
         item.id: condition.id
         for condition in model.conditions
@@ -57,7 +58,7 @@ def add_round(
                 )
                 for item in model.questionnaire.items
             }
-            repo.insert_response(session, round_, f"k{summary.id}-{number}", answers, opened)
+            repo.insert_response(session, round_, answers)
         round_.opened_at = dt.datetime.combine(opened, dt.time(9))
         round_.closed_at = dt.datetime.combine(closed, dt.time(17)) if closed else None
     return summary.id

@@ -6,10 +6,12 @@ import pytest
 import sqlalchemy as sa
 from model_fixtures import MODEL_DIR, copy_model, edit_yaml, entry
 from people import admin, leader, manager_of
+from respondents import open_link_round, send
 
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.domain.model_loader import model_version
 from culturetool.services import assessments as svc
+from culturetool.services import responding
 from culturetool.services.demo import load_demo
 from culturetool.store import db
 from culturetool.store.migrate import upgrade
@@ -41,7 +43,7 @@ def counts() -> dict[str, int]:
 
 
 def open_round_for(team_id: int):
-    return svc.open_round(manager_of(team_id), team_id)
+    return open_link_round(manager_of(team_id), team_id)
 
 
 def admin_of_rounds():
@@ -68,7 +70,7 @@ def answers(model, value: int) -> dict[str, int]:
 
 def submit(token: str, model, how_many: int, value: int = 4, first_key: int = 0) -> None:
     for number in range(first_key, first_key + how_many):
-        assert svc.submit_response(token, f"device-{number}", answers(model, value)) is True
+        assert send(token, f"device-{number}", answers(model, value)) is True
 
 
 # ---- configuration -------------------------------------------------------------------
@@ -190,7 +192,7 @@ def test_team_in_a_missing_area_is_refused(store):
 
 def test_open_round_records_the_model_version_and_a_long_token(store, model):
     team_id = a_team()
-    summary = svc.open_round(manager_of(team_id), team_id)
+    summary = open_link_round(manager_of(team_id), team_id)
     assert len(summary.token) >= 32
     assert summary.is_open
     assert summary.responses == 0
@@ -205,17 +207,17 @@ def test_open_round_records_the_model_version_and_a_long_token(store, model):
 
 def test_second_open_round_for_a_team_is_refused(store):
     team_id = a_team()
-    svc.open_round(manager_of(team_id), team_id)
+    open_link_round(manager_of(team_id), team_id)
     with pytest.raises(InputProblem, match="already has an open round"):
-        svc.open_round(manager_of(team_id), team_id)
+        open_link_round(manager_of(team_id), team_id)
     assert count(AssessmentRound) == 1
 
 
 def test_a_new_round_may_open_once_the_last_one_closed(store):
     team_id = a_team()
-    first = svc.open_round(manager_of(team_id), team_id)
+    first = open_link_round(manager_of(team_id), team_id)
     svc.close_round(admin_of_rounds(), first.id)
-    second = svc.open_round(manager_of(team_id), team_id)
+    second = open_link_round(manager_of(team_id), team_id)
     assert second.id != first.id
     assert count(AssessmentRound) == 2
 
@@ -229,7 +231,7 @@ def test_tokens_of_two_rounds_differ(store):
 def test_open_round_for_a_missing_team(store):
     svc.create_organisation("Test Council")
     with pytest.raises(NotFound):
-        svc.open_round(manager_of(), 12345)
+        open_link_round(manager_of(), 12345)
 
 
 # ---- submitting responses -------------------------------------------------------------------
@@ -238,21 +240,21 @@ def test_open_round_for_a_missing_team(store):
 def test_submit_saves_once_per_submission_key(store, model):
     token = open_round_for(a_team()).token
     items = len(model.questionnaire.items)
-    assert svc.submit_response(token, "device-a", answers(model, 3)) is True
+    assert send(token, "device-a", answers(model, 3)) is True
     assert (count(Response), count(Answer), count(SubmissionReceipt)) == (1, items, 1)
 
     # The same device sends again (a double click, a retry): nothing more is stored.
-    assert svc.submit_response(token, "device-a", answers(model, 5)) is False
+    assert send(token, "device-a", answers(model, 5)) is False
     assert (count(Response), count(Answer), count(SubmissionReceipt)) == (1, items, 1)
 
-    assert svc.submit_response(token, "device-b", answers(model, 2)) is True
+    assert send(token, "device-b", answers(model, 2)) is True
     assert (count(Response), count(Answer), count(SubmissionReceipt)) == (2, 2 * items, 2)
 
 
 def test_dont_know_is_stored_as_no_value(store, model):
     token = open_round_for(a_team()).token
     sent = answers(model, 4) | {"strategic_clarity_1": 0}
-    assert svc.submit_response(token, "device-a", sent) is True
+    assert send(token, "device-a", sent) is True
     with db.transaction() as session:
         rows = dict(session.execute(sa.select(Answer.item_id, Answer.value)).all())
     assert rows["strategic_clarity_1"] is None
@@ -262,7 +264,7 @@ def test_dont_know_is_stored_as_no_value(store, model):
 
 def test_receipt_keeps_only_a_hash_of_the_key(store, model):
     token = open_round_for(a_team()).token
-    svc.submit_response(token, "my-secret-device-key", answers(model, 3))
+    send(token, "my-secret-device-key", answers(model, 3))
     with db.transaction() as session:
         stored = session.scalars(sa.select(SubmissionReceipt.key_hash)).one()
     assert "my-secret-device-key" not in stored
@@ -281,11 +283,11 @@ def test_incomplete_or_invalid_answers_write_nothing(store, model, change):
         sent["fc_1"] = 7
     before = counts()
     with pytest.raises(InputProblem):
-        svc.submit_response(token, "device-a", sent)
+        send(token, "device-a", sent)
     assert counts() == before
     assert (count(SubmissionReceipt), count(Response), count(Answer)) == (0, 0, 0)
     # The refused attempt did not use up the key: the corrected answers are accepted.
-    assert svc.submit_response(token, "device-a", answers(model, 4)) is True
+    assert send(token, "device-a", answers(model, 4)) is True
 
 
 def test_incomplete_answers_message_names_the_statement(store, model):
@@ -293,25 +295,25 @@ def test_incomplete_answers_message_names_the_statement(store, model):
     sent = answers(model, 4)
     del sent["strategic_clarity_2"]  # statement 2 of the real questionnaire
     with pytest.raises(InputProblem, match="Statement 2 has no answer yet."):
-        svc.submit_response(token, "device-a", sent)
+        send(token, "device-a", sent)
 
 
 def test_closed_round_takes_no_answers(store, model):
     summary = open_round_for(a_team())
     svc.close_round(admin_of_rounds(), summary.id)
     with pytest.raises(RoundClosed):
-        svc.submit_response(summary.token, "device-a", answers(model, 4))
+        send(summary.token, "device-a", answers(model, 4))
     with pytest.raises(RoundClosed):
-        svc.questionnaire_for(summary.token)
+        responding.questionnaire_for(summary.token)
     assert count(Response) == 0
 
 
 def test_bad_token_is_not_found(store, model):
     open_round_for(a_team())
     with pytest.raises(NotFound):
-        svc.submit_response("not-a-real-token", "device-a", answers(model, 4))
+        send("not-a-real-token", "device-a", answers(model, 4))
     with pytest.raises(NotFound):
-        svc.questionnaire_for("")
+        responding.questionnaire_for("")
     assert count(Response) == 0
 
 
@@ -319,7 +321,7 @@ def test_missing_submission_key_is_refused(store, model):
     token = open_round_for(a_team()).token
     for key in ("", "k" * 201):
         with pytest.raises(InputProblem, match="one-off key"):
-            svc.submit_response(token, key, answers(model, 4))
+            send(token, key, answers(model, 4))
     assert count(Response) == 0
 
 
@@ -336,30 +338,49 @@ def identifying(column: str) -> bool:
     return "ip" in column.split("_") or any(word in column for word in IDENTIFYING)
 
 
-def test_response_tables_hold_nothing_that_identifies_a_person(store):
+def timelike(column: str) -> bool:
+    """A column that could hold when something happened: *_at, *_on, or a date, day or time."""
+    column = column.lower()
+    words = column.split("_")
+    return words[-1] in ("at", "on", "when") or any(
+        word in column for word in ("date", "day", "time", "stamp", "when")
+    )
+
+
+RESPONDENTS_TABLES = ("response", "answer", "comment", "submission_receipt", "survey_code")
+
+
+def test_response_tables_hold_nothing_that_identifies_a_person_or_a_time(store):
     inspector = sa.inspect(sa.create_engine(store))
     try:
         columns = {
             table: {c["name"] for c in inspector.get_columns(table)}
-            for table in ("response", "answer", "submission_receipt")
+            for table in RESPONDENTS_TABLES
         }
     finally:
         inspector.bind.dispose()
-    assert columns["response"] == {"id", "round_id", "submitted_on"}
+    assert columns == {
+        "response": {"id", "round_id"},
+        "answer": {"response_id", "item_id", "value"},
+        "comment": {"id", "round_id", "text"},
+        "submission_receipt": {"round_id", "key_hash"},
+        "survey_code": {"round_id", "code_hash"},
+    }
     for table, names in columns.items():
-        assert not [n for n in names if identifying(n)], (table, names)
-    assert "response_id" not in columns["submission_receipt"]
-    assert columns["submission_receipt"] == {"round_id", "key_hash"}
+        assert not [n for n in names if identifying(n) or timelike(n)], (table, names)
 
 
-def test_identifying_column_check_catches_what_it_should():
+def test_identifying_and_time_column_checks_catch_what_they_should():
     assert identifying("respondent_name")
     assert identifying("ip")
     assert identifying("client_ip")
     assert identifying("created_at")
-    assert not identifying("submitted_on")
     assert not identifying("key_hash")
     assert not identifying("receipt_id")
+    for column in ("submitted_on", "created_at", "answered_date", "timestamp", "day", "sent_time"):
+        assert timelike(column), column
+    for column in ("round_id", "key_hash", "code_hash", "item_id", "value", "text", "response_id"):
+        assert not timelike(column), column
 
 
 # ---- the anonymity threshold ----------------------------------------------------------------
@@ -434,8 +455,8 @@ def test_condition_with_too_few_usable_answers_is_withheld(store, model):
     hidden = "great_technology"
     dont_know_here = answers(model, 4) | {i.id: 0 for i in model.items_for_condition(hidden)}
     for number in range(4):
-        assert svc.submit_response(summary.token, f"dk-{number}", dont_know_here) is True
-    assert svc.submit_response(summary.token, "the-one", answers(model, 5)) is True
+        assert send(summary.token, f"dk-{number}", dont_know_here) is True
+    assert send(summary.token, "the-one", answers(model, 5)) is True
 
     results = svc.results_for_round(leader(), summary.id)
     assert results.disclosed is True
@@ -492,7 +513,8 @@ def test_results_keep_the_model_of_their_round(store, model, tmp_path, monkeypat
         assert new_version == model_version(svc.current_model())
         assert new_version != old_version
         # The old round's questionnaire is still served from the old snapshot.
-        assert svc.questionnaire_for(old_round.token).questions[0].id == "strategic_clarity_1"
+        questions = responding.questionnaire_for(old_round.token).questions
+        assert questions[0].id == "strategic_clarity_1"
         submit(new_round.token, svc.current_model(), 5, first_key=100)
         assert svc.results_for_round(leader(), new_round.id).conditions[0].name == "Shared purpose"
     finally:

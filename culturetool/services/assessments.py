@@ -11,20 +11,19 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from sqlalchemy.exc import IntegrityError
-
 from culturetool import config
 from culturetool.analytics.charts import condition_chart_svg
 from culturetool.domain.access import Actor, Permission, require
-from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
+from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.model_loader import load_model_dir
 from culturetool.domain.model_schema import CultureModel
-from culturetool.domain.scoring import GroupScore, validate_complete_response
-from culturetool.domain.text import clean_comment, clean_name, encodable
+from culturetool.domain.scoring import GroupScore
+from culturetool.domain.text import clean_name
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import (
     CONFIDENCE,
+    AsBefore,
     Disclosed,
     FigureKey,
     Withheld,
@@ -34,7 +33,6 @@ from culturetool.store.disclosure import (
     round_results,
 )
 from culturetool.store.tables import (
-    COMMENT_LENGTH,
     DEFAULT_ANONYMITY_THRESHOLD,
     MIN_ANONYMITY_THRESHOLD,
     NAME_LENGTH,
@@ -75,6 +73,8 @@ class RoundSummary:
     responses: int
     threshold: int
     model_label: str
+    access_mode: str = "link"  # "codes": personal one-off codes; "link": an open link
+    staff_count: int = 0  # 0 for rounds opened before the staff count was asked
 
 
 @dataclass
@@ -115,34 +115,6 @@ class TeamView:
     rounds: list[RoundSummary] = field(default_factory=list)
 
 
-@dataclass
-class QuestionView:
-    id: str
-    number: int
-    text: str
-    easy_read: str
-
-
-@dataclass
-class ScaleChoice:
-    value: int  # 0 stands for "don't know" in the browser; it is stored as no score
-    label: str
-    easy_read: str
-
-
-@dataclass
-class QuestionnaireView:
-    token: str
-    organisation_name: str
-    team_name: str
-    area_name: str
-    minutes: int
-    threshold: int
-    comment_threshold: int
-    questions: list[QuestionView]
-    choices: list[ScaleChoice]
-
-
 TOO_FEW = "Too few answers to show"
 PROTECTED = "Hidden so that a smaller team's answers cannot be worked out from the area's figures"
 
@@ -161,6 +133,7 @@ class ScoreRow:
     answers: int = 0
     dont_know: int = 0
     spread: float = 0.0
+    note: str = ""  # set when the score is shown as it was earlier (see `as_before_note`)
 
 
 @dataclass
@@ -221,6 +194,7 @@ class ResultsView:
     acceptance: list[ScoreRow] = field(default_factory=list)
     confidence_shown: bool = False
     confidence_hidden_reason: str = ""
+    confidence_note: str = ""
     confidence_personal: float = 0.0
     confidence_work: float = 0.0
     confidence_gap: float = 0.0
@@ -241,6 +215,7 @@ class TeamCell:
     mean: float = 0.0
     level: int = 0
     hidden_reason: str = ""
+    note: str = ""  # set when the score is shown as it was earlier
 
 
 @dataclass
@@ -284,14 +259,13 @@ class AreaResultsView:
     acceptance: list[ScoreRow] = field(default_factory=list)
     confidence_shown: bool = False
     confidence_hidden_reason: str = ""
+    confidence_note: str = ""
     confidence_personal: float = 0.0
     confidence_work: float = 0.0
     confidence_gap: float = 0.0
     confidence_sentence: str = ""
     chart_svg: str = ""
 
-
-DONT_KNOW_VALUE = 0
 
 
 # ---- organisation, areas and teams ----------------------------------------------------------
@@ -311,6 +285,8 @@ def _round_summary(session, round_: AssessmentRound) -> RoundSummary:
         responses=response_count(session, round_.id),
         threshold=round_.anonymity_threshold,
         model_label=round_.model_version.label,
+        access_mode=round_.access_mode,
+        staff_count=round_.staff_count or 0,
     )
 
 
@@ -432,109 +408,18 @@ def team_view(actor: Actor, team_id: int) -> TeamView:
 # ---- rounds -----------------------------------------------------------------------------------
 
 
-def open_round(actor: Actor, team_id: int) -> RoundSummary:
-    model = current_model()
-    with transaction() as session:
-        team = _team_in_reach(session, actor, team_id, Permission.RUN_ROUNDS)
-        if repo.open_round_of(session, team.id) is not None:
-            raise InputProblem(
-                f"{team.name} already has an open round. Close it before opening a new one."
-            )
-        version = repo.ensure_model_version(session, model)
-        round_ = AssessmentRound(
-            team_id=team.id,
-            model_version_id=version.id,
-            token=repo.new_round_token(),
-            anonymity_threshold=team.area.organisation.anonymity_threshold,
-            comment_threshold=team.area.organisation.comment_threshold,
-        )
-        session.add(round_)
-        session.flush()
-        repo.record(session, actor, "round opened", f"{team.name} (round {round_.id})")
-        return _round_summary(session, round_)
-
-
 def close_round(actor: Actor, round_id: int) -> None:
+    """Close a round. In the same transaction its receipts and unused codes are deleted, and its
+    responses, answers and comments are written again in random order, so that where rows sit
+    in the database's files no longer tells when they arrived (see
+    `repository.rewrite_in_random_order` for what is left while a round is open)."""
     with transaction() as session:
         round_ = _round_in_reach(session, actor, round_id, Permission.RUN_ROUNDS)
         if round_.closed_at is None:
             round_.closed_at = utcnow()
+            repo.forget_round_access(session, round_.id)
+            repo.rewrite_in_random_order(session, round_.id)
             repo.record(session, actor, "round closed", f"{round_.team.name} (round {round_.id})")
-
-
-# ---- the respondent's side ------------------------------------------------------------------
-
-
-def _live_round(session, token: str) -> AssessmentRound:
-    round_ = repo.round_by_token(session, token) if token and encodable(token) else None
-    if round_ is None:
-        raise NotFound("This link does not match any survey.")
-    if not round_.is_open:
-        raise RoundClosed("This survey has closed.")
-    return round_
-
-
-def questionnaire_for(token: str) -> QuestionnaireView:
-    with transaction() as session:
-        round_ = _live_round(session, token)
-        model = repo.model_of_round(session, round_)
-        scale = model.questionnaire.scale
-        items = model.questionnaire.items
-        choices = [
-            ScaleChoice(value=o.value, label=o.label, easy_read=o.easy_read)
-            for o in sorted(scale.options, key=lambda o: o.value)
-        ]
-        choices.append(
-            ScaleChoice(DONT_KNOW_VALUE, scale.dont_know.label, scale.dont_know.easy_read)
-        )
-        return QuestionnaireView(
-            token=round_.token,
-            organisation_name=round_.team.area.organisation.name,
-            team_name=round_.team.name,
-            area_name=round_.team.area.name,
-            minutes=_minutes_to_answer(model),
-            threshold=round_.anonymity_threshold,
-            comment_threshold=round_.comment_threshold,
-            questions=[
-                QuestionView(id=i.id, number=n, text=i.text, easy_read=i.easy_read)
-                for n, i in enumerate(items, start=1)
-            ],
-            choices=choices,
-        )
-
-
-def submit_response(
-    token: str, submission_key: str, answers: dict[str, int], comment: str = ""
-) -> bool:
-    """Save one person's answers and optional comment. Returns False when this device's answers
-    were already saved.
-
-    The browser sends 0 for "don't know"; it is stored as no score. The submission key is a
-    random value the browser made for this round; only its hash is kept, apart from the answers.
-    """
-    if not submission_key or len(submission_key) > 200:
-        raise InputProblem("Your browser did not send its one-off key; please reload the page.")
-    comment = clean_comment(comment, COMMENT_LENGTH)
-    stored_answers = {
-        item_id: (None if value == DONT_KNOW_VALUE else value) for item_id, value in answers.items()
-    }
-    key_hash = repo.hash_submission_key(submission_key)
-    try:
-        with transaction() as session:
-            round_ = _live_round(session, token)
-            if repo.receipt_exists(session, round_.id, key_hash):
-                return False
-            model = repo.model_of_round(session, round_)
-            problems = validate_complete_response(model, stored_answers)
-            if problems:
-                raise InputProblem(" ".join(problems))
-            repo.insert_response(
-                session, round_, key_hash, stored_answers, dt.date.today(), comment
-            )
-    except IntegrityError:
-        # The same key arrived twice at once: the other request saved these answers.
-        return False
-    return True
 
 
 # ---- results -------------------------------------------------------------------------------
@@ -544,8 +429,34 @@ def _hidden_reason(figure: FigureKey, protected: frozenset[FigureKey]) -> str:
     return PROTECTED if figure in protected else TOO_FEW
 
 
+def as_before_note(earlier: AsBefore | None) -> str:
+    """Why a score is the one shown earlier: the words that go beside it on pages and in files."""
+    if earlier is None:
+        return ""
+    when = f"As it was when {_people(earlier.people)} had answered"
+    if earlier.more_needed:
+        more = (
+            "1 more person has"
+            if earlier.more_needed == 1
+            else f"{earlier.more_needed} more people have"
+        )
+        update = f"it will update once {more} answered"
+    else:
+        update = "it will update once more people have answered"
+    return f"{when}: {update}, so that nobody's answers can be worked out by comparing the two."
+
+
+def _people(number: int) -> str:
+    return "1 person" if number == 1 else f"{number} people"
+
+
 def _score_row(
-    group: GroupScore | None, key: str, name: str, model: CultureModel, reason: str = TOO_FEW
+    group: GroupScore | None,
+    key: str,
+    name: str,
+    model: CultureModel,
+    reason: str = TOO_FEW,
+    earlier: AsBefore | None = None,
 ) -> ScoreRow:
     if group is None:
         return ScoreRow(key=key, name=name, shown=False, hidden_reason=reason)
@@ -564,6 +475,7 @@ def _score_row(
         answers=group.answers,
         dont_know=group.dont_know,
         spread=round(group.spread, 2),
+        note=as_before_note(earlier),
     )
 
 
@@ -587,15 +499,23 @@ def _fill_scores(
 ) -> None:
     """Put a disclosed set of scores on a page's view: tables, confidence and chart."""
     scores = outcome.scores
+    earlier = outcome.as_before
     view.conditions = [
-        _score_row(g, c.id, c.name, model, _hidden_reason(("condition", c.id), protected))
+        _score_row(
+            g, c.id, c.name, model, _hidden_reason(("condition", c.id), protected),
+            earlier.get(("condition", c.id)),
+        )  # fmt: skip
         for g, c in zip(scores.conditions, model.conditions, strict=True)
     ]
     view.acceptance = [
-        _score_row(g, s.id, s.name, model, _hidden_reason(("acceptance", s.id), protected))
+        _score_row(
+            g, s.id, s.name, model, _hidden_reason(("acceptance", s.id), protected),
+            earlier.get(("acceptance", s.id)),
+        )  # fmt: skip
         for g, s in zip(scores.acceptance, model.questionnaire.acceptance_scales, strict=True)
     ]
     if scores.confidence is not None:
+        view.confidence_note = as_before_note(earlier.get(CONFIDENCE))
         view.confidence_shown = True
         view.confidence_personal = round(scores.confidence.personal, 2)
         view.confidence_work = round(scores.confidence.work, 2)
@@ -840,7 +760,10 @@ def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
                     else:
                         mean = round(group.mean, 2)
                         level = model.level_for_score(mean).level
-                        row.cells.append(TeamCell(shown=True, mean=mean, level=level))
+                        note = as_before_note(
+                            part.outcome.as_before.get(("condition", condition.id))
+                        )
+                        row.cells.append(TeamCell(shown=True, mean=mean, level=level, note=note))
             view.any_protected = view.any_protected or bool(part.protected)
             view.teams.append(row)
         view.grid = _grid(view)
@@ -852,7 +775,7 @@ def _grid(view: AreaResultsView) -> list[ConditionAcrossTeams]:
     for number, name in enumerate(view.condition_names):
         area_row = view.conditions[number] if view.disclosed else None
         area_cell = (
-            TeamCell(shown=True, mean=area_row.mean, level=area_row.level)
+            TeamCell(shown=True, mean=area_row.mean, level=area_row.level, note=area_row.note)
             if area_row is not None and area_row.shown
             else TeamCell(shown=False, hidden_reason=area_row.hidden_reason if area_row else "")
         )

@@ -75,6 +75,8 @@ DEMO_COMMENTS = [
     "Consent forms put people off before we even start.",
 ]
 COMMENT_CHANCE = 0.35
+# Each demo team has a few more staff than answered, so its open rounds can take more answers.
+DEMO_STAFF_NOT_ANSWERING = 3
 
 
 @dataclass(frozen=True)
@@ -205,22 +207,22 @@ def _add_round(
         anonymity_threshold=5,
         opened_at=opened_at,
         closed_at=opened_at + dt.timedelta(days=21) if close else None,
+        access_mode="link",  # personal codes exist only once, on paper: a demo cannot show them
+        staff_count=responses + DEMO_STAFF_NOT_ANSWERING,
     )
     session.add(round_)
     session.flush()
-    for number in range(responses):
+    for _ in range(responses):
         bias = rng.gauss(0, 0.4)
         answers = {
             item.id: _answer(rng, item, _strength_for(item, profile), bias)
             for item in model.questionnaire.items
         }
-        key = f"demo-{team.id}-{round_.id}-{number}"
-        submitted = (opened_at + dt.timedelta(days=rng.randint(0, 14))).date()
         # A separate generator, so adding comments did not change anyone's scores.
         comment = comment_rng.choice(DEMO_COMMENTS) if comment_rng.random() < COMMENT_CHANCE else ""
-        repo.insert_response(
-            session, round_, repo.hash_submission_key(key), answers, submitted, comment
-        )
+        repo.insert_response(session, round_, answers, comment)
+    if close:
+        repo.rewrite_in_random_order(session, round_.id)  # as closing a round does
 
 
 def load_demo(only_if_empty: bool = True) -> bool:

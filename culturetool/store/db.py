@@ -37,7 +37,12 @@ def _engine_for(url: str) -> Engine:
     def _sqlite_pragmas(dbapi_connection, _record):  # pragma: no cover - trivial
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the one writer
+        # Deleted rows (a used code, a round's receipts, rows rewritten when a round closes)
+        # are overwritten with zeros, not left readable in free pages of the file.
+        cursor.execute("PRAGMA secure_delete=ON")
+        # Not WAL: a WAL file keeps page images in commit order, which would order responses
+        # by arrival. A rollback journal holds one transaction's pages and is deleted at commit.
+        cursor.execute("PRAGMA journal_mode=DELETE")
         cursor.close()
 
     return engine

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import random
 import secrets
 import uuid
 from functools import lru_cache
 
-from sqlalchemy import exists, or_, select
+from sqlalchemy import delete, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from culturetool.domain.access import Actor
@@ -26,6 +27,7 @@ from culturetool.store.tables import (
     PlanAction,
     Response,
     SubmissionReceipt,
+    SurveyCode,
     Team,
     UserAccount,
 )
@@ -105,18 +107,46 @@ def receipt_exists(session: Session, round_id: int, key_hash: str) -> bool:
     )
 
 
+def add_receipt(session: Session, round_id: int, key_hash: str) -> None:
+    """Mark a submission key as used for a round; it has no link to the response it came with."""
+    session.add(SubmissionReceipt(round_id=round_id, key_hash=key_hash))
+    session.flush()
+
+
+def hash_survey_code(round_id: int, code: str) -> str:
+    """The stored form of a (normalised) code; the round is mixed in, so equal codes of two
+    rounds do not look alike."""
+    return hashlib.sha256(f"{round_id}:{code}".encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def add_survey_codes(session: Session, round_id: int, code_hashes: list[str]) -> None:
+    session.add_all(SurveyCode(round_id=round_id, code_hash=h) for h in code_hashes)
+    session.flush()
+
+
+def survey_code_hashes(session: Session, round_id: int) -> set[str]:
+    return set(session.scalars(select(SurveyCode.code_hash).where(SurveyCode.round_id == round_id)))
+
+
+def spend_survey_code(session: Session, round_id: int, code_hash: str) -> bool:
+    """Delete the code if it is still there; False if it was used (or never made). Deleting
+    rather than marking leaves nothing that says which code went with which response."""
+    result = session.execute(
+        delete(SurveyCode).where(SurveyCode.round_id == round_id, SurveyCode.code_hash == code_hash)
+    )
+    return result.rowcount == 1
+
+
+def unused_code_count(session: Session, round_id: int) -> int:
+    return session.scalar(select(func.count()).where(SurveyCode.round_id == round_id)) or 0
+
+
 def insert_response(
-    session: Session,
-    round_: AssessmentRound,
-    key_hash: str,
-    answers: dict[str, int | None],
-    today: dt.date,
-    comment: str = "",
+    session: Session, round_: AssessmentRound, answers: dict[str, int | None], comment: str = ""
 ) -> None:
-    """Receipt, response, answers and comment are written together; the receipt's key stops a
-    repeat. The comment gets its own random id and no link to the response."""
-    session.add(SubmissionReceipt(round_id=round_.id, key_hash=key_hash))
-    response = Response(id=uuid.uuid4().hex, round_id=round_.id, submitted_on=today)
+    """A response (random id, the round, nothing else), its answers and, apart from them, the
+    comment with its own random id and no link to the response."""
+    response = Response(id=uuid.uuid4().hex, round_id=round_.id)
     session.add(response)
     session.add_all(
         Answer(response_id=response.id, item_id=item_id, value=value)
@@ -125,6 +155,63 @@ def insert_response(
     if comment:
         session.add(Comment(id=uuid.uuid4().hex, round_id=round_.id, text=comment))
     session.flush()
+
+
+def withdraw_survey_codes(session: Session, round_id: int) -> int:
+    """Delete a round's unused codes; returns how many there were."""
+    result = session.execute(delete(SurveyCode).where(SurveyCode.round_id == round_id))
+    return result.rowcount
+
+
+def forget_round_access(session: Session, round_id: int) -> None:
+    """Delete a round's submission receipts and unused codes: once it is closed they serve
+    nothing, and kept they would only be more to look at."""
+    session.execute(delete(SubmissionReceipt).where(SubmissionReceipt.round_id == round_id))
+    session.execute(delete(SurveyCode).where(SurveyCode.round_id == round_id))
+
+
+def rewrite_in_random_order(session: Session, round_id: int) -> None:
+    """Delete a round's responses, answers and comments and write them back in random order,
+    in the caller's transaction.
+
+    On SQLite the tables have no rowid and are stored in key order, so this changes little
+    there. PostgreSQL keeps heap rows in insertion order and stamps each with its inserting
+    transaction (xmin): after this, every row of the round sits at a random place and carries
+    the same xmin, so neither tells arrival order. What is left: while a round is open its rows'
+    physical order and xmin do show arrival order (to someone who can read the database's
+    files then); and the deleted versions stay in the table files as dead tuples until VACUUM
+    reuses their space (VACUUM FULL, or pg_repack, rewrites the table and clears them).
+    """
+    shuffle = random.SystemRandom().shuffle
+    in_round = select(Response.id).where(Response.round_id == round_id)
+    responses = list(session.scalars(in_round))
+    answers = [
+        {"response_id": r, "item_id": i, "value": v}
+        for r, i, v in session.execute(
+            select(Answer.response_id, Answer.item_id, Answer.value).where(
+                Answer.response_id.in_(in_round)
+            )
+        )
+    ]
+    comments = [
+        {"id": c, "round_id": round_id, "text": t}
+        for c, t in session.execute(
+            select(Comment.id, Comment.text).where(Comment.round_id == round_id)
+        )
+    ]
+    session.execute(delete(Answer).where(Answer.response_id.in_(in_round)))
+    session.execute(delete(Response).where(Response.round_id == round_id))
+    session.execute(delete(Comment).where(Comment.round_id == round_id))
+    shuffle(responses)
+    shuffle(answers)
+    shuffle(comments)
+    if responses:
+        session.execute(insert(Response), [{"id": r, "round_id": round_id} for r in responses])
+    if answers:
+        session.execute(insert(Answer), answers)
+    if comments:
+        session.execute(insert(Comment), comments)
+    session.expire_all()  # loaded objects of these rows are stale now
 
 
 def user_by_email(session: Session, email: str) -> UserAccount | None:

@@ -1,8 +1,10 @@
 """Database tables (SQLAlchemy 2.0 declarative). Schema changes go through Alembic migrations.
 
-Anonymity by design: a response row carries the round and the date only. The receipt that makes
-submissions idempotent is kept in its own table with no link to the response it came with, so
-nothing ties a device to its answers.
+Anonymity by design: a response row carries a random id and the round only, no date. The
+receipt that makes submissions idempotent, and the personal codes of a round, are kept in their
+own tables with no link to the response they came with, so nothing ties a device or a code to its
+answers. Respondents' tables are SQLite WITHOUT ROWID tables keyed by random values: their rows
+are stored in key order, so neither a rowid nor the order of rows in the file tells arrival order.
 """
 
 from __future__ import annotations
@@ -39,6 +41,13 @@ ACTION_NOTES_LENGTH = 2000
 TARGET_SCOPES = ("organisation", "area", "team")
 ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
 ACTION_TIMESCALES = ("first_week", "three_months", "six_months", "date")
+
+# How respondents reach a round: personal one-off codes, or an open link.
+ACCESS_MODES = ("codes", "link")
+MIN_STAFF_COUNT = 1
+MAX_STAFF_COUNT = 500
+# Respondents' tables have no rowid: an ascending rowid would number rows in arrival order.
+NO_ROWID = {"sqlite_with_rowid": False}
 
 # Named constraints so Alembic migrations can alter them on every database, SQLite included.
 naming_convention = {
@@ -135,6 +144,10 @@ class AssessmentRound(Base):
     )
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    access_mode: Mapped[str] = mapped_column(String(10), default="link", server_default="link")
+    # How many people the team has, as the manager said when opening the round: the most
+    # responses (and codes) a round can have. None for rounds opened before it was asked.
+    staff_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     team: Mapped[Team] = relationship(back_populates="rounds")
     model_version: Mapped[ModelVersion] = relationship()
@@ -144,6 +157,11 @@ class AssessmentRound(Base):
         CheckConstraint(
             f"anonymity_threshold >= {MIN_ANONYMITY_THRESHOLD}", name="threshold_minimum"
         ),
+        CheckConstraint("access_mode IN ('codes', 'link')", name="access_mode_known"),
+        CheckConstraint(
+            f"staff_count IS NULL OR staff_count BETWEEN {MIN_STAFF_COUNT} AND {MAX_STAFF_COUNT}",
+            name="staff_count_range",
+        ),
     )
 
     @property
@@ -152,31 +170,34 @@ class AssessmentRound(Base):
 
 
 class Response(Base):
-    """One person's submitted questionnaire. Deliberately holds no identity, IP or time of day."""
+    """One person's submitted questionnaire. Deliberately holds no identity, IP, date or time:
+    the round's dates are all that is known of when it was given."""
 
     __tablename__ = "response"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, so ids reveal no order
     round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), index=True)
-    submitted_on: Mapped[dt.date] = mapped_column(Date)
 
     round: Mapped[AssessmentRound] = relationship(back_populates="responses")
     answers: Mapped[list[Answer]] = relationship(back_populates="response")
 
+    __table_args__ = (NO_ROWID,)
+
 
 class Answer(Base):
+    """One statement's answer; keyed by its response's random id, so stored in no arrival order."""
+
     __tablename__ = "answer"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[str] = mapped_column(ForeignKey("response.id"), index=True)
-    item_id: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    response_id: Mapped[str] = mapped_column(ForeignKey("response.id"), primary_key=True)
+    item_id: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
     value: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)  # None: don't know
 
     response: Mapped[Response] = relationship(back_populates="answers")
 
     __table_args__ = (
-        UniqueConstraint("response_id", "item_id", name="uq_answer_response_item"),
         CheckConstraint("value IS NULL OR (value BETWEEN 1 AND 5)", name="value_on_scale"),
+        NO_ROWID,
     )
 
 
@@ -190,14 +211,32 @@ class Comment(Base):
     round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), index=True)
     text: Mapped[str] = mapped_column(Text)
 
+    __table_args__ = (NO_ROWID,)
+
 
 class SubmissionReceipt(Base):
-    """Marks that a device's one-off submission key was used for a round (hashed, unlinked)."""
+    """Marks that a device's one-off submission key was used for an open-link round (hashed,
+    unlinked). Only there to make a double click save once; deleted when the round closes."""
 
     __tablename__ = "submission_receipt"
 
     round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), primary_key=True)
     key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (NO_ROWID,)
+
+
+class SurveyCode(Base):
+    """A personal one-off code of a codes round, not yet used (hashed). The row is deleted in the
+    transaction that saves the response made with it, so no trace says which code went with
+    which response, or when."""
+
+    __tablename__ = "survey_code"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+    __table_args__ = (NO_ROWID,)
 
 
 class UserAccount(Base):

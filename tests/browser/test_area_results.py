@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 
 import pytest
@@ -10,6 +9,7 @@ from helpers import new_person, sign_in
 from openpyxl import load_workbook
 from people import PASSWORD, make_person
 from playwright.sync_api import Browser, expect
+from respondents import open_link_round
 
 from culturetool.domain.access import Role
 from culturetool.services import assessments as svc
@@ -31,14 +31,13 @@ def _email(user_id: int) -> str:
 def _responses(team_id: int, people: int, answer: int, model, comments=()) -> int:
     """People answer as the store would save them: this test is about what is shown."""
     manager = make_person(Role.MANAGER, (team_id,))
-    opened = svc.open_round(manager, team_id)
+    opened = open_link_round(manager, team_id)
     with transaction() as session:
         round_ = session.get(AssessmentRound, opened.id)
         for number in range(people):
             every = {item.id: answer for item in model.questionnaire.items}
             comment = comments[number % len(comments)] if comments else ""
-            repo.insert_response(session, round_, f"b{opened.id}-{number}", every,
-                                 dt.date(2026, 5, 1), comment)  # fmt: skip
+            repo.insert_response(session, round_, every, comment)
     return opened.id
 
 

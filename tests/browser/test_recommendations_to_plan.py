@@ -3,7 +3,6 @@ one intervention, marks it done, and finds it in the plan's Excel file."""
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 
@@ -12,6 +11,7 @@ from helpers import new_person, sign_in
 from openpyxl import load_workbook
 from people import PASSWORD, make_person
 from playwright.sync_api import Browser, expect
+from respondents import open_link_round
 
 from culturetool.domain.access import Role
 from culturetool.services import assessments as svc
@@ -41,12 +41,11 @@ def test_from_recommendation_to_a_done_action_in_the_exported_plan(
     area = svc.add_area(administrator, "Planning Vale")
     team = svc.add_team(administrator, area, "Planning Reablement")
     manager = make_person(Role.MANAGER, (team,), password=PASSWORD)
-    opened = svc.open_round(manager, team)
+    opened = open_link_round(manager, team)
     with transaction() as session:
         round_ = session.get(AssessmentRound, opened.id)
-        for number in range(7):
-            repo.insert_response(session, round_, f"plan-{number}", _answers(model),
-                                 dt.date(2026, 10, 1))  # fmt: skip
+        for _ in range(7):
+            repo.insert_response(session, round_, _answers(model))
         email = session.get(UserAccount, manager.user_id).email
     weak_names = [model.condition_by_id[c].name for c in WEAK]
     serving = {

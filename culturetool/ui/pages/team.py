@@ -8,7 +8,8 @@ import segno
 from culturetool import config
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
-from culturetool.services import assessments
+from culturetool.reports.codes_sheet import codes_list_csv, codes_sheet_html
+from culturetool.services import assessments, responding
 from culturetool.services.assessments import RoundSummary
 from culturetool.ui.layout import breadcrumb, data_table, notice, page_frame, shown_if
 from culturetool.ui.session import SessionState, id_number, public, signed_in
@@ -27,6 +28,12 @@ class TeamState(SessionState):
     share_qr: str = ""
     error: str = ""
     confirming_close: bool = False
+    # The form for a new round. The codes it makes are never kept in state (Reflex saves state
+    # to disk): they go to the browser as downloads from the handler that made them.
+    access_mode_choice: str = "codes"
+    staff_count_text: str = ""
+    more_codes_text: str = ""
+    codes_sent: int = 0  # how many codes were just downloaded, to say so on the page
 
     @rx.var
     def open_round(self) -> RoundSummary | None:
@@ -66,14 +73,89 @@ class TeamState(SessionState):
         self._refresh(actor, id_number(self.team_id))
 
     @rx.event
+    @public
+    def choose_access_mode(self, mode: str):
+        self.access_mode_choice = mode  # a form field; the service checks it on opening
+
+    @rx.event
+    @public
+    def type_staff_count(self, text: str):
+        self.staff_count_text = text  # a form field; the service checks it on opening
+
+    @rx.event
+    @public
+    def type_more_codes(self, text: str):
+        self.more_codes_text = text  # a form field; the service checks it
+
+    def _code_downloads(self, codes: list[str]) -> list[rx.event.EventSpec]:
+        self.codes_sent = len(codes)
+        name = self.team_name.replace(" ", "-").lower()
+        return [
+            rx.download(
+                data=codes_sheet_html(self.team_name, self.share_link, codes),
+                filename=f"code-cards-{name}.html",
+                mime_type="text/html",
+            ),
+            rx.download(
+                data=codes_list_csv(self.team_name, self.share_link, codes),
+                filename=f"codes-{name}.csv",
+                mime_type="text/csv",
+            ),
+        ]
+
+    @rx.event
     @signed_in
     def open_new_round(self, actor: Actor):
         self.error = ""
+        self.codes_sent = 0
         try:
-            assessments.open_round(actor, self.team_id_shown)
+            opened = responding.open_round(
+                actor,
+                self.team_id_shown,
+                access_mode=self.access_mode_choice,
+                staff_count=whole_number(self.staff_count_text),
+            )
         except (InputProblem, NotFound) as problem:
             self.error = str(problem)
+            opened = None
         self._refresh(actor, self.team_id_shown)
+        return self._code_downloads(opened.codes) if opened and opened.codes else None
+
+    @rx.event
+    @signed_in
+    def make_more_codes(self, actor: Actor):
+        self.error = ""
+        self.codes_sent = 0
+        current = self.open_round
+        if current is None:
+            return None
+        try:
+            codes = responding.more_codes(actor, current.id, whole_number(self.more_codes_text))
+        except (InputProblem, NotFound) as problem:
+            self.error = str(problem)
+            return None
+        self.more_codes_text = ""
+        self._refresh(actor, self.team_id_shown)
+        return self._code_downloads(codes)
+
+    @rx.event
+    @signed_in
+    def withdraw_codes(self, actor: Actor):
+        self.error = ""
+        self.codes_sent = 0
+        current = self.open_round
+        if current is None:
+            return
+        try:
+            withdrawn = responding.withdraw_unused_codes(actor, current.id)
+        except (InputProblem, NotFound) as problem:
+            self.error = str(problem)
+            return
+        self._refresh(actor, self.team_id_shown)
+        self.error = (
+            f"{withdrawn} unused codes no longer work. Make new codes for the people who have "
+            "not answered yet."
+        )
 
     @rx.event
     @public
@@ -97,6 +179,13 @@ class TeamState(SessionState):
     def copy_link(self):
         # Copies the link already on the page; reads nothing from the server.
         return [rx.set_clipboard(self.share_link), rx.toast.success("Link copied")]
+
+
+def whole_number(text: str) -> int:
+    """A number typed in a form; 0 when it is not a whole number, which the services refuse
+    with a message that says what to type."""
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else 0
 
 
 def _round_row(round_: RoundSummary) -> rx.Component:
@@ -170,10 +259,20 @@ def _share_panel() -> rx.Component:
                     ),
                 ),
                 rx.text(
-                    "The link works for this round only. Answers are anonymous: nobody, "
+                    "The link is for the team's staff only: do not post it where others can "
+                    "see it. It works for this round only. Answers are anonymous: nobody, "
                     "including you, can see who said what.",
                     size="2",
                 ),
+                # A plain link: the questionnaire is served outside Reflex, so the client-side
+                # router (rx.link) would not find it.
+                rx.el.a(
+                    "Open the questionnaire as staff see it",
+                    href=TeamState.share_link,
+                    target="_blank",
+                    rel="noreferrer noopener",
+                ),
+                rx.cond(current.access_mode == "codes", _codes_panel()),
                 align="start",
                 flex="1",
             ),
@@ -183,6 +282,95 @@ def _share_panel() -> rx.Component:
             width="100%",
         ),
         class_name="share-panel",
+    )
+
+
+def _codes_panel() -> rx.Component:
+    current = TeamState.open_round
+    return rx.box(
+        rx.cond(
+            TeamState.codes_sent > 0,
+            rx.text(
+                f"{TeamState.codes_sent} codes were downloaded to your computer twice over: "
+                "the code cards to print, and the codes as a list. They are not kept anywhere, "
+                "so they cannot be shown again. Give one card to each person.",
+                role="status",
+                weight="bold",
+            ),
+        ),
+        rx.text(
+            f"Each person needs a code from a card to answer. The team has {current.staff_count} "
+            "staff; codes and answers together can never be more than that.",
+            size="2",
+        ),
+        rx.hstack(
+            rx.el.label("How many more codes?", html_for="more-codes"),
+            rx.el.input(
+                id="more-codes",
+                value=TeamState.more_codes_text,
+                on_change=TeamState.type_more_codes,
+                input_mode="numeric",
+                class_name="text-input",
+                width="5em",
+            ),
+            rx.button("Make more codes", variant="soft", on_click=TeamState.make_more_codes),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(
+            "Cards lost, or given to the wrong people? Withdraw the unused codes, then make new "
+            "ones for those who have not answered.",
+            size="2",
+        ),
+        rx.button(
+            "Withdraw all unused codes",
+            variant="outline",
+            color_scheme="red",
+            on_click=TeamState.withdraw_codes,
+        ),
+    )
+
+
+def _mode_choice(mode: str, label: str) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(
+            type="radio",
+            name="access_mode",
+            value=mode,
+            checked=TeamState.access_mode_choice == mode,
+            on_change=TeamState.choose_access_mode(mode),
+        ),
+        " ",
+        label,
+        class_name="tick",
+    )
+
+
+def _open_round_form() -> rx.Component:
+    return rx.card(
+        rx.heading("Start a self-assessment", as_="h2", size="5"),
+        rx.text(
+            "Open a round for the team. Everyone answers anonymously; it takes about "
+            f"{TeamState.survey_minutes} minutes."
+        ),
+        rx.el.label("How many people are in the team?", html_for="staff-count"),
+        rx.el.input(
+            id="staff-count",
+            value=TeamState.staff_count_text,
+            on_change=TeamState.type_staff_count,
+            input_mode="numeric",
+            class_name="text-input",
+            width="6em",
+        ),
+        rx.text("No more people than this can answer.", size="2"),
+        rx.text("How will people answer?", as_="div", weight="bold"),
+        _mode_choice(
+            "codes",
+            "With personal codes (recommended, above all for small teams): you print one card "
+            "per person, and each code works once.",
+        ),
+        _mode_choice("link", "With an open link: anyone who has the link can answer."),
+        rx.button("Open a new round", on_click=TeamState.open_new_round),
     )
 
 
@@ -216,14 +404,7 @@ def team_page() -> rx.Component:
                     rx.cond(
                         TeamState.has_open_round,
                         _share_panel(),
-                        rx.card(
-                            rx.heading("Start a self-assessment", as_="h2", size="5"),
-                            rx.text(
-                                "Open a round to get a link for the team. Everyone answers "
-                                f"anonymously; it takes about {TeamState.survey_minutes} minutes."
-                            ),
-                            rx.button("Open a new round", on_click=TeamState.open_new_round),
-                        ),
+                        _open_round_form(),
                     ),
                 ),
                 rx.heading("Rounds", as_="h2", size="5"),
