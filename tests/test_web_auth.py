@@ -169,7 +169,7 @@ def browser_scope(path: str, kind: str = "websocket", **extra) -> dict:
             (b"user-agent", b"Mozilla/5.0 Firefox/140"),
             (b"x-forwarded-for", b"198.51.100.7"),
             (b"accept-language", b"cy-GB"),
-            (b"x-culturetool-session", b"forged-by-the-browser"),
+            (b"authorization", b"forged-by-the-browser"),
         ],
         **extra,
     }

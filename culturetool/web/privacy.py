@@ -27,7 +27,9 @@ from culturetool.domain.team_import import MAX_BYTES as IMPORT_FILE_MAX_BYTES
 from culturetool.services import accounts
 
 SESSION_COOKIE = "culturetool_session"
-SESSION_HEADER = "x-culturetool-session"
+# Reflex keeps `authorization` out of what it sends to the page (reflex/istate/data.py), so page
+# scripts never see even the hash; a browser's own Authorization header is dropped above.
+SESSION_HEADER = "authorization"
 EVENT_PATH = "/_event"
 UPLOAD_PATH = "/_upload"
 # The import's one CSV file plus the multipart envelope (boundaries, part headers, file name).
