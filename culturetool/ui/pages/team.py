@@ -70,6 +70,7 @@ class TeamState(SessionState):
     def load(self, actor: Actor):
         self.error = ""
         self.confirming_close = False
+        self.access_mode_choice = "codes"  # as the freshly drawn form shows it
         self._refresh(actor, id_number(self.team_id))
 
     @rx.event
@@ -118,6 +119,9 @@ class TeamState(SessionState):
         except (InputProblem, NotFound) as problem:
             self.error = str(problem)
             opened = None
+        else:
+            # The form shows personal codes chosen when it next appears: the state agrees.
+            self.access_mode_choice, self.staff_count_text = "codes", ""
         self._refresh(actor, self.team_id_shown)
         return self._code_downloads(opened.codes) if opened and opened.codes else None
 
@@ -337,7 +341,9 @@ def _mode_choice(mode: str, label: str) -> rx.Component:
             type="radio",
             name="access_mode",
             value=mode,
-            checked=TeamState.access_mode_choice == mode,
+            # Not bound to the state's value: the browser shows the choice at once, and the
+            # handler only tells the server which one it is.
+            default_checked=mode == "codes",
             on_change=TeamState.choose_access_mode(mode),
         ),
         " ",
