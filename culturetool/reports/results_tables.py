@@ -22,7 +22,7 @@ def _score_cells(kind: str, row: ScoreRow) -> list[Cell]:
         return [kind, row.name, None, None, None, None, None, None, row.hidden_reason]
     level = row.level_name and f"{row.level} {row.level_name}"
     return [kind, row.name, row.mean, level or None, row.respondents, row.answers,
-            row.dont_know, row.spread, ""]  # fmt: skip
+            row.dont_know, row.spread, row.note]  # fmt: skip
 
 
 def _scores_table(title: str, view: ResultsView | AreaResultsView) -> Table:
@@ -36,9 +36,11 @@ def _scores_table(title: str, view: ResultsView | AreaResultsView) -> Table:
     table.rows += [_score_cells("Technology acceptance", r) for r in view.acceptance]
     if view.confidence_shown:
         table.rows += [
-            ["Confidence", "Personal life", view.confidence_personal] + [None] * 5 + [""],
-            ["Confidence", "At work", view.confidence_work] + [None] * 5 + [""],
-            ["Confidence", "Gap", view.confidence_gap] + [None] * 5 + [view.confidence_sentence],
+            ["Confidence", "Personal life", view.confidence_personal] + [None] * 5
+            + [view.confidence_note],
+            ["Confidence", "At work", view.confidence_work] + [None] * 5 + [view.confidence_note],
+            ["Confidence", "Gap", view.confidence_gap] + [None] * 5
+            + [" ".join(filter(None, [view.confidence_sentence, view.confidence_note]))],
         ]
     else:
         table.rows.append(["Confidence", "Personal life and work"] + [None] * 6
@@ -103,16 +105,18 @@ def round_results_tables(view: ResultsView) -> list[Table]:
 def area_results_tables(view: AreaResultsView) -> list[Table]:
     teams = Table(
         title="Teams",
-        headers=["Team", "Round", "Responses"] + view.condition_names,
+        headers=["Team", "Round", "Responses"] + view.condition_names + ["Note"],
         rows=[],
     )
     for team in view.teams:
         cells: list[Cell] = [team.team_name, team.round_dates, team.responses]
         if team.disclosed:
             cells += [cell.mean if cell.shown else cell.hidden_reason for cell in team.cells]
+            notes = {cell.note for cell in team.cells if cell.note}
+            cells.append(" ".join(sorted(notes)) or None)
         else:
-            cells += ["Too few responses to show"] * len(view.condition_names)
+            cells += ["Too few responses to show"] * len(view.condition_names) + [None]
         teams.rows.append(cells)
     for name in view.teams_without_responses:
-        teams.rows.append([name, "no responses yet", 0] + [None] * len(view.condition_names))
+        teams.rows.append([name, "no responses yet", 0] + [None] * (len(view.condition_names) + 1))
     return [_scores_table(f"{view.area_name} (all teams)", view), teams]

@@ -13,6 +13,11 @@ from culturetool.services.exports import Download
 from culturetool.ui.layout import data_table
 
 
+def _as_before(note: rx.Var) -> rx.Component:
+    """A score shown as it was earlier says so beside it, in words."""
+    return rx.cond(note != "", rx.text(note, size="1", class_name="as-before"))
+
+
 def _level_badge(row: ScoreRow) -> rx.Component:
     return rx.badge(f"{row.level} · {row.level_name}", color_scheme="indigo", size="2")
 
@@ -23,7 +28,7 @@ def _condition_row(row: ScoreRow) -> rx.Component:
         rx.cond(
             row.shown,
             rx.fragment(
-                rx.table.cell(rx.text(row.mean, weight="bold")),
+                rx.table.cell(rx.text(row.mean, weight="bold"), _as_before(row.note)),
                 rx.table.cell(
                     _level_badge(row), rx.text(row.looks_like, size="1", class_name="looks-like")
                 ),
@@ -43,7 +48,7 @@ def _acceptance_row(row: ScoreRow) -> rx.Component:
         rx.cond(
             row.shown,
             rx.fragment(
-                rx.table.cell(rx.text(row.mean, weight="bold")),
+                rx.table.cell(rx.text(row.mean, weight="bold"), _as_before(row.note)),
                 rx.table.cell(f"{row.answers} from {row.respondents} people"),
                 rx.table.cell(row.spread),
             ),
@@ -110,6 +115,7 @@ def score_sections(view: rx.Var) -> rx.Component:
                     rx.card(rx.text("Gap", size="2"), rx.heading(view.confidence_gap, size="6")),
                 ),
                 rx.text(view.confidence_sentence),
+                _as_before(view.confidence_note),
             ),
             rx.text(view.confidence_hidden_reason),
         ),

@@ -56,7 +56,10 @@ def _cell(cell: TeamCell) -> rx.Component:
     return rx.table.cell(
         rx.cond(
             cell.shown,
-            rx.text(cell.mean, weight="bold"),
+            rx.fragment(
+                rx.text(cell.mean, weight="bold"),
+                rx.cond(cell.note != "", rx.text("as before", title=cell.note, size="1")),
+            ),
             rx.text("hidden", title=cell.hidden_reason, class_name="hidden-figure"),
         ),
         class_name=rx.cond(cell.shown, "level-cell level-" + cell.level.to_string(), "level-cell"),

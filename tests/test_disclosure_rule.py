@@ -1,0 +1,115 @@
+"""The pure disclosure rule: cells of the people behind everything shown hold 0 or at least the
+threshold. Fast tests, no database."""
+
+from __future__ import annotations
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from culturetool.domain.disclosure import (
+    Wanted,
+    cell_sizes,
+    consistent,
+    decide,
+    more_needed,
+)
+
+K = 5
+
+
+def test_a_single_figure_is_one_cell():
+    assert cell_sizes([{1: 6}]) == [6]
+
+
+def test_the_same_figure_later_splits_off_the_people_who_answered_in_between():
+    assert sorted(cell_sizes([{1: 5}, {1: 6}])) == [1, 5]
+    assert not consistent([{1: 5}, {1: 6}], K)
+    assert consistent([{1: 5}, {1: 10}], K)
+
+
+def test_an_area_and_all_its_teams_leave_each_team_as_a_cell():
+    assert sorted(cell_sizes([{1: 6, 2: 6}, {1: 6}, {2: 6}])) == [6, 6]
+
+
+def test_people_in_the_same_shown_sets_across_rounds_form_one_cell():
+    # Team 3's one person and team 2's six were only ever shown together, in the area: one cell.
+    assert sorted(cell_sizes([{1: 6, 2: 6, 3: 1}, {1: 6}])) == [6, 7]
+    assert consistent([{1: 6, 2: 6, 3: 1}, {1: 6}], K)
+
+
+def test_zero_counts_do_not_make_a_basis_different():
+    assert sorted(cell_sizes([{1: 6, 2: 0}, {1: 6}])) == [6]
+
+
+def test_subtraction_across_an_area_hides_the_smallest_team_that_would_give_a_team_away():
+    wanted = [
+        Wanted("area", {1: 9, 2: 6, 3: 2}, K),
+        Wanted("team 1", {1: 9}, K),
+        Wanted("team 2", {2: 6}, K),
+    ]
+    decision = decide([], wanted)
+    assert decision.shown == {"area", "team 1"}
+    assert decision.refused["team 2"].changed_too_little is False
+
+
+def test_scenario_a_and_b_then_c_the_area_waits():
+    """A and B (6 each) shown with their area; then C gets one response. The area's new total
+    minus A and B as they were would give C's person away: the total waits."""
+    before = [("area", {1: 6, 2: 6}), ("A", {1: 6}), ("B", {2: 6})]
+    decision = decide(
+        before,
+        [Wanted("area", {1: 6, 2: 6, 3: 1}, K), Wanted("A", {1: 6}, K), Wanted("B", {2: 6}, K)],
+    )
+    assert "area" not in decision.shown
+    assert decision.refused["area"].changed_too_little
+    assert decision.shown == {"A", "B"}  # unchanged: nothing new in showing them again
+    assert decision.newly_shown == {}
+
+
+def test_scenario_five_then_six_waits_for_four_more():
+    decision = decide([("team", {1: 5})], [Wanted("team", {1: 6}, K)])
+    assert decision.shown == frozenset()
+    assert decision.refused["team"].changed_too_little
+    assert decision.refused["team"].more_needed == 4
+    assert decide([("team", {1: 5})], [Wanted("team", {1: 10}, K)]).shown == {"team"}
+
+
+def test_an_area_minus_a_team_as_it_was_before_is_caught():
+    """Before: the area (A 5, B 5) and both teams. Now B's team counts with a new round of one
+    person: the area now minus A as it was would give that person away, though both bases
+    differ by 6 from the area's last."""
+    before = [("area", {1: 5, 2: 5}), ("A", {1: 5}), ("B", {2: 5})]
+    decision = decide(before, [Wanted("area", {1: 5, 3: 1}, K)])
+    assert decision.shown == frozenset()
+
+
+def test_more_needed_counts_from_the_last_count_shown():
+    assert more_needed([{1: 5}, {1: 10}], {1: 12}, K) == 3
+    assert more_needed([], {1: 7}, K) == 0
+    assert more_needed([{1: 5, 2: 5}], {1: 5, 2: 6}, K) is None
+
+
+bases = st.dictionaries(st.integers(1, 4), st.integers(0, 14), min_size=1, max_size=4)
+
+
+@settings(max_examples=300)
+@given(
+    looks=st.lists(
+        st.dictionaries(st.sampled_from("ABCDE"), bases, min_size=1, max_size=4),
+        min_size=1,
+        max_size=8,
+    ),
+    threshold=st.integers(3, 6),
+)
+def test_whatever_is_asked_for_what_is_shown_always_keeps_the_rule(looks, threshold):
+    shown: list[tuple[str, dict[int, int]]] = []
+    for look in looks:
+        decision = decide(shown, [Wanted(key, basis, threshold) for key, basis in look.items()])
+        shown += [(key, basis) for key, basis in look.items() if key in decision.shown]
+        assert consistent([basis for _, basis in shown], threshold)
+    for key, basis in shown:
+        for other_key, other in shown:
+            if key == other_key:
+                rounds = set(basis) | set(other)
+                difference = sum(abs(basis.get(r, 0) - other.get(r, 0)) for r in rounds)
+                assert difference == 0 or difference >= threshold
