@@ -273,39 +273,42 @@ def test_open_link_takes_no_more_answers_than_the_team_has_staff(database, model
     ) is False
 
 
-def test_one_browser_sends_once_and_one_network_six_times_in_ten_minutes(database, model):
+def test_one_browser_and_one_network_are_limited_in_ten_minutes(database, model):
     team = a_team()
-    opened = responding.open_round(manager_of(team), team, access_mode="link", staff_count=30)
+    staff = responding.PER_NETWORK + 5
+    opened = responding.open_round(manager_of(team), team, access_mode="link", staff_count=staff)
     token, ip = opened.round.token, "203.0.113.77"
     agent = "Mozilla/5.0 (X11; Linux x86_64) Sender-Fingerprint-Agent/1.0"
     answers = marked_answers(model, 0)
-    assert responding.submit_response(token, answers, submission_key="first", sender_ip=ip,
-                                      sender_agent=agent)  # fmt: skip
+    for number in range(responding.PER_BROWSER):
+        assert responding.submit_response(token, answers, submission_key=f"k{number}",
+                                          sender_ip=ip, sender_agent=agent)  # fmt: skip
     # The same browser with a fresh key (a private window, cleared storage): refused.
     with pytest.raises(InputProblem) as refused:
-        responding.submit_response(token, answers, submission_key="second", sender_ip=ip,
+        responding.submit_response(token, answers, submission_key="again", sender_ip=ip,
                                    sender_agent=agent)  # fmt: skip
     assert str(refused.value) == (
         "Several answers were just sent from this device or network. Please try again in 10 "
         "minutes; your answers are kept on this device."
     )
     # Its double click is still recognised as such.
-    assert responding.submit_response(token, answers, submission_key="first", sender_ip=ip,
+    assert responding.submit_response(token, answers, submission_key="k0", sender_ip=ip,
                                       sender_agent=agent) is False  # fmt: skip
-    # Other browsers on the same network: six in all, then refused.
-    for number in range(1, 6):
+    # Other browsers on the same network, up to the network's limit, then refused.
+    for number in range(responding.PER_BROWSER, responding.PER_NETWORK):
         browser = {"submission_key": f"b{number}", "sender_agent": f"Browser {number}"}
         assert responding.submit_response(token, answers, sender_ip=ip, **browser)
     with pytest.raises(InputProblem, match="this device or network"):
-        responding.submit_response(token, answers, submission_key="b6", sender_ip=ip,
-                                   sender_agent="Browser 6")  # fmt: skip
+        responding.submit_response(token, answers, submission_key="last", sender_ip=ip,
+                                   sender_agent="Browser last")  # fmt: skip
     # A refused send because of a missing answer does not use up a browser's allowance.
     with pytest.raises(InputProblem, match="no answer yet"):
         responding.submit_response(token, {}, submission_key="c", sender_ip="198.51.100.1",
                                    sender_agent=agent)  # fmt: skip
     assert responding.submit_response(token, answers, submission_key="c",
                                       sender_ip="198.51.100.1", sender_agent=agent)  # fmt: skip
-    assert svc.results_for_round(manager_of(team), opened.round.id).responses == 7
+    expected = responding.PER_NETWORK + 1
+    assert svc.results_for_round(manager_of(team), opened.round.id).responses == expected
 
     stored = database_bytes(database)
     for trace in (ip, agent, "Sender-Fingerprint-Agent", "198.51.100.1", "Browser 3"):
@@ -329,7 +332,8 @@ def test_sliding_window_with_a_fake_clock():
 
 def test_sender_limits_keep_no_address_in_memory():
     limits = responding.SenderLimits()
-    limits.record("203.0.113.9", "Agent X", now=0)
+    for _ in range(responding.PER_BROWSER):
+        limits.record("203.0.113.9", "Agent X", now=0)
     assert not limits.allows("203.0.113.9", "Agent X", now=1)
     assert limits.allows("203.0.113.9", "Agent Y", now=1)
     remembered = repr(vars(limits)) + repr(vars(limits._per_browser)) + repr(

@@ -254,3 +254,18 @@ def test_nothing_about_a_request_is_logged(client, model, caplog):
     )
     for trace in (token, agent, "probe-key-123456", "testclient"):
         assert trace not in logged
+
+
+def test_behind_a_trusted_proxy_the_sender_is_the_address_the_proxy_adds(monkeypatch):
+    from starlette.requests import Request
+
+    from culturetool.web.respondent import _sender_ip
+
+    def request(forwarded: str) -> Request:
+        headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+        return Request({"type": "http", "headers": headers, "client": ("10.0.0.2", 5000)})
+
+    assert _sender_ip(request("198.51.100.7, 203.0.113.5")) == "10.0.0.2"  # not trusted
+    monkeypatch.setenv("CULTURETOOL_TRUST_PROXY", "1")
+    assert _sender_ip(request("198.51.100.7, 203.0.113.5")) == "203.0.113.5"
+    assert _sender_ip(request("")) == "10.0.0.2"

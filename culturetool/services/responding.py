@@ -101,8 +101,12 @@ class OpenedRound:
 # ---- limits on senders (open-link rounds), in this process's memory only -------------------
 
 WINDOW_SECONDS = 10 * 60
-PER_BROWSER = 1  # one browser: its network address and user agent together
-PER_NETWORK = 6  # one network address: a team answering from one office gets through
+# Speed bumps for someone sending many answers through a link; the hard limit is the staff
+# count. One browser (its network address and user agent together) may send a few, as
+# colleagues take turns at a shared office computer; one network address more, as a team
+# answers together in one office.
+PER_BROWSER = 3
+PER_NETWORK = 30
 
 
 class SenderLimits:

@@ -12,6 +12,7 @@ memory.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import secrets
 from pathlib import Path
@@ -62,6 +63,17 @@ class BodyTooLarge(Exception):
 
 def _page(content: str, status: int = 200) -> HTMLResponse:
     return HTMLResponse(content, status_code=status, headers=SECURITY_HEADERS)
+
+
+def _sender_ip(request: Request) -> str:
+    """The sender's network address, for the in-memory limit only. Behind a reverse proxy
+    (CULTURETOOL_TRUST_PROXY=1) every request comes from the proxy, so the address it adds last
+    to X-Forwarded-For is the sender's."""
+    if os.environ.get("CULTURETOOL_TRUST_PROXY", "") == "1":
+        forwarded = [part.strip() for part in request.headers.get("x-forwarded-for", "").split(",")]
+        if forwarded[-1]:
+            return forwarded[-1]
+    return request.client.host if request.client else ""
 
 
 def _not_found() -> HTMLResponse:
@@ -183,7 +195,7 @@ async def send_answers(request: Request) -> Response:
             code=entered.code,
             submission_key=submission_key,
             # For the service's limit on sends per device, held in memory only.
-            sender_ip=request.client.host if request.client else "",
+            sender_ip=_sender_ip(request),
             sender_agent=request.headers.get("user-agent", ""),
         )
     except NotFound:
