@@ -223,23 +223,33 @@ def test_personal_codes_work_once_and_the_link_alone_adds_nothing(database, mode
 def test_more_codes_never_exceed_the_staff_count(database, model):
     team = a_team()
     manager = manager_of(team)
-    opened = responding.open_round(manager, team, access_mode="codes", staff_count=4)
-    with pytest.raises(InputProblem, match="4 staff: 0 have answered and 4 codes are not used"):
+    opened = responding.open_round(manager, team, access_mode="codes", staff_count=6)
+    with pytest.raises(InputProblem, match="6 staff: 0 have answered and 6 codes are not used"):
         responding.more_codes(manager, opened.round.id, 1)
     responding.submit_response(opened.round.token, marked_answers(model, 1), code=opened.codes[0])
-    assert responding.withdraw_unused_codes(manager, opened.round.id) == 3
+    assert responding.withdraw_unused_codes(manager, opened.round.id) == 5
     with pytest.raises(InputProblem) as refused:
         responding.submit_response(
             opened.round.token, marked_answers(model, 1), code=opened.codes[1]
         )
     assert str(refused.value) == responding.CODE_REFUSED  # withdrawn codes no longer work
-    with pytest.raises(InputProblem, match="at most 3 more can be made"):
-        responding.more_codes(manager, opened.round.id, 4)
-    fresh = responding.more_codes(manager, opened.round.id, 3)
-    assert len(fresh) == 3 and not set(fresh) & set(opened.codes)
+    with pytest.raises(InputProblem, match="at most 5 more can be made"):
+        responding.more_codes(manager, opened.round.id, 6)
+    fresh = responding.more_codes(manager, opened.round.id, 5)
+    assert len(fresh) == 5 and not set(fresh) & set(opened.codes)
     with pytest.raises(InputProblem, match="no more can be made"):
         responding.more_codes(manager, opened.round.id, 1)
     assert responding.submit_response(opened.round.token, marked_answers(model, 2), code=fresh[0])
+
+
+def test_a_round_for_fewer_staff_than_the_threshold_is_refused_with_the_reason(database):
+    team = a_team()
+    with pytest.raises(InputProblem) as refused:
+        responding.open_round(manager_of(team), team, access_mode="codes", staff_count=4)
+    assert str(refused.value) == (
+        "Results are shown only once at least 5 people have answered, so a round for 4 people "
+        "could never show any. Check the number, or ask an administrator about the threshold."
+    )
 
 
 @pytest.mark.parametrize("staff_count", [0, 501, -3, True, "8"])

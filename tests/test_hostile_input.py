@@ -86,7 +86,7 @@ def setting(database, model):
     token = open_link_round(manager, team).token
     other_team = svc.add_team(administrator, area, "Beta")
     codes_round = responding.open_round(
-        make_person(Role.MANAGER, (other_team,)), other_team, access_mode="codes", staff_count=3
+        make_person(Role.MANAGER, (other_team,)), other_team, access_mode="codes", staff_count=5
     )
     return {"admin": administrator, "area": area, "token": token, "model": model,
             "codes_token": codes_round.round.token}  # fmt: skip

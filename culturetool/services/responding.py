@@ -187,12 +187,19 @@ def open_round(actor: Actor, team_id: int, *, access_mode: str, staff_count: int
             raise InputProblem(
                 f"{team.name} already has an open round. Close it before opening a new one."
             )
+        threshold = team.area.organisation.anonymity_threshold
+        if staff_count < threshold:
+            raise InputProblem(
+                f"Results are shown only once at least {threshold} people have answered, so a "
+                f"round for {staff_count} {'person' if staff_count == 1 else 'people'} could "
+                "never show any. Check the number, or ask an administrator about the threshold."
+            )
         version = repo.ensure_model_version(session, model)
         round_ = AssessmentRound(
             team_id=team.id,
             model_version_id=version.id,
             token=repo.new_round_token(),
-            anonymity_threshold=team.area.organisation.anonymity_threshold,
+            anonymity_threshold=threshold,
             comment_threshold=team.area.organisation.comment_threshold,
             access_mode=access_mode,
             staff_count=staff_count,

@@ -247,7 +247,7 @@ def test_without_javascript_the_questionnaire_is_one_long_form_and_codes_work(
     area = svc.add_area(administrator, "Plain Form Fells")
     team = svc.add_team(administrator, area, "Fells Home Care")
     opened = responding.open_round(
-        make_person(Role.MANAGER, (team,)), team, access_mode="codes", staff_count=2
+        make_person(Role.MANAGER, (team,)), team, access_mode="codes", staff_count=5
     )
     share_link = f"{app_url}/r/{opened.round.token}"
 
