@@ -3,12 +3,12 @@ real migrated SQLite file (conftest's `database`), without Reflex or a browser."
 
 from __future__ import annotations
 
-import asyncio
 import re
 from html import unescape
 
 import pytest
 import sqlalchemy as sa
+from awaiting import run_to_end
 from people import admin, leader, manager_of
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -211,7 +211,7 @@ def test_a_declared_length_over_the_limit_is_refused_before_the_body_is_read(dat
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
-    asyncio.run(app(scope, receive, send))
+    run_to_end(app(scope, receive, send))
     assert sent[0]["status"] == 413
 
 

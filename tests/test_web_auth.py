@@ -3,10 +3,10 @@ what failed events leave in the log."""
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import pytest
+from awaiting import run_to_end
 from people import PASSWORD, make_person
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
@@ -150,7 +150,7 @@ def run_asgi(app, scope, body: bytes = b"") -> list[dict]:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run_to_end(app(scope, receive, send))
     return sent
 
 
@@ -232,7 +232,7 @@ def gate_answer(scope: dict) -> int | None:
     async def send(message):
         sent.append(message)
 
-    asyncio.run(privacy.UploadGate(reflex_upload)(scope, receive, send))
+    run_to_end(privacy.UploadGate(reflex_upload)(scope, receive, send))
     return None if handed_on else sent[0]["status"]
 
 
