@@ -23,7 +23,7 @@ def make_person(role: Role, team_ids: tuple[int, ...] = (), password: str | None
         user = UserAccount(
             organisation_id=organisation.id,
             email=f"{role.value}{number}@test.example",
-            name=f"Test {role.title} {number}",
+            name=f"Test {role.label} {number}",
             role=role.value,
             password_hash=hash_password(password) if password else None,
         )

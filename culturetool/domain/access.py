@@ -18,11 +18,12 @@ class Role(StrEnum):
     FACILITATOR = "facilitator"
 
     @property
-    def title(self) -> str:
-        return ROLE_TITLES[self]
+    def label(self) -> str:
+        """The role's name for people to read (not `title`: that is `str.title()`)."""
+        return ROLE_LABELS[self]
 
 
-ROLE_TITLES = {
+ROLE_LABELS = {
     Role.ADMINISTRATOR: "Administrator",
     Role.LEADER: "Leader",
     Role.INNOVATION: "Innovation team",
@@ -119,7 +120,7 @@ def require(actor: Actor | None, permission: Permission, team_id: int | None = N
     if actor is None:
         raise NotSignedIn("Please sign in.")
     if not actor.can(permission):
-        raise Forbidden(f"Your role ({actor.role.title}) cannot {permission.value}.")
+        raise Forbidden(f"Your role ({actor.role.label}) cannot {permission.value}.")
     if team_id is not None and not actor.reaches_team(team_id):
         raise Forbidden(f"You cannot {permission.value} for this team.")
     return actor

@@ -388,7 +388,7 @@ def invitation_details(token: str) -> InvitationView:
         assert user is not None
         organisation = session.get(Organisation, user.organisation_id)
         assert organisation is not None
-        return InvitationView(user.name, user.email, Role(user.role).title, organisation.name)
+        return InvitationView(user.name, user.email, Role(user.role).label, organisation.name)
 
 
 def accept_invitation(token: str, password: str) -> TicketIssued:

@@ -101,7 +101,7 @@ def invite_user(actor: Actor, email: str, name: str, role: str, team_ids: list[i
             session,
             actor,
             "person invited",
-            f"{person} <{address}> as {chosen_role.title}" + (f" for {teams}" if teams else ""),
+            f"{person} <{address}> as {chosen_role.label}" + (f" for {teams}" if teams else ""),
         )
     return token
 
@@ -119,7 +119,7 @@ def list_users(actor: Actor) -> list[UserRow]:
                 id=u.id,
                 name=u.name,
                 email=u.email,
-                role_title=Role(u.role).title,
+                role_title=Role(u.role).label,
                 teams=", ".join(t.name for t in u.teams),
                 status="Deactivated"
                 if not u.active

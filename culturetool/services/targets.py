@@ -105,7 +105,7 @@ def _require_sight(actor: Actor, scope: str, scope_id: int) -> None:
     if _sees_everything(actor):
         return
     if not actor.can(Permission.VIEW_RESULTS):
-        raise Forbidden(f"Your role ({actor.role.title}) cannot see targets.")
+        raise Forbidden(f"Your role ({actor.role.label}) cannot see targets.")
     if scope != "team":
         raise Forbidden("You can see the targets of your own teams only.")
     require(actor, Permission.VIEW_RESULTS, team_id=scope_id)

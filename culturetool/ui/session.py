@@ -114,7 +114,7 @@ class SessionState(rx.State):
 
     def _remember_person(self, actor: Actor) -> None:
         self.person_name = actor.name
-        self.role_title = actor.role.title
+        self.role_title = actor.role.label
         self.is_admin = actor.can(Permission.MANAGE_USERS)
         self.denied = ""
 

@@ -15,7 +15,7 @@ from culturetool.ui.session import SessionState, signed_in
 
 # Least power first, so a slip does not make someone an administrator.
 ROLE_CHOICES = [
-    (role.value, role.title)
+    (role.value, role.label)
     for role in (Role.MANAGER, Role.LEADER, Role.INNOVATION, Role.FACILITATOR, Role.ADMINISTRATOR)
 ]
 TEAM_FIELD_PREFIX = "team_"
