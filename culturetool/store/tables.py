@@ -151,7 +151,6 @@ class AssessmentRound(Base):
 
     team: Mapped[Team] = relationship(back_populates="rounds")
     model_version: Mapped[ModelVersion] = relationship()
-    responses: Mapped[list[Response]] = relationship(back_populates="round")
 
     __table_args__ = (
         CheckConstraint(
@@ -178,9 +177,8 @@ class Response(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True)  # random, so ids reveal no order
     round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), index=True)
 
-    round: Mapped[AssessmentRound] = relationship(back_populates="responses")
-    answers: Mapped[list[Answer]] = relationship(back_populates="response")
-
+    # No relationship to the round or to the answers: answers are read only by the anonymity
+    # gate (store/disclosure.py), never by following an attribute from a round.
     __table_args__ = (NO_ROWID,)
 
 
@@ -192,8 +190,6 @@ class Answer(Base):
     response_id: Mapped[str] = mapped_column(ForeignKey("response.id"), primary_key=True)
     item_id: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
     value: Mapped[int | None] = mapped_column(SmallInteger, nullable=True)  # None: don't know
-
-    response: Mapped[Response] = relationship(back_populates="answers")
 
     __table_args__ = (
         CheckConstraint("value IS NULL OR (value BETWEEN 1 AND 5)", name="value_on_scale"),
