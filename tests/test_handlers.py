@@ -8,8 +8,11 @@ fails the suite.
 
 from __future__ import annotations
 
+import base64
+import copy
 import inspect
 import io
+import json
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,17 +31,19 @@ from sessions import router_for
 from starlette.datastructures import Headers
 
 import culturetool.culturetool  # noqa: F401  (registers every page and state)
-from culturetool.domain.access import Role
+from culturetool.domain.access import Forbidden, Role
 from culturetool.domain.team_import import TeamFile
 from culturetool.services import accounts, responding
 from culturetool.services import admin as admin_service
-from culturetool.services import assessments as svc
 from culturetool.services import targets as targets_service
+from culturetool.services.organisation import add_area, add_team, create_organisation, team_view
+from culturetool.services.rounds import close_round
 from culturetool.store import db
 from culturetool.store.migrate import upgrade
 from culturetool.store.tables import Base
 from culturetool.ui.scores import FILE_FORMATS
 from culturetool.ui.session import PUBLIC, SIGNED_IN
+from culturetool.views.organisation import RoundSummary
 
 # Handlers anyone may trigger. Each was reviewed: it reads or writes no staff data.
 PUBLIC_HANDLERS = {
@@ -52,6 +57,9 @@ PUBLIC_HANDLERS = {
     "TeamState.type_more_codes",
 }
 REFLEX_BUILT_INS = {"setvar"}
+# Tables any allowed call may write besides its own: the audit log and the disclosure ledger,
+# which records what a results page showed.
+BOOKKEEPING = {"audit_event", "disclosure_record"}
 ROLES = ["anonymous", "administrator", "leader", "innovation", "manager", "other manager",
          "facilitator"]  # fmt: skip
 
@@ -99,11 +107,11 @@ class World:
 
 
 def _build_world(model) -> World:
-    svc.create_organisation("Matrix Council")
+    create_organisation("Matrix Council")
     admin = make_person(Role.ADMINISTRATOR, password=PASSWORD)
-    area = svc.add_area(admin, "North")
-    team_id = svc.add_team(admin, area, "Alpha")
-    other_team_id = svc.add_team(admin, area, "Beta")
+    area = add_area(admin, "North")
+    team_id = add_team(admin, area, "Alpha")
+    other_team_id = add_team(admin, area, "Beta")
     people = {
         "administrator": admin,
         "leader": make_person(Role.LEADER, password=PASSWORD),
@@ -173,13 +181,24 @@ def state_for(state_class: type[rx.State], token: str, params: dict[str, str]):
 
 @dataclass
 class Row:
-    """How to call a handler, who may, and how to tell that it delivered."""
+    """How to call a handler, who may, and how to tell that it delivered.
+
+    `delivered` sees the state after the call and what the handler returned. `writes` names the
+    tables an allowed call must change (a write that reports success but stores nothing fails).
+    `shows_nothing_to` names roles that are let in but whose page has nothing for them: no
+    refusal message, and no data. `page_flags` are fields a refused call may still set because
+    they say what the page is doing (a redraw counter, the name of the file the person chose),
+    never what is stored.
+    """
 
     allowed: set[str]
     call: Callable[[object, World], object]
-    delivered: Callable[[object, World], bool]
+    delivered: Callable[[object, World, list], bool]
     params: Callable[[World], dict[str, str]] = lambda w: {}
     prepare: Callable[[object, World], None] = lambda state, w: None
+    writes: tuple[str, ...] = ()
+    shows_nothing_to: frozenset[str] = frozenset()
+    page_flags: frozenset[str] = frozenset()
 
 
 def _form(**fields: str) -> dict[str, str]:
@@ -191,7 +210,7 @@ def _last_open_round_summary(world: World):
         token = session.scalar(
             sa.text(f"select token from assessment_round where id={world.round_id}")
         )
-    return svc.RoundSummary(world.round_id, token, "", "", True, 5, 5, "")
+    return RoundSummary(world.round_id, token, "", "", True, 5, 5, "")
 
 
 IMPORT_CSV = "area,team\nNorth,Gamma\nSouth,Delta\n"
@@ -211,7 +230,28 @@ SEES_ALPHA = {"administrator", "leader", "innovation", "manager"}
 SEES_ALPHA_RESULTS = {"leader", "innovation", "manager"}
 SEES_AREAS = {"leader", "innovation"}
 
-_outcomes: dict[str, object] = {}  # a handler's return value, for rows that check it
+_prepared: dict[str, int] = {}  # ids made by a row's `prepare`, for its call
+
+
+def _event(outcome: object, name: str) -> dict[str, object] | None:
+    """The arguments of a returned event (such as `_download`), or None if it is another one."""
+    if not isinstance(outcome, EventSpec) or outcome.handler.fn.__qualname__ != name:
+        return None
+    return {str(key): json.loads(str(value)) for key, value in outcome.args}
+
+
+def _is_download(outcome: object, kind: str) -> bool:
+    """A file of this format handed to the browser, with data in it."""
+    args = _event(outcome, "_download")
+    if args is None or not str(args["filename"]).endswith(f".{kind}"):
+        return False
+    head, _, data = str(args["url"]).partition(";base64,")
+    return head.startswith("data:") and len(base64.b64decode(data)) > 0
+
+
+def _is_sign_in(outcome: object) -> bool:
+    args = _event(outcome, "_redirect")
+    return args is not None and str(args["path"]).startswith("/sign-in")
 
 
 def _download_row(handler: str, allowed: set[str], params: Callable[[World], dict]) -> Row:
@@ -220,14 +260,12 @@ def _download_row(handler: str, allowed: set[str], params: Callable[[World], dic
     method = handler.split(".")[1]
 
     def call(state, world):
-        _outcomes[handler] = [getattr(type(state), method).fn(state, kind) for kind in FILE_FORMATS]
-        return _outcomes[handler][-1]
+        return [getattr(type(state), method).fn(state, kind) for kind in FILE_FORMATS]
 
-    def delivered(state, world):
-        outcomes = _outcomes.pop(handler, [])
-        return bool(outcomes) and all(
-            isinstance(outcome, EventSpec) and "download" in str(outcome.handler.fn)
-            for outcome in outcomes
+    def delivered(state, world, outcomes):
+        return len(outcomes) == len(FILE_FORMATS) and all(
+            _is_download(outcome, kind)
+            for outcome, kind in zip(outcomes, FILE_FORMATS, strict=True)
         )
 
     return Row(allowed=allowed, call=call, delivered=delivered, params=params)
@@ -256,92 +294,100 @@ def _alpha_action(world: World) -> int:
     planner = accounts.actor_for_session(world.tokens["innovation"])
     draft = plans.ActionDraft("Try the new kit", "Alpha's manager", world.team_id,
                               ("strategic_clarity",), "first_week")  # fmt: skip
-    _outcomes["alpha action"] = plans.create_action(planner, world.area_id, draft)
-    return _outcomes["alpha action"]
+    _prepared["alpha action"] = plans.create_action(planner, world.area_id, draft)
+    return _prepared["alpha action"]
 
 
 def _alpha_action_status() -> str:
     with db.transaction() as session:
         return session.scalar(
             sa.text("select status from plan_action where id = :id"),
-            {"id": _outcomes["alpha action"]},
+            {"id": _prepared["alpha action"]},
         )
 
 
 MATRIX: dict[str, Row] = {
     "HomeState.load": Row(
+        shows_nothing_to=frozenset({"facilitator"}),  # workshops will show here
+        page_flags=frozenset({"loaded"}),
         allowed={"administrator", "leader", "innovation", "manager", "other manager"},
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: len(s.areas) > 0,
+        delivered=lambda s, w, _: len(s.areas) > 0,
     ),
     "HomeState.add_area": Row(
+        writes=("area",),
         allowed={"administrator"},
         call=lambda s, w: type(s).add_area.fn(s, _form(area_name="South")),
-        delivered=lambda s, w: "area" in s.confirmation.lower(),
+        delivered=lambda s, w, _: "area" in s.confirmation.lower(),
     ),
     "HomeState.add_team": Row(
+        writes=("team",),
         allowed={"administrator"},
         call=lambda s, w: type(s).add_team.fn(s, _form(team_name="Gamma", area_id="1")),
-        delivered=lambda s, w: "team" in s.confirmation.lower(),
+        delivered=lambda s, w, _: "team" in s.confirmation.lower(),
     ),
     "TeamState.load": Row(
         allowed=SEES_ALPHA,
         params=lambda w: {"team_id": str(w.team_id)},
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: s.team_name == "Alpha",
+        delivered=lambda s, w, _: s.team_name == "Alpha",
     ),
     "TeamState.open_new_round": Row(
+        writes=("assessment_round", "survey_code"),
         allowed={"manager"},
         prepare=lambda s, w: (
-            svc.close_round(_manager(w), w.round_id),
+            close_round(_manager(w), w.round_id),
             setattr(s, "team_id_shown", w.team_id),
             setattr(s, "staff_count_text", "8"),
         ),
         call=lambda s, w: type(s).open_new_round.fn(s),
-        delivered=lambda s, w: s.has_open_round and s.codes_sent == 8,
+        delivered=lambda s, w, _: s.has_open_round and s.codes_sent == 8,
     ),
     "TeamState.withdraw_codes": Row(
+        writes=("survey_code",),
         allowed={"manager"},
         prepare=lambda s, w: (
-            svc.close_round(_manager(w), w.round_id),
+            close_round(_manager(w), w.round_id),
             responding.open_round(_manager(w), w.team_id, access_mode="codes", staff_count=8),
-            setattr(s, "rounds", svc.team_view(_manager(w), w.team_id).rounds),
+            setattr(s, "rounds", team_view(_manager(w), w.team_id).rounds),
             setattr(s, "team_id_shown", w.team_id),
         ),
         call=lambda s, w: type(s).withdraw_codes.fn(s),
-        delivered=lambda s, w: s.error.startswith("8 unused codes no longer work"),
+        delivered=lambda s, w, _: s.error.startswith("8 unused codes no longer work"),
     ),
     "TeamState.make_more_codes": Row(
+        writes=("survey_code",),
         allowed={"manager"},
         prepare=lambda s, w: (
-            svc.close_round(_manager(w), w.round_id),
+            close_round(_manager(w), w.round_id),
             responding.withdraw_unused_codes(
                 _manager(w),
                 responding.open_round(
                     _manager(w), w.team_id, access_mode="codes", staff_count=8
                 ).round.id,
             ),
-            setattr(s, "rounds", svc.team_view(_manager(w), w.team_id).rounds),
+            setattr(s, "rounds", team_view(_manager(w), w.team_id).rounds),
             setattr(s, "team_id_shown", w.team_id),
             setattr(s, "more_codes_text", "1"),
         ),
         call=lambda s, w: type(s).make_more_codes.fn(s),
-        delivered=lambda s, w: s.codes_sent == 1,
+        delivered=lambda s, w, _: s.codes_sent == 1,
     ),
     "TeamState.close_current_round": Row(
+        writes=("assessment_round", "submission_receipt"),
         allowed={"manager"},
         prepare=lambda s, w: (
             setattr(s, "rounds", [_last_open_round_summary(w)]),
             setattr(s, "team_id_shown", w.team_id),
         ),
         call=lambda s, w: type(s).close_current_round.fn(s),
-        delivered=lambda s, w: not s.has_open_round and s.denied == "",
+        delivered=lambda s, w, _: not s.has_open_round and s.denied == "",
     ),
     "ResultsState.load": Row(
         allowed=SEES_ALPHA_RESULTS,
         params=_round_params,
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: s.view is not None and s.view.disclosed,
+        delivered=lambda s, w, _: s.view is not None and s.view.disclosed,
     ),
     "ResultsState.download": _download_row(
         "ResultsState.download", SEES_ALPHA_RESULTS, _round_params
@@ -350,15 +396,16 @@ MATRIX: dict[str, Row] = {
         allowed=SEES_AREAS,
         params=_area_params,
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: s.view is not None and s.view.area_name == "North",
+        delivered=lambda s, w, _: s.view is not None and s.view.area_name == "North",
     ),
     "AreaState.download": _download_row("AreaState.download", SEES_AREAS, _area_params),
     "AccountState.load": Row(
         allowed=EVERYONE,
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: s.person_name != "",
+        delivered=lambda s, w, _: s.person_name != "",
     ),
     "AccountState.change_password": Row(
+        writes=("user_account",),
         allowed=EVERYONE,
         call=lambda s, w: type(s).change_password.fn(
             s,
@@ -368,87 +415,101 @@ MATRIX: dict[str, Row] = {
                 new_password_again="a brand new password",
             ),
         ),
-        delivered=lambda s, w: s.confirmation != "",
+        delivered=lambda s, w, _: s.confirmation != "",
     ),
     "PeopleState.load": Row(
         allowed={"administrator"},
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: len(s.people) > 0,
+        delivered=lambda s, w, _: len(s.people) > 0,
     ),
     "PeopleState.invite": Row(
+        writes=("invitation", "user_account"),
         allowed={"administrator"},
         call=lambda s, w: type(s).invite.fn(
             s, _form(email="new@test.example", name="New Person", role="leader")
         ),
-        delivered=lambda s, w: "/invite/" in s.invitation_link,
+        delivered=lambda s, w, _: "/invite/" in s.invitation_link,
     ),
     "PeopleState.set_active": Row(
+        writes=("user_account",),
         allowed={"administrator"},
         call=lambda s, w: type(s).set_active.fn(s, w.user_ids["facilitator"], False),
-        delivered=lambda s, w: s.message == "" and len(s.people) > 0,
+        delivered=lambda s, w, _: (
+            s.message == ""
+            and [person.active for person in s.people if person.id == w.user_ids["facilitator"]]
+            == [False]
+        ),
     ),
     "SettingsState.load": Row(
         allowed={"administrator"},
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: s.threshold == 6,
+        delivered=lambda s, w, _: s.threshold == 6,
     ),
     "SettingsState.save": Row(
+        writes=("organisation",),
         allowed={"administrator"},
         call=lambda s, w: type(s).save.fn(s, _form(threshold="7")),
-        delivered=lambda s, w: s.confirmation != "",
+        delivered=lambda s, w, _: s.confirmation != "",
     ),
     "AuditState.load": Row(
         allowed={"administrator"},
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: len(s.events) > 0,
+        delivered=lambda s, w, _: len(s.events) > 0,
     ),
     "ImportState.load": Row(
         allowed={"administrator"},
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: s.max_rows > 0,
+        delivered=lambda s, w, _: s.max_rows > 0,
     ),
     "ImportState.check_file": Row(
+        page_flags=frozenset({"file_name"}),
         allowed={"administrator"},
         call=lambda s, w: type(s).check_file.fn(s, [_upload(IMPORT_CSV)]),
-        delivered=lambda s, w: len(s.lines) > 0,
+        delivered=lambda s, w, _: len(s.lines) > 0,
     ),
     "ImportState.refuse_file": Row(
+        page_flags=frozenset({"file_name"}),
         allowed={"administrator"},
         call=lambda s, w: type(s).refuse_file.fn(s, ["teams.xlsx"], ["file-invalid-type"]),
-        delivered=lambda s, w: len(s.problems) > 0,
+        delivered=lambda s, w, _: len(s.problems) > 0,
     ),
     "ImportState.import_file": Row(
+        writes=("area", "team"),
         allowed={"administrator"},
         prepare=lambda s, w: setattr(
             s, "_file", TeamFile("teams.csv", "text/csv", IMPORT_CSV.encode())
         ),
         call=lambda s, w: type(s).import_file.fn(s),
-        delivered=lambda s, w: s.confirmation.startswith("Imported"),
+        delivered=lambda s, w, _: s.confirmation.startswith("Imported"),
     ),
     "TargetsState.load": Row(
         allowed=SEES_ALPHA,
         prepare=lambda s, w: _at_address(s, f"/targets?scope=team:{w.team_id}"),
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: s.view is not None and s.view.scope_name == "Alpha (North)",
+        delivered=lambda s, w, _: s.view is not None and s.view.scope_name == "Alpha (North)",
     ),
     "TargetsState.choose_scope": Row(
         allowed=SEES_ALPHA,
         call=lambda s, w: type(s).choose_scope.fn(s, f"team:{w.team_id}"),
-        delivered=lambda s, w: s.view is not None and s.view.scope_name == "Alpha (North)",
+        delivered=lambda s, w, _: s.view is not None and s.view.scope_name == "Alpha (North)",
     ),
     "TargetsState.save": Row(
+        writes=("condition_target",),
         allowed={"innovation"},
         prepare=lambda s, w: setattr(s, "view", _targets_of_north(w)),
         call=lambda s, w: type(s).save.fn(s, _form(target_strategic_clarity="2")),
-        delivered=lambda s, w: s.confirmation.startswith("Targets saved"),
+        delivered=lambda s, w, _: s.confirmation.startswith("Targets saved"),
     ),
     "PlanState.load": Row(
+        page_flags=frozenset({"form_version"}),
         allowed=SEES_ALPHA_PLAN,
         params=_team_params,
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: s.view is not None and s.view.heading == "Action plan: Alpha",
+        delivered=lambda s, w, _: s.view is not None and s.view.heading == "Action plan: Alpha",
     ),
     "PlanState.save_action": Row(
+        writes=("plan_action",),
+        prepare=lambda s, w: _as_loaded(s),  # the form is sent from the loaded page
         allowed=PLANS_FOR_ALPHA,
         params=_team_params,
         call=lambda s, w: type(s).save_action.fn(
@@ -460,42 +521,51 @@ MATRIX: dict[str, Row] = {
                 timescale="three_months",
             ),
         ),  # fmt: skip
-        delivered=lambda s, w: (
+        delivered=lambda s, w, _: (
             s.saved.startswith("Saved")
             and s.view is not None
             and [a.title for a in s.view.actions] == ["Hands-on sessions"]
         ),
     ),
     "PlanState.save_status": Row(
+        writes=("plan_action",),
         allowed=PLANS_FOR_ALPHA,
         params=_team_params,
         prepare=lambda s, w: _alpha_action(w),
         call=lambda s, w: type(s).save_status.fn(
-            s, _form(action_id=str(_outcomes["alpha action"]), status="in_progress")
+            s, _form(action_id=str(_prepared["alpha action"]), status="in_progress")
         ),
-        delivered=lambda s, w: _alpha_action_status() == "in_progress",
+        delivered=lambda s, w, _: _alpha_action_status() == "in_progress",
     ),
     "PlanState.download": _download_row("PlanState.download", SEES_ALPHA_PLAN, _team_params),
     "RecommendationsState.load": Row(
         allowed=SEES_ALPHA_RESULTS,
         params=lambda w: {"team_id": str(w.team_id)},
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w: s.view is not None and s.view.name == "Alpha" and s.view.disclosed,
+        delivered=lambda s, w, _: (
+            s.view is not None and s.view.name == "Alpha" and s.view.disclosed
+        ),
     ),
     "PlanState.save_notes": Row(
+        writes=("plan_action",),
         allowed=PLANS_FOR_ALPHA,
         params=_team_params,
         prepare=lambda s, w: _alpha_action(w),
         call=lambda s, w: type(s).save_notes.fn(
-            s, _form(action_id=str(_outcomes["alpha action"]), notes="Kit arrives Monday")
+            s, _form(action_id=str(_prepared["alpha action"]), notes="Kit arrives Monday")
         ),
-        delivered=lambda s, w: (
+        delivered=lambda s, w, _: (
             s.notes_saved
             and s.view is not None
             and [a.notes for a in s.view.actions] == ["Kit arrives Monday"]
         ),
     ),
 }
+
+
+def _as_loaded(state: rx.State) -> None:
+    """The page as this person's browser holds it once opened (whatever they may see)."""
+    type(state).load.fn(state)
 
 
 def _at_address(state: rx.State, address: str) -> None:
@@ -528,26 +598,80 @@ def _state_class(name: str) -> type[rx.State]:
     return next(s for s in app_states() if s.__name__ == name.split(".")[0])
 
 
+# Fields every page keeps about who is signed in: set by the guard, not by the handler.
+WHO_IS_SIGNED_IN = {"person_name", "role_title", "is_admin", "denied"}
+
+
+def _own_fields(state: rx.State) -> dict[str, object]:
+    """The values of the fields the state's page declares (not the router, not the parent's)."""
+    cls = type(state)
+    return {
+        name: copy.deepcopy(getattr(state, name))
+        for name, f in cls.__fields__.items()
+        if f._owner is cls and name != "router" and name not in WHO_IS_SIGNED_IN
+    }
+
+
+def _filled_fields(
+    state: rx.State, before: dict[str, object], page_flags: frozenset[str]
+) -> dict[str, object]:
+    """Fields the call changed to something other than their empty default: data delivered."""
+    fields = type(state).__fields__
+    return {
+        name: value
+        for name, value in _own_fields(state).items()
+        if name not in page_flags
+        and value != before[name]
+        and value != fields[name].default_value()
+    }
+
+
+def _changed_tables(before: dict[str, list], after: dict[str, list]) -> set[str]:
+    return {name for name in after if after[name] != before[name]}
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("handler", sorted(MATRIX))
-def test_handler_as_role(handler: str, role: str, world: World) -> None:
+def test_handler_as_role(handler: str, role: str, world: World, monkeypatch) -> None:
     row = MATRIX[handler]
     token = world.tokens.get(role, "")
     state = state_for(_state_class(handler), token, row.params(world))
     row.prepare(state, world)
-    before = fingerprint()
+    refusals: list[Forbidden] = []
+    forbidden_init = Forbidden.__init__
+
+    def recorded(refusal, *args):
+        forbidden_init(refusal, *args)
+        refusals.append(refusal)
+
+    monkeypatch.setattr(Forbidden, "__init__", recorded)
+    fields_before, before = _own_fields(state), fingerprint()
     outcome = row.call(state, world)
     if inspect.iscoroutine(outcome):  # an async handler, such as an upload
         outcome = run_to_end(outcome)
+    outcomes = outcome if isinstance(outcome, list) else [outcome]
+    changed = _changed_tables(before, fingerprint())
+
     if role in row.allowed:
-        assert row.delivered(state, world), f"{role} should be able to use {handler}"
+        assert state.denied == "", f"{role} was refused {handler}: {state.denied}"
+        assert row.delivered(state, world, outcomes), f"{role} should be able to use {handler}"
+        assert set(row.writes) <= changed, f"{handler} stored nothing in {row.writes}"
+        assert changed <= set(row.writes) | BOOKKEEPING, f"{handler} also changed {changed}"
         return
-    assert not row.delivered(state, world), f"{role} must not get anything from {handler}"
-    assert fingerprint() == before, f"{handler} changed data for {role}, who is not allowed"
+
+    assert not row.delivered(state, world, outcomes), f"{role} must get nothing from {handler}"
+    assert not changed, f"{handler} changed {changed} for {role}, who is not allowed"
+    filled = _filled_fields(state, fields_before, row.page_flags)
+    assert not filled, f"{handler} filled {sorted(filled)} for {role}, who is not allowed"
     if role == "anonymous":
-        assert isinstance(outcome, EventSpec) and "sign-in" in str(outcome.args)
+        assert all(_is_sign_in(outcome) for outcome in outcomes), "sent to sign in"
+        assert state.denied == ""
+    elif role in row.shows_nothing_to:
+        assert outcomes == [None] and state.denied == "" and not refusals
     else:
-        assert state.denied != "" or outcome is None
+        assert all(outcome is None for outcome in outcomes), f"{handler} returned {outcomes}"
+        assert refusals, f"{handler} refused {role} without a Forbidden"
+        assert state.denied == str(refusals[-1]) != ""
 
 
 def test_a_session_that_has_ended_is_refused(world: World) -> None:
