@@ -29,6 +29,7 @@ from culturetool.domain.model_schema import (
     Item,
     ModelMeta,
     Provenance,
+    Questionnaire,
     ResponseScale,
     SignalRule,
     Signals,
@@ -204,7 +205,7 @@ def check_model_dir(directory: str | Path) -> tuple[CultureModel | None, list[Mo
         conditions=conditions,
         bundles=bundles,
         interventions=interventions,
-        questionnaire={"scale": scale, "acceptance_scales": acceptance, "items": items},
+        questionnaire=Questionnaire(scale=scale, acceptance_scales=acceptance, items=items),
         signals=signals,
     )
     return model, []

@@ -68,8 +68,13 @@ class ConditionGap:
         return self.mean is not None
 
     @property
+    def shortfall(self) -> float:
+        """Score points below target, counting a withheld condition as none (nothing to judge)."""
+        return self.gap if self.gap is not None else 0.0
+
+    @property
     def below_target(self) -> bool:
-        return self.gap is not None and self.gap > 0
+        return self.shortfall > 0
 
 
 @dataclass(frozen=True)
@@ -338,8 +343,8 @@ def _ranking_sentence(
     parts = []
     if served:
         terms = ", ".join(
-            f"{condition.name} {_n(gaps[condition.id].gap or 0)} below target x weight {_n(weight)}"
-            for _, condition, weight in served
+            f"{c.name} {_n(gaps[c.id].shortfall)} below target x weight {_n(weight)}"
+            for _, c, weight in served
         )
         parts.append(f"gaps {_n(gap_points)} ({terms})")
     if theme_points:
@@ -363,7 +368,11 @@ def _bundle(
     own = [i for i in model.interventions if i.bundle == bundle.id]
     rules = [check for check in fired if any(i.id in check.points_to for i in own)]
     served = [
-        (link.weight * gaps[link.condition].gap, model.condition_by_id[link.condition], link.weight)
+        (
+            link.weight * gaps[link.condition].shortfall,
+            model.condition_by_id[link.condition],
+            link.weight,
+        )
         for link in bundle.serves
         if gaps[link.condition].below_target
     ]

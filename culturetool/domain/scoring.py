@@ -13,7 +13,7 @@ Scoring does not decide what may be shown: the anonymity threshold is applied by
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from culturetool.domain.model_schema import CultureModel, Item
@@ -166,17 +166,14 @@ def score_items(model: CultureModel, responses: Sequence[Response]) -> dict[str,
 
 def score_responses(model: CultureModel, responses: Sequence[Response]) -> ResponseSetScores:
     items = model.questionnaire.items
-
-    def group(key: str, name: str, belongs: Callable[[Item], bool]) -> GroupScore | None:
-        return score_group(key, name, [i for i in items if belongs(i)], responses)
-
     return ResponseSetScores(
         responses=len(responses),
         conditions=[
-            group(c.id, c.name, lambda i, cid=c.id: i.condition == cid) for c in model.conditions
+            score_group(c.id, c.name, [i for i in items if i.condition == c.id], responses)
+            for c in model.conditions
         ],
         acceptance=[
-            group(s.id, s.name, lambda i, sid=s.id: i.acceptance_scale == sid)
+            score_group(s.id, s.name, [i for i in items if i.acceptance_scale == s.id], responses)
             for s in model.questionnaire.acceptance_scales
         ],
         confidence=score_confidence(model, responses),
