@@ -22,14 +22,25 @@ earlier value is shown again, marked as such, until enough new people have answe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from culturetool.domain.model_schema import CultureModel, Item
+from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore, ResponseSetScores
+
 # Round id -> how many of that round's respondents the figure rests on.
 Basis = Mapping[int, int]
 Key = TypeVar("Key", bound=Hashable)
+
+# A figure that can be shown: ("condition", id), ("acceptance", id), ("confidence", "") or a
+# statement ("item", id).
+FigureKey = tuple[str, str]
+CONFIDENCE: FigureKey = ("confidence", "")
+ITEM = "item"
+FigureValue = GroupScore | ConfidenceGap | ItemScore
 
 
 def cell_sizes(bases: Iterable[Basis]) -> list[int]:
@@ -123,3 +134,84 @@ def more_needed(own: Sequence[Basis], basis: Basis, threshold: int) -> int | Non
     ((round_id, people),) = basis.items()
     earlier = [b.get(round_id, 0) for b in own if b.get(round_id, 0) <= people]
     return max(max(earlier, default=0) + threshold - people, 0)
+
+
+# ---- the figures of a set of responses, and which statements go with them --------------------
+
+
+def figure_values(
+    scores: ResponseSetScores, items: Mapping[str, ItemScore | None], model: CultureModel
+) -> dict[FigureKey, FigureValue | None]:
+    """Every figure of a set of responses by key: None where nobody gave a usable answer."""
+    values: dict[FigureKey, FigureValue | None] = {}
+    for group, condition in zip(scores.conditions, model.conditions, strict=True):
+        values["condition", condition.id] = group
+    scales = model.questionnaire.acceptance_scales
+    for group, scale in zip(scores.acceptance, scales, strict=True):
+        values["acceptance", scale.id] = group
+    values[CONFIDENCE] = scores.confidence
+    for item_id, score in items.items():
+        values[ITEM, item_id] = score
+    return values
+
+
+def figure_of(item: Item) -> FigureKey:
+    """The condition, acceptance scale or confidence pair a statement counts towards."""
+    if item.condition is not None:
+        return ("condition", item.condition)
+    if item.acceptance_scale is not None:
+        return ("acceptance", item.acceptance_scale)
+    return CONFIDENCE
+
+
+def statements_to_show(
+    model: CultureModel, shown_now: Mapping[FigureKey, object], answered: Mapping[str, object]
+) -> dict[str, ItemScore]:
+    """The statements that may be shown: all of a figure's answered statements or none of them,
+    and only under a figure shown as it is now. Otherwise the figure and its shown statements
+    could give away a hidden statement that rests on too few people.
+
+    `shown_now` holds the figures (statements included, as ("item", id)) that passed the rule;
+    `answered` every statement's score, None where nobody answered it on the scale.
+    """
+    by_figure: dict[FigureKey, list[Item]] = defaultdict(list)
+    for item in model.questionnaire.items:
+        by_figure[figure_of(item)].append(item)
+    shown: dict[str, ItemScore] = {}
+    for figure, members in by_figure.items():
+        if figure not in shown_now:
+            continue
+        scored = [item for item in members if answered.get(item.id) is not None]
+        scores = [shown_now.get((ITEM, item.id)) for item in scored]
+        if all(isinstance(score, ItemScore) for score in scores):
+            shown.update(
+                {i.id: s for i, s in zip(scored, scores, strict=True) if isinstance(s, ItemScore)}
+            )
+    return shown
+
+
+def total_then_parts(total: Wanted[Key] | None, parts: Iterable[Wanted[Key]]) -> list[Wanted[Key]]:
+    """The order in which a total and its parts are judged: the total first, then the parts
+    from the most people down (parts of the same size keep their order), so that what
+    subtraction protection hides is the smallest."""
+    ordered = sorted(parts, key=lambda part: -sum(part.basis.values()))
+    return ([total] if total is not None else []) + ordered
+
+
+# ---- which round a team counts with ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RoundFacts:
+    id: int
+    opened_at: dt.datetime
+    threshold: int
+
+
+def round_to_show(rounds: Iterable[RoundFacts], counts: Mapping[int, int]) -> int | None:
+    """A team's most recent round that has reached its threshold, else its most recent one with
+    any response. A round just opened does not blank out the team's last full picture."""
+    answered = [r for r in rounds if counts.get(r.id, 0) > 0]
+    complete = [r for r in answered if counts[r.id] >= r.threshold]
+    chosen = complete or answered
+    return max(chosen, key=lambda r: (r.opened_at, r.id)).id if chosen else None

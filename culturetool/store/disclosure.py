@@ -39,8 +39,21 @@ from dataclasses import asdict, dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from culturetool.domain.disclosure import Basis, Wanted, decide
-from culturetool.domain.model_schema import CultureModel, Item
+from culturetool.domain.disclosure import (
+    CONFIDENCE,
+    ITEM,
+    Basis,
+    FigureKey,
+    FigureValue,
+    RoundFacts,
+    Wanted,
+    decide,
+    figure_values,
+    statements_to_show,
+    total_then_parts,
+)
+from culturetool.domain.disclosure import round_to_show as _round_to_show
+from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.scoring import (
     ConfidenceGap,
     GroupScore,
@@ -59,13 +72,6 @@ from culturetool.store.tables import (
     Organisation,
     Response,
 )
-
-# A figure that can be shown: ("condition", id), ("acceptance", id), ("confidence", "") or a
-# statement ("item", id).
-FigureKey = tuple[str, str]
-CONFIDENCE: FigureKey = ("confidence", "")
-ITEM = "item"
-FigureValue = GroupScore | ConfidenceGap | ItemScore
 
 # Who looks: people who can see area figures, or team-only viewers. Each has its own ledger.
 AREA_AUDIENCE = "area"
@@ -133,22 +139,6 @@ def _answers_by_response(session: Session, round_id: int) -> list[dict[str, int 
     return list(responses.values())
 
 
-def figure_values(
-    scores: ResponseSetScores, items: Mapping[str, ItemScore | None], model: CultureModel
-) -> dict[FigureKey, FigureValue | None]:
-    """Every figure of a set of responses by key: None where nobody gave a usable answer."""
-    values: dict[FigureKey, FigureValue | None] = {}
-    for group, condition in zip(scores.conditions, model.conditions, strict=True):
-        values["condition", condition.id] = group
-    scales = model.questionnaire.acceptance_scales
-    for group, scale in zip(scores.acceptance, scales, strict=True):
-        values["acceptance", scale.id] = group
-    values[CONFIDENCE] = scores.confidence
-    for item_id, score in items.items():
-        values[ITEM, item_id] = score
-    return values
-
-
 def _scored(
     model: CultureModel, answers: list[dict[str, int | None]]
 ) -> tuple[dict[str, ItemScore | None], dict[FigureKey, FigureValue | None]]:
@@ -159,15 +149,6 @@ def _scored(
 
 def _people(value: FigureValue | None) -> int:
     return value.respondents if value is not None else 0
-
-
-def _figure_of(item: Item) -> FigureKey:
-    """The condition, acceptance scale or confidence pair a statement counts towards."""
-    if item.condition is not None:
-        return ("condition", item.condition)
-    if item.acceptance_scale is not None:
-        return ("acceptance", item.acceptance_scale)
-    return CONFIDENCE
 
 
 # ---- the ledger -----------------------------------------------------------------------------
@@ -247,11 +228,10 @@ class _Ledger:
 
 
 @dataclass(frozen=True)
-class _Candidate:
-    group: GroupKey
-    basis: Basis
+class _Candidate(Wanted[GroupKey]):
+    """A figure that would be shown, with its value."""
+
     value: FigureValue
-    threshold: int
 
 
 @dataclass
@@ -271,43 +251,23 @@ class _Verdicts:
 def _judge(ledger: _Ledger, candidates: Mapping[FigureKey, Sequence[_Candidate]]) -> _Verdicts:
     verdicts = _Verdicts()
     for key, options in candidates.items():
-        wanted = [Wanted(option.group, option.basis, option.threshold) for option in options]
-        decision = decide(ledger.shown_before(key), wanted)
+        decision = decide(ledger.shown_before(key), options)
         for option in options:
-            if option.group in decision.shown:
-                verdicts.current[option.group][key] = option.value
-                if option.group in decision.newly_shown:
-                    verdicts.new_bases[option.group, key] = option.basis
+            if option.key in decision.shown:
+                verdicts.current[option.key][key] = option.value
+                if option.key in decision.newly_shown:
+                    verdicts.new_bases[option.key, key] = option.basis
                 continue
-            earlier = ledger.last_shown(option.group, key)
+            earlier = ledger.last_shown(option.key, key)
             if earlier is None:
-                verdicts.protected[option.group].add(key)
+                verdicts.protected[option.key].add(key)
             else:
-                refusal = decision.refused[option.group]
-                verdicts.earlier[option.group][key] = (
+                refusal = decision.refused[option.key]
+                verdicts.earlier[option.key][key] = (
                     earlier,
                     AsBefore(people=_people(earlier), more_needed=refusal.more_needed),
                 )
     return verdicts
-
-
-def _shown_items(
-    model: CultureModel, current: Mapping[FigureKey, FigureValue], items: Mapping[str, object]
-) -> dict[str, ItemScore]:
-    """The statements that may be shown: all of a figure's statements, or none of them, and
-    only under a figure shown as it is now."""
-    by_figure: dict[FigureKey, list[Item]] = defaultdict(list)
-    for item in model.questionnaire.items:
-        by_figure[_figure_of(item)].append(item)
-    shown: dict[str, ItemScore] = {}
-    for figure, members in by_figure.items():
-        if figure not in current:
-            continue
-        answered = [item for item in members if items.get(item.id) is not None]
-        scores = [current.get((ITEM, item.id)) for item in answered]
-        if all(isinstance(score, ItemScore) for score in scores):
-            shown.update({i.id: s for i, s in zip(answered, scores, strict=True)})  # type: ignore[misc]
-    return shown
 
 
 def _outcome(
@@ -337,7 +297,7 @@ def _outcome(
         acceptance=[value(("acceptance", s.id)) for s in scales],  # type: ignore[misc]
         confidence=confidence,  # type: ignore[arg-type]
     )
-    items = _shown_items(model, current, all_items)
+    items = statements_to_show(model, current, all_items)
     for (remembered_group, key), basis in verdicts.new_bases.items():
         if remembered_group != group or (key[0] == ITEM and key[1] not in items):
             continue
@@ -380,7 +340,7 @@ def round_results(
     items, values = _scored(model, _answers_by_response(session, round_.id))
     group: GroupKey = ("round", round_.id)
     candidates = {
-        key: [_Candidate(group, {round_.id: value.respondents}, value, threshold)]
+        key: [_Candidate(group, {round_.id: value.respondents}, threshold, value)]
         for key, value in values.items()
         if value is not None and value.respondents >= threshold
     }
@@ -447,12 +407,10 @@ class AreaResults:
 
 
 def round_to_show(rounds: list[AssessmentRound], counts: dict[int, int]) -> AssessmentRound | None:
-    """A team's most recent round that has reached its threshold, else its most recent one with
-    any response. A round just opened does not blank out the team's last full picture."""
-    answered = [r for r in rounds if counts.get(r.id, 0) > 0]
-    complete = [r for r in answered if counts[r.id] >= r.anonymity_threshold]
-    chosen = complete or answered
-    return max(chosen, key=lambda r: (r.opened_at, r.id)) if chosen else None
+    """The round a team counts with (see `domain.disclosure.round_to_show`)."""
+    facts = [RoundFacts(r.id, r.opened_at, r.anonymity_threshold) for r in rounds]
+    chosen = _round_to_show(facts, counts)
+    return next((r for r in rounds if r.id == chosen), None)
 
 
 def area_results(session: Session, area: Area) -> AreaResults:
@@ -499,21 +457,21 @@ def area_results(session: Session, area: Area) -> AreaResults:
     pooled_items, pooled = _scored(pooled_model, [a for r in chosen for a in answers[r.id]])
 
     area_group: GroupKey = ("area", area.id)
-    candidates: dict[FigureKey, list[_Candidate]] = defaultdict(list)
-    if total_count >= threshold:
-        for key, value in pooled.items():
-            if value is not None and value.respondents >= threshold:
-                basis = {r.id: _people(pooled_by_round[r.id].get(key)) for r in chosen}
-                candidates[key].append(_Candidate(area_group, basis, value, threshold))
-    for key in {key for values in part_values.values() for key in values}:
+    candidates: dict[FigureKey, list[_Candidate]] = {}
+    for key in {key for values in [pooled, *part_values.values()] for key in values}:
+        total = None
+        value = pooled.get(key)
+        if total_count >= threshold and value is not None and value.respondents >= threshold:
+            basis = {r.id: _people(pooled_by_round[r.id].get(key)) for r in chosen}
+            total = _Candidate(area_group, basis, threshold, value)
         parts = [
-            _Candidate(("round", r.id), {r.id: value.respondents}, value, r.anonymity_threshold)
-            for r in chosen
+            _Candidate(("round", r.id), {r.id: value.respondents}, r.anonymity_threshold, value)
+            for r in sorted(chosen, key=lambda r: r.id)
             if counts[r.id] >= r.anonymity_threshold
             and (value := part_values[r.id].get(key)) is not None
             and value.respondents >= r.anonymity_threshold
         ]
-        candidates[key] += sorted(parts, key=lambda part: (-part.value.respondents, part.group))
+        candidates[key] = total_then_parts(total, parts)
 
     ledger = _Ledger(session, area, AREA_AUDIENCE)
     verdicts = _judge(ledger, candidates)

@@ -148,6 +148,7 @@ def insert_response(
     comment with its own random id and no link to the response."""
     response = Response(id=uuid.uuid4().hex, round_id=round_.id)
     session.add(response)
+    session.flush()  # no ORM link from answers to their response: write the response first
     session.add_all(
         Answer(response_id=response.id, item_id=item_id, value=value)
         for item_id, value in answers.items()
