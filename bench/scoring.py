@@ -34,11 +34,15 @@ def main(round_size: int = 500, teams: int = 30, team_size: int = 12) -> None:
 
     from culturetool.domain.access import Actor, Role
     from culturetool.domain.scoring import score_responses
-    from culturetool.services import accounts, assessments, responding
+    from culturetool.services import accounts, responding
+    from culturetool.services.area_results import area_results_view
+    from culturetool.services.model_provider import current_model
+    from culturetool.services.organisation import add_area, add_team
+    from culturetool.services.round_results import results_for_round
     from culturetool.store.migrate import upgrade
 
     upgrade()
-    model = assessments.current_model()
+    model = current_model()
     rng = random.Random(1)
 
     def answers() -> dict[str, int]:
@@ -53,10 +57,10 @@ def main(round_size: int = 500, teams: int = 30, team_size: int = 12) -> None:
         return Actor(admin.user_id, admin.organisation_id, role, admin.name, frozenset())
 
     leader, innovation = as_role(Role.LEADER), as_role(Role.INNOVATION)
-    area = assessments.add_area(admin, "Bench Area")
+    area = add_area(admin, "Bench Area")
 
     # One big round.
-    team = assessments.add_team(admin, area, "Bench Team")
+    team = add_team(admin, area, "Bench Team")
     opened = responding.open_round(innovation_manager(team, admin), team, access_mode="link",
                                    staff_count=round_size)  # fmt: skip
     sent = [answers() for _ in range(round_size)]
@@ -72,19 +76,19 @@ def main(round_size: int = 500, teams: int = 30, team_size: int = 12) -> None:
     )
     print(f"submit_response: {round_size / elapsed:.0f} submissions per second")
     tracemalloc.start()
-    view, first = _timed(lambda: assessments.results_for_round(leader, opened.round.id))
+    view, first = _timed(lambda: results_for_round(leader, opened.round.id))
     peak = tracemalloc.get_traced_memory()[1] / 1_000_000
     tracemalloc.stop()
     assert view.disclosed
     _line(f"results_for_round, {round_size} responses, first look", first, floor)
-    _, again = _timed(lambda: assessments.results_for_round(leader, opened.round.id))
+    _, again = _timed(lambda: results_for_round(leader, opened.round.id))
     _line("the same, looked at again (ledger already holds it)", again, floor)
     print(f"peak memory of the first look: {peak:.1f} MB")
 
     # An area of many small teams.
     pooled = []
     for number in range(teams):
-        small = assessments.add_team(admin, area, f"Small team {number}")
+        small = add_team(admin, area, f"Small team {number}")
         round_ = responding.open_round(innovation_manager(small, admin), small,
                                        access_mode="link", staff_count=team_size)  # fmt: skip
         for person in range(rng.randint(2, team_size)):
@@ -94,9 +98,9 @@ def main(round_size: int = 500, teams: int = 30, team_size: int = 12) -> None:
                                        submission_key=f"t{number}-{person}",
                                        sender_ip=f"10.1.{number}.{person}")  # fmt: skip
     _, area_floor = _timed(lambda: score_responses(model, pooled))
-    area_view, first = _timed(lambda: assessments.area_results_view(innovation, area))
+    area_view, first = _timed(lambda: area_results_view(innovation, area))
     _line(f"area_results_view, {teams + 1} teams, first look", first, area_floor)
-    _, again = _timed(lambda: assessments.area_results_view(innovation, area))
+    _, again = _timed(lambda: area_results_view(innovation, area))
     _line("the same, looked at again", again, area_floor)
     assert area_view.teams
 

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from culturetool.ui import routes
 from culturetool.ui.errors import backend_exception_handler
 from culturetool.ui.pages.account import (
     AccountState,
@@ -40,33 +41,31 @@ app = rx.App(
 )
 
 # Dynamic routes first (Reflex's rule); their [args] become state vars.
-app.add_page(team_page, route="/teams/[team_id]", title="Team", on_load=TeamState.load)
-app.add_page(results_page, route="/rounds/[round_id]", title="Results", on_load=ResultsState.load)
-app.add_page(area_page, route="/areas/[area_id]", title="Area results", on_load=AreaState.load)
-app.add_page(plan_page, route="/teams/[team_id]/plan", title="Action plan", on_load=PlanState.load)
-app.add_page(plan_page, route="/areas/[area_id]/plan", title="Action plan", on_load=PlanState.load)
+app.add_page(team_page, route=routes.TEAM_PAGE, title="Team", on_load=TeamState.load)
+app.add_page(results_page, route=routes.ROUND_RESULTS, title="Results", on_load=ResultsState.load)
+app.add_page(area_page, route=routes.AREA_RESULTS, title="Area results", on_load=AreaState.load)
+app.add_page(plan_page, route=routes.TEAM_PLAN, title="Action plan", on_load=PlanState.load)
+app.add_page(plan_page, route=routes.AREA_PLAN, title="Action plan", on_load=PlanState.load)
 app.add_page(
     recommendations_page,
-    route="/teams/[team_id]/recommendations",
+    route=routes.TEAM_RECOMMENDATIONS,
     title="Recommendations",
     on_load=RecommendationsState.load,
 )
 app.add_page(
     recommendations_page,
-    route="/areas/[area_id]/recommendations",
+    route=routes.AREA_RECOMMENDATIONS,
     title="Recommendations",
     on_load=RecommendationsState.load,
 )
+app.add_page(invite_page, route=routes.INVITATION, title="Invitation", on_load=InviteState.load)
+app.add_page(home_page, route=routes.HOME, title="culturetool", on_load=HomeState.load)
+app.add_page(sign_in_page, route=routes.SIGN_IN, title="Sign in", on_load=SignInState.load)
+app.add_page(account_page, route=routes.ACCOUNT, title="Your account", on_load=AccountState.load)
+app.add_page(people_page, route=routes.PEOPLE, title="People", on_load=PeopleState.load)
+app.add_page(settings_page, route=routes.SETTINGS, title="Settings", on_load=SettingsState.load)
+app.add_page(audit_page, route=routes.AUDIT, title="Audit log", on_load=AuditState.load)
+app.add_page(targets_page, route=routes.TARGETS, title="Targets", on_load=TargetsState.load)
 app.add_page(
-    invite_page, route="/invite/[invite_token]", title="Invitation", on_load=InviteState.load
-)
-app.add_page(home_page, route="/", title="culturetool", on_load=HomeState.load)
-app.add_page(sign_in_page, route="/sign-in", title="Sign in", on_load=SignInState.load)
-app.add_page(account_page, route="/account", title="Your account", on_load=AccountState.load)
-app.add_page(people_page, route="/admin/people", title="People", on_load=PeopleState.load)
-app.add_page(settings_page, route="/admin/settings", title="Settings", on_load=SettingsState.load)
-app.add_page(audit_page, route="/admin/audit", title="Audit log", on_load=AuditState.load)
-app.add_page(targets_page, route="/targets", title="Targets", on_load=TargetsState.load)
-app.add_page(
-    import_page, route="/admin/import", title="Import areas and teams", on_load=ImportState.load
+    import_page, route=routes.IMPORT, title="Import areas and teams", on_load=ImportState.load
 )

@@ -15,6 +15,22 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MODEL_DIR = PROJECT_ROOT / "model"
 
 
+# Fixtures that give a test a database or the running app: tests using them (directly or
+# through another fixture) get the `db` or `browser` marker, so `make test-fast` can leave them
+# out. A test that makes a database by hand is marked `db` in its own module.
+DATABASE_FIXTURES = {"database", "world_template", "postgres"}
+BROWSER_FIXTURES = {"app_url"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        used = set(getattr(item, "fixturenames", ()))
+        if used & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        elif used & DATABASE_FIXTURES:
+            item.add_marker(pytest.mark.db)
+
+
 @pytest.fixture(scope="session")
 def model() -> CultureModel:
     return load_model_dir(MODEL_DIR)

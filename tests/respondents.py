@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from culturetool.domain.access import Actor
 from culturetool.services import responding
-from culturetool.services.assessments import RoundSummary
+from culturetool.views.organisation import RoundSummary
 
 ROOMY_TEAM = 60  # staff count of test rounds that are not about the cap
 

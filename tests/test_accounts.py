@@ -13,14 +13,15 @@ from culturetool.cli import main
 from culturetool.domain.access import Forbidden, Role
 from culturetool.domain.errors import InputProblem
 from culturetool.services import accounts, admin
-from culturetool.services import assessments as svc
+from culturetool.services.organisation import add_area, add_team, create_organisation
+from culturetool.services.rounds import close_round
 from culturetool.store import db
 from culturetool.store.tables import AuditEvent, SignInTicket, UserAccount, UserSession
 
 
 @pytest.fixture
 def organisation(database) -> None:
-    svc.create_organisation("Account Council")
+    create_organisation("Account Council")
 
 
 def email_of(user_id: int) -> str:
@@ -156,9 +157,9 @@ def test_an_invitation_sets_a_password_once(organisation):
 
 def test_a_manager_invitation_needs_teams_and_gets_exactly_them(organisation):
     administrator = make_person(Role.ADMINISTRATOR)
-    area = svc.add_area(administrator, "North")
-    alpha = svc.add_team(administrator, area, "Alpha")
-    svc.add_team(administrator, area, "Beta")
+    area = add_area(administrator, "North")
+    alpha = add_team(administrator, area, "Alpha")
+    add_team(administrator, area, "Beta")
     with pytest.raises(InputProblem, match="at least one team"):
         admin.invite_user(administrator, "m@test.example", "Manager", "manager", [])
     token = admin.invite_user(administrator, "m@test.example", "Manager", "manager", [alpha])
@@ -190,17 +191,17 @@ def test_threshold_cannot_go_below_three(organisation):
 def test_administrative_changes_are_audited_and_refusals_are_not(organisation):
     administrator = make_person(Role.ADMINISTRATOR)
     leader = make_person(Role.LEADER)
-    area = svc.add_area(administrator, "North")
-    team = svc.add_team(administrator, area, "Alpha")
+    area = add_area(administrator, "North")
+    team = add_team(administrator, area, "Alpha")
     admin.set_anonymity_threshold(administrator, 7)
     admin.invite_user(administrator, "x@test.example", "X", "innovation", [])
     with pytest.raises(Forbidden):
-        svc.add_area(leader, "Sneaky area")
+        add_area(leader, "Sneaky area")
     with pytest.raises(Forbidden):
         admin.audit_log(leader)
     manager = make_person(Role.MANAGER, (team,))
     round_ = open_link_round(manager, team)
-    svc.close_round(manager, round_.id)
+    close_round(manager, round_.id)
     assert audit_actions() == [
         "area added",
         "team added",

@@ -18,12 +18,16 @@ from people import admin, leader, manager_of
 from respondents import open_link_round
 
 from culturetool.domain.access import Forbidden
-from culturetool.services import assessments as svc
+from culturetool.domain.limits import MIN_ANONYMITY_THRESHOLD
 from culturetool.services import exports
+from culturetool.services.area_results import area_results_view
+from culturetool.services.organisation import add_area, add_team, create_organisation
+from culturetool.services.round_results import results_for_round
+from culturetool.services.rounds import close_round
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import Disclosed, area_results, round_results
-from culturetool.store.tables import MIN_ANONYMITY_THRESHOLD, Area, AssessmentRound
+from culturetool.store.tables import Area, AssessmentRound
 
 _team_names = (f"Team {n}" for n in itertools.count(1))
 
@@ -33,7 +37,7 @@ _area_names = (f"Area {n}" for n in itertools.count(1))
 
 @pytest.fixture
 def organisation(database) -> None:
-    svc.create_organisation("Property Council")
+    create_organisation("Property Council")
 
 
 def answers_strategy(item_ids: list[str], blank_conditions: frozenset[str], model):
@@ -70,8 +74,8 @@ def usable_respondents(model, responses, belongs) -> int:
 @given(data=st.data())
 def test_no_shown_figure_rests_on_fewer_people_than_the_threshold(organisation, model, data):
     threshold, responses = data.draw(rounds(model))
-    area = svc.add_area(admin(), next(_area_names))  # alone in its area: no subtraction here
-    team = svc.add_team(admin(), area, next(_team_names))
+    area = add_area(admin(), next(_area_names))  # alone in its area: no subtraction here
+    team = add_team(admin(), area, next(_team_names))
     opened = open_link_round(manager_of(team), team)
     with transaction() as session:
         round_ = session.get(AssessmentRound, opened.id)
@@ -79,7 +83,7 @@ def test_no_shown_figure_rests_on_fewer_people_than_the_threshold(organisation, 
         for response in responses:
             repo.insert_response(session, round_, response)
 
-    view = svc.results_for_round(leader(), opened.id)
+    view = results_for_round(leader(), opened.id)
 
     assert view.responses == len(responses)
     if len(responses) < threshold:
@@ -155,11 +159,11 @@ def areas(draw, model):
 def test_no_figure_can_be_worked_out_by_subtraction(organisation, model, data):
     threshold, teams = data.draw(areas(model))
     administrator = admin()
-    area = svc.add_area(administrator, next(_area_names))
+    area = add_area(administrator, next(_area_names))
     raw: dict[int, list] = {}  # round id -> its responses
     managers = {}
     for rounds_of_team in teams:
-        team = svc.add_team(administrator, area, next(_team_names))
+        team = add_team(administrator, area, next(_team_names))
         managers[team] = manager_of(team)
         for responses in rounds_of_team:
             opened = open_link_round(managers[team], team)
@@ -169,10 +173,10 @@ def test_no_figure_can_be_worked_out_by_subtraction(organisation, model, data):
                 for response in responses:
                     repo.insert_response(session, round_, response)
             raw[opened.id] = responses
-            svc.close_round(managers[team], opened.id)
+            close_round(managers[team], opened.id)
     a_leader = leader()
 
-    area_view = svc.area_results_view(a_leader, area)
+    area_view = area_results_view(a_leader, area)
     pooled_rounds = [row.round_id for row in area_view.teams]
     assert (
         len(set(pooled_rounds))
@@ -191,7 +195,7 @@ def test_no_figure_can_be_worked_out_by_subtraction(organisation, model, data):
     # What a leader sees of each team: its results page, which must agree with the area page.
     team_shown = {}
     for round_id in raw:
-        page = svc.results_for_round(a_leader, round_id)
+        page = results_for_round(a_leader, round_id)
         team_shown[round_id] = shown_figures(page) if page.disclosed else set()
         people = figure_people(model, raw[round_id])
         for figure in team_shown[round_id]:
@@ -223,10 +227,10 @@ def test_no_figure_can_be_worked_out_by_subtraction(organisation, model, data):
     # A manager sees only their own team's pages, never an area's figures.
     for manager in managers.values():
         with pytest.raises(Forbidden):
-            svc.area_results_view(manager, area)
+            area_results_view(manager, area)
     for round_id, responses in raw.items():
         team_id = _team_of_round(round_id)
-        page = svc.results_for_round(managers[team_id], round_id)
+        page = results_for_round(managers[team_id], round_id)
         people = figure_people(model, responses)
         for figure in shown_figures(page) if page.disclosed else set():
             assert people[figure] >= threshold

@@ -21,8 +21,10 @@ from people import admin, manager_of
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.rate_limit import SlidingWindowLimit
 from culturetool.domain.survey_codes import normalised
-from culturetool.services import assessments as svc
 from culturetool.services import responding
+from culturetool.services.organisation import add_area, add_team, create_organisation
+from culturetool.services.round_results import results_for_round
+from culturetool.services.rounds import close_round
 from culturetool.store import db
 from culturetool.store.migrate import alembic_config, upgrade
 from culturetool.store.repository import hash_survey_code
@@ -41,8 +43,8 @@ RESPONDENT_TABLES = ("response", "answer", "comment", "submission_receipt", "sur
 
 
 def a_team(name: str = "Reablement") -> int:
-    svc.create_organisation("Test Council")
-    return svc.add_team(admin(), svc.add_area(admin(), "North"), name)
+    create_organisation("Test Council")
+    return add_team(admin(), add_area(admin(), "North"), name)
 
 
 def marked_answers(model, person: int) -> dict[str, int]:
@@ -147,7 +149,7 @@ def test_link_round_rows_come_back_in_no_sending_order_open_and_closed(database,
     assert_unrelated_to_sending(open_orders, {"response", "answer", "comment",
                                               "submission_receipt"})  # fmt: skip
 
-    svc.close_round(manager_of(team), opened.round.id)
+    close_round(manager_of(team), opened.round.id)
     with db.transaction() as session:
         closed_orders = orders_of(session, model, opened.round.id)
         receipts = session.scalar(sa.text("SELECT count(*) FROM submission_receipt"))
@@ -197,7 +199,7 @@ def test_personal_codes_work_once_and_the_link_alone_adds_nothing(database, mode
         with pytest.raises(InputProblem) as refused:
             responding.submit_response(token, every, code=f"7KQ4-M9XR-{attempt:02}")
         assert str(refused.value) == responding.CODE_REFUSED
-    assert svc.results_for_round(manager_of(team), opened.round.id).responses == 0
+    assert results_for_round(manager_of(team), opened.round.id).responses == 0
 
     # Typing is forgiving; an incomplete answer set does not use up the code.
     forgiving = "  " + codes[0].lower().replace("-", " ") + " "
@@ -212,7 +214,7 @@ def test_personal_codes_work_once_and_the_link_alone_adds_nothing(database, mode
     )
     for code in codes[1:]:
         assert responding.submit_response(token, every, code=code) is True
-    assert svc.results_for_round(manager_of(team), opened.round.id).responses == 6
+    assert results_for_round(manager_of(team), opened.round.id).responses == 6
 
     stored = database_bytes(database)
     for code in codes:
@@ -318,7 +320,7 @@ def test_one_browser_and_one_network_are_limited_in_ten_minutes(database, model)
     assert responding.submit_response(token, answers, submission_key="c",
                                       sender_ip="198.51.100.1", sender_agent=agent)  # fmt: skip
     expected = responding.PER_NETWORK + 1
-    assert svc.results_for_round(manager_of(team), opened.round.id).responses == expected
+    assert results_for_round(manager_of(team), opened.round.id).responses == expected
 
     stored = database_bytes(database)
     for trace in (ip, agent, "Sender-Fingerprint-Agent", "198.51.100.1", "Browser 3"):
@@ -464,7 +466,7 @@ def test_postgresql_rows_of_a_closed_round_sit_in_random_order_with_one_xmin(pos
     # What the docstring of rewrite_in_random_order admits: while open, the heap shows arrival.
     assert while_open["response"] == list(range(PEOPLE))
 
-    svc.close_round(manager_of(team), opened.round.id)
+    close_round(manager_of(team), opened.round.id)
     with db.transaction() as session:
         after = physical_order(session, model, opened.round.id)
         orders = orders_of(session, model, opened.round.id)

@@ -15,17 +15,19 @@ from test_hostile_input import HOSTILE, fingerprint
 
 from culturetool.domain.errors import InputProblem
 from culturetool.services import admin as admin_service
-from culturetool.services import assessments as svc
 from culturetool.services import exports
+from culturetool.services.organisation import add_area, add_team, create_organisation
+from culturetool.services.round_results import results_for_round
+from culturetool.services.rounds import close_round
 from culturetool.store.db import transaction
 from culturetool.store.tables import Comment
 
 
 @pytest.fixture
 def team(database) -> int:
-    svc.create_organisation("Comment Council")
+    create_organisation("Comment Council")
     boss = admin()
-    return svc.add_team(boss, svc.add_area(boss, "North"), "Reablement")
+    return add_team(boss, add_area(boss, "North"), "Reablement")
 
 
 def _everything(model, value: int = 4) -> dict[str, int]:
@@ -49,13 +51,13 @@ def test_comments_wait_for_their_own_threshold_and_show_in_no_order(team, model)
     texts = [f"comment {letter}" for letter in "JIHGFEDCBA"]
     for number, text in enumerate(texts[:9]):
         send(round_.token, f"device-{number}", _everything(model), text)
-    view = svc.results_for_round(manager, round_.id)
+    view = results_for_round(manager, round_.id)
     assert view.disclosed, "scores show from 5 responses"
     assert not view.comments_shown and view.comments == []
     assert view.comment_threshold == 10
     send(round_.token, "device-9", _everything(model), texts[9])
     send(round_.token, "device-10", _everything(model), "")  # no comment
-    view = svc.results_for_round(manager, round_.id)
+    view = results_for_round(manager, round_.id)
     assert view.comments_shown
     assert view.comments == sorted(texts), "alphabetical, not the order they were written"
 
@@ -66,12 +68,12 @@ def test_a_round_keeps_the_comment_threshold_it_was_opened_with(team, model):
     admin_service.set_thresholds(admin(), 5, 20)
     for number in range(10):
         send(round_.token, f"d{number}", _everything(model), f"note {number}")
-    assert svc.results_for_round(manager, round_.id).comments_shown
-    svc.close_round(manager, round_.id)
+    assert results_for_round(manager, round_.id).comments_shown
+    close_round(manager, round_.id)
     later = open_link_round(manager, team)
     for number in range(10):
         send(later.token, f"e{number}", _everything(model), f"note {number}")
-    assert not svc.results_for_round(manager, later.id).comments_shown
+    assert not results_for_round(manager, later.id).comments_shown
 
 
 def test_sending_twice_saves_one_comment(team, model):
@@ -108,7 +110,7 @@ def test_hostile_comments_are_saved_whole_or_refused_with_a_message(team, model,
         assert fingerprint() == before
     else:
         assert saved
-    svc.close_round(manager, round_.id)
+    close_round(manager, round_.id)
 
 
 def test_comment_threshold_cannot_go_below_the_score_threshold(team):

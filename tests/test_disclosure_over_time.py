@@ -19,8 +19,11 @@ from people import admin, leader, manager_of
 
 from culturetool.domain.disclosure import cell_sizes
 from culturetool.domain.scoring import score_responses
-from culturetool.services import assessments as svc
 from culturetool.services import exports
+from culturetool.services.area_results import area_results_view
+from culturetool.services.model_provider import current_model
+from culturetool.services.organisation import add_area, add_team, create_organisation
+from culturetool.services.round_results import results_for_round
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound, Team, utcnow
@@ -32,7 +35,7 @@ Basis = dict[int, int]  # round id -> how many of its responses, in the order th
 
 @pytest.fixture
 def organisation(database) -> None:
-    svc.create_organisation("Over Time Council", threshold=3)
+    create_organisation("Over Time Council", threshold=3)
 
 
 @dataclass
@@ -52,7 +55,7 @@ class World:
             team = session.get(Team, team_id)
             for earlier in team.rounds:
                 earlier.closed_at = earlier.closed_at or utcnow()
-            version = repo.ensure_model_version(session, svc.current_model())
+            version = repo.ensure_model_version(session, current_model())
             round_ = AssessmentRound(
                 team_id=team_id,
                 model_version_id=version.id,
@@ -72,7 +75,7 @@ class World:
         if not rounds:
             return
         round_id = rounds[-1]
-        model = svc.current_model()
+        model = current_model()
         with transaction() as session:
             round_ = session.get(AssessmentRound, round_id)
             if round_.closed_at is not None:
@@ -87,7 +90,7 @@ class World:
 
 
 def pooled_mean(world: World, basis: Basis, condition_index: int) -> float:
-    model = svc.current_model()
+    model = current_model()
     responses = [a for round_id, n in basis.items() for a in world.sent[round_id][:n]]
     group = score_responses(model, responses).conditions[condition_index]
     assert group is not None
@@ -95,7 +98,7 @@ def pooled_mean(world: World, basis: Basis, condition_index: int) -> float:
 
 
 def look_at_a_round(world: World, actor, audience: str, round_id: int, export: bool) -> None:
-    view = svc.results_for_round(actor, round_id)
+    view = results_for_round(actor, round_id)
     if export:
         svc_file = exports.round_results_file(actor, round_id, "csv")
         assert svc_file.data  # built from the same view, through the same gate
@@ -117,11 +120,11 @@ def look_at_a_round(world: World, actor, audience: str, round_id: int, export: b
 
 
 def look_at_the_area(world: World, actor, export: bool) -> None:
-    view = svc.area_results_view(actor, world.area_id)
+    view = area_results_view(actor, world.area_id)
     if export:
         assert exports.area_results_file(actor, world.area_id, "xlsx").data
     current = {team.round_id: team.responses for team in view.teams}
-    model = svc.current_model()
+    model = current_model()
     if view.disclosed:
         for index, row in enumerate(view.conditions):
             if not row.shown:
@@ -193,8 +196,8 @@ steps = st.lists(
 )
 @given(plan=steps)
 def test_figures_shown_over_time_never_differ_by_fewer_than_the_threshold(organisation, plan):
-    area_id = svc.add_area(admin(), next(_names))
-    team_ids = [svc.add_team(admin(), area_id, next(_names)) for _ in range(3)]
+    area_id = add_area(admin(), next(_names))
+    team_ids = [add_team(admin(), area_id, next(_names)) for _ in range(3)]
     world = World(threshold=3, area_id=area_id, team_ids=team_ids)
     for team_id in team_ids:
         world.open_round(team_id)
@@ -218,17 +221,17 @@ def test_figures_shown_over_time_never_differ_by_fewer_than_the_threshold(organi
 
 
 def test_five_then_six_the_team_figures_wait_for_the_threshold_of_new_people(organisation):
-    area_id = svc.add_area(admin(), next(_names))
-    team_id = svc.add_team(admin(), area_id, next(_names))
+    area_id = add_area(admin(), next(_names))
+    team_id = add_team(admin(), area_id, next(_names))
     world = World(threshold=3, area_id=area_id, team_ids=[team_id])
     round_id = world.open_round(team_id)
     manager = manager_of(team_id)
     world.answer(team_id, [4, 4, 4])
-    first = svc.results_for_round(manager, round_id)
+    first = results_for_round(manager, round_id)
     three = pooled_mean(world, {round_id: 3}, 0)
     assert first.conditions[0].mean == three
     world.answer(team_id, [1])
-    second = svc.results_for_round(manager, round_id)
+    second = results_for_round(manager, round_id)
     assert second.responses == 4
     row = second.conditions[0]
     # As before: 4 x this mean - 3 x the first gives nothing away.
@@ -236,22 +239,22 @@ def test_five_then_six_the_team_figures_wait_for_the_threshold_of_new_people(org
     assert "As it was when 3 people had answered" in row.note
     assert "2 more" in row.note
     world.answer(team_id, [1, 1])
-    third = svc.results_for_round(manager, round_id)
+    third = results_for_round(manager, round_id)
     assert third.conditions[0].respondents == 6 and third.conditions[0].note == ""
     csv_text = exports.round_results_file(manager, round_id, "csv").data
     assert isinstance(csv_text, str | bytes)
 
 
 def test_a_and_b_then_c_the_area_total_waits_and_c_cannot_be_worked_out(organisation):
-    area_id = svc.add_area(admin(), next(_names))
-    a, b, c = (svc.add_team(admin(), area_id, next(_names)) for _ in range(3))
+    area_id = add_area(admin(), next(_names))
+    a, b, c = (add_team(admin(), area_id, next(_names)) for _ in range(3))
     world = World(threshold=3, area_id=area_id, team_ids=[a, b, c])
     for team_id in (a, b, c):
         world.open_round(team_id)
     world.answer(a, [4, 4, 4, 4])
     world.answer(b, [2, 2, 2, 2])
     lead = leader()
-    before = svc.area_results_view(lead, area_id)
+    before = area_results_view(lead, area_id)
     a_round, b_round = world.rounds[a][0], world.rounds[b][0]
     both = pooled_mean(world, {a_round: 4, b_round: 4}, 0)
     a_mean, b_mean = pooled_mean(world, {a_round: 4}, 0), pooled_mean(world, {b_round: 4}, 0)
@@ -259,7 +262,7 @@ def test_a_and_b_then_c_the_area_total_waits_and_c_cannot_be_worked_out(organisa
     assert [team.cells[0].mean for team in before.teams if team.disclosed] == [a_mean, b_mean]
 
     world.answer(c, [5])
-    after = svc.area_results_view(lead, area_id)
+    after = area_results_view(lead, area_id)
     total = after.conditions[0]
     # The total still rests on the 8 people it did: 9 x total - 4 x A - 4 x B would be C's one.
     assert (total.mean, total.respondents) == (both, 8)

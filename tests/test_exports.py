@@ -13,8 +13,10 @@ from respondents import open_link_round
 from culturetool.domain.access import Forbidden
 from culturetool.domain.errors import InputProblem
 from culturetool.reports.exports import Table, to_csv, to_xlsx
-from culturetool.services import assessments as svc
 from culturetool.services import exports
+from culturetool.services.area_results import area_results_view
+from culturetool.services.organisation import add_area, add_team, create_organisation
+from culturetool.services.round_results import results_for_round
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound
@@ -74,12 +76,12 @@ def condition_score(answer: int) -> float:
 @pytest.fixture
 def area_with_a_small_team(database, model):
     """Three teams: 9 and 6 people, and 2 people whose scores must stay hidden."""
-    svc.create_organisation("Export Council")
+    create_organisation("Export Council")
     boss = admin()
-    area = svc.add_area(boss, "=North")  # a hostile name travels into file names and cells
-    big = svc.add_team(boss, area, "Big team")
-    middle = svc.add_team(boss, area, "@Middle team")
-    small = svc.add_team(boss, area, "Small team")
+    area = add_area(boss, "=North")  # a hostile name travels into file names and cells
+    big = add_team(boss, area, "Big team")
+    middle = add_team(boss, area, "@Middle team")
+    small = add_team(boss, area, "Small team")
     rounds = {
         "big": _add_round(big, 9, model, 4),
         "middle": _add_round(middle, 6, model, 2),
@@ -91,7 +93,7 @@ def area_with_a_small_team(database, model):
 def test_area_export_hides_what_the_page_hides(area_with_a_small_team):
     area, _ = area_with_a_small_team
     reader = leader()
-    view = svc.area_results_view(reader, area)
+    view = area_results_view(reader, area)
     download = exports.area_results_file(reader, area, "csv")
     assert download.filename == "area-results-north.csv"
     rows = read_csv(download.data)
@@ -120,7 +122,7 @@ def test_area_export_hides_what_the_page_hides(area_with_a_small_team):
 
 def test_team_page_for_leaders_hides_the_protected_team_too(area_with_a_small_team):
     area, rounds = area_with_a_small_team
-    as_leader = svc.results_for_round(leader(), rounds["middle"])
+    as_leader = results_for_round(leader(), rounds["middle"])
     assert as_leader.disclosed and not any(row.shown for row in as_leader.conditions)
     assert all("worked out" in row.hidden_reason for row in as_leader.conditions)
     xlsx = exports.round_results_file(leader(), rounds["middle"], "xlsx")
@@ -130,7 +132,7 @@ def test_team_page_for_leaders_hides_the_protected_team_too(area_with_a_small_te
     # The team's own manager sees no area figures, so nothing can be subtracted: scores shown.
     with transaction() as session:
         team_id = session.get(AssessmentRound, rounds["middle"]).team_id
-    as_manager = svc.results_for_round(manager_of(team_id), rounds["middle"])
+    as_manager = results_for_round(manager_of(team_id), rounds["middle"])
     expected = round(condition_score(2), 2)
     assert all(row.shown and row.mean == expected for row in as_manager.conditions)
 

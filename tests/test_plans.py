@@ -15,9 +15,9 @@ from people import admin, leader, make_person, manager_of
 from culturetool.domain.access import Actor, Forbidden, Role
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.reports.plan_tables import plan_tables
-from culturetool.services import assessments as svc
 from culturetool.services import exports, plans
 from culturetool.services.accounts import actor_of
+from culturetool.services.organisation import add_area, add_team, create_organisation
 from culturetool.services.plans import ActionDraft
 from culturetool.store import db
 from culturetool.store.tables import Area, Organisation, PlanAction, Team, UserAccount
@@ -39,13 +39,13 @@ class County:
 
 @pytest.fixture
 def county(database) -> County:
-    svc.create_organisation("Plan Council")
+    create_organisation("Plan Council")
     boss = admin()
-    north = svc.add_area(boss, "North")
-    south = svc.add_area(boss, "South")
-    alpha = svc.add_team(boss, north, "Alpha")
-    beta = svc.add_team(boss, north, "Beta")
-    gamma = svc.add_team(boss, south, "Gamma")
+    north = add_area(boss, "North")
+    south = add_area(boss, "South")
+    alpha = add_team(boss, north, "Alpha")
+    beta = add_team(boss, north, "Beta")
+    gamma = add_team(boss, south, "Gamma")
     return County(
         north=north, south=south, alpha=alpha, beta=beta, gamma=gamma,
         innovation=make_person(Role.INNOVATION), alpha_manager=manager_of(alpha),

@@ -11,11 +11,13 @@ from respondents import open_link_round
 
 from culturetool.domain.access import Forbidden, Role
 from culturetool.domain.errors import NotFound
-from culturetool.services import assessments as svc
 from culturetool.services import recommendations as rec
+from culturetool.services.organisation import add_area, add_team, create_organisation
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound, ConditionTarget, PlanAction
+from culturetool.ui.pages.recommendations import with_links
+from culturetool.views.results import PROTECTED
 
 LOW = ("confident_staff_and_people", "evidence_of_impact")
 
@@ -40,10 +42,10 @@ def add_round(team_id: int, people: int, model, low: tuple[str, ...] = LOW) -> i
 
 @pytest.fixture
 def county(database):
-    svc.create_organisation("Recommending Council")
+    create_organisation("Recommending Council")
     boss = admin()
-    area = svc.add_area(boss, "North")
-    team = svc.add_team(boss, area, "Reablement")
+    area = add_area(boss, "North")
+    team = add_team(boss, area, "Reablement")
     return area, team
 
 
@@ -73,9 +75,11 @@ def test_top_bundles_come_from_the_weakest_conditions_with_reasons(county, model
     assert "below target" in top.headline
     assert any("Lowest statement for" in reason for reason in top.why)
     assert any(reason.startswith("Ranking score") for reason in top.why)
-    assert top.interventions and all(i.plan_link.startswith(f"/teams/{team}/plan?") for i in
-                                     top.interventions)  # fmt: skip
-    assert f"bundle={top.bundle_id}" in top.interventions[0].plan_link
+    assert top.interventions and all(i.can_add_to_plan and i.bundle_id == top.bundle_id
+                                     for i in top.interventions)  # fmt: skip
+    linked = with_links(view).bundles[0].interventions
+    assert all(i.plan_link.startswith(f"/teams/{team}/plan?") for i in linked)
+    assert f"bundle={top.bundle_id}" in linked[0].plan_link
 
 
 def test_a_team_below_the_threshold_gets_no_recommendation(county, model):
@@ -98,8 +102,8 @@ def test_no_recommendation_rests_on_a_figure_hidden_by_subtraction(county, model
     its recommendations may not use them, while its own manager's may."""
     area, big = county
     boss = admin()
-    middle = svc.add_team(boss, area, "Middle")
-    small = svc.add_team(boss, area, "Small")
+    middle = add_team(boss, area, "Middle")
+    small = add_team(boss, area, "Small")
     add_round(big, 9, model, low=())
     add_round(middle, 6, model)
     add_round(small, 2, model)
@@ -109,7 +113,7 @@ def test_no_recommendation_rests_on_a_figure_hidden_by_subtraction(county, model
     assert not any(row.shown for row in as_leader.gaps)
     assert as_leader.bundles == []
     assert "smaller team" in as_leader.summary
-    assert {row.how_sure for row in as_leader.gaps} == {svc.PROTECTED}
+    assert {row.how_sure for row in as_leader.gaps} == {PROTECTED}
 
     as_manager = rec.team_recommendations(manager_of(middle), middle)
     assert {row.condition_id for row in as_manager.gaps if row.below_target} == set(LOW)
@@ -170,7 +174,7 @@ def _plan(area: int, team: int | None, intervention: str, status: str) -> None:
 
 def test_interventions_in_the_plan_are_shown_as_under_way_not_as_new(county, model):
     area, team = county
-    other = svc.add_team(admin(), area, "Other")
+    other = add_team(admin(), area, "Other")
     add_round(team, 5, model)
     add_round(other, 5, model)
     _plan(area, team, "digital_champions", "in_progress")
@@ -199,7 +203,8 @@ def test_who_may_see_and_plan(county, model):
     manager = manager_of(team)
     assert rec.team_recommendations(manager, team).can_plan
     assert not rec.team_recommendations(leader(), team).can_plan
-    assert all(i.plan_link == "" for b in rec.team_recommendations(leader(), team).bundles
+    assert all(i.plan_link == "" and not i.can_add_to_plan
+               for b in with_links(rec.team_recommendations(leader(), team)).bundles
                for i in b.interventions)  # fmt: skip
     innovation = make_person(Role.INNOVATION)
     assert rec.area_recommendations(innovation, area).can_plan
@@ -207,7 +212,7 @@ def test_who_may_see_and_plan(county, model):
     with pytest.raises(Forbidden):
         rec.area_recommendations(manager, area)
     with pytest.raises(Forbidden):
-        rec.team_recommendations(manager_of(svc.add_team(admin(), area, "Else")), team)
+        rec.team_recommendations(manager_of(add_team(admin(), area, "Else")), team)
     with pytest.raises(Forbidden):
         rec.team_recommendations(make_person(Role.FACILITATOR), team)
     with pytest.raises(NotFound):

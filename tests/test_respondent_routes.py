@@ -13,7 +13,14 @@ from people import admin, leader, manager_of
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
-from culturetool.services import assessments, responding
+from culturetool.services import responding
+from culturetool.services.organisation import (
+    add_area,
+    add_team,
+    create_organisation,
+    organisation_overview,
+)
+from culturetool.services.rounds import close_round
 from culturetool.store import db
 from culturetool.store.tables import Comment, Response
 from culturetool.web import respondent
@@ -29,9 +36,9 @@ def client(database, monkeypatch) -> TestClient:
 
 
 def a_round(access_mode: str = "link", staff_count: int = 20) -> responding.OpenedRound:
-    assessments.create_organisation("Test Council")
-    area_id = assessments.add_area(admin(), "North")
-    team_id = assessments.add_team(admin(), area_id, "Reablement")
+    create_organisation("Test Council")
+    area_id = add_area(admin(), "North")
+    team_id = add_team(admin(), area_id, "Reablement")
     return responding.open_round(
         manager_of(team_id), team_id, access_mode=access_mode, staff_count=staff_count
     )
@@ -112,7 +119,7 @@ def test_unknown_link_is_a_plain_404(client):
 
 def test_closed_round_is_a_plain_410(client):
     opened = a_round()
-    assessments.close_round(manager_of(*_team_ids()), opened.round.id)
+    close_round(manager_of(*_team_ids()), opened.round.id)
     reply = client.get(f"/r/{opened.round.token}")
     assert reply.status_code == 410
     assert "This survey has closed" in reply.text
@@ -120,7 +127,7 @@ def test_closed_round_is_a_plain_410(client):
 
 
 def _team_ids() -> list[int]:
-    return [team.id for area in assessments.organisation_overview(leader()).areas
+    return [team.id for area in organisation_overview(leader()).areas
             for team in area.teams]  # fmt: skip
 
 

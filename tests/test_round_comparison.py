@@ -12,8 +12,10 @@ from people import admin, leader, manager_of
 from respondents import open_link_round
 
 from culturetool.domain.access import Forbidden
-from culturetool.services import assessments as svc
+from culturetool.domain.change import FIRST_ROUND, NO_EARLIER_RESULTS
 from culturetool.services import exports
+from culturetool.services.organisation import add_area, add_team, create_organisation
+from culturetool.services.round_results import results_for_round
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound, PlanAction
@@ -93,16 +95,16 @@ def add_action(
 @pytest.fixture
 def teams(database):
     """One area with two teams, and a second area with one."""
-    svc.create_organisation("Comparison Council")
+    create_organisation("Comparison Council")
     boss = admin()
-    area = svc.add_area(boss, "North")
-    other_area = svc.add_area(boss, "South")
+    area = add_area(boss, "North")
+    other_area = add_area(boss, "South")
     return {
         "area": area,
         "other_area": other_area,
-        "team": svc.add_team(boss, area, "Day Services"),
-        "neighbour": svc.add_team(boss, area, "Reablement"),
-        "far": svc.add_team(boss, other_area, "Far Team"),
+        "team": add_team(boss, area, "Day Services"),
+        "neighbour": add_team(boss, area, "Reablement"),
+        "far": add_team(boss, other_area, "Far Team"),
     }
 
 
@@ -117,7 +119,7 @@ def test_two_rounds_above_threshold_give_exact_changes(teams, model):
     add_round(team, model, 6, lambda _: 3, DAY(2026, 1, 10), DAY(2026, 1, 31))
     second = add_round(team, model, 5, varied(model), DAY(2026, 4, 1), DAY(2026, 4, 20))
 
-    view = svc.results_for_round(manager_of(team), second)
+    view = results_for_round(manager_of(team), second)
     comparison = view.comparison
     assert comparison is not None and view.comparison_note == ""
     assert comparison.previous_dates == "10 Jan 2026 to 31 Jan 2026"
@@ -147,24 +149,24 @@ def test_changes_come_from_the_shown_figures(teams, model):
     team = teams["team"]
     add_round(team, model, 5, lambda _: 4, DAY(2026, 1, 10), DAY(2026, 1, 31))
     second = add_round(team, model, 5, lambda _: 5, DAY(2026, 4, 1), DAY(2026, 4, 20))
-    row = svc.results_for_round(leader(), second).comparison.rows[0]
+    row = results_for_round(leader(), second).comparison.rows[0]
     assert (row.previous, row.current, row.change, row.change_text) == (3.33, 3.67, 0.34, "+0.34")
 
 
 def test_the_first_round_has_nothing_to_compare_with(teams, model):
     first = add_round(teams["team"], model, 5, lambda _: 3, DAY(2026, 1, 10), DAY(2026, 1, 31))
-    view = svc.results_for_round(leader(), first)
+    view = results_for_round(leader(), first)
     assert view.disclosed and view.comparison is None
-    assert view.comparison_note == svc.FIRST_ROUND
+    assert view.comparison_note == FIRST_ROUND
 
 
 def test_an_earlier_round_below_the_threshold_gives_no_comparison(teams, model):
     team = teams["team"]
     add_round(team, model, 4, lambda _: 1, DAY(2026, 1, 10), DAY(2026, 1, 31))
     second = add_round(team, model, 5, lambda _: 3, DAY(2026, 4, 1), DAY(2026, 4, 20))
-    view = svc.results_for_round(leader(), second)
+    view = results_for_round(leader(), second)
     assert view.disclosed and view.comparison is None
-    assert view.comparison_note == svc.NO_EARLIER_RESULTS
+    assert view.comparison_note == NO_EARLIER_RESULTS
     # The four people's scores appear nowhere.
     assert condition_score(1) not in [r.mean for r in view.conditions]
 
@@ -174,7 +176,7 @@ def test_a_round_below_the_threshold_is_skipped_for_the_one_before_it(teams, mod
     first = add_round(team, model, 5, lambda _: 3, DAY(2026, 1, 10), DAY(2026, 1, 31))
     add_round(team, model, 3, lambda _: 1, DAY(2026, 3, 1), DAY(2026, 3, 20))
     third = add_round(team, model, 5, lambda _: 4, DAY(2026, 5, 1), DAY(2026, 5, 20))
-    comparison = svc.results_for_round(leader(), third).comparison
+    comparison = results_for_round(leader(), third).comparison
     assert comparison is not None and comparison.previous_round_id == first
     assert {(r.previous, r.change) for r in comparison.rows} == {(3.0, 0.33)}
     assert comparison.summary == "All 9 conditions went up."
@@ -184,14 +186,14 @@ def test_a_later_round_is_never_the_previous_one(teams, model):
     team = teams["team"]
     first = add_round(team, model, 5, lambda _: 3, DAY(2026, 1, 10), DAY(2026, 1, 31))
     add_round(team, model, 5, lambda _: 4, DAY(2026, 4, 1), DAY(2026, 4, 20))
-    assert svc.results_for_round(leader(), first).comparison is None
+    assert results_for_round(leader(), first).comparison is None
 
 
 def test_a_round_without_results_shows_no_comparison(teams, model):
     team = teams["team"]
     add_round(team, model, 5, lambda _: 3, DAY(2026, 1, 10), DAY(2026, 1, 31))
     second = add_round(team, model, 4, lambda _: 4, DAY(2026, 4, 1), None)
-    view = svc.results_for_round(leader(), second)
+    view = results_for_round(leader(), second)
     assert not view.disclosed and view.comparison is None and view.comparison_note == ""
 
 
@@ -204,7 +206,7 @@ def test_a_condition_withheld_in_one_round_gets_no_change_figure(teams, model):
     second = add_round(team, model, 6, lambda _: 5, DAY(2026, 4, 1), DAY(2026, 4, 20),
                        dont_know=hidden_now, dont_know_people=2)  # fmt: skip
     # Round two: the second condition rests on four people, under the threshold of five.
-    view = svc.results_for_round(leader(), second)
+    view = results_for_round(leader(), second)
     rows = {r.key: r for r in view.comparison.rows}
     for key, which in ((hidden_before, "the previous round"), (hidden_now, "this round")):
         row = rows[key]
@@ -244,7 +246,7 @@ def test_actions_done_between_the_rounds(teams, model):
     add_action(None, teams["other_area"], "Other area's", done_on=DAY(2026, 2, 1))
 
     for reader in (manager_of(team), leader()):
-        comparison = svc.results_for_round(reader, second).comparison
+        comparison = results_for_round(reader, second).comparison
         assert comparison.actions_shown
         assert (comparison.actions_from, comparison.actions_to) == ("10 Jan 2026", "20 Apr 2026")
         done = [(a.title, a.team_name, a.done_on) for a in comparison.actions_done]
@@ -277,7 +279,7 @@ def test_an_open_round_counts_actions_up_to_today(teams, model):
     second = add_round(team, model, 5, lambda _: 4, today - dt.timedelta(days=5), None)
     add_action(team, area, "Done today", done_on=today)
     add_action(team, area, "Dated tomorrow", done_on=today + dt.timedelta(days=1))
-    comparison = svc.results_for_round(leader(), second).comparison
+    comparison = results_for_round(leader(), second).comparison
     assert [a.title for a in comparison.actions_done] == ["Done today"]
 
 
@@ -285,7 +287,7 @@ def test_no_actions_done_reads_as_such_in_the_export(teams, model):
     team = teams["team"]
     add_round(team, model, 5, lambda _: 3, DAY(2026, 1, 10), DAY(2026, 1, 31))
     second = add_round(team, model, 5, lambda _: 4, DAY(2026, 4, 1), DAY(2026, 4, 20))
-    assert svc.results_for_round(leader(), second).comparison.actions_done == []
+    assert results_for_round(leader(), second).comparison.actions_done == []
     data = exports.round_results_file(leader(), second, "csv").data.decode("utf-8-sig")
     assert "No actions were marked done between these rounds." in data
 
@@ -296,18 +298,18 @@ def test_no_actions_done_reads_as_such_in_the_export(teams, model):
 def test_leader_gets_no_change_for_a_team_protected_on_the_area(database, model):
     """Three teams of 9, 6 and 2 people. The 2 are hidden; so is the 6-person team for anyone
     who sees the area's figures, or the area minus the big team would give the 2 away."""
-    svc.create_organisation("Gate Council")
+    create_organisation("Gate Council")
     boss = admin()
-    area = svc.add_area(boss, "East")
-    big = svc.add_team(boss, area, "Big team")
-    middle = svc.add_team(boss, area, "Middle team")
-    small = svc.add_team(boss, area, "Small team")
+    area = add_area(boss, "East")
+    big = add_team(boss, area, "Big team")
+    middle = add_team(boss, area, "Middle team")
+    small = add_team(boss, area, "Small team")
     add_round(big, model, 9, lambda _: 4, DAY(2026, 4, 1), DAY(2026, 4, 20))
     add_round(small, model, 2, lambda _: 1, DAY(2026, 4, 1), DAY(2026, 4, 20))
     add_round(middle, model, 6, lambda _: 2, DAY(2026, 1, 10), DAY(2026, 1, 31))
     latest = add_round(middle, model, 6, lambda _: 3, DAY(2026, 4, 1), DAY(2026, 4, 20))
 
-    as_leader = svc.results_for_round(leader(), latest).comparison
+    as_leader = results_for_round(leader(), latest).comparison
     assert as_leader is not None
     for row in as_leader.rows:
         assert not row.compared and row.change_text == "", row.key
@@ -320,7 +322,7 @@ def test_leader_gets_no_change_for_a_team_protected_on_the_area(database, model)
     assert not {change, condition_score(3), condition_score(2)} & values
 
     # The team's own manager sees no area figures: nothing to subtract, so the change shows.
-    as_manager = svc.results_for_round(manager_of(middle), latest).comparison
+    as_manager = results_for_round(manager_of(middle), latest).comparison
     assert all(r.compared and r.change == change == 0.33 for r in as_manager.rows)
 
 
@@ -329,4 +331,4 @@ def test_a_manager_sees_only_their_own_teams_rounds(teams, model):
     add_round(team, model, 5, lambda _: 3, DAY(2026, 1, 10), DAY(2026, 1, 31))
     second = add_round(team, model, 5, lambda _: 4, DAY(2026, 4, 1), DAY(2026, 4, 20))
     with pytest.raises(Forbidden):
-        svc.results_for_round(manager_of(teams["neighbour"]), second)
+        results_for_round(manager_of(teams["neighbour"]), second)

@@ -10,9 +10,18 @@ from respondents import open_link_round, send
 
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.domain.model_loader import model_version
-from culturetool.services import assessments as svc
-from culturetool.services import responding
+from culturetool.services import model_provider, responding
 from culturetool.services.demo import load_demo
+from culturetool.services.model_provider import current_model
+from culturetool.services.organisation import (
+    add_area,
+    add_team,
+    create_organisation,
+    organisation_overview,
+    team_view,
+)
+from culturetool.services.round_results import results_for_round
+from culturetool.services.rounds import close_round
 from culturetool.store import db
 from culturetool.store.migrate import upgrade
 from culturetool.store.tables import (
@@ -55,12 +64,12 @@ def admin_of_rounds():
 
 def a_team(team: str = "Reablement", area: str = "North") -> int:
     if count(Organisation) == 0:
-        svc.create_organisation("Test Council")
-    overview = svc.organisation_overview(leader())
+        create_organisation("Test Council")
+    overview = organisation_overview(leader())
     area_id = next((a.id for a in overview.areas if a.name == area), None)
     if area_id is None:
-        area_id = svc.add_area(admin(), area)
-    return svc.add_team(admin(), area_id, team)
+        area_id = add_area(admin(), area)
+    return add_team(admin(), area_id, team)
 
 
 def answers(model, value: int) -> dict[str, int]:
@@ -77,7 +86,7 @@ def submit(token: str, model, how_many: int, value: int = 4, first_key: int = 0)
 
 
 def test_services_follow_a_changed_database_url(store, tmp_path, monkeypatch):
-    svc.create_organisation("First Council")
+    create_organisation("First Council")
     second = f"sqlite:///{tmp_path / 'second.db'}"
     upgrade(second)
     monkeypatch.setenv("CULTURETOOL_DB_URL", second)
@@ -88,17 +97,17 @@ def test_services_follow_a_changed_database_url(store, tmp_path, monkeypatch):
 
 
 def test_create_organisation_area_and_team(store):
-    svc.create_organisation("  Test   Council ")
-    area_id = svc.add_area(admin(), "North")
-    team_id = svc.add_team(admin(), area_id, "Hospital Discharge")
-    overview = svc.organisation_overview(leader())
+    create_organisation("  Test   Council ")
+    area_id = add_area(admin(), "North")
+    team_id = add_team(admin(), area_id, "Hospital Discharge")
+    overview = organisation_overview(leader())
     assert overview.name == "Test Council"  # whitespace tidied
     assert overview.threshold == 5
     assert [a.name for a in overview.areas] == ["North"]
     assert [(t.id, t.name, t.has_open_round) for t in overview.areas[0].teams] == [
         (team_id, "Hospital Discharge", False)
     ]
-    view = svc.team_view(leader(), team_id)
+    view = team_view(leader(), team_id)
     assert (view.name, view.area_name, view.organisation_name) == (
         "Hospital Discharge",
         "North",
@@ -116,28 +125,28 @@ def test_create_organisation_area_and_team(store):
 
 
 def test_second_organisation_is_refused(store):
-    svc.create_organisation("Test Council")
+    create_organisation("Test Council")
     with pytest.raises(InputProblem, match="already set up"):
-        svc.create_organisation("Other Council")
+        create_organisation("Other Council")
     assert count(Organisation) == 1
 
 
 def test_duplicate_area_name_is_refused(store):
-    svc.create_organisation("Test Council")
-    svc.add_area(admin(), "North")
+    create_organisation("Test Council")
+    add_area(admin(), "North")
     with pytest.raises(InputProblem) as raised:
-        svc.add_area(admin(), " North ")
+        add_area(admin(), " North ")
     assert str(raised.value) == "There is already an area called “North”."
     assert count(Area) == 1
 
 
 def test_duplicate_team_name_in_an_area_is_refused_but_allowed_elsewhere(store):
-    svc.create_organisation("Test Council")
-    north, south = svc.add_area(admin(), "North"), svc.add_area(admin(), "South")
-    svc.add_team(admin(), north, "Reablement")
+    create_organisation("Test Council")
+    north, south = add_area(admin(), "North"), add_area(admin(), "South")
+    add_team(admin(), north, "Reablement")
     with pytest.raises(InputProblem, match="North already has a team called “Reablement”"):
-        svc.add_team(admin(), north, "Reablement")
-    svc.add_team(admin(), south, "Reablement")
+        add_team(admin(), north, "Reablement")
+    add_team(admin(), south, "Reablement")
     assert count(Team) == 2
 
 
@@ -153,37 +162,37 @@ def test_duplicate_team_name_in_an_area_is_refused_but_allowed_elsewhere(store):
     ],
 )
 def test_bad_area_names_are_refused_and_nothing_is_written(store, name, message):
-    svc.create_organisation("Test Council")
+    create_organisation("Test Council")
     before = counts()
     with pytest.raises(InputProblem, match=message):
-        svc.add_area(admin(), name)
+        add_area(admin(), name)
     assert counts() == before
     assert before["area"] == 0
 
 
 def test_bad_team_and_organisation_names_are_refused(store):
     with pytest.raises(InputProblem, match="organisation"):
-        svc.create_organisation("")
+        create_organisation("")
     assert count(Organisation) == 0
-    svc.create_organisation("Test Council")
-    area_id = svc.add_area(admin(), "North")
+    create_organisation("Test Council")
+    area_id = add_area(admin(), "North")
     for bad in ("", "y" * 121, "Team\x1b[31m"):
         with pytest.raises(InputProblem):
-            svc.add_team(admin(), area_id, bad)
+            add_team(admin(), area_id, bad)
     assert count(Team) == 0
 
 
 def test_names_of_exactly_120_characters_are_accepted(store):
-    svc.create_organisation("Test Council")
+    create_organisation("Test Council")
     name = "z" * 120
-    svc.add_area(admin(), name)
-    assert [a.name for a in svc.organisation_overview(admin()).areas] == [name]
+    add_area(admin(), name)
+    assert [a.name for a in organisation_overview(admin()).areas] == [name]
 
 
 def test_team_in_a_missing_area_is_refused(store):
-    svc.create_organisation("Test Council")
+    create_organisation("Test Council")
     with pytest.raises(InputProblem, match="Choose the area"):
-        svc.add_team(admin(), 999, "Orphans")
+        add_team(admin(), 999, "Orphans")
     assert count(Team) == 0
 
 
@@ -200,7 +209,7 @@ def test_open_round_records_the_model_version_and_a_long_token(store, model):
     assert summary.model_label == model.meta.version_label
     with db.transaction() as session:
         round_ = session.get(AssessmentRound, summary.id)
-        assert round_.model_version_id == model_version(svc.current_model())
+        assert round_.model_version_id == model_version(current_model())
         assert round_.model_version_id == model_version(model)
         assert round_.token == summary.token
 
@@ -216,7 +225,7 @@ def test_second_open_round_for_a_team_is_refused(store):
 def test_a_new_round_may_open_once_the_last_one_closed(store):
     team_id = a_team()
     first = open_link_round(manager_of(team_id), team_id)
-    svc.close_round(admin_of_rounds(), first.id)
+    close_round(admin_of_rounds(), first.id)
     second = open_link_round(manager_of(team_id), team_id)
     assert second.id != first.id
     assert count(AssessmentRound) == 2
@@ -229,7 +238,7 @@ def test_tokens_of_two_rounds_differ(store):
 
 
 def test_open_round_for_a_missing_team(store):
-    svc.create_organisation("Test Council")
+    create_organisation("Test Council")
     with pytest.raises(NotFound):
         open_link_round(manager_of(), 12345)
 
@@ -300,7 +309,7 @@ def test_incomplete_answers_message_names_the_statement(store, model):
 
 def test_closed_round_takes_no_answers(store, model):
     summary = open_round_for(a_team())
-    svc.close_round(admin_of_rounds(), summary.id)
+    close_round(admin_of_rounds(), summary.id)
     with pytest.raises(RoundClosed):
         send(summary.token, "device-a", answers(model, 4))
     with pytest.raises(RoundClosed):
@@ -389,7 +398,7 @@ def test_identifying_and_time_column_checks_catch_what_they_should():
 def test_four_responses_show_nothing_but_the_count(store, model):
     summary = open_round_for(a_team())
     submit(summary.token, model, 4)
-    results = svc.results_for_round(leader(), summary.id)
+    results = results_for_round(leader(), summary.id)
     assert results.responses == 4
     assert results.threshold == 5
     assert results.disclosed is False
@@ -403,7 +412,7 @@ def test_four_responses_show_nothing_but_the_count(store, model):
 def test_five_identical_responses_give_hand_computed_means(store, model):
     summary = open_round_for(a_team())
     submit(summary.token, model, 5, value=4)
-    results = svc.results_for_round(leader(), summary.id)
+    results = results_for_round(leader(), summary.id)
     assert results.disclosed is True
     assert results.still_needed == 0
     assert results.responses == 5
@@ -443,7 +452,7 @@ def test_mixed_answers_give_hand_computed_means(store, model):
     # sum of squares = (3 * 64 + 2 * 144) / 225 = 480/225; / 4 = 120/225; sd = 0.7303 -> 0.73
     submit(summary.token, model, 3, value=5)
     submit(summary.token, model, 2, value=1, first_key=3)
-    results = svc.results_for_round(leader(), summary.id)
+    results = results_for_round(leader(), summary.id)
     for row in results.conditions:
         assert (row.mean, row.level, row.spread) == (3.13, 3, 0.73), row.key
     # confidence: personal = work = (3 * 5 + 2 * 1) / 5 = 3.4; gap 0
@@ -458,7 +467,7 @@ def test_condition_with_too_few_usable_answers_is_withheld(store, model):
         assert send(summary.token, f"dk-{number}", dont_know_here) is True
     assert send(summary.token, "the-one", answers(model, 5)) is True
 
-    results = svc.results_for_round(leader(), summary.id)
+    results = results_for_round(leader(), summary.id)
     assert results.disclosed is True
     rows = {r.key: r for r in results.conditions}
     assert len(rows) == 9
@@ -477,9 +486,9 @@ def test_condition_with_too_few_usable_answers_is_withheld(store, model):
 
 
 def test_results_for_a_missing_round(store):
-    svc.create_organisation("Test Council")
+    create_organisation("Test Council")
     with pytest.raises(NotFound):
-        svc.results_for_round(leader(), 4242)
+        results_for_round(leader(), 4242)
 
 
 # ---- results stay tied to the model a round was opened with -------------------------------
@@ -496,11 +505,11 @@ def test_results_keep_the_model_of_their_round(store, model, tmp_path, monkeypat
 
     edit_yaml(edited, "conditions.yaml", rename)
     monkeypatch.setenv("CULTURETOOL_MODEL_DIR", str(edited))
-    svc._model_from.cache_clear()
+    model_provider._model_from.cache_clear()
     try:
-        assert svc.current_model().condition_by_id["strategic_clarity"].name == "Shared purpose"
+        assert current_model().condition_by_id["strategic_clarity"].name == "Shared purpose"
 
-        results = svc.results_for_round(leader(), old_round.id)
+        results = results_for_round(leader(), old_round.id)
         assert results.conditions[0].key == "strategic_clarity"
         assert results.conditions[0].name == "Strategic clarity"
         assert results.conditions[0].mean == 3.33
@@ -510,16 +519,16 @@ def test_results_keep_the_model_of_their_round(store, model, tmp_path, monkeypat
             old_version = session.get(AssessmentRound, old_round.id).model_version_id
             new_version = session.get(AssessmentRound, new_round.id).model_version_id
         assert old_version == model_version(model)
-        assert new_version == model_version(svc.current_model())
+        assert new_version == model_version(current_model())
         assert new_version != old_version
         # The old round's questionnaire is still served from the old snapshot.
         questions = responding.questionnaire_for(old_round.token).questions
         assert questions[0].id == "strategic_clarity_1"
-        submit(new_round.token, svc.current_model(), 5, first_key=100)
-        assert svc.results_for_round(leader(), new_round.id).conditions[0].name == "Shared purpose"
+        submit(new_round.token, current_model(), 5, first_key=100)
+        assert results_for_round(leader(), new_round.id).conditions[0].name == "Shared purpose"
     finally:
         monkeypatch.setenv("CULTURETOOL_MODEL_DIR", str(MODEL_DIR))
-        svc._model_from.cache_clear()
+        model_provider._model_from.cache_clear()
 
 
 # ---- demo data --------------------------------------------------------------------------------
@@ -528,7 +537,7 @@ def test_results_keep_the_model_of_their_round(store, model, tmp_path, monkeypat
 def demo_fingerprint() -> tuple[dict[str, int], list[tuple[str, float | None]]]:
     with db.transaction() as session:
         first_round = session.scalars(sa.select(AssessmentRound.id).order_by("id")).first()
-    results = svc.results_for_round(leader(), first_round)
+    results = results_for_round(leader(), first_round)
     means = [(r.key, r.mean if r.shown else None) for r in results.conditions + results.acceptance]
     return counts(), means
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from culturetool.domain.access import Forbidden, NotSignedIn, Role
 from culturetool.domain.errors import InputProblem, NotFound
-from culturetool.services import assessments as svc
 from culturetool.services import targets
+from culturetool.services.organisation import add_area, add_team, create_organisation
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import Area, AuditEvent, ConditionTarget, Organisation
@@ -20,13 +20,13 @@ FIRST, SECOND, THIRD = "strategic_clarity", "leadership_governance", "sustained_
 @pytest.fixture
 def county(database):
     """Shirebrook with two areas; East Vale has two teams."""
-    svc.create_organisation("Shirebrook County Council")
+    create_organisation("Shirebrook County Council")
     boss = admin()
-    east = svc.add_area(boss, "East Vale")
-    west = svc.add_area(boss, "West Vale")
-    older = svc.add_team(boss, east, "Older Adults East")
-    learning = svc.add_team(boss, east, "Learning Disabilities East")
-    west_team = svc.add_team(boss, west, "Reablement West")
+    east = add_area(boss, "East Vale")
+    west = add_area(boss, "West Vale")
+    older = add_team(boss, east, "Older Adults East")
+    learning = add_team(boss, east, "Learning Disabilities East")
+    west_team = add_team(boss, west, "Reablement West")
     return {
         "admin": boss,
         "innovation": make_person(Role.INNOVATION),

@@ -21,6 +21,7 @@ from starlette.datastructures import Headers
 
 from culturetool.domain.access import Forbidden, Role
 from culturetool.domain.errors import InputProblem
+from culturetool.domain.limits import NAME_LENGTH
 from culturetool.domain.team_import import (
     MAX_BYTES,
     MAX_LISTED_PROBLEMS,
@@ -32,10 +33,15 @@ from culturetool.domain.team_import import (
     refused_by_browser,
 )
 from culturetool.services import accounts, team_import
-from culturetool.services import assessments as svc
+from culturetool.services.organisation import (
+    add_area,
+    add_team,
+    create_organisation,
+    organisation_overview,
+)
 from culturetool.store import db
 from culturetool.store import repository as repo
-from culturetool.store.tables import NAME_LENGTH, AuditEvent, Base, UserAccount
+from culturetool.store.tables import AuditEvent, Base, UserAccount
 from culturetool.ui.pages.team_import import ImportState
 
 GOOD = "area,team\nNorth,Alpha\nNorth,Beta\nSouth,Gamma\n"
@@ -237,14 +243,13 @@ def test_files_the_browser_refused_are_explained_in_the_same_words():
 
 @pytest.fixture
 def admin(database):
-    svc.create_organisation("Import Council")
+    create_organisation("Import Council")
     return make_person(Role.ADMINISTRATOR)
 
 
 def areas_and_teams(actor) -> dict[str, list[str]]:
     return {
-        area.name: [team.name for team in area.teams]
-        for area in svc.organisation_overview(actor).areas
+        area.name: [team.name for team in area.teams] for area in organisation_overview(actor).areas
     }
 
 
@@ -254,8 +259,8 @@ def audit_details() -> list[tuple[str, str]]:
 
 
 def test_the_preview_counts_what_would_be_added_and_saves_nothing(admin):
-    area = svc.add_area(admin, "North")
-    svc.add_team(admin, area, "Alpha")
+    area = add_area(admin, "North")
+    add_team(admin, area, "Alpha")
     before = fingerprint()
     plan = team_import.preview_import(admin, csv_file(GOOD))
     assert (plan.new_areas, plan.new_teams, plan.already_there) == (1, 2, 1)
@@ -286,13 +291,13 @@ def test_importing_the_same_file_again_adds_nothing(admin):
 
 
 def test_existing_areas_are_reused_whatever_the_capitals(admin):
-    svc.add_area(admin, "North Shirebrook")
+    add_area(admin, "North Shirebrook")
     team_import.import_areas_and_teams(admin, csv_file("area,team\nnorth SHIREBROOK,Alpha\n"))
     assert areas_and_teams(admin) == {"North Shirebrook": ["Alpha"]}
 
 
 def test_a_bad_row_at_the_end_of_a_long_file_saves_nothing(admin):
-    svc.add_area(admin, "North")
+    add_area(admin, "North")
     before = fingerprint()
     text = "area,team\n" + "".join(f"Area {n % 40},Team {n}\n" for n in range(1500)) + "North,\n"
     with pytest.raises(FileProblems) as refused:
@@ -315,7 +320,7 @@ def test_a_failure_while_saving_leaves_nothing_half_written(admin, monkeypatch):
 
 def test_someone_adding_the_same_team_at_the_same_moment_imports_nothing(admin, monkeypatch):
     """The other person's team appears between our check and our insert."""
-    north = svc.add_area(admin, "North")
+    north = add_area(admin, "North")
     before = fingerprint()
     real_plan = team_import._plan
 

@@ -13,7 +13,7 @@ from starlette.testclient import TestClient
 
 from culturetool.domain.access import Role
 from culturetool.services import accounts, admin
-from culturetool.services import assessments as svc
+from culturetool.services.organisation import create_organisation
 from culturetool.store import db
 from culturetool.store.tables import UserAccount
 from culturetool.ui import errors
@@ -28,7 +28,7 @@ SITE = "http://testserver"
 def client(database, monkeypatch) -> TestClient:
     monkeypatch.delenv("CULTURETOOL_PUBLIC_URL", raising=False)
     monkeypatch.delenv("CULTURETOOL_TRUST_PROXY", raising=False)
-    svc.create_organisation("Web Council")
+    create_organisation("Web Council")
     accounts._unknown_emails.clear()
     return TestClient(Starlette(routes=auth.routes()), follow_redirects=False)
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from openpyxl import Workbook
 from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Font
+from openpyxl.worksheet.worksheet import Worksheet
 
 Cell = str | int | float | None
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -60,7 +61,7 @@ def _sheet_title(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def _write_cell(sheet, row: int, column: int, value: Cell, bold: bool = False) -> None:
+def _write_cell(sheet: Worksheet, row: int, column: int, value: Cell, bold: bool = False) -> None:
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
         cell.value = value
@@ -74,7 +75,7 @@ def _write_cell(sheet, row: int, column: int, value: Cell, bold: bool = False) -
 def to_xlsx(tables: list[Table]) -> bytes:
     """One Excel workbook with a sheet per table."""
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    workbook.remove(workbook.worksheets[0])  # the empty sheet every new workbook starts with
     taken: set[str] = set()
     for table in tables:
         sheet = workbook.create_sheet(_sheet_title(table.title, taken))

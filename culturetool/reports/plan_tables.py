@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from culturetool.reports.exports import Table
-from culturetool.services.plans import ActionRow, PlanView
+from culturetool.reports.exports import Cell, Table
+from culturetool.views.plans import ActionRow, PlanView
 
 ACTION_HEADERS = [
     "Action", "For", "Conditions", "Intervention", "Timescale", "Due", "Status", "Overdue",
@@ -11,7 +11,7 @@ ACTION_HEADERS = [
 ]  # fmt: skip
 
 
-def _action_cells(row: ActionRow) -> list[str]:
+def _action_cells(row: ActionRow) -> list[Cell]:
     return [
         row.title,
         row.team_name,

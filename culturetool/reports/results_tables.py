@@ -4,7 +4,7 @@ holds exactly what the screen holds, hidden figures included as hidden."""
 from __future__ import annotations
 
 from culturetool.reports.exports import Cell, Table
-from culturetool.services.assessments import (
+from culturetool.views.results import (
     AreaResultsView,
     ResultsView,
     RoundComparison,
@@ -36,15 +36,15 @@ def _scores_table(title: str, view: ResultsView | AreaResultsView) -> Table:
     table.rows += [_score_cells("Technology acceptance", r) for r in view.acceptance]
     if view.confidence_shown:
         table.rows += [
-            ["Confidence", "Personal life", view.confidence_personal] + [None] * 5
-            + [view.confidence_note],
-            ["Confidence", "At work", view.confidence_work] + [None] * 5 + [view.confidence_note],
-            ["Confidence", "Gap", view.confidence_gap] + [None] * 5
-            + [" ".join(filter(None, [view.confidence_sentence, view.confidence_note]))],
-        ]
+            ["Confidence", "Personal life", view.confidence_personal, *[None] * 5,
+             view.confidence_note],
+            ["Confidence", "At work", view.confidence_work, *[None] * 5, view.confidence_note],
+            ["Confidence", "Gap", view.confidence_gap, *[None] * 5,
+             " ".join(filter(None, [view.confidence_sentence, view.confidence_note]))],
+        ]  # fmt: skip
     else:
-        table.rows.append(["Confidence", "Personal life and work"] + [None] * 6
-                          + [view.confidence_hidden_reason])  # fmt: skip
+        table.rows.append(["Confidence", "Personal life and work", *[None] * 6,
+                           view.confidence_hidden_reason])  # fmt: skip
     return table
 
 
@@ -118,5 +118,5 @@ def area_results_tables(view: AreaResultsView) -> list[Table]:
             cells += ["Too few responses to show"] * len(view.condition_names) + [None]
         teams.rows.append(cells)
     for name in view.teams_without_responses:
-        teams.rows.append([name, "no responses yet", 0] + [None] * (len(view.condition_names) + 1))
+        teams.rows.append([name, "no responses yet", 0, *[None] * (len(view.condition_names) + 1)])
     return [_scores_table(f"{view.area_name} (all teams)", view), teams]

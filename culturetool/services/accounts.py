@@ -25,11 +25,11 @@ from sqlalchemy import delete, select
 
 from culturetool.domain.access import Actor, Role
 from culturetool.domain.errors import InputProblem
+from culturetool.domain.limits import NAME_LENGTH
 from culturetool.domain.text import clean_email, clean_name, encodable
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import (
-    NAME_LENGTH,
     Invitation,
     Organisation,
     SignInTicket,

@@ -10,13 +10,12 @@ from sqlalchemy import delete, select
 
 from culturetool.domain.access import Actor, Permission, Role, require
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.limits import MIN_ANONYMITY_THRESHOLD, NAME_LENGTH
 from culturetool.domain.text import clean_email, clean_name
 from culturetool.services.accounts import token_hash
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import (
-    MIN_ANONYMITY_THRESHOLD,
-    NAME_LENGTH,
     AuditEvent,
     Invitation,
     Organisation,

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from culturetool.domain.access import Role
 from culturetool.domain.model_schema import CultureModel, Item
 from culturetool.services.accounts import hash_password
-from culturetool.services.assessments import current_model
+from culturetool.services.model_provider import current_model
 from culturetool.services.plans import due_date
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction

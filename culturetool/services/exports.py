@@ -12,7 +12,8 @@ from culturetool.reports.exports import Table, to_csv, to_xlsx
 from culturetool.reports.plan_tables import plan_tables
 from culturetool.reports.results_tables import area_results_tables, round_results_tables
 from culturetool.services import plans
-from culturetool.services.assessments import area_results_view, results_for_round
+from culturetool.services.area_results import area_results_view
+from culturetool.services.round_results import results_for_round
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

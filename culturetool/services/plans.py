@@ -19,20 +19,19 @@ from sqlalchemy import and_, or_, select
 
 from culturetool.domain.access import ORGANISATION_WIDE, Actor, Forbidden, Permission, require
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.limits import ACTION_NOTES_LENGTH, ACTION_TITLE_LENGTH, NAME_LENGTH
 from culturetool.domain.model_schema import CultureModel
-from culturetool.services.assessments import current_model
+from culturetool.services.model_provider import current_model
 from culturetool.store.db import transaction
 from culturetool.store.tables import (
-    ACTION_NOTES_LENGTH,
     ACTION_STATUSES,
     ACTION_TIMESCALES,
-    ACTION_TITLE_LENGTH,
-    NAME_LENGTH,
     Area,
     PlanAction,
     Team,
     utcnow,
 )
+from culturetool.views.plans import ActionRow, PlanView
 
 TIMESCALE_LABELS = {
     "first_week": "In the first week",
@@ -71,52 +70,6 @@ class ActionDraft:
     notes: str = ""
     intervention_id: str | None = None
     bundle_id: str | None = None
-
-
-@dataclass(frozen=True)
-class ActionRow:
-    id: int
-    title: str
-    owner: str
-    team_id: int  # 0: the whole area
-    team_name: str
-    condition_names: list[str]
-    intervention_name: str
-    bundle_name: str
-    intervention_id: str  # "" when the action did not come from a recommendation
-    timescale_label: str
-    due_label: str
-    due_on: str  # ISO date
-    status: str
-    status_label: str
-    notes: str
-    overdue: bool
-    done_label: str
-    can_edit: bool
-
-
-@dataclass(frozen=True)
-class PlanView:
-    scope: str  # "team" or "area"
-    area_id: int
-    area_name: str
-    team_id: int  # 0 on an area's plan
-    team_name: str
-    heading: str
-    summary: str
-    today: str  # ISO date: the earliest due date the form accepts
-    today_label: str
-    can_edit: bool
-    can_view_area: bool
-    actions: list[ActionRow] = field(default_factory=list)
-    overdue_count: int = 0
-    open_count: int = 0
-    done_count: int = 0
-    dropped_count: int = 0
-    # (value, label) for the form's "For" select; "" is the whole area.
-    team_choices: list[tuple[str, str]] = field(default_factory=list)
-    # (condition id, name), in model order.
-    condition_choices: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,11 @@ no recommendation can rest on data that is not shown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
 
 from culturetool.domain.access import ORGANISATION_WIDE, Actor, Permission, require
 from culturetool.domain.errors import NotFound
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.recommendations import Recommendations, SuggestedBundle, recommend
-from culturetool.services.assessments import PROTECTED
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import (
@@ -27,6 +25,7 @@ from culturetool.store.disclosure import (
     round_to_show,
 )
 from culturetool.store.tables import Area, Team
+from culturetool.views.results import PROTECTED
 
 # A weak team can be offered all twelve bundles; three at a time is what a team can act on.
 SHOWN_IN_FULL = 3
@@ -64,7 +63,10 @@ class InterventionRow:
     under_way: bool
     from_signal: bool
     why: list[str] = field(default_factory=list)
-    plan_link: str = ""  # the plan page with a new action filled in from this suggestion
+    bundle_id: str = ""
+    condition_ids: list[str] = field(default_factory=list)  # the bundle's, for a new action
+    can_add_to_plan: bool = False
+    plan_link: str = ""  # filled by the page (ui/routes.py): the plan with this action filled in
 
 
 @dataclass
@@ -99,6 +101,9 @@ class RecommendationsView:
     bundles: list[BundleRow] = field(default_factory=list)  # the first few, shown in full
     more_bundles: list[BundleRow] = field(default_factory=list)  # the rest, folded away
     can_plan: bool = False
+    sees_plan: bool = False
+    results_round_id: int = 0  # a team's round the figures come from; 0 for an area or none
+    # Filled by the page from ui/routes.py; services return ids, not page addresses.
     plan_link: str = ""
     results_link: str = ""
     targets_link: str = ""
@@ -167,7 +172,7 @@ def _headline(model: CultureModel, result: Recommendations, bundle: SuggestedBun
 
 
 def _bundle_rows(
-    model: CultureModel, result: Recommendations, plan_base: str | None
+    model: CultureModel, result: Recommendations, can_add_to_plan: bool
 ) -> list[BundleRow]:
     rows = []
     for bundle in result.bundles:
@@ -182,21 +187,15 @@ def _bundle_rows(
                 headline=_headline(model, result, bundle),
                 condition_names=[model.condition_by_id[c].name for c in bundle.conditions],
                 why=list(bundle.why),
-                interventions=_intervention_rows(bundle, plan_base),
+                interventions=_intervention_rows(bundle, can_add_to_plan),
             )
         )
     return rows
 
 
-def _intervention_rows(bundle: SuggestedBundle, plan_base: str | None) -> list[InterventionRow]:
+def _intervention_rows(bundle: SuggestedBundle, can_add_to_plan: bool) -> list[InterventionRow]:
     rows = []
     for suggestion in bundle.interventions:
-        link = ""
-        if plan_base is not None:
-            query = {"intervention": suggestion.intervention_id, "bundle": bundle.bundle_id}
-            if bundle.conditions:
-                query["conditions"] = ",".join(bundle.conditions)
-            link = f"{plan_base}?{urlencode(query)}"
         rows.append(
             InterventionRow(
                 intervention_id=suggestion.intervention_id,
@@ -208,7 +207,9 @@ def _intervention_rows(bundle: SuggestedBundle, plan_base: str | None) -> list[I
                 under_way=suggestion.under_way,
                 from_signal=bool(suggestion.rules),
                 why=list(suggestion.why),
-                plan_link=link,
+                bundle_id=bundle.bundle_id,
+                condition_ids=list(bundle.conditions),
+                can_add_to_plan=can_add_to_plan,
             )
         )
     return rows
@@ -252,7 +253,7 @@ def _fill(
     elif protected:
         view.summary = f"Nothing can be suggested from the scores shown here: {hidden}."
     view.signals = [SignalRow(s.name, s.sentence, s.fired) for s in result.signals]
-    bundles = _bundle_rows(model, result, view.plan_link if view.can_plan else None)
+    bundles = _bundle_rows(model, result, view.can_plan and view.sees_plan)
     view.bundles, view.more_bundles = bundles[:SHOWN_IN_FULL], bundles[SHOWN_IN_FULL:]
 
 
@@ -279,15 +280,14 @@ def team_recommendations(actor: Actor, team_id: int) -> RecommendationsView:
             based_on="",
             disclosed=False,
             can_plan=actor.can(Permission.EDIT_PLANS),
-            plan_link=f"/teams/{team.id}/plan" if actor.can(Permission.VIEW_PLANS) else "",
-            targets_link=f"/targets?scope=team:{team.id}",
+            sees_plan=actor.can(Permission.VIEW_PLANS),
         )
         counts = response_counts(session, (r.id for r in team.rounds))
         round_ = round_to_show(team.rounds, counts)
         if round_ is None:
             view.based_on = "The team has no responses yet."
             return view
-        view.results_link = f"/rounds/{round_.id}"
+        view.results_round_id = round_.id
         closed = f" to {round_.closed_at:%-d %b %Y}" if round_.closed_at else " (still open)"
         view.based_on = f"From the round opened {round_.opened_at:%-d %b %Y}{closed}"
         model = repo.model_of_round(session, round_)
@@ -321,9 +321,7 @@ def area_recommendations(actor: Actor, area_id: int) -> RecommendationsView:
             based_on="",
             disclosed=False,
             can_plan=actor.can(Permission.EDIT_PLANS) and actor.role in ORGANISATION_WIDE,
-            plan_link=f"/areas/{area.id}/plan" if actor.can(Permission.VIEW_PLANS) else "",
-            results_link=f"/areas/{area.id}",
-            targets_link=f"/targets?scope=area:{area.id}",
+            sees_plan=actor.can(Permission.VIEW_PLANS),
         )
         results = area_results(session, area)
         teams = len(results.parts)

@@ -21,27 +21,23 @@ from sqlalchemy.exc import IntegrityError
 from culturetool.domain import survey_codes
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
-from culturetool.domain.rate_limit import SlidingWindowLimit
-from culturetool.domain.scoring import validate_complete_response
-from culturetool.domain.text import clean_comment, encodable
-from culturetool.services.assessments import (
-    RoundSummary,
-    _minutes_to_answer,
-    _round_in_reach,
-    _round_summary,
-    _team_in_reach,
-    current_model,
-)
-from culturetool.store import repository as repo
-from culturetool.store.db import transaction
-from culturetool.store.disclosure import response_count
-from culturetool.store.tables import (
+from culturetool.domain.limits import (
     ACCESS_MODES,
     COMMENT_LENGTH,
     MAX_STAFF_COUNT,
     MIN_STAFF_COUNT,
-    AssessmentRound,
 )
+from culturetool.domain.rate_limit import SlidingWindowLimit
+from culturetool.domain.scoring import validate_complete_response
+from culturetool.domain.text import clean_comment, encodable
+from culturetool.services.model_provider import current_model
+from culturetool.services.reach import round_in_reach, team_in_reach
+from culturetool.services.rounds import minutes_to_answer, round_summary
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.disclosure import response_count
+from culturetool.store.tables import AssessmentRound
+from culturetool.views.organisation import RoundSummary
 
 DONT_KNOW_VALUE = 0
 SUBMISSION_KEY_LENGTH = 200
@@ -182,7 +178,7 @@ def open_round(actor: Actor, team_id: int, *, access_mode: str, staff_count: int
     staff_count = _checked_staff_count(staff_count)
     model = current_model()
     with transaction() as session:
-        team = _team_in_reach(session, actor, team_id, Permission.RUN_ROUNDS)
+        team = team_in_reach(session, actor, team_id, Permission.RUN_ROUNDS)
         if repo.open_round_of(session, team.id) is not None:
             raise InputProblem(
                 f"{team.name} already has an open round. Close it before opening a new one."
@@ -214,7 +210,7 @@ def open_round(actor: Actor, team_id: int, *, access_mode: str, staff_count: int
             "round opened",
             f"{team.name} (round {round_.id}), {staff_count} staff, {how}",
         )
-        return OpenedRound(round=_round_summary(session, round_), codes=codes)
+        return OpenedRound(round=round_summary(session, round_), codes=codes)
 
 
 def more_codes(actor: Actor, round_id: int, how_many: int) -> list[str]:
@@ -222,7 +218,7 @@ def more_codes(actor: Actor, round_id: int, how_many: int) -> list[str]:
     Unused codes and responses together never exceed the team's staff count, so the manager
     cannot make codes for people the team does not have."""
     with transaction() as session:
-        round_ = _round_in_reach(session, actor, round_id, Permission.RUN_ROUNDS)
+        round_ = round_in_reach(session, actor, round_id, Permission.RUN_ROUNDS)
         if not round_.is_open:
             raise InputProblem("This round has closed; open a new round to get new codes.")
         if round_.access_mode != "codes" or round_.staff_count is None:
@@ -253,7 +249,7 @@ def withdraw_unused_codes(actor: Actor, round_id: int) -> int:
     wrong people), so that new ones can be made for those who have not answered. Returns how
     many were withdrawn."""
     with transaction() as session:
-        round_ = _round_in_reach(session, actor, round_id, Permission.RUN_ROUNDS)
+        round_ = round_in_reach(session, actor, round_id, Permission.RUN_ROUNDS)
         if not round_.is_open or round_.access_mode != "codes":
             raise InputProblem("Only an open round with personal codes has codes to withdraw.")
         withdrawn = repo.withdraw_survey_codes(session, round_.id)
@@ -296,7 +292,7 @@ def questionnaire_for(token: str) -> QuestionnaireView:
             organisation_name=round_.team.area.organisation.name,
             team_name=round_.team.name,
             area_name=round_.team.area.name,
-            minutes=_minutes_to_answer(model),
+            minutes=minutes_to_answer(model),
             threshold=round_.anonymity_threshold,
             comment_threshold=round_.comment_threshold,
             questions=[

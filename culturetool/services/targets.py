@@ -15,7 +15,7 @@ from sqlalchemy import select
 from culturetool.domain.access import Actor, Forbidden, NotSignedIn, Permission, require
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.model_schema import CultureModel
-from culturetool.services.assessments import current_model
+from culturetool.services.model_provider import current_model
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import Area, ConditionTarget, Organisation, Team

@@ -15,10 +15,11 @@ from sqlalchemy.orm import Session
 from culturetool.domain import team_import as rules
 from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.errors import InputProblem
+from culturetool.domain.limits import NAME_LENGTH
 from culturetool.domain.team_import import TeamFile, TeamRow
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
-from culturetool.store.tables import NAME_LENGTH, Area, Team
+from culturetool.store.tables import Area, Team
 
 NEW_AREA_AND_TEAM = "New team in a new area"
 NEW_TEAM = "New team"

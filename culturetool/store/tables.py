@@ -27,25 +27,22 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-NAME_LENGTH = 120
-EMAIL_LENGTH = 254
-DEFAULT_ANONYMITY_THRESHOLD = 5
-MIN_ANONYMITY_THRESHOLD = 3
-# Free text can give its writer away by its style, so it needs more people behind it than scores.
-DEFAULT_COMMENT_THRESHOLD = 10
-COMMENT_LENGTH = 1000
-ACTION_TITLE_LENGTH = 200
-ACTION_NOTES_LENGTH = 2000
+from culturetool.domain.limits import (
+    ACTION_TITLE_LENGTH,
+    DEFAULT_ANONYMITY_THRESHOLD,
+    DEFAULT_COMMENT_THRESHOLD,
+    EMAIL_LENGTH,
+    MAX_STAFF_COUNT,
+    MIN_ANONYMITY_THRESHOLD,
+    MIN_STAFF_COUNT,
+    NAME_LENGTH,
+)
 
 # Where a target applies: the whole organisation, an area, or one team (most specific wins).
 TARGET_SCOPES = ("organisation", "area", "team")
 ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
 ACTION_TIMESCALES = ("first_week", "three_months", "six_months", "date")
 
-# How respondents reach a round: personal one-off codes, or an open link.
-ACCESS_MODES = ("codes", "link")
-MIN_STAFF_COUNT = 1
-MAX_STAFF_COUNT = 500
 # Respondents' tables have no rowid: an ascending rowid would number rows in arrival order.
 NO_ROWID = {"sqlite_with_rowid": False}
 

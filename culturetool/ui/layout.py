@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from culturetool.ui import routes
 from culturetool.ui.session import SessionState
 
 APP_NAME = "culturetool"
@@ -13,16 +14,16 @@ def _person_bar() -> rx.Component:
     return rx.cond(
         SessionState.person_name != "",
         rx.el.nav(
-            rx.link("Teams", href="/"),
+            rx.link("Teams", href=routes.HOME),
             rx.cond(
                 SessionState.is_admin,
                 rx.fragment(
-                    rx.link("People", href="/admin/people"),
-                    rx.link("Settings", href="/admin/settings"),
-                    rx.link("Audit log", href="/admin/audit"),
+                    rx.link("People", href=routes.PEOPLE),
+                    rx.link("Settings", href=routes.SETTINGS),
+                    rx.link("Audit log", href=routes.AUDIT),
                 ),
             ),
-            rx.link("Your account", href="/account"),
+            rx.link("Your account", href=routes.ACCOUNT),
             rx.text(
                 f"{SessionState.person_name} ({SessionState.role_title})",
                 as_="span",
@@ -48,7 +49,7 @@ def page_frame(*children: rx.Component, title: str = "") -> rx.Component:
         rx.el.a("Skip to main content", href="#main", class_name="skip-link"),
         rx.el.header(
             rx.hstack(
-                rx.link(APP_NAME, href="/", class_name="brand"),
+                rx.link(APP_NAME, href=routes.HOME, class_name="brand"),
                 rx.text("Digital culture in adult social care", class_name="tagline"),
                 _person_bar(),
                 align="center",
@@ -63,7 +64,7 @@ def page_frame(*children: rx.Component, title: str = "") -> rx.Component:
                 rx.vstack(
                     rx.heading("You do not have access to this page", as_="h1", size="7"),
                     rx.text(SessionState.denied),
-                    rx.link("Back to your teams", href="/"),
+                    rx.link("Back to your teams", href=routes.HOME),
                 ),
                 rx.fragment(
                     rx.cond(
@@ -116,7 +117,7 @@ def text_field(label: str, name: str, kind: str = "text", max_length: int = 120,
 def breadcrumb(last: rx.Component) -> rx.Component:
     """All teams › the page's parent, so people can always get back."""
     return rx.el.nav(
-        rx.link("All teams", href="/"),
+        rx.link("All teams", href=routes.HOME),
         rx.text(" › ", as_="span"),
         last,
         aria_label="Breadcrumb",

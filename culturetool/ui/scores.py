@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from culturetool.services.assessments import ScoreRow
 from culturetool.services.exports import Download
 from culturetool.ui.layout import data_table
+from culturetool.views.results import ScoreRow
 
 
 def _as_before(note: rx.Var) -> rx.Component:

@@ -23,8 +23,8 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
+from culturetool.domain.limits import COMMENT_LENGTH
 from culturetool.services import responding
-from culturetool.store.tables import COMMENT_LENGTH
 from culturetool.web import questionnaire_page as html
 from culturetool.web.questionnaire_page import Entered
 

@@ -12,7 +12,7 @@ from playwright.sync_api import Browser, expect
 from respondents import open_link_round
 
 from culturetool.domain.access import Role
-from culturetool.services import assessments as svc
+from culturetool.services.organisation import add_area, add_team
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound, UserAccount
@@ -46,11 +46,11 @@ def test_leader_sees_an_area_side_by_side_without_giving_a_small_team_away(
 ) -> None:
     monkeypatch.setenv("CULTURETOOL_DB_URL", app_db_url)
     administrator = make_person(Role.ADMINISTRATOR)
-    area = svc.add_area(administrator, "Side By Side Vale")
-    big = svc.add_team(administrator, area, "Vale Big Team")
-    middle = svc.add_team(administrator, area, "Vale Middle Team")
-    small = svc.add_team(administrator, area, "Vale Small Team")
-    svc.add_team(administrator, area, "Vale New Team")
+    area = add_area(administrator, "Side By Side Vale")
+    big = add_team(administrator, area, "Vale Big Team")
+    middle = add_team(administrator, area, "Vale Middle Team")
+    small = add_team(administrator, area, "Vale Small Team")
+    add_team(administrator, area, "Vale New Team")
     _responses(big, 11, 4, model, COMMENTS)
     middle_round = _responses(middle, 6, 2, model)
     _responses(small, 2, 1, model)

@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, expect
 from respondents import open_link_round
 
 from culturetool.domain.access import Role
-from culturetool.services import assessments as svc
+from culturetool.services.organisation import add_area, add_team
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound, UserAccount
@@ -38,8 +38,8 @@ def test_from_recommendation_to_a_done_action_in_the_exported_plan(
 ) -> None:
     monkeypatch.setenv("CULTURETOOL_DB_URL", app_db_url)
     administrator = make_person(Role.ADMINISTRATOR)
-    area = svc.add_area(administrator, "Planning Vale")
-    team = svc.add_team(administrator, area, "Planning Reablement")
+    area = add_area(administrator, "Planning Vale")
+    team = add_team(administrator, area, "Planning Reablement")
     manager = make_person(Role.MANAGER, (team,), password=PASSWORD)
     opened = open_link_round(manager, team)
     with transaction() as session:

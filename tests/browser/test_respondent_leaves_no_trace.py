@@ -22,7 +22,7 @@ from playwright.sync_api import Browser, expect
 from respondents import open_link_round
 
 from culturetool.domain.access import Role
-from culturetool.services import assessments as svc
+from culturetool.services.organisation import add_area, add_team, team_view
 
 pytestmark = pytest.mark.browser
 
@@ -79,8 +79,8 @@ def test_three_respondents_leave_nothing_that_tells_them_apart(
     start = time.time() - 1  # file systems keep modification times to the second at worst
     monkeypatch.setenv("CULTURETOOL_DB_URL", app_db_url)
     administrator = make_person(Role.ADMINISTRATOR)
-    area = svc.add_area(administrator, "Traceless Dale")
-    team = svc.add_team(administrator, area, "Traceless Reablement")
+    area = add_area(administrator, "Traceless Dale")
+    team = add_team(administrator, area, "Traceless Reablement")
     manager = make_person(Role.MANAGER, (team,))
     token = open_link_round(manager, team).token
     share_link = f"{app_url}/r/{token}"
@@ -111,7 +111,7 @@ def test_three_respondents_leave_nothing_that_tells_them_apart(
         person.context.close()
 
     assert sockets == [], f"the questionnaire opened a websocket: {sockets}"
-    assert svc.team_view(manager, team).rounds[0].responses == 3
+    assert team_view(manager, team).rounds[0].responses == 3
 
     states = PROJECT_ROOT / ".states"
     searched = (

@@ -22,8 +22,8 @@ from people import make_person
 from playwright.sync_api import Browser, Page, expect
 
 from culturetool.domain.access import Role
-from culturetool.services import assessments as svc
 from culturetool.services import responding
+from culturetool.services.organisation import add_area, add_team
 
 pytestmark = pytest.mark.browser
 
@@ -244,8 +244,8 @@ def test_without_javascript_the_questionnaire_is_one_long_form_and_codes_work(
 ) -> None:
     monkeypatch.setenv("CULTURETOOL_DB_URL", app_db_url)
     administrator = make_person(Role.ADMINISTRATOR)
-    area = svc.add_area(administrator, "Plain Form Fells")
-    team = svc.add_team(administrator, area, "Fells Home Care")
+    area = add_area(administrator, "Plain Form Fells")
+    team = add_team(administrator, area, "Fells Home Care")
     opened = responding.open_round(
         make_person(Role.MANAGER, (team,)), team, access_mode="codes", staff_count=5
     )

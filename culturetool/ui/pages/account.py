@@ -14,10 +14,10 @@ import reflex as rx
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem
+from culturetool.domain.limits import EMAIL_LENGTH
 from culturetool.domain.text import same_site_path
 from culturetool.services import accounts
 from culturetool.services.accounts import PASSWORD_MAX
-from culturetool.store.tables import EMAIL_LENGTH
 from culturetool.ui.layout import notice, page_frame, shown_if, text_field
 from culturetool.ui.session import SessionState, public, signed_in
 

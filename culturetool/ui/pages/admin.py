@@ -6,12 +6,12 @@ import reflex as rx
 
 from culturetool.domain.access import Actor, Role
 from culturetool.domain.errors import InputProblem, NotFound
-from culturetool.services import admin, assessments
+from culturetool.domain.limits import EMAIL_LENGTH, NAME_LENGTH
+from culturetool.services import admin, organisation
 from culturetool.services.admin import AuditRow, UserRow
-from culturetool.services.assessments import TeamSummary
-from culturetool.store.tables import EMAIL_LENGTH, NAME_LENGTH
 from culturetool.ui.layout import data_table, field, notice, page_frame, shown_if, text_field
 from culturetool.ui.session import SessionState, signed_in
+from culturetool.views.organisation import TeamSummary
 
 # Least power first, so a slip does not make someone an administrator.
 ROLE_CHOICES = [
@@ -31,7 +31,7 @@ class PeopleState(SessionState):
     def _refresh(self, actor: Actor) -> None:
         self.people = admin.list_users(actor)
         self.teams = [
-            t for area in assessments.organisation_overview(actor).areas for t in area.teams
+            t for area in organisation.organisation_overview(actor).areas for t in area.teams
         ]
 
     @rx.event

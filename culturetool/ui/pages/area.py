@@ -7,13 +7,8 @@ import reflex as rx
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import NotFound
-from culturetool.services import assessments, exports
-from culturetool.services.assessments import (
-    AreaResultsView,
-    AreaTeamRow,
-    ConditionAcrossTeams,
-    TeamCell,
-)
+from culturetool.services import area_results, exports
+from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, page_frame, shown_if
 from culturetool.ui.scores import (
     FILE_FORMATS,
@@ -23,6 +18,7 @@ from culturetool.ui.scores import (
     withheld_notice,
 )
 from culturetool.ui.session import SessionState, id_number, signed_in
+from culturetool.views.results import AreaResultsView, AreaTeamRow, ConditionAcrossTeams, TeamCell
 
 
 class AreaState(SessionState):
@@ -34,7 +30,7 @@ class AreaState(SessionState):
     def load(self, actor: Actor):
         self.view = None  # never leave another area's results on screen
         try:
-            self.view = assessments.area_results_view(actor, id_number(self.area_id))
+            self.view = area_results.area_results_view(actor, id_number(self.area_id))
             self.found = True
         except NotFound:
             self.found = False
@@ -76,7 +72,7 @@ def _grid_row(row: ConditionAcrossTeams) -> rx.Component:
 
 def _team_header(team: AreaTeamRow) -> rx.Component:
     return rx.table.column_header_cell(
-        rx.link(team.team_name, href="/rounds/" + team.round_id.to_string()),
+        rx.link(team.team_name, href=routes.round_results(team.round_id)),
         rx.text(f"{team.responses} responses", size="1", as_="div"),
     )
 
@@ -141,8 +137,8 @@ def area_page() -> rx.Component:
                     f"Model version {view.model_label}."
                 ),
                 rx.hstack(
-                    rx.link("What to do next", href=f"/areas/{view.area_id}/recommendations"),
-                    rx.link("Area action plan", href=f"/areas/{view.area_id}/plan"),
+                    rx.link("What to do next", href=routes.area_recommendations(view.area_id)),
+                    rx.link("Area action plan", href=routes.area_plan(view.area_id)),
                     spacing="5",
                     wrap="wrap",
                 ),
@@ -165,7 +161,7 @@ def area_page() -> rx.Component:
                 rx.vstack(
                     rx.heading("Area not found", as_="h1", size="7"),
                     rx.text("There is no area at this address."),
-                    rx.link("Back to all teams", href="/"),
+                    rx.link("Back to all teams", href=routes.HOME),
                 ),
             ),
         ),

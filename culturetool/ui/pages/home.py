@@ -6,10 +6,11 @@ import reflex as rx
 
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem
-from culturetool.services import assessments
-from culturetool.services.assessments import AreaView, TeamSummary
+from culturetool.services import organisation
+from culturetool.ui import routes
 from culturetool.ui.layout import notice, page_frame, shown_if, text_field
 from culturetool.ui.session import SessionState, id_number, signed_in
+from culturetool.views.organisation import AreaView, TeamSummary
 
 
 class HomeState(SessionState):
@@ -28,7 +29,7 @@ class HomeState(SessionState):
         self.sees_teams = actor.can(Permission.SEE_TEAMS)
         if not self.sees_teams:
             return  # a facilitator: workshops will appear here when they exist
-        view = assessments.organisation_overview(actor)
+        view = organisation.organisation_overview(actor)
         self.organisation_name = view.name
         self.threshold = view.threshold
         self.can_manage = view.can_manage
@@ -56,7 +57,7 @@ class HomeState(SessionState):
     def add_area(self, actor: Actor, form: dict):
         name = str(form.get("area_name", ""))
         self._attempt(
-            actor, lambda: assessments.add_area(actor, name), f"Area added: {name.strip()}."
+            actor, lambda: organisation.add_area(actor, name), f"Area added: {name.strip()}."
         )
 
     @rx.event
@@ -66,7 +67,7 @@ class HomeState(SessionState):
         area_id = id_number(form.get("area_id") or "")
         self._attempt(
             actor,
-            lambda: assessments.add_team(actor, area_id, name),
+            lambda: organisation.add_team(actor, area_id, name),
             f"Team added: {name.strip()}.",
         )
 
@@ -83,7 +84,7 @@ def _team_row(team: TeamSummary) -> rx.Component:
     )
     return rx.el.li(
         rx.hstack(
-            rx.link(team.name, href=f"/teams/{team.id}", class_name="team-link"),
+            rx.link(team.name, href=routes.team_page(team.id), class_name="team-link"),
             status,
             justify="between",
             align="center",
@@ -101,7 +102,7 @@ def _area_card(area: AreaView) -> rx.Component:
                 HomeState.can_view_areas,
                 rx.link(
                     "Area results",
-                    href="/areas/" + area.id.to_string(),
+                    href=routes.area_results(area.id),
                     aria_label="Area results for " + area.name,
                 ),
             ),
@@ -185,12 +186,12 @@ def home_page() -> rx.Component:
                 ),
                 shown_if(
                     HomeState.can_manage | HomeState.can_view_areas,
-                    rx.link("Targets: the level each condition should reach", href="/targets"),
+                    rx.link("Targets: the level each condition should reach", href=routes.TARGETS),
                 ),
                 shown_if(HomeState.can_manage, _add_forms()),
                 shown_if(
                     HomeState.can_manage,
-                    rx.link("Import many areas and teams from a spreadsheet", href="/admin/import"),
+                    rx.link("Import many areas and teams from a spreadsheet", href=routes.IMPORT),
                 ),
                 spacing="5",
                 width="100%",

@@ -8,6 +8,7 @@ import reflex as rx
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.limits import ACTION_NOTES_LENGTH, ACTION_TITLE_LENGTH, NAME_LENGTH
 from culturetool.services import exports, plans
 from culturetool.services.plans import (
     ORDER_HELP,
@@ -17,7 +18,7 @@ from culturetool.services.plans import (
     ActionRow,
     PlanView,
 )
-from culturetool.store.tables import ACTION_NOTES_LENGTH, ACTION_TITLE_LENGTH, NAME_LENGTH
+from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, field, notice, page_frame, shown_if, text_field
 from culturetool.ui.scores import FILE_FORMATS, download_buttons, send_file
 from culturetool.ui.session import SessionState, id_number, signed_in
@@ -496,10 +497,10 @@ def _breadcrumb(view: rx.Var) -> rx.Component:
         rx.fragment(
             rx.cond(
                 view.scope == "team",
-                rx.link(view.team_name, href="/teams/" + view.team_id.to_string()),
+                rx.link(view.team_name, href=routes.team_page(view.team_id)),
                 rx.cond(
                     view.can_view_area,
-                    rx.link(view.area_name, href="/areas/" + view.area_id.to_string()),
+                    rx.link(view.area_name, href=routes.area_results(view.area_id)),
                     rx.text(view.area_name, as_="span"),
                 ),
             ),
@@ -521,7 +522,7 @@ def _about(view: rx.Var) -> rx.Component:
                     " ",
                     rx.link(
                         "See the plan for the whole area",
-                        href="/areas/" + view.area_id.to_string() + "/plan",
+                        href=routes.area_plan(view.area_id),
                     ),
                     ".",
                 ),
@@ -558,7 +559,7 @@ def plan_page() -> rx.Component:
                 rx.vstack(
                     rx.heading("Plan not found", as_="h1", size="7"),
                     rx.text("There is no team or area at this address."),
-                    rx.link("Back to all teams", href="/"),
+                    rx.link("Back to all teams", href=routes.HOME),
                 ),
             ),
         ),

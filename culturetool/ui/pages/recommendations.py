@@ -15,9 +15,30 @@ from culturetool.services.recommendations import (
     RecommendationsView,
     SignalRow,
 )
+from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, data_table, page_frame, shown_if
 from culturetool.ui.scores import withheld_notice
 from culturetool.ui.session import SessionState, id_number, signed_in
+
+
+def with_links(view: RecommendationsView) -> RecommendationsView:
+    """The view with its page addresses, built from its ids (the service returns no links)."""
+    scope, scope_id = view.scope, view.scope_id
+    if view.sees_plan:
+        plan = routes.team_plan if scope == "team" else routes.area_plan
+        view.plan_link = plan(scope_id)
+    if scope == "area":
+        view.results_link = routes.area_results(scope_id)
+    elif view.results_round_id:
+        view.results_link = routes.round_results(view.results_round_id)
+    view.targets_link = routes.targets_for(scope, scope_id)
+    for bundle in view.bundles + view.more_bundles:
+        for item in bundle.interventions:
+            if item.can_add_to_plan:
+                item.plan_link = routes.plan_with_suggestion(
+                    scope, scope_id, item.intervention_id, item.bundle_id, item.condition_ids
+                )
+    return view
 
 
 class RecommendationsState(SessionState):
@@ -30,9 +51,10 @@ class RecommendationsState(SessionState):
         self.view = None  # never leave another team's suggestions on screen
         try:
             if self.team_id:
-                self.view = recommendations.team_recommendations(actor, id_number(self.team_id))
+                view = recommendations.team_recommendations(actor, id_number(self.team_id))
             else:
-                self.view = recommendations.area_recommendations(actor, id_number(self.area_id))
+                view = recommendations.area_recommendations(actor, id_number(self.area_id))
+            self.view = with_links(view)
             self.found = True
         except NotFound:
             self.found = False
@@ -223,11 +245,11 @@ def _crumb(view: rx.Var) -> rx.Component:
         rx.cond(
             view.scope == "team",
             rx.fragment(
-                rx.link(view.name, href="/teams/" + view.scope_id.to_string()),
+                rx.link(view.name, href=routes.team_page(view.scope_id)),
                 rx.text(" › Recommendations", as_="span"),
             ),
             rx.fragment(
-                rx.link(view.area_name, href="/areas/" + view.area_id.to_string()),
+                rx.link(view.area_name, href=routes.area_results(view.area_id)),
                 rx.text(" › Recommendations", as_="span"),
             ),
         )
@@ -264,7 +286,7 @@ def recommendations_page() -> rx.Component:
                 rx.vstack(
                     rx.heading("Not found", as_="h1", size="7"),
                     rx.text("There is no team or area at this address."),
-                    rx.link("Back to all teams", href="/"),
+                    rx.link("Back to all teams", href=routes.HOME),
                 ),
             ),
         ),

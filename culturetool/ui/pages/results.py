@@ -6,8 +6,8 @@ import reflex as rx
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import NotFound
-from culturetool.services import assessments, exports
-from culturetool.services.assessments import ChangeRow, DoneAction, ResultsView, RoundComparison
+from culturetool.services import exports, round_results
+from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, data_table, page_frame, shown_if
 from culturetool.ui.scores import (
     FILE_FORMATS,
@@ -17,6 +17,7 @@ from culturetool.ui.scores import (
     withheld_notice,
 )
 from culturetool.ui.session import SessionState, id_number, signed_in
+from culturetool.views.results import ChangeRow, DoneAction, ResultsView, RoundComparison
 
 
 class ResultsState(SessionState):
@@ -28,7 +29,7 @@ class ResultsState(SessionState):
     def load(self, actor: Actor):
         self.view = None  # never leave another round's results on screen
         try:
-            self.view = assessments.results_for_round(actor, id_number(self.round_id))
+            self.view = round_results.results_for_round(actor, id_number(self.round_id))
             self.found = True
         except NotFound:
             self.found = False
@@ -162,7 +163,7 @@ def _comparison(view: rx.Var) -> rx.Component:
             ),
             rx.link(
                 "See the previous round's results",
-                href="/rounds/" + comparison.previous_round_id.to_string(),
+                href=routes.round_results(comparison.previous_round_id),
             ),
             rx.flex(
                 rx.box(
@@ -202,7 +203,7 @@ def results_page() -> rx.Component:
         rx.cond(
             ResultsState.view,
             rx.vstack(
-                breadcrumb(rx.link(view.team_name, href=f"/teams/{view.team_id}")),
+                breadcrumb(rx.link(view.team_name, href=routes.team_page(view.team_id))),
                 rx.heading(f"Results: {view.team_name}", as_="h1", size="7"),
                 rx.text(
                     f"{view.area_name}. Round opened {view.opened_on}",
@@ -214,7 +215,7 @@ def results_page() -> rx.Component:
                     rx.fragment(
                         rx.hstack(
                             rx.link(
-                                "What to do next", href=f"/teams/{view.team_id}/recommendations"
+                                "What to do next", href=routes.team_recommendations(view.team_id)
                             ),
                             shown_if(
                                 view.comparison,
@@ -242,7 +243,7 @@ def results_page() -> rx.Component:
                 rx.vstack(
                     rx.heading("Results not found", as_="h1", size="7"),
                     rx.text("There is no assessment round at this address."),
-                    rx.link("Back to all teams", href="/"),
+                    rx.link("Back to all teams", href=routes.HOME),
                 ),
             ),
         ),

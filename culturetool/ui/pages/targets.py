@@ -9,6 +9,7 @@ from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.services import targets
 from culturetool.services.targets import INHERIT, TargetRow, TargetsView
+from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, notice, page_frame, shown_if
 from culturetool.ui.session import SessionState, signed_in
 
@@ -189,7 +190,7 @@ def targets_page() -> rx.Component:
                     rx.text("Loading targets..."),
                     rx.vstack(
                         rx.text("There is no area or team at this address."),
-                        rx.link("Back to targets", href="/targets"),
+                        rx.link("Back to targets", href=routes.TARGETS),
                     ),
                 ),
             ),

@@ -9,10 +9,11 @@ from culturetool import config
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.reports.codes_sheet import codes_list_csv, codes_sheet_html
-from culturetool.services import assessments, responding
-from culturetool.services.assessments import RoundSummary
+from culturetool.services import organisation, responding, rounds
+from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, data_table, notice, page_frame, shown_if
 from culturetool.ui.session import SessionState, id_number, public, signed_in
+from culturetool.views.organisation import RoundSummary
 
 
 class TeamState(SessionState):
@@ -45,7 +46,7 @@ class TeamState(SessionState):
 
     def _refresh(self, actor: Actor, team_id: int) -> None:
         try:
-            view = assessments.team_view(actor, team_id)
+            view = organisation.team_view(actor, team_id)
         except NotFound:
             self.found = False
             return
@@ -173,7 +174,7 @@ class TeamState(SessionState):
         current = self.open_round
         if current is not None:
             try:
-                assessments.close_round(actor, current.id)
+                rounds.close_round(actor, current.id)
             except NotFound as problem:
                 self.error = str(problem)
         self._refresh(actor, self.team_id_shown)
@@ -203,7 +204,7 @@ def _round_row(round_: RoundSummary) -> rx.Component:
         rx.table.cell(
             rx.cond(
                 TeamState.can_view_results,
-                rx.link("Results", href=f"/rounds/{round_.id}"),
+                rx.link("Results", href=routes.round_results(round_.id)),
                 "Not available to your role",
             )
         ),
@@ -229,7 +230,10 @@ def _share_panel() -> rx.Component:
                 ),
                 rx.hstack(
                     rx.button("Copy link", on_click=TeamState.copy_link),
-                    rx.link(rx.button("See results", variant="soft"), href=f"/rounds/{current.id}"),
+                    rx.link(
+                        rx.button("See results", variant="soft"),
+                        href=routes.round_results(current.id),
+                    ),
                     rx.button(
                         "Close this round",
                         color_scheme="red",
@@ -392,10 +396,12 @@ def team_page() -> rx.Component:
                     rx.hstack(
                         rx.link(
                             "What to do next",
-                            href=f"/teams/{TeamState.team_id_shown}/recommendations",
+                            href=routes.team_recommendations(TeamState.team_id_shown),
                         ),
-                        rx.link("Action plan", href=f"/teams/{TeamState.team_id_shown}/plan"),
-                        rx.link("Targets", href=f"/targets?scope=team:{TeamState.team_id_shown}"),
+                        rx.link("Action plan", href=routes.team_plan(TeamState.team_id_shown)),
+                        rx.link(
+                            "Targets", href=routes.targets_for("team", TeamState.team_id_shown)
+                        ),
                         spacing="5",
                         wrap="wrap",
                     ),
@@ -429,7 +435,7 @@ def team_page() -> rx.Component:
             rx.vstack(
                 rx.heading("Team not found", as_="h1", size="7"),
                 rx.text("There is no team at this address."),
-                rx.link("Back to all teams", href="/"),
+                rx.link("Back to all teams", href=routes.HOME),
             ),
         ),
     )

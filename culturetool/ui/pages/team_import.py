@@ -14,6 +14,7 @@ from culturetool.domain.errors import InputProblem
 from culturetool.domain.team_import import MAX_BYTES, FileProblems, TeamFile, shown_name
 from culturetool.services import team_import
 from culturetool.services.team_import import ImportLine
+from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, data_table, notice, page_frame, shown_if
 from culturetool.ui.session import SessionState, signed_in
 
@@ -258,7 +259,7 @@ def import_page() -> rx.Component:
             shown_if(ImportState.confirmation != "", notice(ImportState.confirmation, "ok")),
             shown_if(
                 ImportState.confirmation != "",
-                rx.link("See the areas and teams on the start page", href="/"),
+                rx.link("See the areas and teams on the start page", href=routes.HOME),
             ),
             _chooser(),
             shown_if(ImportState.problems.length() > 0, _problems()),

@@ -1,0 +1,96 @@
+"""An area's results page: the area's pooled scores and each team's latest round with
+results side by side, as leaders and the innovation team see them."""
+
+from __future__ import annotations
+
+from culturetool.domain.access import Actor, Permission, require
+from culturetool.domain.errors import NotFound
+from culturetool.services.rounds import round_dates
+from culturetool.services.score_rows import as_before_note, fill_scores, hidden_reason
+from culturetool.store.db import transaction
+from culturetool.store.disclosure import Disclosed, Withheld, area_results
+from culturetool.store.tables import Area
+from culturetool.views.results import (
+    TOO_FEW,
+    AreaResultsView,
+    AreaTeamRow,
+    ConditionAcrossTeams,
+    TeamCell,
+)
+
+
+def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
+    """The area's pooled scores and a row per team, as leaders and innovation teams see them."""
+    require(actor, Permission.VIEW_AREA_RESULTS)
+    with transaction() as session:
+        area = session.get(Area, area_id)
+        if area is None or area.organisation_id != actor.organisation_id:
+            raise NotFound("There is no such area.")
+        results = area_results(session, area)
+        total = results.total
+        view = AreaResultsView(
+            area_id=area.id,
+            area_name=area.name,
+            responses=total.responses,
+            threshold=total.threshold,
+            disclosed=isinstance(total, Disclosed),
+            still_needed=total.still_needed if isinstance(total, Withheld) else 0,
+            teams_without_responses=results.teams_without_responses,
+        )
+        model = results.model
+        if model is None:
+            return view
+        view.model_label = model.meta.version_label
+        view.condition_names = [c.name for c in model.conditions]
+        if isinstance(total, Disclosed):
+            fill_scores(view, total, model)
+        for part in results.parts:
+            row = AreaTeamRow(
+                team_id=part.team_id,
+                team_name=part.team_name,
+                round_id=part.round_id,
+                round_dates=round_dates(part.opened_at, part.closed_at),
+                responses=part.outcome.responses,
+                disclosed=isinstance(part.outcome, Disclosed),
+            )
+            if isinstance(part.outcome, Disclosed):
+                by_condition = dict(
+                    zip(
+                        (c.id for c in part.model.conditions),
+                        part.outcome.scores.conditions,
+                        strict=True,
+                    )
+                )
+                for condition in model.conditions:
+                    group = by_condition.get(condition.id)
+                    if group is None:
+                        reason = hidden_reason(("condition", condition.id), part.protected)
+                        row.cells.append(TeamCell(shown=False, hidden_reason=reason))
+                    else:
+                        mean = round(group.mean, 2)
+                        level = model.level_for_score(mean).level
+                        note = as_before_note(
+                            part.outcome.as_before.get(("condition", condition.id))
+                        )
+                        row.cells.append(TeamCell(shown=True, mean=mean, level=level, note=note))
+            view.any_protected = view.any_protected or bool(part.protected)
+            view.teams.append(row)
+        view.grid = _grid(view)
+        return view
+
+
+def _grid(view: AreaResultsView) -> list[ConditionAcrossTeams]:
+    grid = []
+    for number, name in enumerate(view.condition_names):
+        area_row = view.conditions[number] if view.disclosed else None
+        area_cell = (
+            TeamCell(shown=True, mean=area_row.mean, level=area_row.level, note=area_row.note)
+            if area_row is not None and area_row.shown
+            else TeamCell(shown=False, hidden_reason=area_row.hidden_reason if area_row else "")
+        )
+        cells = [
+            team.cells[number] if team.disclosed else TeamCell(shown=False, hidden_reason=TOO_FEW)
+            for team in view.teams
+        ]
+        grid.append(ConditionAcrossTeams(name=name, area=area_cell, teams=cells))
+    return grid

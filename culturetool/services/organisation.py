@@ -1,0 +1,116 @@
+"""The organisation's structure: setting it up, its areas and teams, and the pages that list
+them (the start page, a team's page).
+
+Adding areas and teams lives here, beside the overview that lists them, rather than in
+`services/admin.py`, which is about people (invitations, roles, settings, the audit log).
+"""
+
+from __future__ import annotations
+
+from culturetool.domain.access import Actor, Permission, require
+from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.limits import (
+    DEFAULT_ANONYMITY_THRESHOLD,
+    MIN_ANONYMITY_THRESHOLD,
+    NAME_LENGTH,
+)
+from culturetool.domain.text import clean_name
+from culturetool.services.model_provider import current_model
+from culturetool.services.reach import team_in_reach
+from culturetool.services.rounds import minutes_to_answer, round_summary
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.disclosure import response_count
+from culturetool.store.tables import Area, Organisation, Team
+from culturetool.views.organisation import AreaView, OrganisationView, TeamSummary, TeamView
+
+
+def create_organisation(name: str, threshold: int = DEFAULT_ANONYMITY_THRESHOLD) -> None:
+    """Setting up an installation (command line, demo, tests); not reachable from the web."""
+    name = clean_name(name, "organisation", NAME_LENGTH)
+    if threshold < MIN_ANONYMITY_THRESHOLD:
+        raise InputProblem(
+            f"The anonymity threshold cannot be below {MIN_ANONYMITY_THRESHOLD} responses."
+        )
+    with transaction() as session:
+        if repo.the_organisation(session) is not None:
+            raise InputProblem("An organisation is already set up.")
+        session.add(Organisation(name=name, anonymity_threshold=threshold))
+
+
+def organisation_overview(actor: Actor) -> OrganisationView:
+    """The areas and teams this person may see (a manager: only their own teams)."""
+    require(actor, Permission.SEE_TEAMS)
+    with transaction() as session:
+        organisation = session.get(Organisation, actor.organisation_id)
+        if organisation is None:
+            raise NotFound("Your organisation no longer exists.")
+        view = OrganisationView(
+            name=organisation.name,
+            threshold=organisation.anonymity_threshold,
+            can_manage=actor.can(Permission.MANAGE_ORGANISATION),
+            can_view_areas=actor.can(Permission.VIEW_AREA_RESULTS),
+        )
+        for area in organisation.areas:
+            area_view = AreaView(id=area.id, name=area.name)
+            for team in area.teams:
+                if not actor.reaches_team(team.id):
+                    continue
+                latest = team.rounds[-1] if team.rounds else None
+                area_view.teams.append(
+                    TeamSummary(
+                        id=team.id,
+                        name=team.name,
+                        area_name=area.name,
+                        has_open_round=bool(latest and latest.is_open),
+                        latest_round_id=latest.id if latest else 0,
+                        latest_responses=response_count(session, latest.id) if latest else 0,
+                    )
+                )
+            if area_view.teams or view.can_manage:
+                view.areas.append(area_view)
+        return view
+
+
+def add_area(actor: Actor, name: str) -> int:
+    require(actor, Permission.MANAGE_ORGANISATION)
+    name = clean_name(name, "area", NAME_LENGTH)
+    with transaction() as session:
+        if repo.area_named(session, actor.organisation_id, name) is not None:
+            raise InputProblem(f"There is already an area called “{name}”.")
+        area = Area(organisation_id=actor.organisation_id, name=name)
+        session.add(area)
+        session.flush()
+        repo.record(session, actor, "area added", name)
+        return area.id
+
+
+def add_team(actor: Actor, area_id: int, name: str) -> int:
+    require(actor, Permission.MANAGE_ORGANISATION)
+    name = clean_name(name, "team", NAME_LENGTH)
+    with transaction() as session:
+        area = session.get(Area, area_id)
+        if area is None or area.organisation_id != actor.organisation_id:
+            raise InputProblem("Choose the area the team belongs to.")
+        if repo.team_named(session, area.id, name) is not None:
+            raise InputProblem(f"{area.name} already has a team called “{name}”.")
+        team = Team(area_id=area.id, name=name)
+        session.add(team)
+        session.flush()
+        repo.record(session, actor, "team added", f"{name} in {area.name}")
+        return team.id
+
+
+def team_view(actor: Actor, team_id: int) -> TeamView:
+    with transaction() as session:
+        team = team_in_reach(session, actor, team_id, Permission.SEE_TEAMS)
+        return TeamView(
+            id=team.id,
+            name=team.name,
+            area_name=team.area.name,
+            organisation_name=team.area.organisation.name,
+            survey_minutes=minutes_to_answer(current_model()),
+            can_run_rounds=actor.can(Permission.RUN_ROUNDS),
+            can_view_results=actor.can(Permission.VIEW_RESULTS),
+            rounds=[round_summary(session, r) for r in reversed(team.rounds)],
+        )

@@ -1,0 +1,62 @@
+"""A round's life after it is opened (`responding.open_round` opens it): how it is summed up on
+the team's page, and closing it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from culturetool.domain.access import Actor, Permission
+from culturetool.domain.model_schema import CultureModel
+from culturetool.services.reach import round_in_reach
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.disclosure import response_count
+from culturetool.store.tables import AssessmentRound, utcnow
+from culturetool.views.organisation import RoundSummary
+
+SECONDS_PER_STATEMENT = 12  # reading and answering one short statement, rounded up
+
+
+def minutes_to_answer(model: CultureModel) -> int:
+    return max(1, math.ceil(len(model.questionnaire.items) * SECONDS_PER_STATEMENT / 60))
+
+
+def date_label(value: dt.datetime | None) -> str:
+    return value.strftime("%d %b %Y") if value else ""
+
+
+def round_dates(opened: dt.datetime, closed: dt.datetime | None) -> str:
+    """A round's dates as results pages name it: "02 Mar 2026 to 16 Mar 2026" or "opened …"."""
+    if closed:
+        return f"{date_label(opened)} to {date_label(closed)}"
+    return f"opened {date_label(opened)}, open"
+
+
+def round_summary(session, round_: AssessmentRound) -> RoundSummary:
+    return RoundSummary(
+        id=round_.id,
+        token=round_.token,
+        opened_on=date_label(round_.opened_at),
+        closed_on=date_label(round_.closed_at),
+        is_open=round_.is_open,
+        responses=response_count(session, round_.id),
+        threshold=round_.anonymity_threshold,
+        model_label=round_.model_version.label,
+        access_mode=round_.access_mode,
+        staff_count=round_.staff_count or 0,
+    )
+
+
+def close_round(actor: Actor, round_id: int) -> None:
+    """Close a round. In the same transaction its receipts and unused codes are deleted, and its
+    responses, answers and comments are written again in random order, so that where rows sit
+    in the database's files no longer tells when they arrived (see
+    `repository.rewrite_in_random_order` for what is left while a round is open)."""
+    with transaction() as session:
+        round_ = round_in_reach(session, actor, round_id, Permission.RUN_ROUNDS)
+        if round_.closed_at is None:
+            round_.closed_at = utcnow()
+            repo.forget_round_access(session, round_.id)
+            repo.rewrite_in_random_order(session, round_.id)
+            repo.record(session, actor, "round closed", f"{round_.team.name} (round {round_.id})")

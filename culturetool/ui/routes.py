@@ -1,0 +1,85 @@
+"""Every page address in one place: the route patterns `culturetool.py` declares, and builders
+that make a link from ids.
+
+A builder takes plain ids (in event handlers) or Reflex vars (in components), so a page and its
+state build the same address the same way; services return ids, never addresses.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import reflex as rx
+from reflex.vars import StringVar
+
+HOME = "/"
+SIGN_IN = "/sign-in"
+ACCOUNT = "/account"
+PEOPLE = "/admin/people"
+SETTINGS = "/admin/settings"
+AUDIT = "/admin/audit"
+IMPORT = "/admin/import"
+TARGETS = "/targets"
+
+# Patterns for app.add_page; [name] becomes a state var of that page.
+TEAM_PAGE = "/teams/[team_id]"
+ROUND_RESULTS = "/rounds/[round_id]"
+AREA_RESULTS = "/areas/[area_id]"
+TEAM_PLAN = "/teams/[team_id]/plan"
+AREA_PLAN = "/areas/[area_id]/plan"
+TEAM_RECOMMENDATIONS = "/teams/[team_id]/recommendations"
+AREA_RECOMMENDATIONS = "/areas/[area_id]/recommendations"
+INVITATION = "/invite/[invite_token]"
+
+
+def _part(value: Any) -> Any:
+    """An id as text: a number var's `to_string()` in components (a text var as it is, since
+    `to_string()` would quote it), `str` in Python."""
+    if isinstance(value, StringVar):
+        return value
+    return value.to_string() if isinstance(value, rx.Var) else str(value)
+
+
+def team_page(team_id: Any) -> Any:
+    return "/teams/" + _part(team_id)
+
+
+def round_results(round_id: Any) -> Any:
+    return "/rounds/" + _part(round_id)
+
+
+def area_results(area_id: Any) -> Any:
+    return "/areas/" + _part(area_id)
+
+
+def team_plan(team_id: Any) -> Any:
+    return team_page(team_id) + "/plan"
+
+
+def area_plan(area_id: Any) -> Any:
+    return area_results(area_id) + "/plan"
+
+
+def team_recommendations(team_id: Any) -> Any:
+    return team_page(team_id) + "/recommendations"
+
+
+def area_recommendations(area_id: Any) -> Any:
+    return area_results(area_id) + "/recommendations"
+
+
+def targets_for(scope: str, scope_id: Any) -> Any:
+    """The targets page opened on one team's or area's targets ("team" or "area")."""
+    return f"{TARGETS}?scope={scope}:" + _part(scope_id)
+
+
+def plan_with_suggestion(
+    scope: str, scope_id: int, intervention_id: str, bundle_id: str, condition_ids: list[str]
+) -> str:
+    """The plan page with a new action filled in from a recommendation (plain ids only)."""
+    query = {"intervention": intervention_id, "bundle": bundle_id}
+    if condition_ids:
+        query["conditions"] = ",".join(condition_ids)
+    base = team_plan(scope_id) if scope == "team" else area_plan(scope_id)
+    return f"{base}?{urlencode(query)}"

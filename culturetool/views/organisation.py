@@ -1,0 +1,58 @@
+"""What the start page and a team's page show: the organisation's areas and teams, a team's
+rounds. Filled by services/organisation.py and services/rounds.py."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class RoundSummary:
+    id: int
+    token: str
+    opened_on: str
+    closed_on: str
+    is_open: bool
+    responses: int
+    threshold: int
+    model_label: str
+    access_mode: str = "link"  # "codes": personal one-off codes; "link": an open link
+    staff_count: int = 0  # 0 for rounds opened before the staff count was asked
+
+
+@dataclass
+class TeamSummary:
+    id: int
+    name: str
+    area_name: str
+    has_open_round: bool
+    latest_round_id: int
+    latest_responses: int
+
+
+@dataclass
+class AreaView:
+    id: int
+    name: str
+    teams: list[TeamSummary] = field(default_factory=list)
+
+
+@dataclass
+class OrganisationView:
+    name: str
+    threshold: int
+    can_manage: bool
+    can_view_areas: bool = False
+    areas: list[AreaView] = field(default_factory=list)
+
+
+@dataclass
+class TeamView:
+    id: int
+    name: str
+    area_name: str
+    organisation_name: str
+    survey_minutes: int
+    can_run_rounds: bool
+    can_view_results: bool
+    rounds: list[RoundSummary] = field(default_factory=list)

@@ -1,0 +1,160 @@
+"""What a round's and an area's results pages show, filled by services/round_results.py and
+services/area_results.py, turned into tables by reports/results_tables.py and shown by ui/.
+
+A hidden figure's reason is one of the sentences below; the same words go on pages and in files.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+TOO_FEW = "Too few answers to show"
+PROTECTED = "Hidden so that a smaller team's answers cannot be worked out from the area's figures"
+
+
+@dataclass
+class ScoreRow:
+    key: str
+    name: str
+    shown: bool
+    hidden_reason: str = ""
+    mean: float = 0.0
+    level: int = 0
+    level_name: str = ""
+    looks_like: str = ""
+    respondents: int = 0
+    answers: int = 0
+    dont_know: int = 0
+    spread: float = 0.0
+    note: str = ""  # set when the score is shown as it was earlier (see `as_before_note`)
+
+
+@dataclass
+class ChangeRow:
+    """One condition of a round beside the same condition in the team's previous round."""
+
+    key: str
+    name: str
+    compared: bool  # both rounds' figures are shown; otherwise `sentence` says why not
+    previous: float = 0.0
+    current: float = 0.0
+    change: float = 0.0
+    change_text: str = ""  # "+0.35", "−0.20" or "no change"
+    direction: str = ""  # "up", "down" or "same"; "" when not compared
+    sentence: str = ""
+
+
+@dataclass
+class DoneAction:
+    """An action of the plan marked done between two rounds."""
+
+    id: int
+    title: str
+    team_name: str  # "Whole area" for an action of the whole area
+    done_on: str
+    conditions: str  # the conditions it addresses, by name
+
+
+@dataclass
+class RoundComparison:
+    """A round against the team's most recent earlier round with results, and the actions done
+    in between. Only figures shown on both rounds' pages are compared."""
+
+    previous_round_id: int
+    previous_dates: str
+    summary: str
+    actions_from: str
+    actions_to: str
+    actions_shown: bool  # the person may see action plans
+    rows: list[ChangeRow] = field(default_factory=list)
+    actions_done: list[DoneAction] = field(default_factory=list)
+
+
+@dataclass
+class ResultsView:
+    round_id: int
+    team_id: int
+    team_name: str
+    area_name: str
+    opened_on: str
+    closed_on: str
+    model_label: str
+    responses: int
+    threshold: int
+    disclosed: bool
+    still_needed: int
+    conditions: list[ScoreRow] = field(default_factory=list)
+    acceptance: list[ScoreRow] = field(default_factory=list)
+    confidence_shown: bool = False
+    confidence_hidden_reason: str = ""
+    confidence_note: str = ""
+    confidence_personal: float = 0.0
+    confidence_work: float = 0.0
+    confidence_gap: float = 0.0
+    confidence_sentence: str = ""
+    chart_svg: str = ""
+    comment_threshold: int = 0
+    comments_shown: bool = False
+    comments: list[str] = field(default_factory=list)
+    comparison: RoundComparison | None = None
+    comparison_note: str = ""  # why there is no comparison, when this round has results
+
+
+@dataclass
+class TeamCell:
+    """One team's score for one condition on the area page."""
+
+    shown: bool
+    mean: float = 0.0
+    level: int = 0
+    hidden_reason: str = ""
+    note: str = ""  # set when the score is shown as it was earlier
+
+
+@dataclass
+class AreaTeamRow:
+    team_id: int
+    team_name: str
+    round_id: int
+    round_dates: str
+    responses: int
+    disclosed: bool
+    cells: list[TeamCell] = field(default_factory=list)
+
+
+@dataclass
+class ConditionAcrossTeams:
+    """One line of the area page's grid: a condition, the area's score and each team's."""
+
+    name: str
+    area: TeamCell
+    teams: list[TeamCell] = field(default_factory=list)
+
+
+@dataclass
+class AreaResultsView:
+    """An area's pooled figures and each team's, with the same field names as ResultsView for
+    the pooled figures so that pages and exports can treat both alike."""
+
+    area_id: int
+    area_name: str
+    responses: int
+    threshold: int
+    disclosed: bool
+    still_needed: int
+    model_label: str = ""
+    condition_names: list[str] = field(default_factory=list)
+    teams: list[AreaTeamRow] = field(default_factory=list)
+    teams_without_responses: list[str] = field(default_factory=list)
+    grid: list[ConditionAcrossTeams] = field(default_factory=list)
+    any_protected: bool = False
+    conditions: list[ScoreRow] = field(default_factory=list)
+    acceptance: list[ScoreRow] = field(default_factory=list)
+    confidence_shown: bool = False
+    confidence_hidden_reason: str = ""
+    confidence_note: str = ""
+    confidence_personal: float = 0.0
+    confidence_work: float = 0.0
+    confidence_gap: float = 0.0
+    confidence_sentence: str = ""
+    chart_svg: str = ""
