@@ -1,6 +1,10 @@
 """An action plan, for a team (/teams/[team_id]/plan) or a whole area (/areas/[area_id]/plan):
 its actions with overdue ones flagged, a status to move each on and its notes to edit, a form
-to add one (filled in when the page is opened from a recommendation), and downloads."""
+to add one (filled in when the page is opened from a recommendation), and downloads.
+
+Above 500 lines because it is one page of one state: the form, the table and the downloads share
+PlanState's fields, and splitting the components from the state they bind would scatter a
+single screen over several files without making any part simpler."""
 
 from __future__ import annotations
 
