@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from culturetool.reports.exports import Cell, Table
-from culturetool.services.plans import ActionRow, PlanView
+from culturetool.views.plans import ActionRow, PlanView
 
 ACTION_HEADERS = [
     "Action", "For", "Conditions", "Intervention", "Timescale", "Due", "Status", "Overdue",

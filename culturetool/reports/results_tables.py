@@ -4,7 +4,7 @@ holds exactly what the screen holds, hidden figures included as hidden."""
 from __future__ import annotations
 
 from culturetool.reports.exports import Cell, Table
-from culturetool.services.assessments import (
+from culturetool.views.results import (
     AreaResultsView,
     ResultsView,
     RoundComparison,
