@@ -1,6 +1,6 @@
 """The figures shared by a team's results page and an area's: tables, chart and confidence.
 
-Both views have the same field names for these figures (see `services.assessments`), so one set
+Both views have the same field names for these figures (see `views/results.py`), so one set
 of components shows either.
 """
 
