@@ -15,11 +15,12 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 export REFLEX_BUN_PATH := $(CURDIR)/$(BUN)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help run test setup chromium lint bench
+.PHONY: help run test test-fast setup chromium lint bench
 
 help:
 	@echo "make run   - set up and start culturetool with demo data at http://localhost:$(PORT)"
 	@echo "make test  - set up and run the whole test suite (browser tests included)"
+	@echo "make test-fast - only the tests that need no database and no browser (seconds)"
 	@echo "make lint  - ruff"
 
 run: setup
@@ -30,6 +31,11 @@ run: setup
 test: setup chromium
 	$(PY) -m ruff check culturetool tests bench
 	$(PY) -m pytest
+
+# The pure rules and everything else that needs no database and no browser (tests/conftest.py
+# marks the others `db` or `browser` from the fixtures they use).
+test-fast: $(VENV)/.installed
+	$(PY) -m pytest -q -m "not db and not browser" --ignore=tests/browser
 
 setup: $(VENV)/.installed $(BUN)
 
