@@ -26,7 +26,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from culturetool.domain.model_schema import CultureModel, Item
 from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore, ResponseSetScores
@@ -34,6 +34,7 @@ from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore, Res
 # Round id -> how many of that round's respondents the figure rests on.
 Basis = Mapping[int, int]
 Key = TypeVar("Key", bound=Hashable)
+Option = TypeVar("Option", bound="Wanted[Any]")  # a figure to judge, of Wanted or a subclass
 
 # A figure that can be shown: ("condition", id), ("acceptance", id), ("confidence", "") or a
 # statement ("item", id).
@@ -190,7 +191,7 @@ def statements_to_show(
     return shown
 
 
-def total_then_parts(total: Wanted[Key] | None, parts: Iterable[Wanted[Key]]) -> list[Wanted[Key]]:
+def total_then_parts(total: Option | None, parts: Iterable[Option]) -> list[Option]:
     """The order in which a total and its parts are judged: the total first, then the parts
     from the most people down (parts of the same size keep their order), so that what
     subtraction protection hides is the smallest."""

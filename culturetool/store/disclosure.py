@@ -283,19 +283,25 @@ def _outcome(
     current = verdicts.current.get(group, {})
     earlier = verdicts.earlier.get(group, {})
 
-    def value(key: FigureKey):
+    def value(key: FigureKey) -> FigureValue | None:
         if key in current:
             return current[key]
         return earlier[key][0] if key in earlier else None
 
-    conditions = [value(("condition", c.id)) for c in model.conditions]
-    scales = model.questionnaire.acceptance_scales
+    def group_score(key: FigureKey) -> GroupScore | None:
+        shown = value(key)
+        assert shown is None or isinstance(shown, GroupScore), key
+        return shown
+
     confidence = value(CONFIDENCE)
+    assert confidence is None or isinstance(confidence, ConfidenceGap)
     scores = ResponseSetScores(
         responses=responses,
-        conditions=conditions,  # type: ignore[arg-type]
-        acceptance=[value(("acceptance", s.id)) for s in scales],  # type: ignore[misc]
-        confidence=confidence,  # type: ignore[arg-type]
+        conditions=[group_score(("condition", c.id)) for c in model.conditions],
+        acceptance=[
+            group_score(("acceptance", s.id)) for s in model.questionnaire.acceptance_scales
+        ],
+        confidence=confidence,
     )
     items = statements_to_show(model, current, all_items)
     for (remembered_group, key), basis in verdicts.new_bases.items():
@@ -459,19 +465,19 @@ def area_results(session: Session, area: Area) -> AreaResults:
     area_group: GroupKey = ("area", area.id)
     candidates: dict[FigureKey, list[_Candidate]] = {}
     for key in {key for values in [pooled, *part_values.values()] for key in values}:
-        total = None
+        area_figure = None
         value = pooled.get(key)
         if total_count >= threshold and value is not None and value.respondents >= threshold:
             basis = {r.id: _people(pooled_by_round[r.id].get(key)) for r in chosen}
-            total = _Candidate(area_group, basis, threshold, value)
-        parts = [
+            area_figure = _Candidate(area_group, basis, threshold, value)
+        team_figures = [
             _Candidate(("round", r.id), {r.id: value.respondents}, r.anonymity_threshold, value)
             for r in sorted(chosen, key=lambda r: r.id)
             if counts[r.id] >= r.anonymity_threshold
             and (value := part_values[r.id].get(key)) is not None
             and value.respondents >= r.anonymity_threshold
         ]
-        candidates[key] = total_then_parts(total, parts)
+        candidates[key] = total_then_parts(area_figure, team_figures)
 
     ledger = _Ledger(session, area, AREA_AUDIENCE)
     verdicts = _judge(ledger, candidates)

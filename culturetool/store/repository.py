@@ -8,8 +8,9 @@ import random
 import secrets
 import uuid
 from functools import lru_cache
+from typing import Any, cast
 
-from sqlalchemy import delete, exists, func, insert, or_, select
+from sqlalchemy import CursorResult, Delete, delete, exists, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from culturetool.domain.access import Actor
@@ -131,10 +132,10 @@ def survey_code_hashes(session: Session, round_id: int) -> set[str]:
 def spend_survey_code(session: Session, round_id: int, code_hash: str) -> bool:
     """Delete the code if it is still there; False if it was used (or never made). Deleting
     rather than marking leaves nothing that says which code went with which response."""
-    result = session.execute(
-        delete(SurveyCode).where(SurveyCode.round_id == round_id, SurveyCode.code_hash == code_hash)
+    spent = delete(SurveyCode).where(
+        SurveyCode.round_id == round_id, SurveyCode.code_hash == code_hash
     )
-    return result.rowcount == 1
+    return _deleted_rows(session, spent) == 1
 
 
 def unused_code_count(session: Session, round_id: int) -> int:
@@ -160,8 +161,13 @@ def insert_response(
 
 def withdraw_survey_codes(session: Session, round_id: int) -> int:
     """Delete a round's unused codes; returns how many there were."""
-    result = session.execute(delete(SurveyCode).where(SurveyCode.round_id == round_id))
-    return result.rowcount
+    return _deleted_rows(session, delete(SurveyCode).where(SurveyCode.round_id == round_id))
+
+
+def _deleted_rows(session: Session, statement: Delete) -> int:
+    """How many rows a DELETE removed. SQLAlchemy 2.0 types `Session.execute` as returning a
+    plain Result for every statement; for a DELETE it is a CursorResult, which has the count."""
+    return cast(CursorResult[Any], session.execute(statement)).rowcount
 
 
 def forget_round_access(session: Session, round_id: int) -> None:
