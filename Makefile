@@ -15,13 +15,15 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 export REFLEX_BUN_PATH := $(CURDIR)/$(BUN)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help run test test-fast setup chromium lint bench
+.PHONY: help run test test-fast setup chromium lint typecheck typecheck-ui bench
 
 help:
 	@echo "make run   - set up and start culturetool with demo data at http://localhost:$(PORT)"
 	@echo "make test  - set up and run the whole test suite (browser tests included)"
 	@echo "make test-fast - only the tests that need no database and no browser (seconds)"
 	@echo "make lint  - ruff"
+	@echo "make typecheck    - mypy on everything but the UI (must report no errors)"
+	@echo "make typecheck-ui - mypy on the UI, for information"
 
 run: setup
 	$(PY) -m culturetool.cli db upgrade
@@ -30,6 +32,8 @@ run: setup
 
 test: setup chromium
 	$(PY) -m ruff check culturetool tests bench
+	$(PY) -m mypy culturetool --exclude culturetool/ui
+	@$(MAKE) --no-print-directory typecheck-ui
 	$(PY) -m pytest
 
 # The pure rules and everything else that needs no database and no browser (tests/conftest.py
@@ -63,6 +67,16 @@ chromium:
 
 lint: setup
 	$(PY) -m ruff check culturetool tests bench
+
+# Everything below the UI, and culturetool.py, must type-check; the UI's modules are read for
+# their types but their own errors are left to typecheck-ui (see [tool.mypy] in pyproject.toml).
+typecheck: $(VENV)/.installed
+	$(PY) -m mypy culturetool --exclude culturetool/ui
+
+# The UI leans on Reflex's component types, which mypy reads loosely (a state var used in a page
+# is a Var, typed as its Python value): its error count is printed and does not fail the build.
+typecheck-ui: $(VENV)/.installed
+	@$(PY) -m mypy culturetool/ui | tail -n 1 | sed 's|^|mypy on culturetool/ui (informative): |' || true
 
 bench: setup
 	$(PY) bench/scoring.py
