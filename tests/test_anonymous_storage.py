@@ -128,7 +128,8 @@ def assert_unrelated_to_sending(orders: dict[str, list[int]], tables: set[str]) 
 
 
 def test_sqlite_is_set_to_zero_deleted_rows_and_keep_no_write_ahead_log(database):
-    with db.get_engine(database).connect() as connection:
+    with db.transaction() as session:  # the app's own connection, with its pragmas
+        connection = session.connection()
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "delete"
         assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
 
@@ -433,7 +434,9 @@ def postgres(monkeypatch, tmp_path):
         monkeypatch.setenv("CULTURETOOL_DB_URL", url)
         yield url
     finally:
-        db.get_engine(url).dispose()
+        with db.transaction(url) as session:
+            engine = session.get_bind()
+        engine.dispose()  # the app's pooled connections, which DROP SCHEMA would wait for
         with probe.begin() as connection:
             connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
         probe.dispose()

@@ -20,7 +20,6 @@ from culturetool.store.tables import (
     Invitation,
     Organisation,
     Team,
-    TeamManager,
     UserAccount,
     UserSession,
     utcnow,
@@ -144,27 +143,6 @@ def set_user_active(actor: Actor, user_id: int, active: bool) -> None:
             session.execute(delete(UserSession).where(UserSession.user_id == user.id))
         repo.record(
             session, actor, "person reactivated" if active else "person deactivated", user.name
-        )
-
-
-def set_manager_teams(actor: Actor, user_id: int, team_ids: list[int]) -> None:
-    require(actor, Permission.MANAGE_USERS)
-    with transaction() as session:
-        user = session.get(UserAccount, user_id)
-        if user is None or user.organisation_id != actor.organisation_id:
-            raise NotFound("There is no such person.")
-        if Role(user.role) is not Role.MANAGER:
-            raise InputProblem("Only team managers are assigned to teams.")
-        if not team_ids:
-            raise InputProblem("Choose at least one team for a team manager.")
-        session.execute(delete(TeamManager).where(TeamManager.user_id == user.id))
-        session.flush()
-        user.teams = _own_teams(session, actor, team_ids)
-        repo.record(
-            session,
-            actor,
-            "teams assigned",
-            f"{user.name}: {', '.join(t.name for t in user.teams)}",
         )
 
 

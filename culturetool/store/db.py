@@ -14,11 +14,6 @@ from sqlalchemy.orm import Session, sessionmaker
 from culturetool import config
 
 
-def get_engine(url: str | None = None) -> Engine:
-    """The engine for a URL (the configured one by default), made once per URL."""
-    return _engine_for(url or config.database_url())
-
-
 def make_sqlite_folder(url: str) -> None:
     """SQLite creates the file but not its folder (data/ on a fresh clone)."""
     parsed = make_url(url)

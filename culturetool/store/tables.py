@@ -38,8 +38,6 @@ from culturetool.domain.limits import (
     NAME_LENGTH,
 )
 
-# Where a target applies: the whole organisation, an area, or one team (most specific wins).
-TARGET_SCOPES = ("organisation", "area", "team")
 ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
 ACTION_TIMESCALES = ("first_week", "three_months", "six_months", "date")
 
