@@ -7,6 +7,7 @@ of components shows either.
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from culturetool.services.exports import Download
 from culturetool.ui.layout import data_table
@@ -127,7 +128,7 @@ def score_sections(view: rx.Var) -> rx.Component:
 FILE_FORMATS = ("csv", "xlsx")
 
 
-def send_file(file: Download) -> rx.event.EventSpec:
+def send_file(file: Download) -> EventSpec:
     return rx.download(data=file.data, filename=file.filename, mime_type=file.mime_type)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 import segno
+from reflex.event import EventSpec
 
 from culturetool import config
 from culturetool.domain.access import Actor
@@ -89,7 +90,7 @@ class TeamState(SessionState):
     def type_more_codes(self, text: str):
         self.more_codes_text = text  # a form field; the service checks it
 
-    def _code_downloads(self, codes: list[str]) -> list[rx.event.EventSpec]:
+    def _code_downloads(self, codes: list[str]) -> list[EventSpec]:
         self.codes_sent = len(codes)
         name = self.team_name.replace(" ", "-").lower()
         return [
