@@ -360,6 +360,7 @@ def test_sender_limits_keep_no_address_in_memory():
 # ---- the migration ---------------------------------------------------------------------------
 
 
+@pytest.mark.db  # makes its own database file
 def test_migration_0005_keeps_the_answers_and_drops_dates_ids_and_old_receipts(tmp_path):
     url = f"sqlite:///{tmp_path / 'old.db'}"
     command.upgrade(alembic_config(url), "0004")
