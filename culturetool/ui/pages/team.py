@@ -217,8 +217,18 @@ def _share_panel() -> rx.Component:
     return rx.card(
         rx.heading("Round open", as_="h2", size="5"),
         rx.text(
-            f"Opened {current.opened_on}. {current.responses} responses so far. ",
-            f"Scores appear once {current.threshold} people have answered.",
+            f"Opened {current.opened_on}. {current.responses} responses so far",
+            rx.cond(current.staff_count > 0, f" from a team of {current.staff_count}", ""),
+            rx.cond(
+                current.access_mode == "codes",
+                ", each with a personal code. ",
+                " through the open link. ",
+            ),
+            rx.cond(
+                current.responses >= current.threshold,
+                "Scores are shown on the results page.",
+                f"Scores appear once {current.threshold} people have answered.",
+            ),
         ),
         rx.hstack(
             rx.vstack(
@@ -276,10 +286,11 @@ def _share_panel() -> rx.Component:
                 # A plain link: the questionnaire is served outside Reflex, so the client-side
                 # router (rx.link) would not find it.
                 rx.el.a(
-                    "Open the questionnaire as staff see it",
+                    "Open the questionnaire as staff see it (opens in a new tab)",
                     href=TeamState.share_link,
                     target="_blank",
                     rel="noreferrer noopener",
+                    class_name="plain-link",
                 ),
                 rx.cond(current.access_mode == "codes", _codes_panel()),
                 align="start",
