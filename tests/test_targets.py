@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from culturetool.domain.access import Forbidden, NotSignedIn, Role
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.targets import targets_in_force
 from culturetool.services import targets
 from culturetool.services.organisation import add_area, add_team, create_organisation
 from culturetool.store import repository as repo
@@ -102,13 +103,12 @@ def test_team_over_area_over_organisation_over_default(county, model):
     assert east[FIRST].own and east[FIRST].source == "this area's own target"
     assert east[FIRST].inherited_level == 2
 
-    # The same resolution as the repository's, which the recommendations use.
+    # The recommendations read the same levels through the same rule.
     with transaction() as session:
         organisation_id = repo.the_organisation(session).id
-        assert repo.targets_for(session, organisation_id, county["east"], county["older"]) == {
-            FIRST: 3,
-            SECOND: 1,
-        }
+        levels = repo.target_levels(session, organisation_id, county["east"], county["older"])
+    in_force = targets_in_force(levels, [FIRST, SECOND, THIRD], default)
+    assert in_force == {FIRST: 3, SECOND: 1, THIRD: default}
 
 
 def test_inherit_removes_the_scopes_own_target(county, model):

@@ -14,6 +14,7 @@ from culturetool.domain.access import ORGANISATION_WIDE, Actor, Permission, requ
 from culturetool.domain.errors import NotFound
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.recommendations import Recommendations, SuggestedBundle, recommend
+from culturetool.domain.targets import targets_in_force
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import (
@@ -215,6 +216,13 @@ def _intervention_rows(bundle: SuggestedBundle, can_add_to_plan: bool) -> list[I
     return rows
 
 
+def _targets(model: CultureModel, levels: dict[str, dict[str, int]]) -> dict[str, int]:
+    """The target in force for each of the model's conditions."""
+    return targets_in_force(
+        levels, (c.id for c in model.conditions), model.signals.default_target_level
+    )
+
+
 def _fill(
     view: RecommendationsView,
     model: CultureModel,
@@ -299,7 +307,9 @@ def team_recommendations(actor: Actor, team_id: int) -> RecommendationsView:
             return view
         view.disclosed = True
         view.responses = outcome.responses
-        targets = repo.targets_for(session, actor.organisation_id, team.area_id, team.id)
+        targets = _targets(
+            model, repo.target_levels(session, actor.organisation_id, team.area_id, team.id)
+        )
         under_way = repo.interventions_in_plan(session, team.area_id, team.id)
         _fill(view, model, outcome, targets, under_way)
         return view
@@ -336,7 +346,9 @@ def area_recommendations(actor: Actor, area_id: int) -> RecommendationsView:
             return view
         view.disclosed = True
         view.responses = results.total.responses
-        targets = repo.targets_for(session, actor.organisation_id, area.id)
+        targets = _targets(
+            results.model, repo.target_levels(session, actor.organisation_id, area.id)
+        )
         under_way = repo.interventions_in_plan(session, area.id)
         _fill(view, results.model, results.total, targets, under_way)
         return view

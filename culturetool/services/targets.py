@@ -15,6 +15,7 @@ from sqlalchemy import select
 from culturetool.domain.access import Actor, Forbidden, NotSignedIn, Permission, require
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.targets import target_in_force
 from culturetool.services.model_provider import current_model
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
@@ -128,7 +129,7 @@ def _who_can_edit(scope: str) -> str:
 
 @dataclass(frozen=True)
 class _Place:
-    """The scope looked at, and the chain of scopes it inherits from (general first)."""
+    """The scope looked at, with the area and team whose targets it inherits or is."""
 
     scope: str
     scope_id: int
@@ -136,15 +137,6 @@ class _Place:
     organisation_id: int
     area_id: int | None
     team_id: int | None
-
-    @property
-    def chain(self) -> list[tuple[str, int]]:
-        links = [("organisation", self.organisation_id)]
-        if self.area_id is not None:
-            links.append(("area", self.area_id))
-        if self.team_id is not None:
-            links.append(("team", self.team_id))
-        return links
 
 
 def _place(session, actor: Actor, scope: str, scope_id: int) -> _Place:
@@ -175,29 +167,18 @@ def _place(session, actor: Actor, scope: str, scope_id: int) -> _Place:
 
 
 def _levels_by_scope(session, place: _Place) -> dict[str, dict[str, int]]:
-    """Scope -> condition id -> level, for each scope of the place's chain."""
-    found: dict[str, dict[str, int]] = {scope: {} for scope, _ in place.chain}
-    wanted = dict(place.chain)
-    rows = session.scalars(
-        select(ConditionTarget).where(
-            ConditionTarget.organisation_id == place.organisation_id,
-            ConditionTarget.scope.in_(list(wanted)),
-        )
-    )
-    for row in rows:
-        if wanted.get(row.scope) == row.scope_id:
-            found[row.scope][row.condition_id] = row.level
-    return found
+    """Scope -> condition id -> level, for the organisation and the place's area and team."""
+    return repo.target_levels(session, place.organisation_id, place.area_id, place.team_id)
 
 
 def _inherited(
     model: CultureModel, levels: dict[str, dict[str, int]], place: _Place, condition_id: str
 ) -> tuple[int, str]:
     """The level a condition would have without the place's own target, and its source."""
-    for scope, _ in reversed(place.chain[:-1]):
-        if condition_id in levels[scope]:
-            return levels[scope][condition_id], scope
-    return model.signals.default_target_level, "model"
+    inherited = target_in_force(
+        levels, condition_id, model.signals.default_target_level, below=place.scope
+    )
+    return inherited.level, inherited.source
 
 
 def _rows(model: CultureModel, levels: dict[str, dict[str, int]], place: _Place) -> list[TargetRow]:

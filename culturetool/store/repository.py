@@ -244,34 +244,32 @@ def record(
     )
 
 
-def targets_for(
+def target_levels(
     session: Session, organisation_id: int, area_id: int | None = None, team_id: int | None = None
-) -> dict[str, int]:
-    """Condition id -> target level: the team's own target, else its area's, else the
-    organisation's. Conditions without any are absent (the model's default applies)."""
-    scopes = [("organisation", organisation_id)]
+) -> dict[str, dict[str, int]]:
+    """The targets set along a chain: scope -> condition id -> level, for the organisation and,
+    when given, the area and the team (each present, possibly empty). Which one is in force is
+    `domain.targets.target_in_force`'s rule."""
+    chain = [("organisation", organisation_id)]
     if area_id is not None:
-        scopes.append(("area", area_id))
+        chain.append(("area", area_id))
     if team_id is not None:
-        scopes.append(("team", team_id))
+        chain.append(("team", team_id))
     rows = session.scalars(
         select(ConditionTarget).where(
             ConditionTarget.organisation_id == organisation_id,
             or_(
                 *(
                     (ConditionTarget.scope == scope) & (ConditionTarget.scope_id == scope_id)
-                    for scope, scope_id in scopes
+                    for scope, scope_id in chain
                 )
             ),
         )
     )
-    precedence = {scope: rank for rank, (scope, _) in enumerate(scopes)}
-    chosen: dict[str, tuple[int, int]] = {}
+    levels: dict[str, dict[str, int]] = {scope: {} for scope, _ in chain}
     for row in rows:
-        rank = precedence[row.scope]
-        if row.condition_id not in chosen or rank > chosen[row.condition_id][0]:
-            chosen[row.condition_id] = (rank, row.level)
-    return {condition_id: level for condition_id, (_, level) in chosen.items()}
+        levels[row.scope][row.condition_id] = row.level
+    return levels
 
 
 def interventions_in_plan(session: Session, area_id: int, team_id: int | None = None) -> set[str]:

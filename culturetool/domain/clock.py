@@ -1,0 +1,82 @@
+"""The one place the app asks what day and time it is, so that tests can set the clock.
+
+Services call `today()` and `now()` rather than `date.today()` and `datetime.now()`. Tests that
+need history (a round opened in January, an action done in February) go through the services
+inside `frozen_at(...)` instead of editing rows after the fact.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+# A day given to `frozen_at` without a time is taken at midday, so that its UTC time and its
+# local date name the same day whatever the machine's time zone.
+MIDDAY = dt.time(12)
+
+
+class SystemClock:
+    """The machine's clock."""
+
+    def now(self) -> dt.datetime:
+        # Stored times are naive UTC (the database columns carry no zone).
+        return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+    def today(self) -> dt.date:
+        return dt.date.today()
+
+
+@dataclass
+class FrozenClock:
+    """A clock that reads `moment` (naive UTC) until a test moves it."""
+
+    moment: dt.datetime
+
+    def now(self) -> dt.datetime:
+        return self.moment
+
+    def today(self) -> dt.date:
+        return self.moment.date()
+
+    def set(self, moment: dt.date | dt.datetime) -> None:
+        self.moment = _as_moment(moment)
+
+    def advance(self, **delta: float) -> None:
+        """Move on by a `timedelta`'s keywords, such as `advance(days=3)`."""
+        self.moment += dt.timedelta(**delta)
+
+
+_clock: SystemClock | FrozenClock = SystemClock()
+
+
+def now() -> dt.datetime:
+    """The current time, naive UTC, as the database stores it."""
+    return _clock.now()
+
+
+def today() -> dt.date:
+    return _clock.today()
+
+
+def _as_moment(moment: dt.date | dt.datetime) -> dt.datetime:
+    if not isinstance(moment, dt.datetime):
+        return dt.datetime.combine(moment, MIDDAY)
+    if moment.tzinfo is not None:
+        return moment.astimezone(dt.UTC).replace(tzinfo=None)
+    return moment
+
+
+@contextmanager
+def frozen_at(moment: dt.date | dt.datetime) -> Iterator[FrozenClock]:
+    """Stop the clock at `moment` (a day means its midday) until the block ends; the block may
+    move it with the clock it is given. For tests: the app itself never stops the clock."""
+    global _clock
+    before = _clock
+    frozen = FrozenClock(_as_moment(moment))
+    _clock = frozen
+    try:
+        yield frozen
+    finally:
+        _clock = before
