@@ -42,8 +42,11 @@ class Permission(StrEnum):
     VIEW_AREA_RESULTS = "see results for a whole area"
     SET_ORGANISATION_TARGETS = "set the organisation's targets"
     SET_LOCAL_TARGETS = "set targets for an area or a team"
+    VIEW_TARGETS = "see targets"
+    VIEW_ALL_TARGETS = "see the targets of the organisation and of every area and team"
     VIEW_PLANS = "see action plans"
     EDIT_PLANS = "add and update actions"
+    EDIT_AREA_PLANS = "add and update actions for a whole area"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -54,6 +57,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_AUDIT,
             Permission.SEE_TEAMS,
             Permission.SET_ORGANISATION_TARGETS,
+            Permission.VIEW_TARGETS,
+            Permission.VIEW_ALL_TARGETS,
         }
     ),
     Role.LEADER: frozenset(
@@ -61,6 +66,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SEE_TEAMS,
             Permission.VIEW_RESULTS,
             Permission.VIEW_AREA_RESULTS,
+            Permission.VIEW_TARGETS,
+            Permission.VIEW_ALL_TARGETS,
             Permission.VIEW_PLANS,
         }
     ),
@@ -71,16 +78,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_RESULTS,
             Permission.VIEW_AREA_RESULTS,
             Permission.SET_LOCAL_TARGETS,
+            Permission.VIEW_TARGETS,
+            Permission.VIEW_ALL_TARGETS,
             Permission.VIEW_PLANS,
             Permission.EDIT_PLANS,
+            Permission.EDIT_AREA_PLANS,
         }
     ),
-    # A manager plans for their own teams only (the services check the team).
+    # A manager sees targets and plans for their own teams only (the services check the team),
+    # and never a whole area's actions.
     Role.MANAGER: frozenset(
         {
             Permission.SEE_TEAMS,
             Permission.RUN_ROUNDS,
             Permission.VIEW_RESULTS,
+            Permission.VIEW_TARGETS,
             Permission.VIEW_PLANS,
             Permission.EDIT_PLANS,
         }
@@ -113,6 +125,11 @@ class Actor:
 
     def reaches_team(self, team_id: int) -> bool:
         return self.role in ORGANISATION_WIDE or team_id in self.team_ids
+
+    def may(self, permission: Permission, team_id: int | None = None) -> bool:
+        """Whether `require` would let this person do this (to this team): for what a page
+        offers, where `require` refuses."""
+        return self.can(permission) and (team_id is None or self.reaches_team(team_id))
 
 
 def require(actor: Actor | None, permission: Permission, team_id: int | None = None) -> Actor:

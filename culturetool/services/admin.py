@@ -13,6 +13,7 @@ from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.limits import MIN_ANONYMITY_THRESHOLD, NAME_LENGTH
 from culturetool.domain.text import clean_email, clean_name
 from culturetool.services.accounts import token_hash
+from culturetool.services.reach import team_in_reach, user_in_reach
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import (
@@ -57,10 +58,13 @@ def _role(raw: str) -> Role:
 
 
 def _own_teams(session, actor: Actor, team_ids: list[int]) -> list[Team]:
-    teams = [session.get(Team, team_id) for team_id in team_ids]
-    if any(t is None or t.area.organisation_id != actor.organisation_id for t in teams):
-        raise InputProblem("One of the chosen teams does not exist any more; reload the page.")
-    return [t for t in teams if t is not None]
+    try:
+        return [team_in_reach(session, actor, t, Permission.MANAGE_USERS) for t in team_ids]
+    except NotFound:
+        # The teams come from the form's list: one missing was removed since it was drawn.
+        raise InputProblem(
+            "One of the chosen teams does not exist any more; reload the page."
+        ) from None
 
 
 def invite_user(actor: Actor, email: str, name: str, role: str, team_ids: list[int]) -> str:
@@ -133,9 +137,7 @@ def set_user_active(actor: Actor, user_id: int, active: bool) -> None:
     if user_id == actor.user_id and not active:
         raise InputProblem("You cannot deactivate your own account.")
     with transaction() as session:
-        user = session.get(UserAccount, user_id)
-        if user is None or user.organisation_id != actor.organisation_id:
-            raise NotFound("There is no such person.")
+        user = user_in_reach(session, actor, user_id, Permission.MANAGE_USERS)
         if user.active == active:
             return
         user.active = active

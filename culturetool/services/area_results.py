@@ -3,13 +3,12 @@ results side by side, as leaders and the innovation team see them."""
 
 from __future__ import annotations
 
-from culturetool.domain.access import Actor, Permission, require
-from culturetool.domain.errors import NotFound
+from culturetool.domain.access import Actor, Permission
+from culturetool.services.reach import area_in_reach
 from culturetool.services.rounds import round_dates
 from culturetool.services.score_rows import as_before_note, fill_scores, hidden_reason
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import Disclosed, Withheld, area_results
-from culturetool.store.tables import Area
 from culturetool.views.results import (
     TOO_FEW,
     AreaResultsView,
@@ -21,11 +20,8 @@ from culturetool.views.results import (
 
 def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
     """The area's pooled scores and a row per team, as leaders and innovation teams see them."""
-    require(actor, Permission.VIEW_AREA_RESULTS)
     with transaction() as session:
-        area = session.get(Area, area_id)
-        if area is None or area.organisation_id != actor.organisation_id:
-            raise NotFound("There is no such area.")
+        area = area_in_reach(session, actor, area_id, Permission.VIEW_AREA_RESULTS)
         results = area_results(session, area)
         total = results.total
         view = AreaResultsView(

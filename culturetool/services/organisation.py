@@ -16,7 +16,7 @@ from culturetool.domain.limits import (
 )
 from culturetool.domain.text import clean_name
 from culturetool.services.model_provider import current_model
-from culturetool.services.reach import team_in_reach
+from culturetool.services.reach import area_in_reach, team_in_reach
 from culturetool.services.rounds import minutes_to_answer, round_summary
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
@@ -89,9 +89,11 @@ def add_team(actor: Actor, area_id: int, name: str) -> int:
     require(actor, Permission.MANAGE_ORGANISATION)
     name = clean_name(name, "team", NAME_LENGTH)
     with transaction() as session:
-        area = session.get(Area, area_id)
-        if area is None or area.organisation_id != actor.organisation_id:
-            raise InputProblem("Choose the area the team belongs to.")
+        try:
+            area = area_in_reach(session, actor, area_id, Permission.MANAGE_ORGANISATION)
+        except NotFound:
+            # The area comes from the form's list: one that is not there is a choice to make.
+            raise InputProblem("Choose the area the team belongs to.") from None
         if repo.team_named(session, area.id, name) is not None:
             raise InputProblem(f"{area.name} already has a team called “{name}”.")
         team = Team(area_id=area.id, name=name)
@@ -104,13 +106,18 @@ def add_team(actor: Actor, area_id: int, name: str) -> int:
 def team_view(actor: Actor, team_id: int) -> TeamView:
     with transaction() as session:
         team = team_in_reach(session, actor, team_id, Permission.SEE_TEAMS)
+        # A round's token is its working survey link: only those who run the team's rounds
+        # get it; everyone else who may see the team sees its rounds without one.
+        runs_rounds = actor.may(Permission.RUN_ROUNDS, team.id)
         return TeamView(
             id=team.id,
             name=team.name,
             area_name=team.area.name,
             organisation_name=team.area.organisation.name,
             survey_minutes=minutes_to_answer(current_model()),
-            can_run_rounds=actor.can(Permission.RUN_ROUNDS),
-            can_view_results=actor.can(Permission.VIEW_RESULTS),
-            rounds=[round_summary(session, r) for r in reversed(team.rounds)],
+            can_run_rounds=runs_rounds,
+            can_view_results=actor.may(Permission.VIEW_RESULTS, team.id),
+            rounds=[
+                round_summary(session, r, with_token=runs_rounds) for r in reversed(team.rounds)
+            ],
         )

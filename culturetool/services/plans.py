@@ -21,11 +21,12 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select
 
-from culturetool.domain.access import ORGANISATION_WIDE, Actor, Forbidden, Permission, require
+from culturetool.domain.access import Actor, Forbidden, Permission, require
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.limits import ACTION_NOTES_LENGTH, ACTION_TITLE_LENGTH, NAME_LENGTH
 from culturetool.domain.model_schema import CultureModel
 from culturetool.services.model_provider import current_model
+from culturetool.services.reach import action_in_reach, area_in_reach, team_in_reach
 from culturetool.store.db import transaction
 from culturetool.store.tables import (
     ACTION_STATUSES,
@@ -213,39 +214,29 @@ def _is_overdue(action: PlanAction, today: dt.date) -> bool:
     return action.status in OPEN_STATUSES and action.due_on < today
 
 
+def _permission_to_edit(team_id: int | None) -> Permission:
+    """Who may change an action, in one place: a team's needs EDIT_PLANS for that team, a whole
+    area's (team_id None) EDIT_AREA_PLANS."""
+    return Permission.EDIT_PLANS if team_id is not None else Permission.EDIT_AREA_PLANS
+
+
 def _edits(actor: Actor, team_id: int | None) -> bool:
     """May this person change an action of this team (None: of the whole area)?"""
-    if not actor.can(Permission.EDIT_PLANS):
-        return False
-    if team_id is None:
-        return actor.role in ORGANISATION_WIDE
-    return actor.reaches_team(team_id)
+    return actor.may(_permission_to_edit(team_id), team_id)
 
 
 def _require_edit(actor: Actor, team_id: int | None) -> None:
-    if team_id is None and actor.role not in ORGANISATION_WIDE:
+    permission = _permission_to_edit(team_id)
+    if team_id is None and actor.can(Permission.EDIT_PLANS) and not actor.can(permission):
+        # A manager plans, but not for a whole area: say what they can do instead.
         raise Forbidden(
             "Actions for a whole area are added and updated by the innovation team; "
             "as a team manager you can plan for your own teams."
         )
-    require(actor, Permission.EDIT_PLANS, team_id)
+    require(actor, permission, team_id)
 
 
 # ---- changes ---------------------------------------------------------------------------------
-
-
-def _area_of(session, actor: Actor, area_id: int) -> Area:
-    area = session.get(Area, area_id)
-    if area is None or area.organisation_id != actor.organisation_id:
-        raise NotFound("There is no such area.")
-    return area
-
-
-def _action_of(session, actor: Actor, action_id: int) -> PlanAction:
-    action = session.get(PlanAction, action_id)
-    if action is None or action.organisation_id != actor.organisation_id:
-        raise NotFound("There is no such action; it may have been removed.")
-    return action
 
 
 def create_action(
@@ -265,7 +256,7 @@ def create_action(
     notes = clean_notes(draft.notes)
     intervention_id, bundle_id = _origin(model, draft)
     with transaction() as session:
-        area = _area_of(session, actor, area_id)
+        area = area_in_reach(session, actor, area_id, Permission.EDIT_PLANS)
         if draft.team_id is not None:
             team = session.get(Team, draft.team_id)
             if team is None or team.area_id != area.id:
@@ -303,7 +294,7 @@ def set_action_status(
         raise InputProblem("Choose a status: Planned, In progress, Done or Dropped.")
     today = today or dt.date.today()
     with transaction() as session:
-        action = _action_of(session, actor, action_id)
+        action = action_in_reach(session, actor, action_id, Permission.EDIT_PLANS)
         _require_edit(actor, action.team_id)
         if status == action.status:
             return
@@ -320,7 +311,7 @@ def update_action_notes(actor: Actor, action_id: int, notes: str) -> None:
     require(actor, Permission.EDIT_PLANS)
     notes = clean_notes(notes)
     with transaction() as session:
-        action = _action_of(session, actor, action_id)
+        action = action_in_reach(session, actor, action_id, Permission.EDIT_PLANS)
         _require_edit(actor, action.team_id)
         if notes != action.notes:
             action.notes = notes
@@ -441,10 +432,7 @@ def team_plan(actor: Actor, team_id: int, today: dt.date | None = None) -> PlanV
     require(actor, Permission.VIEW_PLANS)
     today = today or dt.date.today()
     with transaction() as session:
-        team = session.get(Team, team_id)
-        if team is None or team.area.organisation_id != actor.organisation_id:
-            raise NotFound("There is no such team.")
-        require(actor, Permission.VIEW_PLANS, team.id)
+        team = team_in_reach(session, actor, team_id, Permission.VIEW_PLANS)
         actions = list(
             session.scalars(
                 select(PlanAction).where(
@@ -470,7 +458,7 @@ def area_plan(actor: Actor, area_id: int, today: dt.date | None = None) -> PlanV
         )
     today = today or dt.date.today()
     with transaction() as session:
-        area = _area_of(session, actor, area_id)
+        area = area_in_reach(session, actor, area_id, Permission.VIEW_PLANS)
         actions = list(
             session.scalars(
                 select(PlanAction).where(

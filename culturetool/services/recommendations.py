@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from culturetool.domain.access import ORGANISATION_WIDE, Actor, Permission, require
-from culturetool.domain.errors import NotFound
+from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.recommendations import Recommendations, SuggestedBundle, recommend
 from culturetool.domain.targets import targets_in_force
+from culturetool.services.reach import area_in_reach, team_in_reach
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import (
@@ -25,7 +25,6 @@ from culturetool.store.disclosure import (
     round_results,
     round_to_show,
 )
-from culturetool.store.tables import Area, Team
 from culturetool.views.results import PROTECTED
 
 # A weak team can be offered all twelve bundles; three at a time is what a team can act on.
@@ -274,11 +273,11 @@ def _withheld(view: RecommendationsView, outcome: Withheld) -> None:
 
 def team_recommendations(actor: Actor, team_id: int) -> RecommendationsView:
     """What the team could do next, from its latest round with enough answers."""
+    # Refused before anything is read: a manager asking for another team's is told no, whether
+    # or not that team exists.
     require(actor, Permission.VIEW_RESULTS, team_id=team_id)
     with transaction() as session:
-        team = session.get(Team, team_id)
-        if team is None or team.area.organisation_id != actor.organisation_id:
-            raise NotFound("There is no such team.")
+        team = team_in_reach(session, actor, team_id, Permission.VIEW_RESULTS)
         view = RecommendationsView(
             scope="team",
             scope_id=team.id,
@@ -317,11 +316,8 @@ def team_recommendations(actor: Actor, team_id: int) -> RecommendationsView:
 
 def area_recommendations(actor: Actor, area_id: int) -> RecommendationsView:
     """What the area could do next, from the pooled figures its results page shows."""
-    require(actor, Permission.VIEW_AREA_RESULTS)
     with transaction() as session:
-        area = session.get(Area, area_id)
-        if area is None or area.organisation_id != actor.organisation_id:
-            raise NotFound("There is no such area.")
+        area = area_in_reach(session, actor, area_id, Permission.VIEW_AREA_RESULTS)
         view = RecommendationsView(
             scope="area",
             scope_id=area.id,
@@ -330,7 +326,7 @@ def area_recommendations(actor: Actor, area_id: int) -> RecommendationsView:
             area_name=area.name,
             based_on="",
             disclosed=False,
-            can_plan=actor.can(Permission.EDIT_PLANS) and actor.role in ORGANISATION_WIDE,
+            can_plan=actor.can(Permission.EDIT_AREA_PLANS),
             sees_plan=actor.can(Permission.VIEW_PLANS),
         )
         results = area_results(session, area)

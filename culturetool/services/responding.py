@@ -210,7 +210,8 @@ def open_round(actor: Actor, team_id: int, *, access_mode: str, staff_count: int
             "round opened",
             f"{team.name} (round {round_.id}), {staff_count} staff, {how}",
         )
-        return OpenedRound(round=round_summary(session, round_), codes=codes)
+        # team_in_reach let the actor run this team's rounds: they get the survey link.
+        return OpenedRound(round=round_summary(session, round_, with_token=True), codes=codes)
 
 
 def more_codes(actor: Actor, round_id: int, how_many: int) -> list[str]:

@@ -33,10 +33,12 @@ def round_dates(opened: dt.datetime, closed: dt.datetime | None) -> str:
     return f"opened {date_label(opened)}, open"
 
 
-def round_summary(session, round_: AssessmentRound) -> RoundSummary:
+def round_summary(session, round_: AssessmentRound, *, with_token: bool) -> RoundSummary:
+    """The round as the team's page lists it. `with_token` only for a person who may run the
+    team's rounds: the token is the survey link, and anyone holding it can answer."""
     return RoundSummary(
         id=round_.id,
-        token=round_.token,
+        token=round_.token if with_token else "",
         opened_on=date_label(round_.opened_at),
         closed_on=date_label(round_.closed_at),
         is_open=round_.is_open,

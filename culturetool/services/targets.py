@@ -17,9 +17,10 @@ from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.targets import target_in_force
 from culturetool.services.model_provider import current_model
+from culturetool.services.reach import area_in_reach, team_in_reach
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
-from culturetool.store.tables import Area, ConditionTarget, Organisation, Team
+from culturetool.store.tables import ConditionTarget, Organisation
 
 INHERIT = "inherit"
 SOURCE_LABELS = {
@@ -89,27 +90,18 @@ def _level_name(model: CultureModel, level: int) -> str:
 
 
 def _sees_everything(actor: Actor) -> bool:
-    return any(
-        actor.can(permission)
-        for permission in (
-            Permission.SET_ORGANISATION_TARGETS,
-            Permission.SET_LOCAL_TARGETS,
-            Permission.VIEW_AREA_RESULTS,
-        )
-    )
+    return actor.can(Permission.VIEW_ALL_TARGETS)
 
 
 def _require_sight(actor: Actor, scope: str, scope_id: int) -> None:
-    """Refuse before anything is read: a manager sees their own teams' targets only."""
-    if actor is None:
-        raise NotSignedIn("Please sign in.")
+    """Refuse before anything is read: a manager sees their own teams' targets only, whether
+    or not the team asked for exists."""
+    require(actor, Permission.VIEW_TARGETS)
     if _sees_everything(actor):
         return
-    if not actor.can(Permission.VIEW_RESULTS):
-        raise Forbidden(f"Your role ({actor.role.label}) cannot see targets.")
     if scope != "team":
         raise Forbidden("You can see the targets of your own teams only.")
-    require(actor, Permission.VIEW_RESULTS, team_id=scope_id)
+    require(actor, Permission.VIEW_TARGETS, team_id=scope_id)
 
 
 def _edit_permission(scope: str) -> Permission:
@@ -139,22 +131,21 @@ class _Place:
     team_id: int | None
 
 
-def _place(session, actor: Actor, scope: str, scope_id: int) -> _Place:
-    """The organisation, area or team, if it is the actor's organisation's; NotFound otherwise."""
+def _place(
+    session, actor: Actor, scope: str, scope_id: int, permission: Permission
+) -> _Place:
+    """The organisation, area or team, if it is the actor's organisation's and the actor may do
+    this there; NotFound otherwise."""
     if scope == "organisation":
         organisation = session.get(Organisation, actor.organisation_id)
         if organisation is None:
             raise NotFound("Your organisation no longer exists.")
         return _Place(scope, organisation.id, organisation.name, organisation.id, None, None)
     if scope == "area":
-        area = session.get(Area, scope_id)
-        if area is None or area.organisation_id != actor.organisation_id:
-            raise NotFound("There is no such area.")
+        area = area_in_reach(session, actor, scope_id, permission)
         return _Place(scope, area.id, area.name, area.organisation_id, area.id, None)
     if scope == "team":
-        team = session.get(Team, scope_id)
-        if team is None or team.area.organisation_id != actor.organisation_id:
-            raise NotFound("There is no such team.")
+        team = team_in_reach(session, actor, scope_id, permission)
         return _Place(
             scope,
             team.id,
@@ -242,7 +233,7 @@ def targets_view(actor: Actor, scope: str = "", scope_id: int = 0) -> TargetsVie
     _require_sight(actor, scope, scope_id)
     model = current_model()
     with transaction() as session:
-        place = _place(session, actor, scope, scope_id)
+        place = _place(session, actor, scope, scope_id, Permission.VIEW_TARGETS)
         organisation = session.get(Organisation, actor.organisation_id)
         assert organisation is not None  # _place found it or the area/team in it
         return TargetsView(
@@ -304,7 +295,7 @@ def set_targets(
             )
         wanted[condition_id] = _wanted_level(model, condition.name, raw)
     with transaction() as session:
-        place = _place(session, actor, scope, scope_id)
+        place = _place(session, actor, scope, scope_id, _edit_permission(scope))
         stored = {
             row.condition_id: row
             for row in session.scalars(

@@ -60,7 +60,8 @@ class TeamState(SessionState):
         self.can_view_results = view.can_view_results
         self.rounds = view.rounds
         current = next((r for r in view.rounds if r.is_open), None)
-        if current is None or not view.can_run_rounds:
+        # The service hands the token only to those who run this team's rounds.
+        if current is None or not current.token:
             self.share_link = self.share_qr = ""
             return
         base = config.public_base_url() or self.router.url.origin
