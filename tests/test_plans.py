@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import pytest
@@ -12,8 +13,10 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from people import admin, leader, make_person, manager_of
 
+from culturetool.domain import clock
 from culturetool.domain.access import Actor, Forbidden, Role
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.wording import day_month_year
 from culturetool.reports.plan_tables import plan_tables
 from culturetool.services import exports, plans
 from culturetool.services.accounts import actor_of
@@ -542,33 +545,35 @@ def read_csv(data: bytes) -> list[list[str]]:
 
 
 @pytest.fixture
-def planned(county) -> County:
-    """Alpha: one overdue action, one done, one from a formula-looking title; the area: one."""
-    past = dt.date.today() - dt.timedelta(days=200)
-    plans.create_action(
-        county.alpha_manager, county.north,
-        draft(county.alpha, title="Hands-on demonstration sessions", timescale="first_week",
-              intervention_id="hands_on_demonstrations"),
-        past,
-    )  # fmt: skip
-    done = plans.create_action(
-        county.alpha_manager, county.north,
-        draft(county.alpha, title="=HYPERLINK(\"http://evil.example\")", owner="@owner",
-              notes="Line one\nLine two"),
-    )  # fmt: skip
-    plans.set_action_status(county.alpha_manager, done, "done")
-    plans.create_action(
-        county.innovation, county.north, draft(None, title="Area steering group", owner="Indira")
-    )
-    plans.create_action(county.innovation, county.north, draft(county.beta, title="Beta only"))
-    return county
+def planned(county) -> Iterator[County]:
+    """Alpha: one overdue action, one done, one from a formula-looking title; the area: one.
+    The clock stays at TODAY while the test runs."""
+    with clock.frozen_at(TODAY - dt.timedelta(days=200)) as frozen:
+        plans.create_action(
+            county.alpha_manager, county.north,
+            draft(county.alpha, title="Hands-on demonstration sessions", timescale="first_week",
+                  intervention_id="hands_on_demonstrations"),
+        )  # fmt: skip
+        frozen.set(TODAY)
+        done = plans.create_action(
+            county.alpha_manager, county.north,
+            draft(county.alpha, title="=HYPERLINK(\"http://evil.example\")", owner="@owner",
+                  notes="Line one\nLine two"),
+        )  # fmt: skip
+        plans.set_action_status(county.alpha_manager, done, "done")
+        plans.create_action(
+            county.innovation, county.north,
+            draft(None, title="Area steering group", owner="Indira"),
+        )  # fmt: skip
+        plans.create_action(county.innovation, county.north, draft(county.beta, title="Beta only"))
+        yield county
 
 
 def test_csv_export_holds_the_team_plan_as_shown(planned):
     county = planned
     view = plans.team_plan(county.alpha_manager, county.alpha)
     download = exports.plan_file(county.alpha_manager, "team", county.alpha, "csv")
-    assert download.filename == f"action-plan-alpha-{dt.date.today().isoformat()}.csv"
+    assert download.filename == "action-plan-alpha-2026-11-22.csv"
     assert download.mime_type == "text/csv"
     rows = read_csv(download.data)
     assert rows[0] == ["Actions"]
@@ -590,7 +595,7 @@ def test_csv_export_holds_the_team_plan_as_shown(planned):
     assert first[6:8] == ["Planned", "Yes"]
     done = actions[2]
     assert (done[6], done[7], done[8]) == ("Done", "", "'@owner")
-    assert done[9] == plans.date_label(dt.date.today()) and done[10] == "Line one\nLine two"
+    assert done[9] == "22 Nov 2026" and done[10] == "Line one\nLine two"
     assert actions[1][1] == "Whole area"
     assert "Beta only" not in [cell for row in rows for cell in row]
     about_at = rows.index(["About"])
@@ -598,7 +603,7 @@ def test_csv_export_holds_the_team_plan_as_shown(planned):
     assert header == ["Plan", "Area", "Team", "Summary", "Exported on"]
     assert about[:3] == ["Action plan: Alpha", "North", "Alpha"]
     assert about[3] == "3 actions: 1 done, 2 planned. 1 is overdue."
-    assert about[4] == plans.date_label(dt.date.today())
+    assert about[4] == "22 Nov 2026"
 
 
 def test_xlsx_export_of_an_area_plan(planned):
@@ -749,7 +754,7 @@ def test_the_page_opens_a_recommendation_as_a_filled_form_and_saves_it(county):
     # Its status is saved from its own little form.
     type(state).save_status.fn(state, {"action_id": str(row.id), "status": "done"})
     assert state.confirmation == "“Digital champions” is now done."
-    assert state.view.actions[0].done_label == plans.date_label(dt.date.today())
+    assert state.view.actions[0].done_label == day_month_year(clock.today())
     type(state).save_status.fn(state, {"action_id": "nonsense", "status": "done"})
     assert "no such action" in state.message
 

@@ -11,11 +11,13 @@ from openpyxl import load_workbook
 from people import admin, leader, manager_of
 from respondents import open_link_round
 
+from culturetool.domain import clock
 from culturetool.domain.access import Forbidden
 from culturetool.domain.change import FIRST_ROUND, NO_EARLIER_RESULTS
 from culturetool.services import exports
 from culturetool.services.organisation import add_area, add_team, create_organisation
 from culturetool.services.round_results import results_for_round
+from culturetool.services.rounds import close_round
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound, PlanAction
@@ -38,10 +40,12 @@ def add_round(
     dont_know: str = "",
     dont_know_people: int = 0,
 ) -> int:
-    """A round of `people` answers, opened and closed on these days. `answer_for(condition_id)`
-    gives everyone's answer to that condition's statements; the first `dont_know_people` answer
-    "don't know" to every statement of the condition `dont_know`."""
-    summary = open_link_round(manager_of(team_id), team_id)
+    """A round of `people` answers, opened at 9:00 and closed at 17:00 on these days (the clock
+    set to each). `answer_for(condition_id)` gives everyone's answer to that condition's
+    statements; the first `dont_know_people` answer "don't know" to every statement of the
+    condition `dont_know`."""
+    with clock.frozen_at(dt.datetime.combine(opened, dt.time(9))):
+        summary = open_link_round(manager_of(team_id), team_id)
     condition_of = {
         item.id: condition.id
         for condition in model.conditions
@@ -61,8 +65,9 @@ def add_round(
                 for item in model.questionnaire.items
             }
             repo.insert_response(session, round_, answers)
-        round_.opened_at = dt.datetime.combine(opened, dt.time(9))
-        round_.closed_at = dt.datetime.combine(closed, dt.time(17)) if closed else None
+    if closed is not None:
+        with clock.frozen_at(dt.datetime.combine(closed, dt.time(17))):
+            close_round(manager_of(team_id), summary.id)
     return summary.id
 
 
@@ -253,7 +258,7 @@ def test_actions_done_between_the_rounds(teams, model):
         assert done == [
             ("Done while round one ran", "Day Services", "10 Jan 2026"),
             ("Tech buddy in every shift", "Day Services", "15 Feb 2026"),
-            ("Area-wide training", "Whole area", "01 Mar 2026"),
+            ("Area-wide training", "Whole area", "1 Mar 2026"),
             ("Done on the day round two closed", "Day Services", "20 Apr 2026"),
         ]
     first_action = comparison.actions_done[1]
@@ -273,14 +278,15 @@ def test_actions_done_between_the_rounds(teams, model):
 
 def test_an_open_round_counts_actions_up_to_today(teams, model):
     team, area = teams["team"], teams["area"]
-    today = dt.date.today()
-    add_round(team, model, 5, lambda _: 3, today - dt.timedelta(days=90),
-              today - dt.timedelta(days=60))  # fmt: skip
-    second = add_round(team, model, 5, lambda _: 4, today - dt.timedelta(days=5), None)
+    today = DAY(2026, 6, 15)
+    add_round(team, model, 5, lambda _: 3, DAY(2026, 3, 17), DAY(2026, 4, 16))
+    second = add_round(team, model, 5, lambda _: 4, DAY(2026, 6, 10), None)
     add_action(team, area, "Done today", done_on=today)
     add_action(team, area, "Dated tomorrow", done_on=today + dt.timedelta(days=1))
-    comparison = results_for_round(leader(), second).comparison
+    with clock.frozen_at(today):
+        comparison = results_for_round(leader(), second).comparison
     assert [a.title for a in comparison.actions_done] == ["Done today"]
+    assert comparison.actions_to == "15 Jun 2026"
 
 
 def test_no_actions_done_reads_as_such_in_the_export(teams, model):

@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 
 from culturetool.domain import clock
+from culturetool.domain.errors import InputProblem
 from culturetool.domain.targets import TargetInForce, target_in_force, targets_in_force
+from culturetool.domain.text import clean_line, clean_name, clean_notes
 from culturetool.domain.wording import count_of, day_month_year, day_month_year_time
 
 
@@ -61,3 +63,26 @@ def test_a_frozen_clock_reads_the_same_until_moved_and_then_the_machines_clock_a
         assert clock.today() == dt.date(2026, 4, 20)
     assert clock.today() != dt.date(2026, 4, 20)
     assert abs(clock.now() - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(minutes=5)
+
+
+def test_clean_line_joins_spaces_and_says_what_to_fix():
+    assert clean_line("  Tech   buddy\nin every shift ", "action", 40, "Say what.") == (
+        "Tech buddy in every shift"
+    )
+    with pytest.raises(InputProblem, match="^Say what.$"):
+        clean_line(" \n ", "action", 40, "Say what.")
+    with pytest.raises(InputProblem, match="The action is 1,001 characters long; .* to 1,000"):
+        clean_line("x" * 1001, "action", 1000, "Say what.")
+    with pytest.raises(InputProblem, match="The action contains characters that cannot be shown"):
+        clean_line("Pay \u202eevil", "action", 40, "Say what.")
+    with pytest.raises(InputProblem, match="The team name is 5 characters long"):
+        clean_name("Alpha", "team", 4)
+
+
+def test_clean_notes_keep_line_breaks_and_refuse_hidden_characters():
+    assert clean_notes("  Line one  \r\nLine two\n\n", 100) == "Line one\nLine two"
+    assert clean_notes(None, 100) == ""
+    with pytest.raises(InputProblem, match="The notes are 11 characters long"):
+        clean_notes("x" * 11, 10)
+    with pytest.raises(InputProblem, match="The notes contain characters"):
+        clean_notes("a\x00b", 10)

@@ -14,7 +14,5 @@ COMMENT_LENGTH = 1000
 ACTION_TITLE_LENGTH = 200
 ACTION_NOTES_LENGTH = 2000
 
-# How respondents reach a round: personal one-off codes, or an open link.
-ACCESS_MODES = ("codes", "link")
 MIN_STAFF_COUNT = 1
 MAX_STAFF_COUNT = 500

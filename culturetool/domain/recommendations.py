@@ -39,6 +39,7 @@ from culturetool.domain.model_schema import (
     SignalRule,
 )
 from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore
+from culturetool.domain.wording import count_of
 
 NOT_ENOUGH_ANSWERS = "not enough answers to judge"
 
@@ -139,10 +140,6 @@ def _n(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
-def _count(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
 # ---- gaps ----------------------------------------------------------------------------------
 
 
@@ -153,7 +150,7 @@ def _gap_sentence(condition: Condition, gap: ConditionGap) -> str:
     where = f"{_n(gap.gap)} {points} below {target}" if gap.gap > 0 else f"at or above {target}"
     sentence = (
         f"{condition.name} scored {_n(gap.mean)} ({gap.level_name}), {where}: "
-        f"{_count(gap.respondents, 'person', 'people')} answered, spread {_n(gap.spread or 0)}."
+        f"{count_of(gap.respondents, 'person', 'people')} answered, spread {_n(gap.spread or 0)}."
     )
     if gap.dont_know:
         was = "answer was" if gap.dont_know == 1 else "answers were"
@@ -397,7 +394,7 @@ def _bundle(
         if themes:
             was = "was" if themes == 1 else "were"
             why.append(
-                f"{_count(themes, 'focus-group theme', 'focus-group themes')} {was} about"
+                f"{count_of(themes, 'focus-group theme', 'focus-group themes')} {was} about"
                 f" {condition.name}."
             )
     why += [f'Signal "{check.name}": {check.sentence}' for check in rules]
@@ -434,7 +431,7 @@ def _summary(gaps: tuple[ConditionGap, ...], bundles: list[SuggestedBundle]) -> 
         return f"There are {NOT_ENOUGH_ANSWERS} any condition yet, so nothing is suggested."
     if bundles:
         summary = (
-            f"{_count(len(bundles), 'bundle', 'bundles')} of interventions suggested,"
+            f"{count_of(len(bundles), 'bundle', 'bundles')} of interventions suggested,"
             " the most useful first."
         )
     else:

@@ -7,19 +7,37 @@ import unicodedata
 from culturetool.domain.errors import InputProblem
 
 
-def clean_name(raw: str | None, what: str, max_length: int) -> str:
+def _has_hidden_characters(text: str, allowed: str = "") -> bool:
+    """Control, format (such as a right-to-left override) or surrogate characters, which can
+    make text read differently from what it says or not show at all."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in allowed for ch in text)
+
+
+def clean_line(raw: str | None, what: str, max_length: int, empty: str) -> str:
+    """One line of text: runs of spaces and line breaks become one space; `empty` is the message
+    when nothing is left. `what` names the text in messages ("action", "team name")."""
     text = " ".join((raw or "").split())
     if not text:
-        raise InputProblem(f"Please give the {what} a name.")
+        raise InputProblem(empty)
     if len(text) > max_length:
         raise InputProblem(
-            f"The {what} name is {len(text)} characters long; please keep it to {max_length}."
+            f"The {what} is {len(text):,} characters long; please keep it to {max_length:,}."
         )
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in text):
+    if _has_hidden_characters(text):
         raise InputProblem(
-            f"The {what} name contains characters that cannot be shown; please retype it."
+            f"The {what} contains characters that cannot be shown; please retype it."
         )
     return text
+
+
+def clean_name(raw: str | None, what: str, max_length: int) -> str:
+    return clean_line(raw, f"{what} name", max_length, f"Please give the {what} a name.")
+
+
+def _paragraphs(raw: str | None) -> str:
+    """Trimmed, line breaks kept (as "\n"), spaces at the ends of lines dropped."""
+    text = "\n".join(line.rstrip() for line in (raw or "").replace("\r\n", "\n").split("\n"))
+    return text.strip()
 
 
 def clean_email(raw: str | None) -> str:
@@ -32,7 +50,7 @@ def clean_email(raw: str | None) -> str:
     local, at, domain = address.partition("@")
     if not at or not local or "." not in domain or any(ch.isspace() for ch in address):
         raise InputProblem(f"“{address}” does not look like an email address; please check it.")
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") for ch in address):
+    if _has_hidden_characters(address):
         raise InputProblem("The email address contains characters that cannot be used.")
     return address
 
@@ -52,16 +70,28 @@ def clean_comment(raw: str | None, max_length: int) -> str:
     Empty means no comment. Format characters (Cf) such as a right-to-left override are refused
     because they can make a comment read differently from what it says.
     """
-    text = "\n".join(line.rstrip() for line in (raw or "").replace("\r\n", "\n").split("\n"))
-    text = text.strip()
+    text = _paragraphs(raw)
     if len(text) > max_length:
         raise InputProblem(
             f"Your comment is {len(text):,} characters long; please shorten it to {max_length:,}."
         )
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in "\n\t" for ch in text):
+    if _has_hidden_characters(text, "\n\t"):
         raise InputProblem(
             "Your comment contains characters that cannot be shown; please retype it."
         )
+    return text
+
+
+def clean_notes(raw: str | None, max_length: int) -> str:
+    """Optional notes (on an action): trimmed, line breaks kept, invisible characters refused.
+    Empty means no notes."""
+    text = _paragraphs(raw)
+    if len(text) > max_length:
+        raise InputProblem(
+            f"The notes are {len(text):,} characters long; please shorten them to {max_length:,}."
+        )
+    if _has_hidden_characters(text, "\n\t"):
+        raise InputProblem("The notes contain characters that cannot be shown; please retype them.")
     return text
 
 

@@ -12,6 +12,7 @@ from culturetool.domain.access import Actor, Permission, Role, require
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.limits import MIN_ANONYMITY_THRESHOLD, NAME_LENGTH
 from culturetool.domain.text import clean_email, clean_name
+from culturetool.domain.wording import day_month_year_time
 from culturetool.services.accounts import token_hash
 from culturetool.services.reach import team_in_reach, user_in_reach
 from culturetool.store import repository as repo
@@ -204,7 +205,7 @@ def audit_log(actor: Actor) -> list[AuditRow]:
         )
         return [
             AuditRow(
-                at=e.at.strftime("%d %b %Y %H:%M"),
+                at=day_month_year_time(e.at),
                 who=e.actor_name,
                 action=e.action,
                 detail=e.detail,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from culturetool.domain.access import Role
+from culturetool.domain.kinds import AccessMode
 from culturetool.domain.model_schema import CultureModel, Item
 from culturetool.services.accounts import hash_password
 from culturetool.services.model_provider import current_model
@@ -207,7 +208,8 @@ def _add_round(
         anonymity_threshold=5,
         opened_at=opened_at,
         closed_at=opened_at + dt.timedelta(days=21) if close else None,
-        access_mode="link",  # personal codes exist only once, on paper: a demo cannot show them
+        # Personal codes exist only once, on paper: a demo cannot show them.
+        access_mode=AccessMode.LINK.value,
         staff_count=responses + DEMO_STAFF_NOT_ANSWERING,
     )
     session.add(round_)

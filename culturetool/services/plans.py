@@ -16,47 +16,40 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import and_, or_, select
 
+from culturetool.domain import clock
 from culturetool.domain.access import Actor, Forbidden, Permission, require
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.kinds import ActionStatus, ActionTimescale, member_of
 from culturetool.domain.limits import ACTION_NOTES_LENGTH, ACTION_TITLE_LENGTH, NAME_LENGTH
 from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.text import clean_line, clean_notes
+from culturetool.domain.wording import count_of, day_month_year
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import action_in_reach, area_in_reach, team_in_reach
 from culturetool.store.db import transaction
-from culturetool.store.tables import (
-    ACTION_STATUSES,
-    ACTION_TIMESCALES,
-    Area,
-    PlanAction,
-    Team,
-    utcnow,
-)
+from culturetool.store.tables import Area, PlanAction, Team, utcnow
 from culturetool.views.plans import ActionRow, PlanView
 
 TIMESCALE_LABELS = {
-    "first_week": "In the first week",
-    "three_months": "Within three months",
-    "six_months": "Within six months",
-    "date": "By a date",
+    ActionTimescale.FIRST_WEEK: "In the first week",
+    ActionTimescale.THREE_MONTHS: "Within three months",
+    ActionTimescale.SIX_MONTHS: "Within six months",
+    ActionTimescale.DATE: "By a date",
 }
 STATUS_LABELS = {
-    "planned": "Planned",
-    "in_progress": "In progress",
-    "done": "Done",
-    "dropped": "Dropped",
+    ActionStatus.PLANNED: "Planned",
+    ActionStatus.IN_PROGRESS: "In progress",
+    ActionStatus.DONE: "Done",
+    ActionStatus.DROPPED: "Dropped",
 }
-OPEN_STATUSES = ("planned", "in_progress")
+OPEN_STATUSES = (ActionStatus.PLANNED, ActionStatus.IN_PROGRESS)
 WHOLE_AREA = "Whole area"
 LATEST_DUE_YEARS = 10  # a due date further ahead than this is taken for a typing slip
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-assert set(TIMESCALE_LABELS) == set(ACTION_TIMESCALES)
-assert set(STATUS_LABELS) == set(ACTION_STATUSES)
 
 
 # ---- what the pages send and get back -------------------------------------------------------
@@ -96,11 +89,6 @@ class Prefill:
 # ---- rules -----------------------------------------------------------------------------------
 
 
-def date_label(day: dt.date | None) -> str:
-    """29 Nov 2026; empty for no date."""
-    return f"{day.day} {day:%b %Y}" if day else ""
-
-
 def add_months(day: dt.date, months: int) -> dt.date:
     """The same day so many calendar months later, or the month's last day if it is shorter."""
     month_index = day.month - 1 + months
@@ -110,13 +98,13 @@ def add_months(day: dt.date, months: int) -> dt.date:
 
 def due_date(timescale: str, today: dt.date, given: str = "") -> dt.date:
     """When an action is due: a week, three or six months from today, or the date given."""
-    if timescale == "first_week":
+    if timescale == ActionTimescale.FIRST_WEEK:
         return today + dt.timedelta(days=7)
-    if timescale == "three_months":
+    if timescale == ActionTimescale.THREE_MONTHS:
         return add_months(today, 3)
-    if timescale == "six_months":
+    if timescale == ActionTimescale.SIX_MONTHS:
         return add_months(today, 6)
-    if timescale != "date":
+    if timescale != ActionTimescale.DATE:
         raise InputProblem(
             "Choose when the action is due: in the first week, within three months, within "
             "six months, or by a date."
@@ -129,51 +117,18 @@ def due_date(timescale: str, today: dt.date, given: str = "") -> dt.date:
     except ValueError:
         raise InputProblem(
             "Give the date the action is due, such as "
-            f"{date_label(add_months(today, 2))}, or choose another timescale."
+            f"{day_month_year(add_months(today, 2))}, or choose another timescale."
         ) from None
     if day < today:
         raise InputProblem(
-            f"The due date {date_label(day)} has already passed; choose today or a later date."
+            f"The due date {day_month_year(day)} has already passed; choose today or a later date."
         )
     if day.year > today.year + LATEST_DUE_YEARS:
         raise InputProblem(
-            f"The due date {date_label(day)} is more than {LATEST_DUE_YEARS} years away; "
+            f"The due date {day_month_year(day)} is more than {LATEST_DUE_YEARS} years away; "
             "please check the year."
         )
     return day
-
-
-def _has_hidden_characters(text: str, allowed: str = "") -> bool:
-    return any(unicodedata.category(ch) in ("Cc", "Cf", "Cs") and ch not in allowed for ch in text)
-
-
-def _one_line(raw: str | None, empty: str, what: str, max_length: int) -> str:
-    text = " ".join((raw or "").split())
-    if not text:
-        raise InputProblem(empty)
-    if len(text) > max_length:
-        raise InputProblem(
-            f"The {what} is {len(text):,} characters long; please keep it to {max_length:,}."
-        )
-    if _has_hidden_characters(text):
-        raise InputProblem(
-            f"The {what} contains characters that cannot be shown; please retype it."
-        )
-    return text
-
-
-def clean_notes(raw: str | None) -> str:
-    """Optional notes: trimmed, line breaks kept, invisible characters refused."""
-    text = "\n".join(line.rstrip() for line in (raw or "").replace("\r\n", "\n").split("\n"))
-    text = text.strip()
-    if len(text) > ACTION_NOTES_LENGTH:
-        raise InputProblem(
-            f"The notes are {len(text):,} characters long; please shorten them to "
-            f"{ACTION_NOTES_LENGTH:,}."
-        )
-    if _has_hidden_characters(text, "\n\t"):
-        raise InputProblem("The notes contain characters that cannot be shown; please retype them.")
-    return text
 
 
 def _known_conditions(model: CultureModel, condition_ids: tuple[str, ...]) -> list[str]:
@@ -244,16 +199,18 @@ def create_action(
 ) -> int:
     """Add an action to an area's plan, for one of its teams or the whole area. Its id."""
     require(actor, Permission.EDIT_PLANS)
-    today = today or dt.date.today()
+    today = today or clock.today()
     model = current_model()
-    title = _one_line(draft.title, "Please say what the action is.", "action", ACTION_TITLE_LENGTH)
-    owner = _one_line(
-        draft.owner, "Please say who will lead the action (a name or a role).", "owner's name",
+    title = clean_line(draft.title, "action", ACTION_TITLE_LENGTH, "Please say what the action is.")
+    owner = clean_line(
+        draft.owner,
+        "owner's name",
         NAME_LENGTH,
-    )  # fmt: skip
+        "Please say who will lead the action (a name or a role).",
+    )
     conditions = _known_conditions(model, tuple(draft.condition_ids))
     due_on = due_date(draft.timescale, today, draft.due_on)
-    notes = clean_notes(draft.notes)
+    notes = clean_notes(draft.notes, ACTION_NOTES_LENGTH)
     intervention_id, bundle_id = _origin(model, draft)
     with transaction() as session:
         area = area_in_reach(session, actor, area_id, Permission.EDIT_PLANS)
@@ -274,7 +231,7 @@ def create_action(
             condition_ids=" ".join(conditions),
             timescale=draft.timescale,
             due_on=due_on,
-            status="planned",
+            status=ActionStatus.PLANNED.value,
             notes=notes,
             created_at=now,
             created_by_user_id=actor.user_id,
@@ -290,26 +247,27 @@ def set_action_status(
 ) -> None:
     """Move an action on (or back). Marking it done records today's date; leaving done clears it."""
     require(actor, Permission.EDIT_PLANS)
-    if status not in STATUS_LABELS:
+    chosen = member_of(ActionStatus, status)
+    if chosen is None:
         raise InputProblem("Choose a status: Planned, In progress, Done or Dropped.")
-    today = today or dt.date.today()
+    today = today or clock.today()
     with transaction() as session:
         action = action_in_reach(session, actor, action_id, Permission.EDIT_PLANS)
         _require_edit(actor, action.team_id)
-        if status == action.status:
+        if chosen == action.status:
             return
-        if status == "done":
+        if chosen == ActionStatus.DONE:
             action.done_on = today
         else:
             action.done_on = None
-        action.status = status
+        action.status = chosen.value
         action.updated_at = utcnow()
 
 
 def update_action_notes(actor: Actor, action_id: int, notes: str) -> None:
     """Replace an action's notes (empty clears them)."""
     require(actor, Permission.EDIT_PLANS)
-    notes = clean_notes(notes)
+    notes = clean_notes(notes, ACTION_NOTES_LENGTH)
     with transaction() as session:
         action = action_in_reach(session, actor, action_id, Permission.EDIT_PLANS)
         _require_edit(actor, action.team_id)
@@ -339,20 +297,16 @@ def _row(actor: Actor, action: PlanAction, model: CultureModel, today: dt.date) 
         intervention_name=intervention.name if intervention else (action.intervention_id or ""),
         bundle_name=bundles.get(action.bundle_id or "", action.bundle_id or ""),
         intervention_id=action.intervention_id or "",
-        timescale_label=TIMESCALE_LABELS[action.timescale],
-        due_label=date_label(action.due_on),
+        timescale_label=TIMESCALE_LABELS[ActionTimescale(action.timescale)],
+        due_label=day_month_year(action.due_on),
         due_on=action.due_on.isoformat(),
         status=action.status,
-        status_label=STATUS_LABELS[action.status],
+        status_label=STATUS_LABELS[ActionStatus(action.status)],
         notes=action.notes,
         overdue=_is_overdue(action, today),
-        done_label=date_label(action.done_on),
+        done_label=day_month_year(action.done_on),
         can_edit=_edits(actor, action.team_id),
     )
-
-
-def _plural(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
 
 
 def plan_summary(rows: list[ActionRow]) -> str:
@@ -362,10 +316,15 @@ def plan_summary(rows: list[ActionRow]) -> str:
     counts = {status: sum(r.status == status for r in rows) for status in STATUS_LABELS}
     parts = [
         f"{counts[status]} {STATUS_LABELS[status].lower()}"
-        for status in ("done", "in_progress", "planned", "dropped")
+        for status in (
+            ActionStatus.DONE,
+            ActionStatus.IN_PROGRESS,
+            ActionStatus.PLANNED,
+            ActionStatus.DROPPED,
+        )
         if counts[status]
     ]
-    text = f"{_plural(len(rows), 'action', 'actions')}: {', '.join(parts)}."
+    text = f"{count_of(len(rows), 'action', 'actions')}: {', '.join(parts)}."
     overdue = sum(r.overdue for r in rows)
     if overdue:
         text += f" {overdue} {'is' if overdue == 1 else 'are'} overdue."
@@ -385,7 +344,7 @@ def _order(actions: list[PlanAction], today: dt.date) -> list[PlanAction]:
     def key(action: PlanAction) -> tuple:
         if action.status in OPEN_STATUSES:
             return (0, not _is_overdue(action, today), action.due_on.toordinal(), action.id)
-        if action.status == "done":
+        if action.status == ActionStatus.DONE:
             done_on = action.done_on or action.due_on
             return (1, False, -done_on.toordinal(), -action.id)
         return (2, False, action.due_on.toordinal(), action.id)
@@ -414,14 +373,14 @@ def _view(
         heading=f"Action plan: {name}",
         summary=plan_summary(rows),
         today=today.isoformat(),
-        today_label=date_label(today),
+        today_label=day_month_year(today),
         can_edit=bool(team_choices),
         can_view_area=actor.can(Permission.VIEW_AREA_RESULTS),
         actions=rows,
         overdue_count=sum(r.overdue for r in rows),
         open_count=sum(r.status in OPEN_STATUSES for r in rows),
-        done_count=sum(r.status == "done" for r in rows),
-        dropped_count=sum(r.status == "dropped" for r in rows),
+        done_count=sum(r.status == ActionStatus.DONE for r in rows),
+        dropped_count=sum(r.status == ActionStatus.DROPPED for r in rows),
         team_choices=team_choices,
         condition_choices=[(c.id, c.name) for c in model.conditions],
     )
@@ -430,7 +389,7 @@ def _view(
 def team_plan(actor: Actor, team_id: int, today: dt.date | None = None) -> PlanView:
     """A team's actions and its area's whole-area actions (which only the innovation team edits)."""
     require(actor, Permission.VIEW_PLANS)
-    today = today or dt.date.today()
+    today = today or clock.today()
     with transaction() as session:
         team = team_in_reach(session, actor, team_id, Permission.VIEW_PLANS)
         actions = list(
@@ -456,7 +415,7 @@ def area_plan(actor: Actor, area_id: int, today: dt.date | None = None) -> PlanV
             "A whole area's plan is for leaders and the innovation team; "
             "you can see the plans of your own teams."
         )
-    today = today or dt.date.today()
+    today = today or clock.today()
     with transaction() as session:
         area = area_in_reach(session, actor, area_id, Permission.VIEW_PLANS)
         actions = list(
@@ -509,7 +468,9 @@ def already_planned(view: PlanView, intervention_id: str) -> str:
     if not intervention_id:
         return ""
     same = [
-        r for r in view.actions if r.intervention_id == intervention_id and r.status != "dropped"
+        r
+        for r in view.actions
+        if r.intervention_id == intervention_id and r.status != ActionStatus.DROPPED
     ]
     if not same:
         return ""

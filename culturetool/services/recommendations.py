@@ -14,6 +14,7 @@ from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.recommendations import Recommendations, SuggestedBundle, recommend
 from culturetool.domain.targets import targets_in_force
+from culturetool.domain.wording import count_of, day_month_year
 from culturetool.services.reach import area_in_reach, team_in_reach
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
@@ -109,10 +110,6 @@ class RecommendationsView:
     targets_link: str = ""
 
 
-def _plural(number: int, one: str, many: str) -> str:
-    return f"{number} {one if number == 1 else many}"
-
-
 def _gap_rows(model: CultureModel, result: Recommendations) -> list[GapRow]:
     rows = []
     for gap in result.gaps:
@@ -130,7 +127,7 @@ def _gap_rows(model: CultureModel, result: Recommendations) -> list[GapRow]:
             continue
         assert gap.mean is not None and gap.gap is not None and gap.respondents is not None
         how_sure = (
-            f"{_plural(gap.respondents, 'person', 'people')} answered, spread {gap.spread:.2f}"
+            f"{count_of(gap.respondents, 'person', 'people')} answered, spread {gap.spread:.2f}"
         )
         if gap.dont_know:
             how_sure += f'; {gap.dont_know} "don\'t know"'
@@ -159,15 +156,15 @@ def _headline(model: CultureModel, result: Recommendations, bundle: SuggestedBun
     ]
     named = [f"“{signals[rule]}”" for rule in bundle.rules]
     if below:
-        conditions = _plural(len(below), "condition", "conditions")
+        conditions = count_of(len(below), "condition", "conditions")
         sentence = f"It builds {conditions} below target: {'; '.join(below)}."
         if named:
-            sentence += f" It also answers {_plural(len(named), 'signal', 'signals')}: "
+            sentence += f" It also answers {count_of(len(named), 'signal', 'signals')}: "
             sentence += f"{', '.join(named)}."
         return sentence
     return (
         "None of the conditions it builds is below target, but it answers "
-        f"{_plural(len(named), 'signal', 'signals')}: {', '.join(named)}."
+        f"{count_of(len(named), 'signal', 'signals')}: {', '.join(named)}."
     )
 
 
@@ -295,12 +292,12 @@ def team_recommendations(actor: Actor, team_id: int) -> RecommendationsView:
             view.based_on = "The team has no responses yet."
             return view
         view.results_round_id = round_.id
-        closed = f" to {round_.closed_at:%-d %b %Y}" if round_.closed_at else " (still open)"
-        view.based_on = f"From the round opened {round_.opened_at:%-d %b %Y}{closed}"
+        closed = f" to {day_month_year(round_.closed_at)}" if round_.closed_at else " (still open)"
+        view.based_on = f"From the round opened {day_month_year(round_.opened_at)}{closed}"
         model = repo.model_of_round(session, round_)
         sees_area = actor.can(Permission.VIEW_AREA_RESULTS)
         outcome = round_results(session, round_, model, viewer_sees_area_figures=sees_area)
-        view.based_on += f": {_plural(outcome.responses, 'response', 'responses')}."
+        view.based_on += f": {count_of(outcome.responses, 'response', 'responses')}."
         if isinstance(outcome, Withheld):
             _withheld(view, outcome)
             return view
@@ -333,8 +330,8 @@ def area_recommendations(actor: Actor, area_id: int) -> RecommendationsView:
         teams = len(results.parts)
         view.based_on = (
             f"From each team's latest round with answers: "
-            f"{_plural(results.total.responses, 'response', 'responses')} from "
-            f"{_plural(teams, 'team', 'teams')}."
+            f"{count_of(results.total.responses, 'response', 'responses')} from "
+            f"{count_of(teams, 'team', 'teams')}."
         )
         if isinstance(results.total, Withheld) or results.model is None:
             assert isinstance(results.total, Withheld)  # no model means no responses at all

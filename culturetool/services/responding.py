@@ -21,8 +21,8 @@ from sqlalchemy.exc import IntegrityError
 from culturetool.domain import survey_codes
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
+from culturetool.domain.kinds import AccessMode, member_of
 from culturetool.domain.limits import (
-    ACCESS_MODES,
     COMMENT_LENGTH,
     MAX_STAFF_COUNT,
     MIN_STAFF_COUNT,
@@ -82,7 +82,7 @@ class QuestionnaireView:
     comment_threshold: int
     questions: list[QuestionView]
     choices: list[ScaleChoice]
-    access_mode: str = "link"  # "codes": the person types the code from their card
+    access_mode: str = AccessMode.LINK.value  # "codes": the person types the code from their card
 
 
 @dataclass
@@ -173,7 +173,8 @@ def open_round(actor: Actor, team_id: int, *, access_mode: str, staff_count: int
     """Open a round for a team of `staff_count` people. With access_mode "codes" it comes with
     one personal code per person; with "link" anyone with the link may answer, up to the staff
     count."""
-    if access_mode not in ACCESS_MODES:
+    mode = member_of(AccessMode, access_mode)
+    if mode is None:
         raise InputProblem("Choose how people will answer: with personal codes or an open link.")
     staff_count = _checked_staff_count(staff_count)
     model = current_model()
@@ -197,12 +198,12 @@ def open_round(actor: Actor, team_id: int, *, access_mode: str, staff_count: int
             token=repo.new_round_token(),
             anonymity_threshold=threshold,
             comment_threshold=team.area.organisation.comment_threshold,
-            access_mode=access_mode,
+            access_mode=mode.value,
             staff_count=staff_count,
         )
         session.add(round_)
         session.flush()
-        codes = _make_codes(session, round_.id, staff_count) if access_mode == "codes" else []
+        codes = _make_codes(session, round_.id, staff_count) if mode == AccessMode.CODES else []
         how = f"{len(codes)} personal codes" if codes else "an open link"
         repo.record(
             session,
@@ -222,7 +223,7 @@ def more_codes(actor: Actor, round_id: int, how_many: int) -> list[str]:
         round_ = round_in_reach(session, actor, round_id, Permission.RUN_ROUNDS)
         if not round_.is_open:
             raise InputProblem("This round has closed; open a new round to get new codes.")
-        if round_.access_mode != "codes" or round_.staff_count is None:
+        if round_.access_mode != AccessMode.CODES or round_.staff_count is None:
             raise InputProblem("This round uses an open link, so it has no codes.")
         unused = repo.unused_code_count(session, round_.id)
         answered = response_count(session, round_.id)
@@ -251,7 +252,7 @@ def withdraw_unused_codes(actor: Actor, round_id: int) -> int:
     many were withdrawn."""
     with transaction() as session:
         round_ = round_in_reach(session, actor, round_id, Permission.RUN_ROUNDS)
-        if not round_.is_open or round_.access_mode != "codes":
+        if not round_.is_open or round_.access_mode != AccessMode.CODES:
             raise InputProblem("Only an open round with personal codes has codes to withdraw.")
         withdrawn = repo.withdraw_survey_codes(session, round_.id)
         repo.record(
@@ -337,7 +338,7 @@ def submit_response(
     try:
         with transaction() as session:
             round_ = _live_round(session, token)
-            if round_.access_mode == "codes":
+            if round_.access_mode == AccessMode.CODES:
                 _save_with_code(session, round_, stored_answers, comment, code)
                 return True
             saved = _save_through_link(

@@ -3,8 +3,7 @@ condition against the team's previous round with results, with the actions done 
 
 from __future__ import annotations
 
-import datetime as dt
-
+from culturetool.domain import clock
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.change import (
     FIRST_ROUND,
@@ -16,9 +15,10 @@ from culturetool.domain.change import (
     why_not_compared,
 )
 from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.wording import day_month_year
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import round_in_reach
-from culturetool.services.rounds import date_label, round_dates
+from culturetool.services.rounds import round_dates
 from culturetool.services.score_rows import fill_scores, hidden_reason, score_row
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
@@ -45,8 +45,8 @@ def results_for_round(actor: Actor, round_id: int) -> ResultsView:
             team_id=round_.team_id,
             team_name=round_.team.name,
             area_name=round_.team.area.name,
-            opened_on=date_label(round_.opened_at),
-            closed_on=date_label(round_.closed_at),
+            opened_on=day_month_year(round_.opened_at),
+            closed_on=day_month_year(round_.closed_at),
             model_label=round_.model_version.label,
             responses=outcome.responses,
             threshold=outcome.threshold,
@@ -66,10 +66,6 @@ def results_for_round(actor: Actor, round_id: int) -> ResultsView:
 
 
 # ---- a round against the team's previous one ----------------------------------------------
-
-
-def _day(value: dt.date) -> str:
-    return value.strftime("%d %b %Y")
 
 
 def _shown(row: ScoreRow) -> ShownScore:
@@ -137,13 +133,13 @@ def _compare_with_previous(
         )
     rows = [_change_row(row, previous_rows.get(row.key)) for row in current_rows]
     start = previous.opened_at.date()
-    end = round_.closed_at.date() if round_.closed_at else dt.date.today()
+    end = round_.closed_at.date() if round_.closed_at else clock.today()
     comparison = RoundComparison(
         previous_round_id=previous.id,
         previous_dates=round_dates(previous.opened_at, previous.closed_at),
         summary=change_summary([r.direction for r in rows]),
-        actions_from=_day(start),
-        actions_to=_day(end),
+        actions_from=day_month_year(start),
+        actions_to=day_month_year(end),
         actions_shown=actor.can(Permission.VIEW_PLANS),
         rows=rows,
     )
@@ -154,7 +150,7 @@ def _compare_with_previous(
                 id=action.id,
                 title=action.title,
                 team_name=action.team.name if action.team is not None else "Whole area",
-                done_on=_day(action.done_on) if action.done_on else "",
+                done_on=day_month_year(action.done_on) if action.done_on else "",
                 conditions=_condition_names(action.condition_ids or "", models),
             )
             for action in repo.actions_done_between(

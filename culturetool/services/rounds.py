@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from culturetool.domain import clock
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.wording import day_month_year
 from culturetool.services.reach import round_in_reach
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import response_count
-from culturetool.store.tables import AssessmentRound, utcnow
+from culturetool.store.tables import AssessmentRound
 from culturetool.views.organisation import RoundSummary
 
 SECONDS_PER_STATEMENT = 12  # reading and answering one short statement, rounded up
@@ -22,15 +24,11 @@ def minutes_to_answer(model: CultureModel) -> int:
     return max(1, math.ceil(len(model.questionnaire.items) * SECONDS_PER_STATEMENT / 60))
 
 
-def date_label(value: dt.datetime | None) -> str:
-    return value.strftime("%d %b %Y") if value else ""
-
-
 def round_dates(opened: dt.datetime, closed: dt.datetime | None) -> str:
-    """A round's dates as results pages name it: "02 Mar 2026 to 16 Mar 2026" or "opened …"."""
+    """A round's dates as results pages name it: "2 Mar 2026 to 16 Mar 2026" or "opened …"."""
     if closed:
-        return f"{date_label(opened)} to {date_label(closed)}"
-    return f"opened {date_label(opened)}, open"
+        return f"{day_month_year(opened)} to {day_month_year(closed)}"
+    return f"opened {day_month_year(opened)}, open"
 
 
 def round_summary(session, round_: AssessmentRound, *, with_token: bool) -> RoundSummary:
@@ -39,8 +37,8 @@ def round_summary(session, round_: AssessmentRound, *, with_token: bool) -> Roun
     return RoundSummary(
         id=round_.id,
         token=round_.token if with_token else "",
-        opened_on=date_label(round_.opened_at),
-        closed_on=date_label(round_.closed_at),
+        opened_on=day_month_year(round_.opened_at),
+        closed_on=day_month_year(round_.closed_at),
         is_open=round_.is_open,
         responses=response_count(session, round_.id),
         threshold=round_.anonymity_threshold,
@@ -58,7 +56,7 @@ def close_round(actor: Actor, round_id: int) -> None:
     with transaction() as session:
         round_ = round_in_reach(session, actor, round_id, Permission.RUN_ROUNDS)
         if round_.closed_at is None:
-            round_.closed_at = utcnow()
+            round_.closed_at = clock.now()
             repo.forget_round_access(session, round_.id)
             repo.rewrite_in_random_order(session, round_.id)
             repo.record(session, actor, "round closed", f"{round_.team.name} (round {round_.id})")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from culturetool.analytics.charts import condition_chart_svg
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.scoring import GroupScore
+from culturetool.domain.wording import count_of
 from culturetool.store.disclosure import CONFIDENCE, AsBefore, Disclosed, FigureKey
 from culturetool.views.results import PROTECTED, TOO_FEW, AreaResultsView, ResultsView, ScoreRow
 
@@ -19,7 +20,7 @@ def as_before_note(earlier: AsBefore | None) -> str:
     """Why a score is the one shown earlier: the words that go beside it on pages and in files."""
     if earlier is None:
         return ""
-    when = f"As it was when {_people(earlier.people)} had answered"
+    when = f"As it was when {count_of(earlier.people, 'person', 'people')} had answered"
     if earlier.more_needed:
         more = (
             "1 more person has"
@@ -30,10 +31,6 @@ def as_before_note(earlier: AsBefore | None) -> str:
     else:
         update = "it will update once more people have answered"
     return f"{when}: {update}, so that nobody's answers can be worked out by comparing the two."
-
-
-def _people(number: int) -> str:
-    return "1 person" if number == 1 else f"{number} people"
 
 
 def score_row(

@@ -17,6 +17,7 @@ from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.limits import NAME_LENGTH
 from culturetool.domain.team_import import TeamFile, TeamRow
+from culturetool.domain.wording import count_of
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import Area, Team
@@ -57,13 +58,10 @@ class ImportPlan:
     @property
     def summary(self) -> str:
         return (
-            f"{_count(self.new_areas, 'new area')}, {_count(self.new_teams, 'new team')}, "
+            f"{count_of(self.new_areas, 'new area', 'new areas')}, "
+            f"{count_of(self.new_teams, 'new team', 'new teams')}, "
             f"{self.already_there} already there"
         )
-
-
-def _count(number: int, thing: str) -> str:
-    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
 
 
 def import_guide(actor: Actor) -> ImportGuide:

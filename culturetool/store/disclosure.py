@@ -53,6 +53,7 @@ from culturetool.domain.disclosure import (
     total_then_parts,
 )
 from culturetool.domain.disclosure import round_to_show as _round_to_show
+from culturetool.domain.kinds import Audience
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.scoring import (
     ConfidenceGap,
@@ -73,9 +74,6 @@ from culturetool.store.tables import (
     Response,
 )
 
-# Who looks: people who can see area figures, or team-only viewers. Each has its own ledger.
-AREA_AUDIENCE = "area"
-TEAM_AUDIENCE = "team"
 # A group whose figures are shown: ("round", round id) or ("area", area id).
 GroupKey = tuple[str, int]
 
@@ -182,7 +180,7 @@ class _Shown:
 class _Ledger:
     """What one audience was shown of one area's groups, loaded once per look."""
 
-    def __init__(self, session: Session, area: Area, audience: str) -> None:
+    def __init__(self, session: Session, area: Area, audience: Audience) -> None:
         self.session, self.area, self.audience = session, area, audience
         # Decisions for one area are taken one at a time, so two people looking at once cannot
         # each be shown a figure that is safe alone and unsafe together (PostgreSQL; SQLite
@@ -197,7 +195,9 @@ class _Ledger:
                 DisclosureRecord.figure,
                 DisclosureRecord.basis,
                 DisclosureRecord.shown,
-            ).where(DisclosureRecord.area_id == area.id, DisclosureRecord.audience == audience)
+            ).where(
+                DisclosureRecord.area_id == area.id, DisclosureRecord.audience == audience.value
+            )
         )
         for id_, kind, group_id, figure, basis, shown in rows:
             parsed = {int(r): n for r, n in json.loads(basis).items()}
@@ -216,7 +216,7 @@ class _Ledger:
         record = DisclosureRecord(
             organisation_id=self.area.organisation_id,
             area_id=self.area.id,
-            audience=self.audience,
+            audience=self.audience.value,
             group_kind=group[0],
             group_id=group[1],
             figure=_figure_text(key),
@@ -341,7 +341,7 @@ def round_results(
         part = next((p for p in pooled.parts if p.round_id == round_.id), None)
         if part is not None:
             return part.outcome
-    audience = AREA_AUDIENCE if viewer_sees_area_figures else TEAM_AUDIENCE
+    audience = Audience.AREA if viewer_sees_area_figures else Audience.TEAM
     ledger = _Ledger(session, area, audience)
     items, values = _scored(model, _answers_by_response(session, round_.id))
     group: GroupKey = ("round", round_.id)
@@ -479,7 +479,7 @@ def area_results(session: Session, area: Area) -> AreaResults:
         ]
         candidates[key] = total_then_parts(area_figure, team_figures)
 
-    ledger = _Ledger(session, area, AREA_AUDIENCE)
+    ledger = _Ledger(session, area, Audience.AREA)
     verdicts = _judge(ledger, candidates)
     parts = []
     for r in chosen:

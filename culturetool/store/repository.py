@@ -14,6 +14,7 @@ from sqlalchemy import CursorResult, Delete, delete, exists, func, insert, or_, 
 from sqlalchemy.orm import Session
 
 from culturetool.domain.access import Actor
+from culturetool.domain.kinds import ActionStatus
 from culturetool.domain.model_loader import model_from_json, model_to_json, model_version
 from culturetool.domain.model_schema import CultureModel
 from culturetool.store.tables import (
@@ -278,7 +279,7 @@ def interventions_in_plan(session: Session, area_id: int, team_id: int | None = 
     query = select(PlanAction.intervention_id).where(
         PlanAction.area_id == area_id,
         PlanAction.intervention_id.is_not(None),
-        PlanAction.status != "dropped",
+        PlanAction.status != ActionStatus.DROPPED.value,
     )
     if team_id is not None:
         query = query.where(or_(PlanAction.team_id == team_id, PlanAction.team_id.is_(None)))
@@ -298,7 +299,7 @@ def actions_done_between(
                     PlanAction.team_id == team_id,
                     (PlanAction.team_id.is_(None)) & (PlanAction.area_id == area_id),
                 ),
-                PlanAction.status == "done",
+                PlanAction.status == ActionStatus.DONE.value,
                 PlanAction.done_on.is_not(None),
                 PlanAction.done_on >= start,
                 PlanAction.done_on <= end,

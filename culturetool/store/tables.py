@@ -27,6 +27,15 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from culturetool.domain import clock
+from culturetool.domain.kinds import (
+    AccessMode,
+    ActionStatus,
+    ActionTimescale,
+    Audience,
+    TargetScope,
+    one_of,
+)
 from culturetool.domain.limits import (
     ACTION_TITLE_LENGTH,
     DEFAULT_ANONYMITY_THRESHOLD,
@@ -37,9 +46,6 @@ from culturetool.domain.limits import (
     MIN_STAFF_COUNT,
     NAME_LENGTH,
 )
-
-ACTION_STATUSES = ("planned", "in_progress", "done", "dropped")
-ACTION_TIMESCALES = ("first_week", "three_months", "six_months", "date")
 
 # Respondents' tables have no rowid: an ascending rowid would number rows in arrival order.
 NO_ROWID = {"sqlite_with_rowid": False}
@@ -59,7 +65,8 @@ class Base(DeclarativeBase):
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    """Now, naive UTC: the columns' default, read from the app's clock so tests can set it."""
+    return clock.now()
 
 
 class Organisation(Base):
@@ -139,7 +146,9 @@ class AssessmentRound(Base):
     )
     opened_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
-    access_mode: Mapped[str] = mapped_column(String(10), default="link", server_default="link")
+    access_mode: Mapped[str] = mapped_column(
+        String(10), default=AccessMode.LINK.value, server_default=AccessMode.LINK.value
+    )
     # How many people the team has, as the manager said when opening the round: the most
     # responses (and codes) a round can have. None for rounds opened before it was asked.
     staff_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
@@ -151,7 +160,7 @@ class AssessmentRound(Base):
         CheckConstraint(
             f"anonymity_threshold >= {MIN_ANONYMITY_THRESHOLD}", name="threshold_minimum"
         ),
-        CheckConstraint("access_mode IN ('codes', 'link')", name="access_mode_known"),
+        CheckConstraint(one_of("access_mode", AccessMode), name="access_mode_known"),
         CheckConstraint(
             f"staff_count IS NULL OR staff_count BETWEEN {MIN_STAFF_COUNT} AND {MAX_STAFF_COUNT}",
             name="staff_count_range",
@@ -332,7 +341,7 @@ class ConditionTarget(Base):
         UniqueConstraint(
             "organisation_id", "scope", "scope_id", "condition_id", name="uq_condition_target_scope"
         ),
-        CheckConstraint("scope IN ('organisation', 'area', 'team')", name="scope_known"),
+        CheckConstraint(one_of("scope", TargetScope), name="scope_known"),
         CheckConstraint("level BETWEEN 1 AND 9", name="level_range"),
     )
 
@@ -354,7 +363,7 @@ class PlanAction(Base):
     condition_ids: Mapped[str] = mapped_column(Text, default="")  # space-separated condition ids
     timescale: Mapped[str] = mapped_column(String(20))
     due_on: Mapped[dt.date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(20), default="planned")
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.PLANNED.value)
     notes: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by_user_id: Mapped[int | None] = mapped_column(
@@ -367,13 +376,8 @@ class PlanAction(Base):
     team: Mapped[Team | None] = relationship()
 
     __table_args__ = (
-        CheckConstraint(
-            "status IN ('planned', 'in_progress', 'done', 'dropped')", name="status_known"
-        ),
-        CheckConstraint(
-            "timescale IN ('first_week', 'three_months', 'six_months', 'date')",
-            name="timescale_known",
-        ),
+        CheckConstraint(one_of("status", ActionStatus), name="status_known"),
+        CheckConstraint(one_of("timescale", ActionTimescale), name="timescale_known"),
     )
 
 
@@ -404,6 +408,6 @@ class DisclosureRecord(Base):
             "audience", "group_kind", "group_id", "figure", "basis", name="uq_disclosure_record"
         ),
         Index("ix_disclosure_record_area_audience", "area_id", "audience"),
-        CheckConstraint("audience IN ('area', 'team')", name="audience_known"),
+        CheckConstraint(one_of("audience", Audience), name="audience_known"),
         CheckConstraint("group_kind IN ('round', 'area')", name="group_kind_known"),
     )

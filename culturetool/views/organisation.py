@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from culturetool.domain.kinds import AccessMode
+
 
 @dataclass
 class RoundSummary:
@@ -16,7 +18,7 @@ class RoundSummary:
     responses: int
     threshold: int
     model_label: str
-    access_mode: str = "link"  # "codes": personal one-off codes; "link": an open link
+    access_mode: str = AccessMode.LINK.value
     staff_count: int = 0  # 0 for rounds opened before the staff count was asked
 
 

@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from html import escape
 
+from culturetool.domain.kinds import AccessMode
+
 QUESTIONS_PER_PAGE = 6
 ANSWER_EVERY_STATEMENT = (
     "Please answer every statement on this page. If you are not sure, choose “Don't know”."
@@ -220,7 +222,7 @@ def questionnaire(
         _question(q, view.choices, index // QUESTIONS_PER_PAGE, entered, show_missing)
         for index, q in enumerate(questions)
     )
-    codes = access_mode == "codes"
+    codes = access_mode == AccessMode.CODES
     code_note = (
         " You will need the personal code from the card your manager gave you." if codes else ""
     )

@@ -12,6 +12,7 @@ import reflex as rx
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.kinds import ActionStatus
 from culturetool.domain.limits import ACTION_NOTES_LENGTH, ACTION_TITLE_LENGTH, NAME_LENGTH
 from culturetool.services import exports, plans
 from culturetool.services.plans import (
@@ -320,10 +321,11 @@ def _action_item(row: ActionRow) -> rx.Component:
             rx.el.h3(row.title, class_name="action-title"),
             shown_if(row.overdue, rx.el.span("Overdue", class_name="flag flag-overdue")),
             rx.cond(
-                row.status == "done",
+                row.status == ActionStatus.DONE.value,
                 rx.el.span("Done", class_name="flag flag-done"),
                 shown_if(
-                    row.status == "dropped", rx.el.span("Dropped", class_name="flag flag-dropped")
+                    row.status == ActionStatus.DROPPED.value,
+                    rx.el.span("Dropped", class_name="flag flag-dropped"),
                 ),
             ),
             class_name="action-head",

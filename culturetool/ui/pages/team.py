@@ -9,6 +9,7 @@ from reflex.event import EventSpec
 from culturetool import config
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.kinds import AccessMode
 from culturetool.reports.codes_sheet import codes_list_csv, codes_sheet_html
 from culturetool.services import organisation, responding, rounds
 from culturetool.ui import routes
@@ -32,7 +33,7 @@ class TeamState(SessionState):
     confirming_close: bool = False
     # The form for a new round. The codes it makes are never kept in state (Reflex saves state
     # to disk): they go to the browser as downloads from the handler that made them.
-    access_mode_choice: str = "codes"
+    access_mode_choice: str = AccessMode.CODES.value
     staff_count_text: str = ""
     more_codes_text: str = ""
     codes_sent: int = 0  # how many codes were just downloaded, to say so on the page
@@ -73,7 +74,7 @@ class TeamState(SessionState):
     def load(self, actor: Actor):
         self.error = ""
         self.confirming_close = False
-        self.access_mode_choice = "codes"  # as the freshly drawn form shows it
+        self.access_mode_choice = AccessMode.CODES.value  # as the freshly drawn form shows it
         self._refresh(actor, id_number(self.team_id))
 
     @rx.event
@@ -124,7 +125,7 @@ class TeamState(SessionState):
             opened = None
         else:
             # The form shows personal codes chosen when it next appears: the state agrees.
-            self.access_mode_choice, self.staff_count_text = "codes", ""
+            self.access_mode_choice, self.staff_count_text = AccessMode.CODES.value, ""
         self._refresh(actor, self.team_id_shown)
         return self._code_downloads(opened.codes) if opened and opened.codes else None
 
@@ -221,7 +222,7 @@ def _share_panel() -> rx.Component:
             f"Opened {current.opened_on}. {current.responses} responses so far",
             rx.cond(current.staff_count > 0, f" from a team of {current.staff_count}", ""),
             rx.cond(
-                current.access_mode == "codes",
+                current.access_mode == AccessMode.CODES,
                 ", each with a personal code. ",
                 " through the open link. ",
             ),
@@ -293,7 +294,7 @@ def _share_panel() -> rx.Component:
                     rel="noreferrer noopener",
                     class_name="plain-link",
                 ),
-                rx.cond(current.access_mode == "codes", _codes_panel()),
+                rx.cond(current.access_mode == AccessMode.CODES, _codes_panel()),
                 align="start",
                 flex="1",
             ),
@@ -352,7 +353,7 @@ def _codes_panel() -> rx.Component:
     )
 
 
-def _mode_choice(mode: str, label: str) -> rx.Component:
+def _mode_choice(mode: AccessMode, label: str) -> rx.Component:
     return rx.el.label(
         rx.el.input(
             type="radio",
@@ -360,7 +361,7 @@ def _mode_choice(mode: str, label: str) -> rx.Component:
             value=mode,
             # Not bound to the state's value: the browser shows the choice at once, and the
             # handler only tells the server which one it is.
-            default_checked=mode == "codes",
+            default_checked=mode == AccessMode.CODES,
             on_change=TeamState.choose_access_mode(mode),
         ),
         " ",
@@ -388,11 +389,11 @@ def _open_round_form() -> rx.Component:
         rx.text("No more people than this can answer.", size="2"),
         rx.text("How will people answer?", as_="div", weight="bold"),
         _mode_choice(
-            "codes",
+            AccessMode.CODES,
             "With personal codes (recommended, above all for small teams): you print one card "
             "per person, and each code works once.",
         ),
-        _mode_choice("link", "With an open link: anyone who has the link can answer."),
+        _mode_choice(AccessMode.LINK, "With an open link: anyone who has the link can answer."),
         rx.button("Open a new round", on_click=TeamState.open_new_round),
     )
 

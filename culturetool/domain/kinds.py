@@ -1,0 +1,63 @@
+"""The fixed sets of values that rows, services and pages pass around: an action's status and
+timescale, a target's scope, how respondents reach a round, and the ledger's audiences.
+
+Each is a StrEnum whose values are the words stored in the database, so a member compares and
+serialises as that string (the tables, the migrations and Reflex's state see plain strings),
+and the tables' CHECK constraints are built from the members (`one_of`) instead of repeating
+them.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound=StrEnum)
+
+
+class ActionStatus(StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    DROPPED = "dropped"
+
+
+class ActionTimescale(StrEnum):
+    FIRST_WEEK = "first_week"
+    THREE_MONTHS = "three_months"
+    SIX_MONTHS = "six_months"
+    DATE = "date"  # a date the person chose
+
+
+class TargetScope(StrEnum):
+    ORGANISATION = "organisation"
+    AREA = "area"
+    TEAM = "team"
+
+
+class AccessMode(StrEnum):
+    CODES = "codes"  # personal one-off codes
+    LINK = "link"  # an open link
+
+
+class Audience(StrEnum):
+    """Who a disclosure-ledger row was shown to."""
+
+    AREA = "area"  # people who can see area figures
+    TEAM = "team"  # team-only viewers
+
+
+def one_of(column: str, kind: type[StrEnum]) -> str:
+    """A CHECK constraint's SQL that `column` holds a member of `kind`:
+    "status IN ('planned', 'done')"."""
+    values = ", ".join(f"'{member.value}'" for member in kind)
+    return f"{column} IN ({values})"
+
+
+def member_of(kind: type[E], value: str) -> E | None:
+    """The member of `kind` whose value is `value`, or None for anything else (a value typed or
+    sent by a person is checked with this before it is used)."""
+    try:
+        return kind(value)
+    except ValueError:
+        return None
