@@ -30,6 +30,7 @@ from culturetool.domain.limits import (
 from culturetool.domain.rate_limit import SlidingWindowLimit
 from culturetool.domain.scoring import validate_complete_response
 from culturetool.domain.text import clean_comment, encodable
+from culturetool.domain.wording import count_of
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import round_in_reach, team_in_reach
 from culturetool.services.rounds import minutes_to_answer, round_summary
@@ -188,7 +189,7 @@ def open_round(actor: Actor, team_id: int, *, access_mode: str, staff_count: int
         if staff_count < threshold:
             raise InputProblem(
                 f"Results are shown only once at least {threshold} people have answered, so a "
-                f"round for {staff_count} {'person' if staff_count == 1 else 'people'} could "
+                f"round for {count_of(staff_count, 'person', 'people')} could "
                 "never show any. Check the number, or ask an administrator about the threshold."
             )
         version = repo.ensure_model_version(session, model)
