@@ -20,6 +20,7 @@ from culturetool.services.round_results import results_for_round
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound
+from culturetool.views.results import Hidden, hidden_words
 
 DANGEROUS = ["=1+1", "+41 20 123", "-2+3", "@SUM(A1:A2)", "\t=cmd", "\r=cmd",
              "=HYPERLINK(\"http://evil.example\",\"click\")"]  # fmt: skip
@@ -124,11 +125,12 @@ def test_team_page_for_leaders_hides_the_protected_team_too(area_with_a_small_te
     area, rounds = area_with_a_small_team
     as_leader = results_for_round(leader(), rounds["middle"])
     assert as_leader.disclosed and not any(row.shown for row in as_leader.conditions)
-    assert all("worked out" in row.hidden_reason for row in as_leader.conditions)
+    assert all(row.hidden is Hidden.PROTECTED for row in as_leader.conditions)
     xlsx = exports.round_results_file(leader(), rounds["middle"], "xlsx")
     values = [c.value for row in load_workbook(io.BytesIO(xlsx.data)).active.iter_rows()
               for c in row]  # fmt: skip
     assert round(condition_score(2), 2) not in values
+    assert hidden_words(Hidden.PROTECTED) in values  # the file says why, in the page's words
     # The team's own manager sees no area figures, so nothing can be subtracted: scores shown.
     with transaction() as session:
         team_id = session.get(AssessmentRound, rounds["middle"]).team_id

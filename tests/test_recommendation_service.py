@@ -17,7 +17,7 @@ from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound, ConditionTarget, PlanAction
 from culturetool.ui.pages.recommendations import with_links
-from culturetool.views.results import PROTECTED
+from culturetool.views.results import Hidden
 
 LOW = ("confident_staff_and_people", "evidence_of_impact")
 
@@ -113,7 +113,7 @@ def test_no_recommendation_rests_on_a_figure_hidden_by_subtraction(county, model
     assert not any(row.shown for row in as_leader.gaps)
     assert as_leader.bundles == []
     assert "smaller team" in as_leader.summary
-    assert {row.how_sure for row in as_leader.gaps} == {PROTECTED}
+    assert {row.hidden for row in as_leader.gaps} == {Hidden.PROTECTED}
 
     as_manager = rec.team_recommendations(manager_of(middle), middle)
     assert {row.condition_id for row in as_manager.gaps if row.below_target} == set(LOW)

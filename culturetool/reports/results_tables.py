@@ -9,6 +9,7 @@ from culturetool.views.results import (
     ResultsView,
     RoundComparison,
     ScoreRow,
+    hidden_words,
 )
 
 SCORE_HEADERS = [
@@ -19,7 +20,7 @@ SCORE_HEADERS = [
 
 def _score_cells(kind: str, row: ScoreRow) -> list[Cell]:
     if not row.shown:
-        return [kind, row.name, None, None, None, None, None, None, row.hidden_reason]
+        return [kind, row.name, None, None, None, None, None, None, hidden_words(row.hidden)]
     level = row.level_name and f"{row.level} {row.level_name}"
     return [kind, row.name, row.mean, level or None, row.respondents, row.answers,
             row.dont_know, row.spread, row.note]  # fmt: skip
@@ -44,7 +45,7 @@ def _scores_table(title: str, view: ResultsView | AreaResultsView) -> Table:
         ]  # fmt: skip
     else:
         table.rows.append(["Confidence", "Personal life and work", *[None] * 6,
-                           view.confidence_hidden_reason])  # fmt: skip
+                           hidden_words(view.confidence_hidden)])  # fmt: skip
     return table
 
 
@@ -111,7 +112,7 @@ def area_results_tables(view: AreaResultsView) -> list[Table]:
     for team in view.teams:
         cells: list[Cell] = [team.team_name, team.round_dates, team.responses]
         if team.disclosed:
-            cells += [cell.mean if cell.shown else cell.hidden_reason for cell in team.cells]
+            cells += [cell.mean if cell.shown else hidden_words(cell.hidden) for cell in team.cells]
             notes = {cell.note for cell in team.cells if cell.note}
             cells.append(" ".join(sorted(notes)) or None)
         else:

@@ -6,14 +6,14 @@ from __future__ import annotations
 from culturetool.domain.access import Actor, Permission
 from culturetool.services.reach import area_in_reach
 from culturetool.services.rounds import round_dates
-from culturetool.services.score_rows import as_before_note, fill_scores, hidden_reason
+from culturetool.services.score_rows import as_before_note, fill_scores, why_hidden
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import Disclosed, Withheld, area_results
 from culturetool.views.results import (
-    TOO_FEW,
     AreaResultsView,
     AreaTeamRow,
     ConditionAcrossTeams,
+    Hidden,
     TeamCell,
 )
 
@@ -60,8 +60,8 @@ def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
                 for condition in model.conditions:
                     group = by_condition.get(condition.id)
                     if group is None:
-                        reason = hidden_reason(("condition", condition.id), part.protected)
-                        row.cells.append(TeamCell(shown=False, hidden_reason=reason))
+                        reason = why_hidden(("condition", condition.id), part.protected)
+                        row.cells.append(TeamCell(shown=False, hidden=reason))
                     else:
                         mean = round(group.mean, 2)
                         level = model.level_for_score(mean).level
@@ -82,10 +82,10 @@ def _grid(view: AreaResultsView) -> list[ConditionAcrossTeams]:
         area_cell = (
             TeamCell(shown=True, mean=area_row.mean, level=area_row.level, note=area_row.note)
             if area_row is not None and area_row.shown
-            else TeamCell(shown=False, hidden_reason=area_row.hidden_reason if area_row else "")
+            else TeamCell(shown=False, hidden=area_row.hidden if area_row else None)
         )
         cells = [
-            team.cells[number] if team.disclosed else TeamCell(shown=False, hidden_reason=TOO_FEW)
+            team.cells[number] if team.disclosed else TeamCell(shown=False, hidden=Hidden.TOO_FEW)
             for team in view.teams
         ]
         grid.append(ConditionAcrossTeams(name=name, area=area_cell, teams=cells))

@@ -26,7 +26,7 @@ from culturetool.store.disclosure import (
     round_results,
     round_to_show,
 )
-from culturetool.views.results import PROTECTED
+from culturetool.views.results import Hidden
 
 # A weak team can be offered all twelve bundles; three at a time is what a team can act on.
 SHOWN_IN_FULL = 3
@@ -44,6 +44,7 @@ class GapRow:
     gap: float = 0.0
     below_target: bool = False
     how_sure: str = ""  # answers and spread, or why it cannot be judged
+    hidden: Hidden | None = None  # set when the gate protected the score; the page words it
 
 
 @dataclass
@@ -247,7 +248,7 @@ def _fill(
     protected = {key for kind, key in outcome.protected if kind == "condition"}
     for row in view.gaps:
         if row.condition_id in protected:
-            row.how_sure = PROTECTED
+            row.hidden, row.how_sure = Hidden.PROTECTED, ""
     hidden = (
         "some scores are hidden here so that a smaller team's answers cannot be worked out from"
         " the area's figures"

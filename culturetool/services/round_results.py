@@ -19,15 +19,15 @@ from culturetool.domain.wording import day_month_year
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import round_in_reach
 from culturetool.services.rounds import round_dates
-from culturetool.services.score_rows import fill_scores, hidden_reason, score_row
+from culturetool.services.score_rows import fill_scores, score_row, why_hidden
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import Disclosed, round_comments, round_results
 from culturetool.store.tables import AssessmentRound
 from culturetool.views.results import (
-    PROTECTED,
     ChangeRow,
     DoneAction,
+    Hidden,
     ResultsView,
     RoundComparison,
     ScoreRow,
@@ -75,11 +75,11 @@ def _shown(row: ScoreRow) -> ShownScore:
 def _change_row(current: ScoreRow, previous: ScoreRow | None) -> ChangeRow:
     row = ChangeRow(key=current.key, name=current.name, compared=False)
     if not current.shown:
-        row.sentence = why_not_compared(current.hidden_reason == PROTECTED, "this round")
+        row.sentence = why_not_compared(current.hidden is Hidden.PROTECTED, "this round")
     elif previous is None:
         row.sentence = NOT_ASKED_BEFORE
     elif not previous.shown:
-        row.sentence = why_not_compared(previous.hidden_reason == PROTECTED, "the previous round")
+        row.sentence = why_not_compared(previous.hidden is Hidden.PROTECTED, "the previous round")
     else:
         change = change_between(_shown(previous), _shown(current))
         row.compared, row.previous, row.current = True, previous.mean, current.mean
@@ -127,7 +127,7 @@ def _compare_with_previous(
     previous, previous_model, outcome = found
     previous_rows: dict[str, ScoreRow] = {}
     for group, condition in zip(outcome.scores.conditions, previous_model.conditions, strict=True):
-        reason = hidden_reason(("condition", condition.id), outcome.protected)
+        reason = why_hidden(("condition", condition.id), outcome.protected)
         previous_rows[condition.id] = score_row(
             group, condition.id, condition.name, previous_model, reason
         )

@@ -9,11 +9,12 @@ from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.scoring import GroupScore
 from culturetool.domain.wording import count_of
 from culturetool.store.disclosure import CONFIDENCE, AsBefore, Disclosed, FigureKey
-from culturetool.views.results import PROTECTED, TOO_FEW, AreaResultsView, ResultsView, ScoreRow
+from culturetool.views.results import AreaResultsView, Hidden, ResultsView, ScoreRow
 
 
-def hidden_reason(figure: FigureKey, protected: frozenset[FigureKey]) -> str:
-    return PROTECTED if figure in protected else TOO_FEW
+def why_hidden(figure: FigureKey, protected: frozenset[FigureKey]) -> Hidden:
+    """Why the gate withheld `figure`: to protect another group, or for too few answers."""
+    return Hidden.PROTECTED if figure in protected else Hidden.TOO_FEW
 
 
 def as_before_note(earlier: AsBefore | None) -> str:
@@ -38,11 +39,11 @@ def score_row(
     key: str,
     name: str,
     model: CultureModel,
-    reason: str = TOO_FEW,
+    reason: Hidden = Hidden.TOO_FEW,
     earlier: AsBefore | None = None,
 ) -> ScoreRow:
     if group is None:
-        return ScoreRow(key=key, name=name, shown=False, hidden_reason=reason)
+        return ScoreRow(key=key, name=name, shown=False, hidden=reason)
     mean = round(group.mean, 2)
     level = model.level_for_score(mean)  # the level of the score people see, not a hidden digit
     condition = model.condition_by_id.get(key)
@@ -85,14 +86,14 @@ def fill_scores(
     earlier = outcome.as_before
     view.conditions = [
         score_row(
-            g, c.id, c.name, model, hidden_reason(("condition", c.id), protected),
+            g, c.id, c.name, model, why_hidden(("condition", c.id), protected),
             earlier.get(("condition", c.id)),
         )  # fmt: skip
         for g, c in zip(scores.conditions, model.conditions, strict=True)
     ]
     view.acceptance = [
         score_row(
-            g, s.id, s.name, model, hidden_reason(("acceptance", s.id), protected),
+            g, s.id, s.name, model, why_hidden(("acceptance", s.id), protected),
             earlier.get(("acceptance", s.id)),
         )  # fmt: skip
         for g, s in zip(scores.acceptance, model.questionnaire.acceptance_scales, strict=True)
@@ -105,7 +106,7 @@ def fill_scores(
         view.confidence_gap = round(scores.confidence.gap, 2)
         view.confidence_sentence = _confidence_sentence(scores.confidence.gap)
     else:
-        view.confidence_hidden_reason = hidden_reason(CONFIDENCE, protected)
+        view.confidence_hidden = why_hidden(CONFIDENCE, protected)
     view.chart_svg = condition_chart_svg(
         [(r.name, r.mean, r.spread) for r in view.conditions if r.shown],
         [(lv.min_score, lv.name) for lv in model.meta.maturity_levels],

@@ -14,7 +14,7 @@ from sqlalchemy import CursorResult, Delete, delete, exists, func, insert, or_, 
 from sqlalchemy.orm import Session
 
 from culturetool.domain.access import Actor
-from culturetool.domain.kinds import ActionStatus
+from culturetool.domain.kinds import ActionStatus, TargetScope
 from culturetool.domain.model_loader import model_from_json, model_to_json, model_version
 from culturetool.domain.model_schema import CultureModel
 from culturetool.store.tables import (
@@ -251,11 +251,11 @@ def target_levels(
     """The targets set along a chain: scope -> condition id -> level, for the organisation and,
     when given, the area and the team (each present, possibly empty). Which one is in force is
     `domain.targets.target_in_force`'s rule."""
-    chain = [("organisation", organisation_id)]
+    chain = [(TargetScope.ORGANISATION, organisation_id)]
     if area_id is not None:
-        chain.append(("area", area_id))
+        chain.append((TargetScope.AREA, area_id))
     if team_id is not None:
-        chain.append(("team", team_id))
+        chain.append((TargetScope.TEAM, team_id))
     rows = session.scalars(
         select(ConditionTarget).where(
             ConditionTarget.organisation_id == organisation_id,

@@ -11,7 +11,13 @@ from reflex.event import EventSpec
 
 from culturetool.services.exports import Download
 from culturetool.ui.layout import data_table
-from culturetool.views.results import ScoreRow
+from culturetool.views.results import Hidden, ScoreRow, hidden_words
+
+
+def hidden_sentence(reason: rx.Var) -> rx.Var:
+    """A hidden figure's reason in words on the page: `hidden_words` for each reason, so pages
+    say what the exports say."""
+    return rx.match(reason, *((member.value, hidden_words(member)) for member in Hidden), "")
 
 
 def _as_before(note: rx.Var) -> rx.Component:
@@ -38,7 +44,7 @@ def _condition_row(row: ScoreRow) -> rx.Component:
                 ),
                 rx.table.cell(row.spread),
             ),
-            rx.table.cell(row.hidden_reason, col_span=4),
+            rx.table.cell(hidden_sentence(row.hidden), col_span=4),
         ),
     )
 
@@ -53,7 +59,7 @@ def _acceptance_row(row: ScoreRow) -> rx.Component:
                 rx.table.cell(f"{row.answers} from {row.respondents} people"),
                 rx.table.cell(row.spread),
             ),
-            rx.table.cell(row.hidden_reason, col_span=3),
+            rx.table.cell(hidden_sentence(row.hidden), col_span=3),
         ),
     )
 
@@ -118,7 +124,7 @@ def score_sections(view: rx.Var) -> rx.Component:
                 rx.text(view.confidence_sentence),
                 _as_before(view.confidence_note),
             ),
-            rx.text(view.confidence_hidden_reason),
+            rx.text(hidden_sentence(view.confidence_hidden)),
         ),
         spacing="4",
         width="100%",

@@ -1,15 +1,35 @@
 """What a round's and an area's results pages show, filled by services/round_results.py and
 services/area_results.py, turned into tables by reports/results_tables.py and shown by ui/.
 
-A hidden figure's reason is one of the sentences below; the same words go on pages and in files.
+A hidden figure carries why it is hidden as a `Hidden` reason, which code compares; the reason
+becomes words only through `hidden_words`, the same words on pages and in files.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import StrEnum
 
-TOO_FEW = "Too few answers to show"
-PROTECTED = "Hidden so that a smaller team's answers cannot be worked out from the area's figures"
+
+class Hidden(StrEnum):
+    """Why the gate withheld a figure."""
+
+    TOO_FEW = "too_few"  # it rests on fewer people than the threshold
+    PROTECTED = "protected"  # showing it would let a smaller group's answers be worked out
+
+
+_HIDDEN_WORDS = {
+    Hidden.TOO_FEW: "Too few answers to show",
+    Hidden.PROTECTED: (
+        "Hidden so that a smaller team's answers cannot be worked out from the area's figures"
+    ),
+}
+
+
+def hidden_words(reason: Hidden | None) -> str:
+    """The sentence a page or a file shows for a hidden figure; "" when there is no reason (a
+    shown figure, or an area with too few responses for any figure)."""
+    return _HIDDEN_WORDS[reason] if reason is not None else ""
 
 
 @dataclass
@@ -17,7 +37,7 @@ class ScoreRow:
     key: str
     name: str
     shown: bool
-    hidden_reason: str = ""
+    hidden: Hidden | None = None  # why it is not shown
     mean: float = 0.0
     level: int = 0
     level_name: str = ""
@@ -86,7 +106,7 @@ class ResultsView:
     conditions: list[ScoreRow] = field(default_factory=list)
     acceptance: list[ScoreRow] = field(default_factory=list)
     confidence_shown: bool = False
-    confidence_hidden_reason: str = ""
+    confidence_hidden: Hidden | None = None
     confidence_note: str = ""
     confidence_personal: float = 0.0
     confidence_work: float = 0.0
@@ -107,7 +127,7 @@ class TeamCell:
     shown: bool
     mean: float = 0.0
     level: int = 0
-    hidden_reason: str = ""
+    hidden: Hidden | None = None  # why it is not shown
     note: str = ""  # set when the score is shown as it was earlier
 
 
@@ -151,7 +171,7 @@ class AreaResultsView:
     conditions: list[ScoreRow] = field(default_factory=list)
     acceptance: list[ScoreRow] = field(default_factory=list)
     confidence_shown: bool = False
-    confidence_hidden_reason: str = ""
+    confidence_hidden: Hidden | None = None
     confidence_note: str = ""
     confidence_personal: float = 0.0
     confidence_work: float = 0.0

@@ -13,6 +13,7 @@ from culturetool.ui.layout import breadcrumb, page_frame, shown_if
 from culturetool.ui.scores import (
     FILE_FORMATS,
     download_buttons,
+    hidden_sentence,
     score_sections,
     send_file,
     withheld_notice,
@@ -56,7 +57,7 @@ def _cell(cell: TeamCell) -> rx.Component:
                 rx.text(cell.mean, weight="bold"),
                 rx.cond(cell.note != "", rx.text("as before", title=cell.note, size="1")),
             ),
-            rx.text("hidden", title=cell.hidden_reason, class_name="hidden-figure"),
+            rx.text("hidden", title=hidden_sentence(cell.hidden), class_name="hidden-figure"),
         ),
         class_name=rx.cond(cell.shown, "level-cell level-" + cell.level.to_string(), "level-cell"),
     )

@@ -17,7 +17,7 @@ from culturetool.services.recommendations import (
 )
 from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, data_table, page_frame, shown_if
-from culturetool.ui.scores import withheld_notice
+from culturetool.ui.scores import hidden_sentence, withheld_notice
 from culturetool.ui.session import SessionState, id_number, signed_in
 
 
@@ -86,7 +86,9 @@ def _gap_row(row: GapRow) -> rx.Component:
                 rx.table.cell(rx.text("–", class_name="muted")),
             ),
         ),
-        rx.table.cell(rx.text(row.how_sure, size="2")),
+        rx.table.cell(
+            rx.text(rx.cond(row.hidden, hidden_sentence(row.hidden), row.how_sure), size="2")
+        ),
     )
 
 
