@@ -20,7 +20,9 @@ from model_fixtures import MODEL_DIR, copy_model, edit_yaml, entry, write_tiny_m
 from culturetool.domain.model_loader import load_model_dir
 from culturetool.domain.recommendations import (
     NOT_ENOUGH_ANSWERS,
+    JudgedGap,
     Recommendations,
+    UnjudgedGap,
     check_signals,
     condition_gaps,
     recommend,
@@ -82,6 +84,7 @@ def test_no_gap_and_no_signal_means_nothing_to_suggest(tiny):
         confidence=ConfidenceGap(personal=4.0, work=3.5, respondents=6),  # gap 0.5
     )
     assert result.bundles == ()
+    assert all(isinstance(g, JudgedGap) for g in result.gaps)
     assert [g.gap for g in result.gaps] == [0.0, 0.0]
     assert not any(g.below_target for g in result.gaps)
     assert not any(s.fired for s in result.signals)
@@ -214,7 +217,10 @@ def test_suppressed_team_gets_no_recommendation(tiny):
         "Alpha: not enough answers to judge.",
         "Beta: not enough answers to judge.",
     ]
-    assert all(not g.judged and g.gap is None and g.mean is None for g in result.gaps)
+    assert all(isinstance(g, UnjudgedGap) and g.reason == NOT_ENOUGH_ANSWERS for g in result.gaps)
+    # A withheld condition carries no figures at all, not even empty ones.
+    assert not any(hasattr(g, "mean") or hasattr(g, "gap") for g in result.gaps)
+    assert [g.themes for g in result.gaps] == [4, 0]  # the themes are kept, the score is not
     assert all(s.value is None and not s.fired for s in result.signals)
     assert [s.sentence for s in result.signals] == [
         "Effort expectancy: not enough answers to judge.",
@@ -522,7 +528,7 @@ def test_withheld_scores_never_reach_a_recommendation(
         assert not any(name in text for name in hidden_names)
         assert not any(statement in text for statement in hidden_statements)
     for gap in result.gaps:
-        assert (gap.gap is None) == (gap.condition_id in withheld)
+        assert isinstance(gap, UnjudgedGap) == (gap.condition_id in withheld)
     for check in result.signals:
         rule = next(r for r in REAL.signals.rules if r.id == check.rule_id)
         shown = confidence if rule.watches == "confidence_gap" else acceptance[rule.watches]

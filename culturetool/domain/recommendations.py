@@ -45,37 +45,45 @@ NOT_ENOUGH_ANSWERS = "not enough answers to judge"
 
 
 @dataclass(frozen=True)
-class ConditionGap:
-    """How far one condition is below its target; the figures are None when it was withheld."""
+class _GapAgainstTarget:
+    """What every condition's gap says, judged or not: the condition and its target."""
 
     condition_id: str
     name: str
     target_level: int
     target_name: str
     target_score: float  # the target level's min_score
+    themes: int  # focus-group themes tagged with the condition
     sentence: str
-    mean: float | None = None
-    level: int | None = None
-    level_name: str | None = None
-    gap: float | None = None  # score points below target; 0 at or above it
-    respondents: int | None = None
-    answers: int | None = None
-    dont_know: int | None = None
-    spread: float | None = None
-    themes: int = 0
 
-    @property
-    def judged(self) -> bool:
-        return self.mean is not None
 
-    @property
-    def shortfall(self) -> float:
-        """Score points below target, counting a withheld condition as none (nothing to judge)."""
-        return self.gap if self.gap is not None else 0.0
+@dataclass(frozen=True)
+class JudgedGap(_GapAgainstTarget):
+    """A condition whose score was shown, and how far it is below its target."""
+
+    mean: float  # rounded to two decimals, as shown
+    level: int
+    level_name: str
+    gap: float  # score points below target; 0 at or above it
+    respondents: int
+    answers: int
+    dont_know: int
+    spread: float
 
     @property
     def below_target(self) -> bool:
-        return self.shortfall > 0
+        return self.gap > 0
+
+
+@dataclass(frozen=True)
+class UnjudgedGap(_GapAgainstTarget):
+    """A condition whose score was withheld: nothing can be said about its gap."""
+
+    reason: str = NOT_ENOUGH_ANSWERS
+
+
+# Every condition has one of the two; `isinstance(gap, JudgedGap)` tells which.
+ConditionGap = JudgedGap | UnjudgedGap
 
 
 @dataclass(frozen=True)
@@ -143,14 +151,13 @@ def _n(value: float) -> str:
 # ---- gaps ----------------------------------------------------------------------------------
 
 
-def _gap_sentence(condition: Condition, gap: ConditionGap) -> str:
-    assert gap.mean is not None and gap.gap is not None and gap.respondents is not None
+def _gap_sentence(condition: Condition, gap: JudgedGap) -> str:
     target = f"your target of {gap.target_name} ({_n(gap.target_score)})"
     points = "point" if _n(gap.gap) == "1" else "points"
     where = f"{_n(gap.gap)} {points} below {target}" if gap.gap > 0 else f"at or above {target}"
     sentence = (
         f"{condition.name} scored {_n(gap.mean)} ({gap.level_name}), {where}: "
-        f"{count_of(gap.respondents, 'person', 'people')} answered, spread {_n(gap.spread or 0)}."
+        f"{count_of(gap.respondents, 'person', 'people')} answered, spread {_n(gap.spread)}."
     )
     if gap.dont_know:
         was = "answer was" if gap.dont_know == 1 else "answers were"
@@ -167,7 +174,7 @@ def condition_gaps(
     """The gap of every condition in model order.
 
     `conditions` maps a condition id to its disclosed score (None or missing when withheld);
-    with a `ResponseSetScores`, that is `dict(zip(ids of model.conditions, scores.conditions))`.
+    a `ResponseSetScores`'s `conditions` is such a mapping.
     `targets` maps a condition id to a maturity level; others take the model's default target.
     `themes` maps a condition id to the number of focus-group themes tagged with it.
     """
@@ -180,26 +187,33 @@ def condition_gaps(
     for condition_id, count in themes.items():
         if count < 0:
             raise ValueError(f"themes for {condition_id} cannot be negative ({count})")
-    gaps = []
+    gaps: list[ConditionGap] = []
     for condition in model.conditions:
         target = model.maturity_level(targets.get(condition.id, model.signals.default_target_level))
         score = conditions.get(condition.id)
-        withheld = ConditionGap(
+        if score is None:
+            gaps.append(
+                UnjudgedGap(
+                    condition_id=condition.id,
+                    name=condition.name,
+                    target_level=target.level,
+                    target_name=target.name,
+                    target_score=target.min_score,
+                    themes=themes.get(condition.id, 0),
+                    sentence=f"{condition.name}: {NOT_ENOUGH_ANSWERS}.",
+                )
+            )
+            continue
+        mean = score.rounded_mean
+        current = model.level_for_score(mean)
+        judged = JudgedGap(
             condition_id=condition.id,
             name=condition.name,
             target_level=target.level,
             target_name=target.name,
             target_score=target.min_score,
-            sentence=f"{condition.name}: {NOT_ENOUGH_ANSWERS}.",
             themes=themes.get(condition.id, 0),
-        )
-        if score is None:
-            gaps.append(withheld)
-            continue
-        mean = score.rounded_mean
-        current = model.level_for_score(mean)
-        judged = replace(
-            withheld,
+            sentence="",  # written below, from the figures
             mean=mean,
             level=current.level,
             level_name=current.name,
@@ -253,6 +267,7 @@ def check_signals(
     for rule in model.signals.rules:
         value, subject = _watched(model, rule, acceptance, confidence)
         fired = value is not None and rule.fires(value)
+        points = 0.0
         if value is None:
             sentence = f"{subject}: {NOT_ENOUGH_ANSWERS}."
         else:
@@ -260,11 +275,8 @@ def check_signals(
             sentence = f"{subject}, {past} {_n(rule.threshold)}."
             if fired:
                 sentence += f" {rule.reason}"
-        points = 0.0
-        if fired:
-            assert value is not None
-            beyond = rule.threshold - value if rule.when == "below" else value - rule.threshold
-            points = round(beyond, 2)
+                beyond = rule.threshold - value if rule.when == "below" else value - rule.threshold
+                points = round(beyond, 2)
         checks.append(
             SignalCheck(
                 rule_id=rule.id,
@@ -326,7 +338,7 @@ def _intervention(
 
 
 def _ranking_sentence(
-    gaps: Mapping[str, ConditionGap],
+    below: Mapping[str, JudgedGap],
     served: list[tuple[float, Condition, float]],
     gap_points: float,
     theme_points: float,
@@ -336,7 +348,7 @@ def _ranking_sentence(
     parts = []
     if served:
         terms = ", ".join(
-            f"{c.name} {_n(gaps[c.id].shortfall)} below target x weight {_n(weight)}"
+            f"{c.name} {_n(below[c.id].gap)} below target x weight {_n(weight)}"
             for _, c, weight in served
         )
         parts.append(f"gaps {_n(gap_points)} ({terms})")
@@ -360,14 +372,19 @@ def _bundle(
     """The bundle with its score and reasons, or None when neither a gap nor a signal calls it."""
     own = [i for i in model.interventions if i.bundle == bundle.id]
     rules = [check for check in fired if any(i.id in check.points_to for i in own)]
+    below = {
+        condition_id: gap
+        for condition_id, gap in gaps.items()
+        if isinstance(gap, JudgedGap) and gap.below_target
+    }
     served = [
         (
-            link.weight * gaps[link.condition].shortfall,
+            link.weight * below[link.condition].gap,
             model.condition_by_id[link.condition],
             link.weight,
         )
         for link in bundle.serves
-        if gaps[link.condition].below_target
+        if link.condition in below
     ]
     if not served and not rules:
         return None
@@ -407,7 +424,7 @@ def _bundle(
     )
     if suggestions and all(s.under_way for s in suggestions):
         why.append("Everything suggested here is already under way.")
-    why.append(_ranking_sentence(gaps, served, gap_points, theme_points, signal_points))
+    why.append(_ranking_sentence(below, served, gap_points, theme_points, signal_points))
     return SuggestedBundle(
         bundle_id=bundle.id,
         number=bundle.number,
@@ -426,7 +443,7 @@ def _bundle(
 
 
 def _summary(gaps: tuple[ConditionGap, ...], bundles: list[SuggestedBundle]) -> str:
-    withheld = sum(not gap.judged for gap in gaps)
+    withheld = sum(isinstance(gap, UnjudgedGap) for gap in gaps)
     if withheld == len(gaps) and not bundles:
         return f"There are {NOT_ENOUGH_ANSWERS} any condition yet, so nothing is suggested."
     if bundles:

@@ -12,7 +12,13 @@ from dataclasses import dataclass, field
 
 from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.model_schema import CultureModel
-from culturetool.domain.recommendations import Recommendations, SuggestedBundle, recommend
+from culturetool.domain.recommendations import (
+    JudgedGap,
+    Recommendations,
+    SuggestedBundle,
+    UnjudgedGap,
+    recommend,
+)
 from culturetool.domain.targets import targets_in_force
 from culturetool.domain.wording import count_of, day_month_year
 from culturetool.services.reach import area_in_reach, team_in_reach
@@ -111,49 +117,46 @@ class RecommendationsView:
     targets_link: str = ""
 
 
-def _gap_rows(model: CultureModel, result: Recommendations) -> list[GapRow]:
+def _gap_rows(result: Recommendations) -> list[GapRow]:
     rows = []
     for gap in result.gaps:
         target = f"{gap.target_name} ({gap.target_level})"
-        if not gap.judged:
-            rows.append(
-                GapRow(
-                    gap.condition_id,
-                    gap.name,
-                    target,
-                    shown=False,
-                    how_sure="Not enough answers to judge",
+        match gap:
+            case UnjudgedGap():
+                how_sure = gap.reason[:1].upper() + gap.reason[1:]
+                rows.append(
+                    GapRow(gap.condition_id, gap.name, target, shown=False, how_sure=how_sure)
                 )
-            )
-            continue
-        assert gap.mean is not None and gap.gap is not None and gap.respondents is not None
-        how_sure = (
-            f"{count_of(gap.respondents, 'person', 'people')} answered, spread {gap.spread:.2f}"
-        )
-        if gap.dont_know:
-            how_sure += f'; {gap.dont_know} "don\'t know"'
-        rows.append(
-            GapRow(
-                gap.condition_id,
-                gap.name,
-                target,
-                shown=True,
-                mean=gap.mean,
-                level=gap.level or 0,
-                level_name=gap.level_name or "",
-                gap=gap.gap,
-                below_target=gap.below_target,
-                how_sure=how_sure,
-            )
-        )
+            case JudgedGap():
+                how_sure = (
+                    f"{count_of(gap.respondents, 'person', 'people')} answered,"
+                    f" spread {gap.spread:.2f}"
+                )
+                if gap.dont_know:
+                    how_sure += f'; {gap.dont_know} "don\'t know"'
+                rows.append(
+                    GapRow(
+                        gap.condition_id,
+                        gap.name,
+                        target,
+                        shown=True,
+                        mean=gap.mean,
+                        level=gap.level,
+                        level_name=gap.level_name,
+                        gap=gap.gap,
+                        below_target=gap.below_target,
+                        how_sure=how_sure,
+                    )
+                )
     return rows
 
 
 def _headline(model: CultureModel, result: Recommendations, bundle: SuggestedBundle) -> str:
-    gaps = {gap.condition_id: gap for gap in result.gaps}
+    # A bundle's conditions are the judged ones below target it serves.
+    judged = {gap.condition_id: gap for gap in result.gaps if isinstance(gap, JudgedGap)}
     signals = {signal.rule_id: signal.name for signal in result.signals}
     below = [
-        f"{model.condition_by_id[c].name} ({gaps[c].gap:.2f} below)" for c in bundle.conditions
+        f"{model.condition_by_id[c].name} ({judged[c].gap:.2f} below)" for c in bundle.conditions
     ]
     named = [f"“{signals[rule]}”" for rule in bundle.rules]
     if below:
@@ -244,7 +247,7 @@ def _fill(
         under_way=under_way,
     )
     view.summary = result.summary
-    view.gaps = _gap_rows(model, result)
+    view.gaps = _gap_rows(result)
     protected = {key for kind, key in outcome.protected if kind == "condition"}
     for row in view.gaps:
         if row.condition_id in protected:
