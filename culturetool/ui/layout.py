@@ -114,6 +114,20 @@ def text_field(label: str, name: str, kind: str = "text", max_length: int = 120,
     )  # fmt: skip
 
 
+def not_found(heading: str, sentence: str) -> rx.Component:
+    """What a page shows in place of its data when there is none at its address."""
+    return rx.vstack(
+        rx.heading(heading, as_="h1", size="7"),
+        rx.text(sentence),
+        rx.link("Back to all teams", href=routes.HOME),
+    )
+
+
+def loading_or_not_found(found: rx.Var, loading: str, heading: str, sentence: str):
+    """Before a page's data arrives: a loading line while it may still come, else not found."""
+    return rx.cond(found, rx.text(loading), not_found(heading, sentence))
+
+
 def breadcrumb(last: rx.Component) -> rx.Component:
     """All teams › the page's parent, so people can always get back."""
     return rx.el.nav(

@@ -6,9 +6,12 @@ of components shows either.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import reflex as rx
 from reflex.event import EventSpec
 
+from culturetool.domain.errors import NotFound
 from culturetool.services.exports import Download
 from culturetool.ui.layout import data_table
 from culturetool.views.results import Hidden, ScoreRow, hidden_words
@@ -29,39 +32,35 @@ def _level_badge(row: ScoreRow) -> rx.Component:
     return rx.badge(f"{row.level} · {row.level_name}", color_scheme="indigo", size="2")
 
 
-def _condition_row(row: ScoreRow) -> rx.Component:
+def _score_row(row: ScoreRow, *details: rx.Component) -> rx.Component:
+    """A score's row: its name, the score, the table's own detail cells and the spread; or,
+    across all of them, why it is hidden."""
     return rx.table.row(
         rx.table.row_header_cell(row.name),
         rx.cond(
             row.shown,
             rx.fragment(
                 rx.table.cell(rx.text(row.mean, weight="bold"), _as_before(row.note)),
-                rx.table.cell(
-                    _level_badge(row), rx.text(row.looks_like, size="1", class_name="looks-like")
-                ),
-                rx.table.cell(
-                    f"{row.answers} from {row.respondents} people ({row.dont_know} don't know)"
-                ),
+                *details,
                 rx.table.cell(row.spread),
             ),
-            rx.table.cell(hidden_sentence(row.hidden), col_span=4),
+            rx.table.cell(hidden_sentence(row.hidden), col_span=len(details) + 2),
         ),
+    )
+
+
+def _condition_row(row: ScoreRow) -> rx.Component:
+    return _score_row(
+        row,
+        rx.table.cell(
+            _level_badge(row), rx.text(row.looks_like, size="1", class_name="looks-like")
+        ),
+        rx.table.cell(f"{row.answers} from {row.respondents} people ({row.dont_know} don't know)"),
     )
 
 
 def _acceptance_row(row: ScoreRow) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.name),
-        rx.cond(
-            row.shown,
-            rx.fragment(
-                rx.table.cell(rx.text(row.mean, weight="bold"), _as_before(row.note)),
-                rx.table.cell(f"{row.answers} from {row.respondents} people"),
-                rx.table.cell(row.spread),
-            ),
-            rx.table.cell(hidden_sentence(row.hidden), col_span=3),
-        ),
-    )
+    return _score_row(row, rx.table.cell(f"{row.answers} from {row.respondents} people"))
 
 
 def withheld_notice(view: rx.Var) -> rx.Component:
@@ -136,6 +135,20 @@ FILE_FORMATS = ("csv", "xlsx")
 
 def send_file(file: Download) -> EventSpec:
     return rx.download(data=file.data, filename=file.filename, mime_type=file.mime_type)
+
+
+def download_file(state, make_file: Callable[[str], Download], file_format: str):
+    """A download handler's work: a format the page does not offer gets nothing, and a page
+    whose data has gone (or was never the asker's) says not found rather than sending a file.
+    `state` is the page's state, with `view` and `found`; `make_file` builds the export."""
+    if file_format not in FILE_FORMATS:
+        return None
+    try:
+        file = make_file(file_format)
+    except NotFound:
+        state.view, state.found = None, False
+        return None
+    return send_file(file)
 
 
 def download_buttons(on_download: rx.EventHandler) -> rx.Component:

@@ -18,6 +18,7 @@ from urllib.parse import quote
 import reflex as rx
 
 from culturetool.domain.access import Actor, Forbidden, NotSignedIn, Permission
+from culturetool.domain.errors import NotFound
 from culturetool.services import accounts
 from culturetool.web.privacy import SESSION_HEADER
 
@@ -100,6 +101,17 @@ def signed_in(handler):
     guarded.__annotations__ = {k: v for k, v in hints.items() if k != "actor"}
     guarded.access = SIGNED_IN
     return guarded
+
+
+def show_view(state, read: typing.Callable[[], object]) -> None:
+    """Puts what `read` returns in the page state's `view`, or marks it not found. The old view
+    goes first, so that another team's or round's figures never stay on screen meanwhile."""
+    state.view = None
+    try:
+        state.view = read()
+        state.found = True
+    except NotFound:
+        state.found = False
 
 
 class SessionState(rx.State):

@@ -6,19 +6,17 @@ from __future__ import annotations
 import reflex as rx
 
 from culturetool.domain.access import Actor
-from culturetool.domain.errors import NotFound
 from culturetool.services import area_results, exports
 from culturetool.ui import routes
-from culturetool.ui.layout import breadcrumb, page_frame, shown_if
+from culturetool.ui.layout import breadcrumb, loading_or_not_found, page_frame, shown_if
 from culturetool.ui.scores import (
-    FILE_FORMATS,
     download_buttons,
+    download_file,
     hidden_sentence,
     score_sections,
-    send_file,
     withheld_notice,
 )
-from culturetool.ui.session import SessionState, id_number, signed_in
+from culturetool.ui.session import SessionState, id_number, show_view, signed_in
 from culturetool.views.results import AreaResultsView, AreaTeamRow, ConditionAcrossTeams, TeamCell
 
 
@@ -29,24 +27,15 @@ class AreaState(SessionState):
     @rx.event
     @signed_in
     def load(self, actor: Actor):
-        self.view = None  # never leave another area's results on screen
-        try:
-            self.view = area_results.area_results_view(actor, id_number(self.area_id))
-            self.found = True
-        except NotFound:
-            self.found = False
+        show_view(self, lambda: area_results.area_results_view(actor, id_number(self.area_id)))
 
     @rx.event
     @signed_in
     def download(self, actor: Actor, file_format: str):
-        if file_format not in FILE_FORMATS:
-            return None
-        try:
-            file = exports.area_results_file(actor, id_number(self.area_id), file_format)
-        except NotFound:
-            self.view, self.found = None, False
-            return None
-        return send_file(file)
+        area_id = id_number(self.area_id)
+        return download_file(
+            self, lambda chosen: exports.area_results_file(actor, area_id, chosen), file_format
+        )
 
 
 def _cell(cell: TeamCell) -> rx.Component:
@@ -156,14 +145,11 @@ def area_page() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.cond(
+            loading_or_not_found(
                 AreaState.found,
-                rx.text("Loading results..."),
-                rx.vstack(
-                    rx.heading("Area not found", as_="h1", size="7"),
-                    rx.text("There is no area at this address."),
-                    rx.link("Back to all teams", href=routes.HOME),
-                ),
+                "Loading results...",
+                "Area not found",
+                "There is no area at this address.",
             ),
         ),
     )

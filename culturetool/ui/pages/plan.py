@@ -24,9 +24,17 @@ from culturetool.services.plans import (
     PlanView,
 )
 from culturetool.ui import routes
-from culturetool.ui.layout import breadcrumb, field, notice, page_frame, shown_if, text_field
-from culturetool.ui.scores import FILE_FORMATS, download_buttons, send_file
-from culturetool.ui.session import SessionState, id_number, signed_in
+from culturetool.ui.layout import (
+    breadcrumb,
+    field,
+    loading_or_not_found,
+    notice,
+    page_frame,
+    shown_if,
+    text_field,
+)
+from culturetool.ui.scores import download_buttons, download_file
+from culturetool.ui.session import SessionState, id_number, show_view, signed_in
 
 CONDITION_FIELD_PREFIX = "condition_"
 DEFAULT_TIMESCALE = "three_months"
@@ -80,12 +88,7 @@ class PlanState(SessionState):
         return plans.area_plan(actor, number)
 
     def _refresh(self, actor: Actor) -> PlanView | None:
-        self.view = None  # never leave another team's plan on screen
-        try:
-            self.view = self._read(actor)
-            self.found = True
-        except NotFound:
-            self.found = False
+        show_view(self, lambda: self._read(actor))
         return self.view
 
     def _fill_from_link(self) -> None:
@@ -210,14 +213,10 @@ class PlanState(SessionState):
     @rx.event
     @signed_in
     def download(self, actor: Actor, file_format: str):
-        if file_format not in FILE_FORMATS:
-            return None
-        try:
-            file = exports.plan_file(actor, *self._scope(), file_format)
-        except NotFound:
-            self.view, self.found = None, False
-            return None
-        return send_file(file)
+        scope = self._scope()
+        return download_file(
+            self, lambda chosen: exports.plan_file(actor, *scope, chosen), file_format
+        )
 
 
 # ---- the actions -----------------------------------------------------------------------------
@@ -559,14 +558,11 @@ def plan_page() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.cond(
+            loading_or_not_found(
                 PlanState.found,
-                rx.text("Loading the plan..."),
-                rx.vstack(
-                    rx.heading("Plan not found", as_="h1", size="7"),
-                    rx.text("There is no team or area at this address."),
-                    rx.link("Back to all teams", href=routes.HOME),
-                ),
+                "Loading the plan...",
+                "Plan not found",
+                "There is no team or area at this address.",
             ),
         ),
     )

@@ -6,7 +6,6 @@ from __future__ import annotations
 import reflex as rx
 
 from culturetool.domain.access import Actor
-from culturetool.domain.errors import NotFound
 from culturetool.services import recommendations
 from culturetool.services.recommendations import (
     BundleRow,
@@ -16,9 +15,15 @@ from culturetool.services.recommendations import (
     SignalRow,
 )
 from culturetool.ui import routes
-from culturetool.ui.layout import breadcrumb, data_table, page_frame, shown_if
+from culturetool.ui.layout import (
+    breadcrumb,
+    data_table,
+    loading_or_not_found,
+    page_frame,
+    shown_if,
+)
 from culturetool.ui.scores import hidden_sentence, withheld_notice
-from culturetool.ui.session import SessionState, id_number, signed_in
+from culturetool.ui.session import SessionState, id_number, show_view, signed_in
 
 
 def with_links(view: RecommendationsView) -> RecommendationsView:
@@ -48,16 +53,14 @@ class RecommendationsState(SessionState):
     @rx.event
     @signed_in
     def load(self, actor: Actor):
-        self.view = None  # never leave another team's suggestions on screen
-        try:
+        def read() -> RecommendationsView:
             if self.team_id:
-                view = recommendations.team_recommendations(actor, id_number(self.team_id))
-            else:
-                view = recommendations.area_recommendations(actor, id_number(self.area_id))
-            self.view = with_links(view)
-            self.found = True
-        except NotFound:
-            self.found = False
+                return with_links(
+                    recommendations.team_recommendations(actor, id_number(self.team_id))
+                )
+            return with_links(recommendations.area_recommendations(actor, id_number(self.area_id)))
+
+        show_view(self, read)
 
 
 def _gap_row(row: GapRow) -> rx.Component:
@@ -282,14 +285,11 @@ def recommendations_page() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.cond(
+            loading_or_not_found(
                 RecommendationsState.found,
-                rx.text("Loading suggestions..."),
-                rx.vstack(
-                    rx.heading("Not found", as_="h1", size="7"),
-                    rx.text("There is no team or area at this address."),
-                    rx.link("Back to all teams", href=routes.HOME),
-                ),
+                "Loading suggestions...",
+                "Not found",
+                "There is no team or area at this address.",
             ),
         ),
     )

@@ -5,18 +5,22 @@ from __future__ import annotations
 import reflex as rx
 
 from culturetool.domain.access import Actor
-from culturetool.domain.errors import NotFound
 from culturetool.services import exports, round_results
 from culturetool.ui import routes
-from culturetool.ui.layout import breadcrumb, data_table, page_frame, shown_if
+from culturetool.ui.layout import (
+    breadcrumb,
+    data_table,
+    loading_or_not_found,
+    page_frame,
+    shown_if,
+)
 from culturetool.ui.scores import (
-    FILE_FORMATS,
     download_buttons,
+    download_file,
     score_sections,
-    send_file,
     withheld_notice,
 )
-from culturetool.ui.session import SessionState, id_number, signed_in
+from culturetool.ui.session import SessionState, id_number, show_view, signed_in
 from culturetool.views.results import ChangeRow, DoneAction, ResultsView, RoundComparison
 
 
@@ -27,24 +31,15 @@ class ResultsState(SessionState):
     @rx.event
     @signed_in
     def load(self, actor: Actor):
-        self.view = None  # never leave another round's results on screen
-        try:
-            self.view = round_results.results_for_round(actor, id_number(self.round_id))
-            self.found = True
-        except NotFound:
-            self.found = False
+        show_view(self, lambda: round_results.results_for_round(actor, id_number(self.round_id)))
 
     @rx.event
     @signed_in
     def download(self, actor: Actor, file_format: str):
-        if file_format not in FILE_FORMATS:
-            return None
-        try:
-            file = exports.round_results_file(actor, id_number(self.round_id), file_format)
-        except NotFound:
-            self.view, self.found = None, False
-            return None
-        return send_file(file)
+        round_id = id_number(self.round_id)
+        return download_file(
+            self, lambda chosen: exports.round_results_file(actor, round_id, chosen), file_format
+        )
 
 
 def _comments(view: rx.Var) -> rx.Component:
@@ -237,14 +232,11 @@ def results_page() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.cond(
+            loading_or_not_found(
                 ResultsState.found,
-                rx.text("Loading results..."),
-                rx.vstack(
-                    rx.heading("Results not found", as_="h1", size="7"),
-                    rx.text("There is no assessment round at this address."),
-                    rx.link("Back to all teams", href=routes.HOME),
-                ),
+                "Loading results...",
+                "Results not found",
+                "There is no assessment round at this address.",
             ),
         ),
     )

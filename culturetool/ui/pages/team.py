@@ -13,7 +13,14 @@ from culturetool.domain.kinds import AccessMode
 from culturetool.reports.codes_sheet import codes_list_csv, codes_sheet_html
 from culturetool.services import organisation, responding, rounds
 from culturetool.ui import routes
-from culturetool.ui.layout import breadcrumb, data_table, notice, page_frame, shown_if
+from culturetool.ui.layout import (
+    breadcrumb,
+    data_table,
+    not_found,
+    notice,
+    page_frame,
+    shown_if,
+)
 from culturetool.ui.session import SessionState, id_number, public, signed_in
 from culturetool.views.organisation import RoundSummary
 
@@ -446,10 +453,6 @@ def team_page() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.vstack(
-                rx.heading("Team not found", as_="h1", size="7"),
-                rx.text("There is no team at this address."),
-                rx.link("Back to all teams", href=routes.HOME),
-            ),
+            not_found("Team not found", "There is no team at this address."),
         ),
     )
