@@ -80,6 +80,28 @@ def _not_found() -> HTMLResponse:
     return _page(html.not_found_page(), 404)
 
 
+def _unreadable(status: int) -> HTMLResponse:
+    """The form did not arrive as the questionnaire page sends it."""
+    return _page(
+        html.plain_message(
+            "Your answers could not be read",
+            "Please go back and press “Send my answers” on the questionnaire page.",
+        ),
+        status,
+    )
+
+
+def _open_questionnaire(token: str) -> responding.QuestionnaireView | HTMLResponse:
+    """The questionnaire of the round this link opens, or the page that says why there is none:
+    not found for a link that opens no round, gone for a closed round."""
+    try:
+        return responding.questionnaire_for(token)
+    except NotFound:
+        return _not_found()
+    except RoundClosed:
+        return _page(html.closed_page(token), 410)
+
+
 async def _body(request: Request) -> bytes:
     """The request body, refused as soon as it is known to be over the limit."""
     declared = request.headers.get("content-length", "")
@@ -128,12 +150,9 @@ async def show_questionnaire(request: Request) -> Response:
     token = request.path_params["token"]
     if not TOKEN_SHAPE.fullmatch(token):
         return _not_found()
-    try:
-        view = responding.questionnaire_for(token)
-    except NotFound:
-        return _not_found()
-    except RoundClosed:
-        return _page(html.closed_page(token), 410)
+    view = _open_questionnaire(token)
+    if isinstance(view, HTMLResponse):
+        return view
     return _page(_questionnaire(view))
 
 
@@ -144,13 +163,7 @@ async def send_answers(request: Request) -> Response:
     if request.headers.get("content-type", "").split(";")[0].strip() != (
         "application/x-www-form-urlencoded"
     ):
-        return _page(
-            html.plain_message(
-                "Your answers could not be read",
-                "Please go back and press “Send my answers” on the questionnaire page.",
-            ),
-            415,
-        )
+        return _unreadable(415)
     try:
         body = await _body(request)
     except BodyTooLarge:
@@ -169,20 +182,11 @@ async def send_answers(request: Request) -> Response:
             body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, max_num_fields=200
         )
     except (UnicodeDecodeError, ValueError):
-        return _page(
-            html.plain_message(
-                "Your answers could not be read",
-                "Please go back and press “Send my answers” on the questionnaire page.",
-            ),
-            400,
-        )
+        return _unreadable(400)
     entered, submission_key = _entered(fields)
-    try:
-        view = responding.questionnaire_for(token)
-    except NotFound:
-        return _not_found()
-    except RoundClosed:
-        return _page(html.closed_page(token), 410)
+    view = _open_questionnaire(token)
+    if isinstance(view, HTMLResponse):
+        return view
     missing = [q.number for q in view.questions if q.id not in entered.answers]
     if missing:
         message = html.missing_statements_message(missing)
