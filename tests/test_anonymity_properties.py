@@ -252,11 +252,8 @@ def check_statements(model, area_id: int, raw: dict[int, list], pooled_rounds, t
     def shown_statements(outcome, responses) -> set[str]:
         if not isinstance(outcome, Disclosed):
             return set()
-        figures = {("condition", c.id) for c, g in zip(model.conditions, outcome.scores.conditions,
-                                                       strict=True) if g}  # fmt: skip
-        figures |= {("acceptance", s.id) for s, g in zip(model.questionnaire.acceptance_scales,
-                                                        outcome.scores.acceptance, strict=True)
-                    if g}  # fmt: skip
+        figures = {("condition", key) for key, g in outcome.scores.conditions.items() if g}
+        figures |= {("acceptance", key) for key, g in outcome.scores.acceptance.items() if g}
         if outcome.scores.confidence:
             figures.add(("confidence", ""))
         for item_id, score in outcome.items.items():

@@ -92,7 +92,7 @@ class World:
 def pooled_mean(world: World, basis: Basis, condition_index: int) -> float:
     model = current_model()
     responses = [a for round_id, n in basis.items() for a in world.sent[round_id][:n]]
-    group = score_responses(model, responses).conditions[condition_index]
+    group = score_responses(model, responses).conditions[model.conditions[condition_index].id]
     assert group is not None
     return round(group.mean, 2)
 

@@ -151,16 +151,18 @@ def test_score_responses_in_model_order(tiny):
     # performance_expectancy = (4 + 2) / 2 = 3.0; effort_expectancy: r1 3, r2 (2 + 4)/2 = 3 -> 3.0
     scores = score_responses(tiny, [r1, r2])
     assert scores.responses == 2
-    alpha, beta = scores.conditions
+    assert list(scores.conditions) == ["alpha", "beta"]  # every condition, in model order
+    alpha, beta = scores.conditions.values()
     assert (alpha.key, alpha.mean, alpha.respondents, alpha.spread) == ("alpha", 3.0, 2, 0.0)
     assert (beta.key, beta.mean, beta.respondents, beta.dont_know) == ("beta", 4.0, 1, 2)
-    assert [s.key for s in scores.acceptance] == [
+    assert list(scores.acceptance) == [s.key for s in scores.acceptance.values()]
+    assert list(scores.acceptance) == [
         "performance_expectancy",
         "effort_expectancy",
         "social_influence",
         "facilitating_conditions",
     ]
-    assert [s.mean for s in scores.acceptance] == [3.0, 3.0, 3.0, 3.0]
+    assert [s.mean for s in scores.acceptance.values()] == [3.0, 3.0, 3.0, 3.0]
     assert scores.confidence.personal == 3.0
     assert scores.confidence.work == 3.0
 
@@ -168,8 +170,8 @@ def test_score_responses_in_model_order(tiny):
 def test_score_responses_gives_none_where_nobody_answered(tiny):
     response = every_item(tiny, 5) | {"a1": None, "a2": None}
     scores = score_responses(tiny, [response])
-    assert scores.conditions[0] is None
-    assert scores.conditions[1].mean == 5.0
+    assert scores.conditions["alpha"] is None
+    assert scores.conditions["beta"].mean == 5.0
 
 
 # ---- confidence gap ----------------------------------------------------------------------------

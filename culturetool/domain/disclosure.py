@@ -141,15 +141,14 @@ def more_needed(own: Sequence[Basis], basis: Basis, threshold: int) -> int | Non
 
 
 def figure_values(
-    scores: ResponseSetScores, items: Mapping[str, ItemScore | None], model: CultureModel
+    scores: ResponseSetScores, items: Mapping[str, ItemScore | None]
 ) -> dict[FigureKey, FigureValue | None]:
     """Every figure of a set of responses by key: None where nobody gave a usable answer."""
     values: dict[FigureKey, FigureValue | None] = {}
-    for group, condition in zip(scores.conditions, model.conditions, strict=True):
-        values["condition", condition.id] = group
-    scales = model.questionnaire.acceptance_scales
-    for group, scale in zip(scores.acceptance, scales, strict=True):
-        values["acceptance", scale.id] = group
+    for condition_id, group in scores.conditions.items():
+        values["condition", condition_id] = group
+    for scale_id, group in scores.acceptance.items():
+        values["acceptance", scale_id] = group
     values[CONFIDENCE] = scores.confidence
     for item_id, score in items.items():
         values[ITEM, item_id] = score

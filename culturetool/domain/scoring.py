@@ -63,9 +63,15 @@ class ItemScore:
 
 @dataclass(frozen=True)
 class ResponseSetScores:
+    """A set of responses' scores, keyed by condition and acceptance scale id, in model order.
+
+    Every id of the model is a key; its value is None where nobody gave a usable answer (or, once
+    through the anonymity gate, where the figure may not be shown).
+    """
+
     responses: int
-    conditions: list[GroupScore | None]  # in model order; None where nobody gave a usable answer
-    acceptance: list[GroupScore | None]
+    conditions: dict[str, GroupScore | None]
+    acceptance: dict[str, GroupScore | None]
     confidence: ConfidenceGap | None
 
 
@@ -168,14 +174,16 @@ def score_responses(model: CultureModel, responses: Sequence[Response]) -> Respo
     items = model.questionnaire.items
     return ResponseSetScores(
         responses=len(responses),
-        conditions=[
-            score_group(c.id, c.name, [i for i in items if i.condition == c.id], responses)
+        conditions={
+            c.id: score_group(c.id, c.name, [i for i in items if i.condition == c.id], responses)
             for c in model.conditions
-        ],
-        acceptance=[
-            score_group(s.id, s.name, [i for i in items if i.acceptance_scale == s.id], responses)
+        },
+        acceptance={
+            s.id: score_group(
+                s.id, s.name, [i for i in items if i.acceptance_scale == s.id], responses
+            )
             for s in model.questionnaire.acceptance_scales
-        ],
+        },
         confidence=score_confidence(model, responses),
     )
 

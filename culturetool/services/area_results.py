@@ -50,13 +50,9 @@ def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
                 disclosed=isinstance(part.outcome, Disclosed),
             )
             if isinstance(part.outcome, Disclosed):
-                by_condition = dict(
-                    zip(
-                        (c.id for c in part.model.conditions),
-                        part.outcome.scores.conditions,
-                        strict=True,
-                    )
-                )
+                # The team's round may use an older model: a condition it did not ask about
+                # is missing from its scores and gets no figure.
+                by_condition = part.outcome.scores.conditions
                 for condition in model.conditions:
                     group = by_condition.get(condition.id)
                     if group is None:

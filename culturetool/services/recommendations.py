@@ -233,15 +233,9 @@ def _fill(
     scores = outcome.scores
     result = recommend(
         model,
-        dict(zip((c.id for c in model.conditions), scores.conditions, strict=True)),
+        scores.conditions,
         targets=targets,
-        acceptance=dict(
-            zip(
-                (s.id for s in model.questionnaire.acceptance_scales),
-                scores.acceptance,
-                strict=True,
-            )  # fmt: skip
-        ),
+        acceptance=scores.acceptance,
         confidence=scores.confidence,
         items=outcome.items,
         under_way=under_way,

@@ -126,7 +126,8 @@ def _compare_with_previous(
         return None, NO_EARLIER_RESULTS
     previous, previous_model, outcome = found
     previous_rows: dict[str, ScoreRow] = {}
-    for group, condition in zip(outcome.scores.conditions, previous_model.conditions, strict=True):
+    for condition in previous_model.conditions:
+        group = outcome.scores.conditions[condition.id]
         reason = why_hidden(("condition", condition.id), outcome.protected)
         previous_rows[condition.id] = score_row(
             group, condition.id, condition.name, previous_model, reason

@@ -86,17 +86,25 @@ def fill_scores(
     earlier = outcome.as_before
     view.conditions = [
         score_row(
-            g, c.id, c.name, model, why_hidden(("condition", c.id), protected),
+            scores.conditions[c.id],
+            c.id,
+            c.name,
+            model,
+            why_hidden(("condition", c.id), protected),
             earlier.get(("condition", c.id)),
-        )  # fmt: skip
-        for g, c in zip(scores.conditions, model.conditions, strict=True)
+        )
+        for c in model.conditions
     ]
     view.acceptance = [
         score_row(
-            g, s.id, s.name, model, why_hidden(("acceptance", s.id), protected),
+            scores.acceptance[s.id],
+            s.id,
+            s.name,
+            model,
+            why_hidden(("acceptance", s.id), protected),
             earlier.get(("acceptance", s.id)),
-        )  # fmt: skip
-        for g, s in zip(scores.acceptance, model.questionnaire.acceptance_scales, strict=True)
+        )
+        for s in model.questionnaire.acceptance_scales
     ]
     if scores.confidence is not None:
         view.confidence_note = as_before_note(earlier.get(CONFIDENCE))

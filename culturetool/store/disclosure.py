@@ -142,7 +142,7 @@ def _scored(
 ) -> tuple[dict[str, ItemScore | None], dict[FigureKey, FigureValue | None]]:
     """Statements' scores, and every figure by key, of a set of responses."""
     items = score_items(model, answers)
-    return items, figure_values(score_responses(model, answers), items, model)
+    return items, figure_values(score_responses(model, answers), items)
 
 
 def _people(value: FigureValue | None) -> int:
@@ -297,10 +297,10 @@ def _outcome(
     assert confidence is None or isinstance(confidence, ConfidenceGap)
     scores = ResponseSetScores(
         responses=responses,
-        conditions=[group_score(("condition", c.id)) for c in model.conditions],
-        acceptance=[
-            group_score(("acceptance", s.id)) for s in model.questionnaire.acceptance_scales
-        ],
+        conditions={c.id: group_score(("condition", c.id)) for c in model.conditions},
+        acceptance={
+            s.id: group_score(("acceptance", s.id)) for s in model.questionnaire.acceptance_scales
+        },
         confidence=confidence,
     )
     items = statements_to_show(model, current, all_items)
