@@ -328,6 +328,25 @@ def change_password(actor: Actor, current: str, new: str, keep_session_hash: str
         repo.record(session, actor, "password changed", f"{user.name} changed their password")
 
 
+def add_account(
+    session, organisation_id: int, address: str, person: str, role: Role, password_hash: str | None
+) -> UserAccount:
+    """A new active account, added to the session. An email address has one account in the
+    whole app, since people sign in with it before anyone knows their organisation."""
+    if repo.user_by_email(session, address) is not None:
+        raise InputProblem(f"There is already an account for {address}.")
+    user = UserAccount(
+        organisation_id=organisation_id,
+        email=address,
+        name=person,
+        role=role.value,
+        password_hash=password_hash,
+        active=True,
+    )
+    session.add(user)
+    return user
+
+
 def create_administrator(
     email: str, name: str, password: str, organisation_name: str | None = None
 ) -> None:
@@ -347,16 +366,7 @@ def create_administrator(
             )
             session.add(organisation)
             session.flush()
-        if repo.user_by_email(session, address) is not None:
-            raise InputProblem(f"There is already an account for {address}.")
-        user = UserAccount(
-            organisation_id=organisation.id,
-            email=address,
-            name=person,
-            role=Role.ADMINISTRATOR.value,
-            password_hash=password_hash,
-        )
-        session.add(user)
+        add_account(session, organisation.id, address, person, Role.ADMINISTRATOR, password_hash)
         session.flush()
         repo.record(
             session, None, "administrator created", f"{person} <{address}>", organisation.id

@@ -13,7 +13,7 @@ from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.limits import MIN_ANONYMITY_THRESHOLD, NAME_LENGTH
 from culturetool.domain.text import clean_email, clean_name
 from culturetool.domain.wording import day_month_year_time
-from culturetool.services.accounts import token_hash
+from culturetool.services.accounts import add_account, token_hash
 from culturetool.services.reach import team_in_reach, user_in_reach
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
@@ -78,19 +78,10 @@ def invite_user(actor: Actor, email: str, name: str, role: str, team_ids: list[i
         raise InputProblem("Choose at least one team for a team manager.")
     token = secrets.token_urlsafe(32)
     with transaction() as session:
-        if repo.user_by_email(session, address) is not None:
-            raise InputProblem(f"There is already an account for {address}.")
-        user = UserAccount(
-            organisation_id=actor.organisation_id,
-            email=address,
-            name=person,
-            role=chosen_role.value,
-            password_hash=None,
-            active=True,
-        )
+        # No password until the invitation is taken up.
+        user = add_account(session, actor.organisation_id, address, person, chosen_role, None)
         if chosen_role is Role.MANAGER:
             user.teams = _own_teams(session, actor, team_ids)
-        session.add(user)
         session.flush()
         session.add(
             Invitation(
