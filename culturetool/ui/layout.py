@@ -128,6 +128,17 @@ def loading_or_not_found(found: rx.Var, loading: str, heading: str, sentence: st
     return rx.cond(found, rx.text(loading), not_found(heading, sentence))
 
 
+def radio_choice(name: str, value: str, label: str, chosen_first: bool, **props):
+    """One choice of a radio group, inside its label so the words are part of the target.
+    `chosen_first` is whether the freshly drawn form shows it chosen."""
+    return rx.el.label(
+        rx.el.input(type="radio", name=name, value=value, default_checked=chosen_first, **props),
+        " ",
+        label,
+        class_name="tick",
+    )
+
+
 def breadcrumb(last: rx.Component) -> rx.Component:
     """All teams › the page's parent, so people can always get back."""
     return rx.el.nav(

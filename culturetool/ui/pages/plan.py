@@ -30,6 +30,7 @@ from culturetool.ui.layout import (
     loading_or_not_found,
     notice,
     page_frame,
+    radio_choice,
     shown_if,
     text_field,
 )
@@ -388,20 +389,6 @@ def _condition_tick(choice: rx.Var) -> rx.Component:
     )
 
 
-def _timescale_choice(value: str, label: str) -> rx.Component:
-    return rx.el.label(
-        rx.el.input(
-            type="radio",
-            name="timescale",
-            value=value,
-            default_checked=value == DEFAULT_TIMESCALE,
-        ),
-        " ",
-        label,
-        class_name="tick",
-    )
-
-
 def _team_option(choice: rx.Var) -> rx.Component:
     return rx.el.option(choice[1], value=choice[0])
 
@@ -457,7 +444,10 @@ def _new_action_form(view: rx.Var) -> rx.Component:
             ),
             rx.el.fieldset(
                 rx.el.legend("When is it due?"),
-                *[_timescale_choice(value, label) for value, label in TIMESCALE_LABELS.items()],
+                *[
+                    radio_choice("timescale", value, label, value == DEFAULT_TIMESCALE)
+                    for value, label in TIMESCALE_LABELS.items()
+                ],
                 rx.el.div(
                     rx.el.label("Due date", html_for="due_on"),
                     rx.el.input(

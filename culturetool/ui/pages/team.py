@@ -19,6 +19,7 @@ from culturetool.ui.layout import (
     not_found,
     notice,
     page_frame,
+    radio_choice,
     shown_if,
 )
 from culturetool.ui.session import SessionState, id_number, public, signed_in
@@ -361,19 +362,14 @@ def _codes_panel() -> rx.Component:
 
 
 def _mode_choice(mode: AccessMode, label: str) -> rx.Component:
-    return rx.el.label(
-        rx.el.input(
-            type="radio",
-            name="access_mode",
-            value=mode,
-            # Not bound to the state's value: the browser shows the choice at once, and the
-            # handler only tells the server which one it is.
-            default_checked=mode == AccessMode.CODES,
-            on_change=TeamState.choose_access_mode(mode),
-        ),
-        " ",
+    # Not bound to the state's value: the browser shows the choice at once, and the handler
+    # only tells the server which one it is.
+    return radio_choice(
+        "access_mode",
+        mode,
         label,
-        class_name="tick",
+        mode == AccessMode.CODES,
+        on_change=TeamState.choose_access_mode(mode),
     )
 
 
