@@ -14,6 +14,7 @@ from respondents import open_link_round
 from culturetool.domain import clock
 from culturetool.domain.access import Forbidden
 from culturetool.domain.change import FIRST_ROUND, NO_EARLIER_RESULTS
+from culturetool.domain.kinds import Direction
 from culturetool.services import exports
 from culturetool.services.organisation import add_area, add_team, create_organisation
 from culturetool.services.round_results import results_for_round
@@ -131,9 +132,9 @@ def test_two_rounds_above_threshold_give_exact_changes(teams, model):
     assert [r.key for r in comparison.rows] == [c.id for c in model.conditions]
     # Before: everyone answered 3, so 3.0 everywhere. After: 1..5 gives 2.33, 2.67, 3.0,
     # 3.33, 3.67, so the changes are -0.67, -0.33, none, +0.33, +0.67.
-    expected = {1: (-0.67, "\u22120.67", "down"), 2: (-0.33, "\u22120.33", "down"),
-                3: (0.0, "no change", "same"), 4: (0.33, "+0.33", "up"),
-                5: (0.67, "+0.67", "up")}  # fmt: skip
+    expected = {1: (-0.67, "\u22120.67", Direction.DOWN), 2: (-0.33, "\u22120.33", Direction.DOWN),
+                3: (0.0, "no change", Direction.SAME), 4: (0.33, "+0.33", Direction.UP),
+                5: (0.67, "+0.67", Direction.UP)}  # fmt: skip
     answer_for = varied(model)
     for row in comparison.rows:
         answer = answer_for(row.key)
@@ -215,11 +216,12 @@ def test_a_condition_withheld_in_one_round_gets_no_change_figure(teams, model):
     rows = {r.key: r for r in view.comparison.rows}
     for key, which in ((hidden_before, "the previous round"), (hidden_now, "this round")):
         row = rows[key]
-        assert not row.compared
+        assert not row.compared and row.direction is None
         assert (row.previous, row.current, row.change, row.change_text) == (0.0, 0.0, 0.0, "")
         assert row.sentence == f"Cannot compare: too few answers in {which}."
     others = [r for k, r in rows.items() if k not in (hidden_before, hidden_now)]
-    assert len(others) == 7 and all(r.compared and r.change == 0.67 for r in others)
+    assert len(others) == 7
+    assert all(r.compared and r.change == 0.67 and r.direction is Direction.UP for r in others)
     assert view.comparison.summary == "Of 9 conditions, 7 went up and 2 could not be compared."
     # The export holds the same: no figure on the two rows.
     data = exports.round_results_file(leader(), second, "csv").data

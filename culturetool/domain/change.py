@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from culturetool.domain.kinds import Direction
+
 NO_CHANGE = 0.005  # a change that rounds to 0.00 is shown as no change
 FIRST_ROUND = "This is the team's first round, so there is nothing to compare it with yet."
 NO_EARLIER_RESULTS = (
@@ -31,7 +33,7 @@ class ShownScore:
 class Change:
     change: float
     change_text: str  # "+0.35", "−0.20" or "no change"
-    direction: str  # "up", "down" or "same"
+    direction: Direction
     sentence: str
 
 
@@ -49,7 +51,7 @@ def why_not_compared(protected: bool, which: str) -> str:
 def change_between(previous: ShownScore, current: ShownScore) -> Change:
     change = round(current.mean - previous.mean, 2)
     if abs(change) < NO_CHANGE:
-        return Change(0.0, "no change", "same", f"No change: still {current.level_name}.")
+        return Change(0.0, "no change", Direction.SAME, f"No change: still {current.level_name}.")
     text = f"+{change:.2f}" if change > 0 else f"\u2212{abs(change):.2f}"
     moved = (
         f"moved from {previous.level_name} to {current.level_name}"
@@ -58,23 +60,21 @@ def change_between(previous: ShownScore, current: ShownScore) -> Change:
     )
     word = "Up" if change > 0 else "Down"
     points = "point" if abs(change) == 1 else "points"
-    return Change(
-        change, text, "up" if change > 0 else "down", f"{word} {abs(change):.2f} {points}, {moved}."
-    )
+    direction = Direction.UP if change > 0 else Direction.DOWN
+    return Change(change, text, direction, f"{word} {abs(change):.2f} {points}, {moved}.")
 
 
 def _and_list(parts: list[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def change_summary(directions: Sequence[str]) -> str:
-    """One sentence over all conditions; a direction is "up", "down", "same" or "" (not
-    compared)."""
+def change_summary(directions: Sequence[Direction | None]) -> str:
+    """One sentence over all conditions; a direction is None where it was not compared."""
     counts = {
-        "went up": sum(d == "up" for d in directions),
-        "went down": sum(d == "down" for d in directions),
-        "stayed the same": sum(d == "same" for d in directions),
-        "could not be compared": sum(d == "" for d in directions),
+        "went up": sum(d is Direction.UP for d in directions),
+        "went down": sum(d is Direction.DOWN for d in directions),
+        "stayed the same": sum(d is Direction.SAME for d in directions),
+        "could not be compared": sum(d is None for d in directions),
     }
     parts = [f"{number} {what}" for what, number in counts.items() if number]
     if counts["could not be compared"] == len(directions):

@@ -1,5 +1,6 @@
 """The fixed sets of values that rows, services and pages pass around: an action's status and
-timescale, a target's scope, how respondents reach a round, and the ledger's audiences.
+timescale, a target's scope, how respondents reach a round, the ledger's audiences and group
+kinds, and which way a score moved between rounds.
 
 Each is a StrEnum whose values are the words stored in the database, so a member compares and
 serialises as that string (the tables, the migrations and Reflex's state see plain strings),
@@ -45,6 +46,21 @@ class Audience(StrEnum):
 
     AREA = "area"  # people who can see area figures
     TEAM = "team"  # team-only viewers
+
+
+class GroupKind(StrEnum):
+    """What a disclosure-ledger row's group is."""
+
+    ROUND = "round"  # a team's round
+    AREA = "area"  # an area's pool of its teams' rounds
+
+
+class Direction(StrEnum):
+    """How a condition's shown score moved from one round to the next."""
+
+    UP = "up"
+    DOWN = "down"
+    SAME = "same"  # the change rounds to 0.00
 
 
 def one_of(column: str, kind: type[StrEnum]) -> str:

@@ -53,7 +53,7 @@ from culturetool.domain.disclosure import (
     total_then_parts,
 )
 from culturetool.domain.disclosure import round_to_show as _round_to_show
-from culturetool.domain.kinds import Audience
+from culturetool.domain.kinds import Audience, GroupKind
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.scoring import (
     ConfidenceGap,
@@ -74,8 +74,8 @@ from culturetool.store.tables import (
     Response,
 )
 
-# A group whose figures are shown: ("round", round id) or ("area", area id).
-GroupKey = tuple[str, int]
+# A group whose figures are shown: (GroupKind.ROUND, round id) or (GroupKind.AREA, area id).
+GroupKey = tuple[GroupKind, int]
 
 
 @dataclass(frozen=True)
@@ -201,7 +201,7 @@ class _Ledger:
         )
         for id_, kind, group_id, figure, basis, shown in rows:
             parsed = {int(r): n for r, n in json.loads(basis).items()}
-            self._by_figure[figure].append(_Shown(id_, (kind, group_id), parsed, shown))
+            self._by_figure[figure].append(_Shown(id_, (GroupKind(kind), group_id), parsed, shown))
 
     def shown_before(self, key: FigureKey) -> list[tuple[GroupKey, Basis]]:
         return [(row.group, row.basis) for row in self._by_figure.get(_figure_text(key), [])]
@@ -217,7 +217,7 @@ class _Ledger:
             organisation_id=self.area.organisation_id,
             area_id=self.area.id,
             audience=self.audience.value,
-            group_kind=group[0],
+            group_kind=group[0].value,
             group_id=group[1],
             figure=_figure_text(key),
             basis=_basis_text(basis),
@@ -344,7 +344,7 @@ def round_results(
     audience = Audience.AREA if viewer_sees_area_figures else Audience.TEAM
     ledger = _Ledger(session, area, audience)
     items, values = _scored(model, _answers_by_response(session, round_.id))
-    group: GroupKey = ("round", round_.id)
+    group: GroupKey = (GroupKind.ROUND, round_.id)
     candidates = {
         key: [_Candidate(group, {round_.id: value.respondents}, threshold, value)]
         for key, value in values.items()
@@ -462,7 +462,7 @@ def area_results(session: Session, area: Area) -> AreaResults:
     }
     pooled_items, pooled = _scored(pooled_model, [a for r in chosen for a in answers[r.id]])
 
-    area_group: GroupKey = ("area", area.id)
+    area_group: GroupKey = (GroupKind.AREA, area.id)
     candidates: dict[FigureKey, list[_Candidate]] = {}
     for key in {key for values in [pooled, *part_values.values()] for key in values}:
         area_figure = None
@@ -471,7 +471,9 @@ def area_results(session: Session, area: Area) -> AreaResults:
             basis = {r.id: _people(pooled_by_round[r.id].get(key)) for r in chosen}
             area_figure = _Candidate(area_group, basis, threshold, value)
         team_figures = [
-            _Candidate(("round", r.id), {r.id: value.respondents}, r.anonymity_threshold, value)
+            _Candidate(
+                (GroupKind.ROUND, r.id), {r.id: value.respondents}, r.anonymity_threshold, value
+            )
             for r in sorted(chosen, key=lambda r: r.id)
             if counts[r.id] >= r.anonymity_threshold
             and (value := part_values[r.id].get(key)) is not None
@@ -488,10 +490,10 @@ def area_results(session: Session, area: Area) -> AreaResults:
             outcome = Withheld(counts[r.id], r.anonymity_threshold)
         else:
             outcome = _outcome(
-                ("round", r.id), verdicts, ledger, models[r.id], part_items[r.id],
+                (GroupKind.ROUND, r.id), verdicts, ledger, models[r.id], part_items[r.id],
                 counts[r.id], r.anonymity_threshold,
             )  # fmt: skip
-        hidden = verdicts.protected.get(("round", r.id), set())
+        hidden = verdicts.protected.get((GroupKind.ROUND, r.id), set())
         parts.append(
             TeamPart(
                 team_id=r.team_id,

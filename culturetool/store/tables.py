@@ -33,6 +33,7 @@ from culturetool.domain.kinds import (
     ActionStatus,
     ActionTimescale,
     Audience,
+    GroupKind,
     TargetScope,
     one_of,
 )
@@ -409,5 +410,5 @@ class DisclosureRecord(Base):
         ),
         Index("ix_disclosure_record_area_audience", "area_id", "audience"),
         CheckConstraint(one_of("audience", Audience), name="audience_known"),
-        CheckConstraint("group_kind IN ('round', 'area')", name="group_kind_known"),
+        CheckConstraint(one_of("group_kind", GroupKind), name="group_kind_known"),
     )

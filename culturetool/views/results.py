@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from culturetool.domain.kinds import Direction
+
 
 class Hidden(StrEnum):
     """Why the gate withheld a figure."""
@@ -60,7 +62,7 @@ class ChangeRow:
     current: float = 0.0
     change: float = 0.0
     change_text: str = ""  # "+0.35", "−0.20" or "no change"
-    direction: str = ""  # "up", "down" or "same"; "" when not compared
+    direction: Direction | None = None  # None when not compared
     sentence: str = ""
 
 

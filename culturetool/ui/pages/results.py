@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from culturetool.domain.access import Actor
+from culturetool.domain.kinds import Direction
 from culturetool.services import exports, round_results
 from culturetool.ui import routes
 from culturetool.ui.layout import (
@@ -77,12 +78,14 @@ def _change_badge(row: ChangeRow) -> rx.Component:
     return rx.badge(
         rx.match(
             row.direction,
-            ("up", rx.icon("arrow-up", size=14, aria_hidden="true")),
-            ("down", rx.icon("arrow-down", size=14, aria_hidden="true")),
+            (Direction.UP.value, rx.icon("arrow-up", size=14, aria_hidden="true")),
+            (Direction.DOWN.value, rx.icon("arrow-down", size=14, aria_hidden="true")),
             rx.icon("equal", size=14, aria_hidden="true"),
         ),
         row.change_text,
-        color_scheme=rx.match(row.direction, ("up", "green"), ("down", "orange"), "gray"),
+        color_scheme=rx.match(
+            row.direction, (Direction.UP.value, "green"), (Direction.DOWN.value, "orange"), "gray"
+        ),
         size="2",
         variant="soft",
     )
