@@ -123,7 +123,7 @@ def not_found(heading: str, sentence: str) -> rx.Component:
     )
 
 
-def loading_or_not_found(found: rx.Var, loading: str, heading: str, sentence: str):
+def loading_or_not_found(found: rx.Var | bool, loading: str, heading: str, sentence: str):
     """Before a page's data arrives: a loading line while it may still come, else not found."""
     return rx.cond(found, rx.text(loading), not_found(heading, sentence))
 
