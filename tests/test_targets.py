@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from culturetool.domain.access import Forbidden, NotSignedIn, Role
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.kinds import TargetScope
 from culturetool.domain.targets import targets_in_force
 from culturetool.services import targets
 from culturetool.services.organisation import add_area, add_team, create_organisation
@@ -292,11 +293,21 @@ def test_each_save_records_one_readable_event(county, model):
 
 
 def test_scope_values_are_read_strictly():
-    assert targets.parse_scope("organisation") == ("organisation", 0)
-    assert targets.parse_scope("area:3") == ("area", 3)
-    assert targets.parse_scope(" team:7 ") == ("team", 7)
-    for odd in ("", "team:", "team:-1", "team:x", "region:3", "area:3:4", None):
-        assert targets.parse_scope(odd) == ("", 0)
+    assert targets.parse_scope("organisation") == (TargetScope.ORGANISATION, 0)
+    assert targets.parse_scope("area:3") == (TargetScope.AREA, 3)
+    assert targets.parse_scope(" team:7 ") == (TargetScope.TEAM, 7)
+    for odd in ("", "team:", "team:-1", "team:x", "region:3", "area:3:4", "organisation:1", None):
+        assert targets.parse_scope(odd) == (None, 0)
+    for scope, scope_id in ((TargetScope.ORGANISATION, 1), (TargetScope.AREA, 3)):
+        assert targets.parse_scope(targets.scope_value(scope, scope_id))[0] is scope
+
+
+def test_a_scope_that_is_not_one_is_refused_in_plain_words(county):
+    for scope in ("region", "Team", ""):
+        with pytest.raises(InputProblem, match="Choose the organisation, an area or a team"):
+            targets.set_targets(admin(), scope, 1, {})
+    with pytest.raises(InputProblem, match="Choose the organisation, an area or a team"):
+        targets.targets_view(admin(), "region", 1)
 
 
 def _organisation_id() -> int:

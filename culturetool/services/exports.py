@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem
+from culturetool.domain.kinds import TargetScope
 from culturetool.reports.exports import Table, to_csv, to_xlsx
 from culturetool.reports.plan_tables import plan_tables
 from culturetool.reports.results_tables import area_results_tables, round_results_tables
@@ -51,11 +52,11 @@ def area_results_file(actor: Actor, area_id: int, file_format: str) -> Download:
     return _as_file(area_results_tables(view), stem, file_format)
 
 
-def plan_file(actor: Actor, scope: str, scope_id: int, file_format: str) -> Download:
+def plan_file(actor: Actor, scope: TargetScope | str, scope_id: int, file_format: str) -> Download:
     """A team's or an area's action plan, as the plan page shows it today."""
-    if scope == "team":
+    if scope == TargetScope.TEAM:
         view = plans.team_plan(actor, scope_id)
-    elif scope == "area":
+    elif scope == TargetScope.AREA:
         view = plans.area_plan(actor, scope_id)
     else:
         raise InputProblem("Choose a team's plan or an area's plan.")

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from culturetool.domain.access import Actor, Permission, require
+from culturetool.domain.kinds import TargetScope
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.recommendations import (
     JudgedGap,
@@ -93,7 +94,7 @@ class BundleRow:
 
 @dataclass
 class RecommendationsView:
-    scope: str  # "team" or "area"
+    scope: TargetScope  # TEAM or AREA
     scope_id: int
     name: str
     area_id: int
@@ -274,7 +275,7 @@ def team_recommendations(actor: Actor, team_id: int) -> RecommendationsView:
     with transaction() as session:
         team = team_in_reach(session, actor, team_id, Permission.VIEW_RESULTS)
         view = RecommendationsView(
-            scope="team",
+            scope=TargetScope.TEAM,
             scope_id=team.id,
             name=team.name,
             area_id=team.area_id,
@@ -314,7 +315,7 @@ def area_recommendations(actor: Actor, area_id: int) -> RecommendationsView:
     with transaction() as session:
         area = area_in_reach(session, actor, area_id, Permission.VIEW_AREA_RESULTS)
         view = RecommendationsView(
-            scope="area",
+            scope=TargetScope.AREA,
             scope_id=area.id,
             name=area.name,
             area_id=area.id,

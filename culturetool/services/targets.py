@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from culturetool.domain.access import Actor, Forbidden, NotSignedIn, Permission, require
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.kinds import TargetScope, member_of
 from culturetool.domain.model_schema import CultureModel
-from culturetool.domain.targets import target_in_force
+from culturetool.domain.targets import MODEL_DEFAULT, target_in_force
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import area_in_reach, team_in_reach
 from culturetool.store import repository as repo
@@ -23,14 +24,16 @@ from culturetool.store.db import transaction
 from culturetool.store.tables import ConditionTarget, Organisation
 
 INHERIT = "inherit"
-SOURCE_LABELS = {
-    "model": "the model's default",
-    "organisation": "the organisation's target",
-    "area": "the area's target",
-    "team": "this team's own target",
+# Where a target in force comes from: a scope it was set at, or the model's default.
+SOURCE_LABELS: dict[str, str] = {
+    MODEL_DEFAULT: "the model's default",
+    TargetScope.ORGANISATION: "the organisation's target",
+    TargetScope.AREA: "the area's target",
+    TargetScope.TEAM: "this team's own target",
 }
 # Where a target set at the scope being looked at comes from, in the same words.
-OWN_LABELS = {**SOURCE_LABELS, "area": "this area's own target"}
+OWN_LABELS = {**SOURCE_LABELS, TargetScope.AREA: "this area's own target"}
+CHOOSE_SCOPE = "Choose the organisation, an area or a team."
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class TargetRow:
 
 @dataclass(frozen=True)
 class TargetsView:
-    scope: str  # "organisation", "area" or "team"
+    scope: TargetScope
     scope_id: int
     scope_value: str  # as in scope_choices: "organisation", "area:3", "team:7"
     scope_name: str
@@ -59,20 +62,30 @@ class TargetsView:
     scope_choices: list[tuple[str, str]] = field(default_factory=list)
 
 
-def scope_value(scope: str, scope_id: int) -> str:
-    return scope if scope == "organisation" else f"{scope}:{scope_id}"
+def scope_value(scope: TargetScope, scope_id: int) -> str:
+    return scope.value if scope is TargetScope.ORGANISATION else f"{scope.value}:{scope_id}"
 
 
-def parse_scope(value: str) -> tuple[str, int]:
-    """("organisation", 0), ("area", 3) or ("team", 7) from a choice's value; ("", 0) if it is
-    not one, which the services read as "the person's usual view"."""
+def parse_scope(value: str) -> tuple[TargetScope | None, int]:
+    """(ORGANISATION, 0), (AREA, 3) or (TEAM, 7) from a choice's value ("organisation",
+    "area:3", "team:7"); (None, 0) if it is not one, which the services read as "the person's
+    usual view"."""
     value = (value or "").strip()
-    if value == "organisation":
-        return "organisation", 0
+    if value == TargetScope.ORGANISATION:
+        return TargetScope.ORGANISATION, 0
     kind, _, number = value.partition(":")
-    if kind in ("area", "team") and number.isdigit():
-        return kind, int(number)
-    return "", 0
+    scope = member_of(TargetScope, kind)
+    if scope in (TargetScope.AREA, TargetScope.TEAM) and number.isdigit():
+        return scope, int(number)
+    return None, 0
+
+
+def _scope(scope: TargetScope | str) -> TargetScope:
+    """The scope a page sent, checked: InputProblem for anything but the three scopes."""
+    known = member_of(TargetScope, scope)
+    if known is None:
+        raise InputProblem(CHOOSE_SCOPE)
+    return known
 
 
 def _level_label(model: CultureModel, level: int) -> str:
@@ -93,29 +106,29 @@ def _sees_everything(actor: Actor) -> bool:
     return actor.can(Permission.VIEW_ALL_TARGETS)
 
 
-def _require_sight(actor: Actor, scope: str, scope_id: int) -> None:
+def _require_sight(actor: Actor, scope: TargetScope, scope_id: int) -> None:
     """Refuse before anything is read: a manager sees their own teams' targets only, whether
     or not the team asked for exists."""
     require(actor, Permission.VIEW_TARGETS)
     if _sees_everything(actor):
         return
-    if scope != "team":
+    if scope is not TargetScope.TEAM:
         raise Forbidden("You can see the targets of your own teams only.")
     require(actor, Permission.VIEW_TARGETS, team_id=scope_id)
 
 
-def _edit_permission(scope: str) -> Permission:
+def _edit_permission(scope: TargetScope) -> Permission:
     return (
         Permission.SET_ORGANISATION_TARGETS
-        if scope == "organisation"
+        if scope is TargetScope.ORGANISATION
         else Permission.SET_LOCAL_TARGETS
     )
 
 
-def _who_can_edit(scope: str) -> str:
-    if scope == "organisation":
+def _who_can_edit(scope: TargetScope) -> str:
+    if scope is TargetScope.ORGANISATION:
         return "Only an administrator can change the organisation's targets."
-    place = "an area" if scope == "area" else "a team"
+    place = "an area" if scope is TargetScope.AREA else "a team"
     return f"Only the innovation team can change {place}'s targets."
 
 
@@ -123,7 +136,7 @@ def _who_can_edit(scope: str) -> str:
 class _Place:
     """The scope looked at, with the area and team whose targets it inherits or is."""
 
-    scope: str
+    scope: TargetScope
     scope_id: int
     name: str
     organisation_id: int
@@ -132,29 +145,27 @@ class _Place:
 
 
 def _place(
-    session, actor: Actor, scope: str, scope_id: int, permission: Permission
+    session, actor: Actor, scope: TargetScope, scope_id: int, permission: Permission
 ) -> _Place:
     """The organisation, area or team, if it is the actor's organisation's and the actor may do
     this there; NotFound otherwise."""
-    if scope == "organisation":
+    if scope is TargetScope.ORGANISATION:
         organisation = session.get(Organisation, actor.organisation_id)
         if organisation is None:
             raise NotFound("Your organisation no longer exists.")
         return _Place(scope, organisation.id, organisation.name, organisation.id, None, None)
-    if scope == "area":
+    if scope is TargetScope.AREA:
         area = area_in_reach(session, actor, scope_id, permission)
         return _Place(scope, area.id, area.name, area.organisation_id, area.id, None)
-    if scope == "team":
-        team = team_in_reach(session, actor, scope_id, permission)
-        return _Place(
-            scope,
-            team.id,
-            f"{team.name} ({team.area.name})",
-            team.area.organisation_id,
-            team.area_id,
-            team.id,
-        )
-    raise InputProblem("Choose the organisation, an area or a team.")
+    team = team_in_reach(session, actor, scope_id, permission)
+    return _Place(
+        scope,
+        team.id,
+        f"{team.name} ({team.area.name})",
+        team.area.organisation_id,
+        team.area_id,
+        team.id,
+    )
 
 
 def _levels_by_scope(session, place: _Place) -> dict[str, dict[str, int]]:
@@ -202,38 +213,45 @@ def _scope_choices(session, actor: Actor, organisation: Organisation) -> list[tu
     choices: list[tuple[str, str]] = []
     everything = _sees_everything(actor)
     if everything:
-        choices.append(("organisation", f"The whole organisation: {organisation.name}"))
+        choices.append(
+            (
+                scope_value(TargetScope.ORGANISATION, organisation.id),
+                f"The whole organisation: {organisation.name}",
+            )
+        )
     for area in organisation.areas:
         if everything:
-            choices.append((f"area:{area.id}", f"Area: {area.name}"))
+            choices.append((scope_value(TargetScope.AREA, area.id), f"Area: {area.name}"))
         choices.extend(
-            (f"team:{team.id}", f"Team: {team.name} ({area.name})")
+            (scope_value(TargetScope.TEAM, team.id), f"Team: {team.name} ({area.name})")
             for team in area.teams
             if everything or team.id in actor.team_ids
         )
     return choices
 
 
-def _usual_scope(actor: Actor) -> tuple[str, int]:
+def _usual_scope(actor: Actor) -> tuple[TargetScope, int]:
     """What a person sees first: the organisation, or a manager's first team."""
     if _sees_everything(actor) or not actor.team_ids:
-        return "organisation", actor.organisation_id
-    return "team", min(actor.team_ids)
+        return TargetScope.ORGANISATION, actor.organisation_id
+    return TargetScope.TEAM, min(actor.team_ids)
 
 
-def targets_view(actor: Actor, scope: str = "", scope_id: int = 0) -> TargetsView:
+def targets_view(
+    actor: Actor, scope: TargetScope | str | None = None, scope_id: int = 0
+) -> TargetsView:
     """The targets in force at a scope and where each comes from. An empty scope means the
     person's usual view: the organisation, or for a team manager their first team."""
     if actor is None:
         raise NotSignedIn("Please sign in.")
-    if not scope:
-        scope, scope_id = _usual_scope(actor)
-    if scope not in ("organisation", "area", "team"):
-        raise InputProblem("Choose the organisation, an area or a team.")
-    _require_sight(actor, scope, scope_id)
+    if scope:
+        chosen = _scope(scope)
+    else:
+        chosen, scope_id = _usual_scope(actor)
+    _require_sight(actor, chosen, scope_id)
     model = current_model()
     with transaction() as session:
-        place = _place(session, actor, scope, scope_id, Permission.VIEW_TARGETS)
+        place = _place(session, actor, chosen, scope_id, Permission.VIEW_TARGETS)
         organisation = session.get(Organisation, actor.organisation_id)
         assert organisation is not None  # _place found it or the area/team in it
         return TargetsView(
@@ -273,7 +291,7 @@ def _described(model: CultureModel, level: int, source: str | None) -> str:
 
 
 def set_targets(
-    actor: Actor, scope: str, scope_id: int, levels: dict[str, int | str | None]
+    actor: Actor, scope: TargetScope | str, scope_id: int, levels: dict[str, int | str | None]
 ) -> list[str]:
     """Set this scope's own targets: condition id -> level, or None (or "inherit") to use the
     target above it again. Conditions left out stay as they are. All or nothing, with one audit
@@ -282,9 +300,9 @@ def set_targets(
     A level is stored as chosen, even if it equals the inherited one: the choice then holds
     when the target above it changes.
     """
-    if scope not in ("organisation", "area", "team"):
-        raise InputProblem("Choose the organisation, an area or a team.")
-    require(actor, _edit_permission(scope), team_id=scope_id if scope == "team" else None)
+    chosen = _scope(scope)
+    team_id = scope_id if chosen is TargetScope.TEAM else None
+    require(actor, _edit_permission(chosen), team_id=team_id)
     model = current_model()
     wanted: dict[str, int | None] = {}
     for condition_id, raw in levels.items():
@@ -295,7 +313,7 @@ def set_targets(
             )
         wanted[condition_id] = _wanted_level(model, condition.name, raw)
     with transaction() as session:
-        place = _place(session, actor, scope, scope_id, _edit_permission(scope))
+        place = _place(session, actor, chosen, scope_id, _edit_permission(chosen))
         stored = {
             row.condition_id: row
             for row in session.scalars(
