@@ -103,6 +103,11 @@ def field(label: str, control: rx.Component) -> rx.Component:
     return rx.el.div(rx.el.label(label, html_for=control.id), control, class_name="field")
 
 
+def link_box(id: str, link: rx.Var) -> rx.Component:
+    """A link to hand on, in a box that can be selected and copied but not edited."""
+    return rx.el.input(id=id, value=link, read_only=True, class_name="text-input share-link")
+
+
 def text_field(label: str, name: str, kind: str = "text", max_length: int = 120, **props):
     """A required text input with its label; every text input has a length limit."""
     return field(

@@ -9,7 +9,15 @@ from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.limits import EMAIL_LENGTH, NAME_LENGTH
 from culturetool.services import admin, organisation
 from culturetool.services.admin import AuditRow, UserRow
-from culturetool.ui.layout import data_table, field, notice, page_frame, shown_if, text_field
+from culturetool.ui.layout import (
+    data_table,
+    field,
+    link_box,
+    notice,
+    page_frame,
+    shown_if,
+    text_field,
+)
 from culturetool.ui.session import SessionState, signed_in
 from culturetool.views.organisation import TeamSummary
 
@@ -144,16 +152,7 @@ def people_page() -> rx.Component:
             shown_if(PeopleState.confirmation != "", notice(PeopleState.confirmation, "ok")),
             shown_if(
                 PeopleState.invitation_link != "",
-                rx.el.div(
-                    rx.el.label("Invitation link", html_for="invitation-link"),
-                    rx.el.input(
-                        id="invitation-link",
-                        value=PeopleState.invitation_link,
-                        read_only=True,
-                        class_name="text-input share-link",
-                    ),
-                    class_name="field",
-                ),  # fmt: skip
+                field("Invitation link", link_box("invitation-link", PeopleState.invitation_link)),
             ),
             data_table(
                 ["Name", "Email", "Role", "Teams", "Status", ""], PeopleState.people, _person_row

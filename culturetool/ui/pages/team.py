@@ -16,6 +16,7 @@ from culturetool.ui import routes
 from culturetool.ui.layout import (
     breadcrumb,
     data_table,
+    link_box,
     not_found,
     notice,
     page_frame,
@@ -243,12 +244,7 @@ def _share_panel() -> rx.Component:
         rx.hstack(
             rx.vstack(
                 rx.el.label("Share this link with everyone in the team", html_for="share-link"),
-                rx.el.input(
-                    id="share-link",
-                    value=TeamState.share_link,
-                    read_only=True,
-                    class_name="text-input share-link",
-                ),
+                link_box("share-link", TeamState.share_link),
                 rx.hstack(
                     rx.button("Copy link", on_click=TeamState.copy_link),
                     rx.link(
