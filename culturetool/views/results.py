@@ -92,8 +92,26 @@ class RoundComparison:
     actions_done: list[DoneAction] = field(default_factory=list)
 
 
+@dataclass(kw_only=True)
+class ScoreFigures:
+    """The figures a round's results and an area's both show, under the same names, so that
+    ui/scores.py and reports/results_tables.py treat both alike. Keyword-only, so the views
+    built on it keep their own fields first."""
+
+    conditions: list[ScoreRow] = field(default_factory=list)
+    acceptance: list[ScoreRow] = field(default_factory=list)
+    confidence_shown: bool = False
+    confidence_hidden: Hidden | None = None
+    confidence_note: str = ""
+    confidence_personal: float = 0.0
+    confidence_work: float = 0.0
+    confidence_gap: float = 0.0
+    confidence_sentence: str = ""
+    chart_svg: str = ""
+
+
 @dataclass
-class ResultsView:
+class ResultsView(ScoreFigures):
     round_id: int
     team_id: int
     team_name: str
@@ -105,16 +123,6 @@ class ResultsView:
     threshold: int
     disclosed: bool
     still_needed: int
-    conditions: list[ScoreRow] = field(default_factory=list)
-    acceptance: list[ScoreRow] = field(default_factory=list)
-    confidence_shown: bool = False
-    confidence_hidden: Hidden | None = None
-    confidence_note: str = ""
-    confidence_personal: float = 0.0
-    confidence_work: float = 0.0
-    confidence_gap: float = 0.0
-    confidence_sentence: str = ""
-    chart_svg: str = ""
     comment_threshold: int = 0
     comments_shown: bool = False
     comments: list[str] = field(default_factory=list)
@@ -154,9 +162,8 @@ class ConditionAcrossTeams:
 
 
 @dataclass
-class AreaResultsView:
-    """An area's pooled figures and each team's, with the same field names as ResultsView for
-    the pooled figures so that pages and exports can treat both alike."""
+class AreaResultsView(ScoreFigures):
+    """An area's pooled figures and each team's."""
 
     area_id: int
     area_name: str
@@ -170,13 +177,3 @@ class AreaResultsView:
     teams_without_responses: list[str] = field(default_factory=list)
     grid: list[ConditionAcrossTeams] = field(default_factory=list)
     any_protected: bool = False
-    conditions: list[ScoreRow] = field(default_factory=list)
-    acceptance: list[ScoreRow] = field(default_factory=list)
-    confidence_shown: bool = False
-    confidence_hidden: Hidden | None = None
-    confidence_note: str = ""
-    confidence_personal: float = 0.0
-    confidence_work: float = 0.0
-    confidence_gap: float = 0.0
-    confidence_sentence: str = ""
-    chart_svg: str = ""
