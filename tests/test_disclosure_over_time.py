@@ -237,6 +237,8 @@ def test_five_then_six_the_team_figures_wait_for_the_threshold_of_new_people(org
     # As before: 4 x this mean - 3 x the first gives nothing away.
     assert row.mean == three and row.respondents == 3
     assert "As it was when 3 people had answered" in row.note
+    # The page says it once, above the tables; the rows carry the note for the files.
+    assert second.as_before_summary == f"Scores marked \u201cas before\u201d: {row.note}"
     assert "2 more" in row.note
     world.answer(team_id, [1, 1])
     third = results_for_round(manager, round_id)

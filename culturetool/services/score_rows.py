@@ -17,6 +17,21 @@ def why_hidden(figure: FigureKey, protected: frozenset[FigureKey]) -> Hidden:
     return Hidden.PROTECTED if figure in protected else Hidden.TOO_FEW
 
 
+def _as_before_summary(notes: list[str]) -> str:
+    """One sentence for the page when scores are shown as they were earlier: the note itself
+    when they all say the same, else a general one (each row's note is in the files)."""
+    different = {note for note in notes if note}
+    if not different:
+        return ""
+    if len(different) == 1:
+        return f"Scores marked “as before”: {different.pop()}"
+    return (
+        "Scores marked “as before” are shown as they were when fewer people had "
+        "answered. Each updates once enough new people have answered that nobody's answers "
+        "can be worked out by comparing the two."
+    )
+
+
 def as_before_note(earlier: AsBefore | None) -> str:
     """Why a score is the one shown earlier: the words that go beside it on pages and in files."""
     if earlier is None:
@@ -115,6 +130,9 @@ def fill_scores(
         view.confidence_sentence = _confidence_sentence(scores.confidence.gap)
     else:
         view.confidence_hidden = why_hidden(CONFIDENCE, protected)
+    view.as_before_summary = _as_before_summary(
+        [r.note for r in view.conditions + view.acceptance] + [view.confidence_note]
+    )
     view.chart_svg = condition_chart_svg(
         [(r.name, r.mean, r.spread) for r in view.conditions if r.shown],
         [(lv.min_score, lv.name) for lv in model.meta.maturity_levels],

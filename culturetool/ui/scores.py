@@ -24,8 +24,15 @@ def hidden_sentence(reason: rx.Var) -> rx.Var:
 
 
 def _as_before(note: rx.Var) -> rx.Component:
-    """A score shown as it was earlier says so beside it, in words."""
-    return rx.cond(note != "", rx.text(note, size="1", class_name="as-before"))
+    """A score shown as it was earlier says so beside it; the page says why once, above."""
+    return rx.cond(note != "", rx.text("as before", size="1", class_name="as-before"))
+
+
+def as_before_callout(view: rx.Var) -> rx.Component:
+    return rx.cond(
+        view.as_before_summary != "",
+        rx.callout(view.as_before_summary, icon="history", color_scheme="blue", size="1"),
+    )
 
 
 def _level_badge(row: ScoreRow) -> rx.Component:
@@ -85,6 +92,7 @@ def score_sections(view: rx.Var) -> rx.Component:
             "Each score is the average of people's answers from 1 (weakest) to 5 (strongest). "
             "Spread shows how much people disagree: above 1 means views in the team differ a lot."
         ),
+        as_before_callout(view),
         rx.image(
             src=view.chart_svg,
             alt="Bar chart of the mean score for each condition; the table below has the figures.",

@@ -108,6 +108,9 @@ class ScoreFigures:
     confidence_gap: float = 0.0
     confidence_sentence: str = ""
     chart_svg: str = ""
+    # Said once above the tables when some scores are shown as they were earlier; the rows
+    # themselves then carry a short marker, and their full `note` goes into the files.
+    as_before_summary: str = ""
 
 
 @dataclass
