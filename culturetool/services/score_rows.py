@@ -99,28 +99,18 @@ def fill_scores(
     """Put a disclosed set of scores on a page's view: tables, confidence and chart."""
     scores = outcome.scores
     earlier = outcome.as_before
-    view.conditions = [
-        score_row(
-            scores.conditions[c.id],
-            c.id,
-            c.name,
-            model,
-            why_hidden(("condition", c.id), protected),
-            earlier.get(("condition", c.id)),
-        )
-        for c in model.conditions
-    ]
-    view.acceptance = [
-        score_row(
-            scores.acceptance[s.id],
-            s.id,
-            s.name,
-            model,
-            why_hidden(("acceptance", s.id), protected),
-            earlier.get(("acceptance", s.id)),
-        )
-        for s in model.questionnaire.acceptance_scales
-    ]
+
+    def rows(kind: str, figures, values) -> list[ScoreRow]:
+        return [
+            score_row(
+                values[figure.id], figure.id, figure.name, model,
+                why_hidden((kind, figure.id), protected), earlier.get((kind, figure.id)),
+            )  # fmt: skip
+            for figure in figures
+        ]
+
+    view.conditions = rows("condition", model.conditions, scores.conditions)
+    view.acceptance = rows("acceptance", model.questionnaire.acceptance_scales, scores.acceptance)
     if scores.confidence is not None:
         view.confidence_note = as_before_note(earlier.get(CONFIDENCE))
         view.confidence_shown = True
