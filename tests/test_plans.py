@@ -16,6 +16,7 @@ from people import admin, leader, make_person, manager_of
 from culturetool.domain import clock
 from culturetool.domain.access import Actor, Forbidden, Role
 from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.kinds import TargetScope
 from culturetool.domain.wording import day_month_year
 from culturetool.reports.plan_tables import plan_tables
 from culturetool.services import exports, plans
@@ -446,7 +447,9 @@ def test_a_team_plan_holds_its_own_and_the_whole_areas_actions(county):
     # The manager changes their team's action, not the area's.
     assert rows[own].can_edit and not rows[whole].can_edit
     assert view.can_edit and view.team_choices == [(str(county.alpha), "Alpha")]
-    assert (view.scope, view.heading, view.area_name) == ("team", "Action plan: Alpha", "North")
+    assert (view.scope, view.heading, view.area_name) == (
+        TargetScope.TEAM, "Action plan: Alpha", "North"
+    )
     assert rows[own].condition_names == [
         "Awareness of the benefits of care technology",
         "Confident, empowered staff and local people",

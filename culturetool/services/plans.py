@@ -23,7 +23,7 @@ from sqlalchemy import and_, or_, select
 from culturetool.domain import clock
 from culturetool.domain.access import Actor, Forbidden, Permission, require
 from culturetool.domain.errors import InputProblem, NotFound
-from culturetool.domain.kinds import ActionStatus, ActionTimescale, member_of
+from culturetool.domain.kinds import ActionStatus, ActionTimescale, TargetScope, member_of
 from culturetool.domain.limits import ACTION_NOTES_LENGTH, ACTION_TITLE_LENGTH, NAME_LENGTH
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.text import clean_line, clean_notes
@@ -354,7 +354,7 @@ def _order(actions: list[PlanAction], today: dt.date) -> list[PlanAction]:
 
 def _view(
     actor: Actor,
-    scope: str,
+    scope: TargetScope,
     area: Area,
     team: Team | None,
     actions: list[PlanAction],
@@ -404,7 +404,7 @@ def team_plan(actor: Actor, team_id: int, today: dt.date | None = None) -> PlanV
             )
         )
         choices = [(str(team.id), team.name)] if _edits(actor, team.id) else []
-        return _view(actor, "team", team.area, team, actions, today, choices)
+        return _view(actor, TargetScope.TEAM, team.area, team, actions, today, choices)
 
 
 def area_plan(actor: Actor, area_id: int, today: dt.date | None = None) -> PlanView:
@@ -430,7 +430,7 @@ def area_plan(actor: Actor, area_id: int, today: dt.date | None = None) -> PlanV
         if _edits(actor, None):
             choices.append(("", "The whole area"))
         choices += [(str(t.id), t.name) for t in area.teams if _edits(actor, t.id)]
-        return _view(actor, "area", area, None, actions, today, choices)
+        return _view(actor, TargetScope.AREA, area, None, actions, today, choices)
 
 
 def prefill(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from culturetool.domain.kinds import TargetScope
+
 
 @dataclass(frozen=True)
 class ActionRow:
@@ -30,7 +32,7 @@ class ActionRow:
 
 @dataclass(frozen=True)
 class PlanView:
-    scope: str  # "team" or "area"
+    scope: TargetScope  # TEAM or AREA
     area_id: int
     area_name: str
     team_id: int  # 0 on an area's plan

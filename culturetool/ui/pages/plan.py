@@ -12,7 +12,7 @@ import reflex as rx
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
-from culturetool.domain.kinds import ActionStatus
+from culturetool.domain.kinds import ActionStatus, TargetScope
 from culturetool.domain.limits import ACTION_NOTES_LENGTH, ACTION_TITLE_LENGTH, NAME_LENGTH
 from culturetool.services import exports, plans
 from culturetool.services.plans import (
@@ -75,16 +75,16 @@ class PlanState(SessionState):
         self.notes_for = 0
         self.notes_saved = False
 
-    def _scope(self) -> tuple[str, int]:
+    def _scope(self) -> tuple[TargetScope, int]:
         """The team's plan on /teams/[team_id]/plan, the area's on /areas/[area_id]/plan."""
         team = self.team_id
         if team:
-            return "team", id_number(team)
-        return "area", id_number(self.area_id)
+            return TargetScope.TEAM, id_number(team)
+        return TargetScope.AREA, id_number(self.area_id)
 
     def _read(self, actor: Actor) -> PlanView:
         scope, number = self._scope()
-        if scope == "team":
+        if scope is TargetScope.TEAM:
             return plans.team_plan(actor, number)
         return plans.area_plan(actor, number)
 
@@ -129,7 +129,7 @@ class PlanState(SessionState):
         return None
 
     def _draft(self, form: dict, view: PlanView) -> ActionDraft:
-        if view.scope == "team":
+        if view.scope == TargetScope.TEAM:
             team_id: int | None = view.team_id
         else:
             raw = str(form.get("team", "")).strip()
@@ -426,7 +426,7 @@ def _new_action_form(view: rx.Var) -> rx.Component:
                 max_length=NAME_LENGTH,
             ),  # fmt: skip
             shown_if(
-                view.scope == "area",
+                view.scope == TargetScope.AREA.value,
                 field(
                     "Who is it for?",
                     rx.el.select(
@@ -491,7 +491,7 @@ def _breadcrumb(view: rx.Var) -> rx.Component:
     return breadcrumb(
         rx.fragment(
             rx.cond(
-                view.scope == "team",
+                view.scope == TargetScope.TEAM.value,
                 rx.link(view.team_name, href=routes.team_page(view.team_id)),
                 rx.cond(
                     view.can_view_area,
@@ -507,7 +507,7 @@ def _breadcrumb(view: rx.Var) -> rx.Component:
 
 def _about(view: rx.Var) -> rx.Component:
     return rx.cond(
-        view.scope == "team",
+        view.scope == TargetScope.TEAM.value,
         rx.text(
             f"What {view.team_name} is doing about its results. Actions for the whole of "
             f"{view.area_name} are listed too; the innovation team looks after those.",
