@@ -330,15 +330,10 @@ def _codes_panel() -> rx.Component:
             size="2",
         ),
         rx.hstack(
-            rx.el.label("How many more codes?", html_for="more-codes"),
-            rx.el.input(
-                id="more-codes",
-                value=TeamState.more_codes_text,
-                on_change=TeamState.type_more_codes,
-                input_mode="numeric",
-                class_name="text-input",
-                width="5em",
-            ),
+            *_number_field(
+                "How many more codes?", "more-codes", TeamState.more_codes_text,
+                TeamState.type_more_codes,
+            ),  # fmt: skip
             rx.button("Make more codes", variant="soft", on_click=TeamState.make_more_codes),
             align="center",
             wrap="wrap",
@@ -369,6 +364,21 @@ def _mode_choice(mode: AccessMode, label: str) -> rx.Component:
     )
 
 
+def _number_field(label: str, field_id: str, value, on_change) -> tuple[rx.Component, ...]:
+    """A label and a short whole-number input, side by side or stacked as the caller lays out."""
+    return (
+        rx.el.label(label, html_for=field_id),
+        rx.el.input(
+            id=field_id,
+            value=value,
+            on_change=on_change,
+            input_mode="numeric",
+            class_name="text-input",
+            width="6em",
+        ),
+    )
+
+
 def _open_round_form() -> rx.Component:
     return rx.card(
         rx.heading("Start a self-assessment", as_="h2", size="5"),
@@ -376,15 +386,10 @@ def _open_round_form() -> rx.Component:
             "Open a round for the team. Everyone answers anonymously; it takes about "
             f"{TeamState.survey_minutes} minutes."
         ),
-        rx.el.label("How many people are in the team?", html_for="staff-count"),
-        rx.el.input(
-            id="staff-count",
-            value=TeamState.staff_count_text,
-            on_change=TeamState.type_staff_count,
-            input_mode="numeric",
-            class_name="text-input",
-            width="6em",
-        ),
+        *_number_field(
+            "How many people are in the team?", "staff-count", TeamState.staff_count_text,
+            TeamState.type_staff_count,
+        ),  # fmt: skip
         rx.text("No more people than this can answer.", size="2"),
         rx.text("How will people answer?", as_="div", weight="bold"),
         _mode_choice(
