@@ -386,9 +386,12 @@ def _open_round_form() -> rx.Component:
             "Open a round for the team. Everyone answers anonymously; it takes about "
             f"{TeamState.survey_minutes} minutes."
         ),
-        *_number_field(
-            "How many people are in the team?", "staff-count", TeamState.staff_count_text,
-            TeamState.type_staff_count,
+        rx.el.div(
+            *_number_field(
+                "How many people are in the team?", "staff-count", TeamState.staff_count_text,
+                TeamState.type_staff_count,
+            ),
+            class_name="field",
         ),  # fmt: skip
         rx.text("No more people than this can answer.", size="2"),
         rx.text("How will people answer?", as_="div", weight="bold"),
