@@ -8,6 +8,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 BUN_VERSION := 1.4.4
 BUN := .tools/node_modules/bun/bin/bun.exe
+AXE_VERSION := 4.14.1
+AXE := .tools/node_modules/axe-core/axe.min.js
 PORT ?= 3000
 
 export REFLEX_TELEMETRY_ENABLED := false
@@ -30,7 +32,7 @@ run: setup
 	$(PY) -m culturetool.cli demo load --if-empty
 	$(PY) -m culturetool.cli serve --port $(PORT)
 
-test: setup chromium
+test: setup chromium $(AXE)
 	$(PY) -m ruff check culturetool tests bench
 	$(PY) -m mypy culturetool --exclude culturetool/ui
 	@$(MAKE) --no-print-directory typecheck-ui
@@ -54,6 +56,13 @@ $(BUN): $(VENV)/.installed
 	$(VENV)/bin/npm install --silent --no-fund --no-audit --prefix .tools bun@$(BUN_VERSION)
 	test -x $(BUN)
 	touch $(BUN)
+
+# The accessibility browser test runs axe-core (from the npm registry) inside each page.
+$(AXE): $(VENV)/.installed
+	mkdir -p .tools
+	$(VENV)/bin/npm install --silent --no-fund --no-audit --prefix .tools axe-core@$(AXE_VERSION)
+	test -f $(AXE)
+	touch $(AXE)
 
 # Browser tests use Debian's Chromium (browser downloads are not possible here).
 chromium:
