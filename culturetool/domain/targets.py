@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from culturetool.domain.model_schema import MaturityLevel
+
 # The scopes a target can be set at, the most general first.
 SCOPES = ("organisation", "area", "team")
 MODEL_DEFAULT = "model"  # the source of a target nobody set
@@ -42,3 +44,35 @@ def targets_in_force(
         condition_id: target_in_force(levels, condition_id, default_level).level
         for condition_id in condition_ids
     }
+
+
+# ---- a target as people read it: its band, and the gap from the band's lower edge ----------
+#
+# A target is a maturity level, and a level is a band of scores that starts at its min_score. A
+# team at 3.37 with a Thriving target is 0.03 short of 3.4, where Thriving starts; writing the
+# target as "Thriving (4)" made that read as 0.63 short of 4. So a target is always written as
+# its band, and every gap is measured from, and named with, that band's lower edge.
+
+
+def _score(value: float) -> str:
+    """A score as people read it: at most two decimals, no trailing zeros ("3.4", "2.97")."""
+    return f"{round(value, 2):g}"
+
+
+def target_band(level: MaturityLevel) -> str:
+    """ "Thriving: 3.4 and above"."""
+    return f"{level.name}: {_score(level.min_score)} and above"
+
+
+def gap_to_band(mean: float, level: MaturityLevel) -> float:
+    """Score points from `mean` up to where the band starts, 0 at or above it. The mean is
+    compared as shown (two decimals), so a team shown at 3.40 is in Thriving, not a hair below."""
+    return round(max(0.0, level.min_score - round(mean, 2)), 2)
+
+
+def gap_words(mean: float, level: MaturityLevel) -> str:
+    """ "0.03 below Thriving (3.4 and above)", or "On target: Thriving starts at 3.4"."""
+    gap = gap_to_band(mean, level)
+    if gap > 0:
+        return f"{_score(gap)} below {level.name} ({_score(level.min_score)} and above)"
+    return f"On target: {level.name} starts at {_score(level.min_score)}"
