@@ -69,12 +69,12 @@ def test_with_no_targets_every_condition_aims_at_the_models_default(county, mode
     default = model.signals.default_target_level
     for row in view.rows:
         assert (row.level, row.own, row.source) == (default, False, "the model's default")
-        assert row.level_name == model.maturity_level(default).name
-        assert row.inherited_label == (
-            f"Use the model's default ({default} – {model.maturity_level(default).name})"
-        )
+        default_band = model.maturity_level(default)
+        assert row.band == f"{default_band.name}: {default_band.min_score:g} and above"
+        assert row.inherited_label == f"Use the model's default ({row.band})"
     assert view.level_choices == [
-        (str(lv.level), f"{lv.level} – {lv.name}") for lv in model.meta.maturity_levels
+        (str(lv.level), f"{lv.name}: {lv.min_score:g} and above")
+        for lv in model.meta.maturity_levels
     ]
 
 
@@ -87,9 +87,9 @@ def test_team_over_area_over_organisation_over_default(county, model):
     older = rows_of(targets.targets_view(county["innovation"], "team", county["older"]))
     assert older[FIRST].level == 3 and older[FIRST].source == "this team's own target"
     assert older[FIRST].own and older[FIRST].inherited_level == 5
-    assert older[FIRST].inherited_label.startswith("Use the area's target (5 – ")
+    assert older[FIRST].inherited_label.startswith("Use the area's target (Embedded: ")
     assert older[SECOND].level == 1 and older[SECOND].inherited_level == 3
-    assert older[SECOND].inherited_label.startswith("Use the organisation's target (3 – ")
+    assert older[SECOND].inherited_label.startswith("Use the organisation's target (Established: ")
     assert (older[THIRD].level, older[THIRD].source) == (default, "the model's default")
 
     learning = rows_of(targets.targets_view(county["innovation"], "team", county["learning"]))

@@ -16,7 +16,7 @@ from culturetool.domain.access import Actor, Forbidden, NotSignedIn, Permission,
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.kinds import TargetScope, member_of
 from culturetool.domain.model_schema import CultureModel
-from culturetool.domain.targets import MODEL_DEFAULT, target_in_force
+from culturetool.domain.targets import MODEL_DEFAULT, target_band, target_in_force
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import area_in_reach, team_in_reach
 from culturetool.store import repository as repo
@@ -42,11 +42,11 @@ class TargetRow:
     condition_name: str
     number: int
     level: int  # the target in force
-    level_name: str
+    band: str  # the target in force as its band: "Thriving: 3.4 and above"
     source: str  # where the target in force comes from, e.g. "the area's target"
     own: bool  # set at the scope being looked at
     inherited_level: int  # what it would be without this scope's own target
-    inherited_label: str  # e.g. "Use the organisation's target (4 – Thriving)"
+    inherited_label: str  # e.g. "Use the organisation's target (Thriving: 3.4 and above)"
 
 
 @dataclass(frozen=True)
@@ -88,18 +88,13 @@ def _scope(scope: TargetScope | str) -> TargetScope:
     return known
 
 
-def _level_label(model: CultureModel, level: int) -> str:
+def _band(model: CultureModel, level: int) -> str:
+    """A level as the band of scores it covers ("Thriving: 3.4 and above"); a level the model
+    no longer has (saved under an older version) reads as its number."""
     try:
-        return f"{level} – {model.maturity_level(level).name}"
+        return target_band(model.maturity_level(level))
     except StopIteration:
-        return str(level)
-
-
-def _level_name(model: CultureModel, level: int) -> str:
-    try:
-        return model.maturity_level(level).name
-    except StopIteration:
-        return ""
+        return f"Level {level}"
 
 
 def _sees_everything(actor: Actor) -> bool:
@@ -197,12 +192,12 @@ def _rows(model: CultureModel, levels: dict[str, dict[str, int]], place: _Place)
                 condition_name=condition.name,
                 number=condition.number,
                 level=level,
-                level_name=_level_name(model, level),
+                band=_band(model, level),
                 source=source,
                 own=own,
                 inherited_level=inherited_level,
                 inherited_label=(
-                    f"Use {SOURCE_LABELS[inherited_from]} ({_level_label(model, inherited_level)})"
+                    f"Use {SOURCE_LABELS[inherited_from]} ({_band(model, inherited_level)})"
                 ),
             )
         )
@@ -261,7 +256,7 @@ def targets_view(
             scope_name=place.name,
             rows=_rows(model, _levels_by_scope(session, place), place),
             level_choices=[
-                (str(lv.level), _level_label(model, lv.level))
+                (str(lv.level), _band(model, lv.level))
                 for lv in sorted(model.meta.maturity_levels, key=lambda lv: lv.level)
             ],
             can_edit=actor.can(_edit_permission(place.scope)),

@@ -93,7 +93,7 @@ def _scope_picker(view: rx.Var) -> rx.Component:
 
 def _current(row: TargetRow) -> rx.Component:
     return rx.fragment(
-        rx.text(row.level.to_string() + " – " + row.level_name, weight="bold", as_="div"),
+        rx.text(row.band, weight="bold", as_="div"),
         rx.text(row.source, size="2", as_="div", class_name="help target-source"),
     )
 
