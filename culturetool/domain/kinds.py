@@ -41,6 +41,13 @@ class AccessMode(StrEnum):
     LINK = "link"  # an open link
 
 
+class LinkPurpose(StrEnum):
+    """What a one-off link an administrator made for someone does."""
+
+    INVITATION = "invitation"  # a new account's first password
+    RESET = "reset"  # a forgotten password
+
+
 class Audience(StrEnum):
     """Who a disclosure-ledger row was shown to."""
 

@@ -16,3 +16,12 @@ ACTION_NOTES_LENGTH = 2000
 
 MIN_STAFF_COUNT = 1
 MAX_STAFF_COUNT = 500
+
+# How long a one-off link an administrator makes stays usable: an invitation waits for someone
+# to get round to it; a password reset is for now, so a link forwarded or found later is dead.
+INVITATION_LINK_LIFETIME_HOURS = 7 * 24
+RESET_LINK_LIFETIME_HOURS = 24
+
+# An IANA time zone name such as "Europe/London" (the longest names are about 30 characters).
+TIME_ZONE_LENGTH = 64
+DEFAULT_TIME_ZONE = "Europe/London"

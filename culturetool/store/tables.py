@@ -34,6 +34,7 @@ from culturetool.domain.kinds import (
     ActionTimescale,
     Audience,
     GroupKind,
+    LinkPurpose,
     TargetScope,
     one_of,
 )
@@ -41,11 +42,13 @@ from culturetool.domain.limits import (
     ACTION_TITLE_LENGTH,
     DEFAULT_ANONYMITY_THRESHOLD,
     DEFAULT_COMMENT_THRESHOLD,
+    DEFAULT_TIME_ZONE,
     EMAIL_LENGTH,
     MAX_STAFF_COUNT,
     MIN_ANONYMITY_THRESHOLD,
     MIN_STAFF_COUNT,
     NAME_LENGTH,
+    TIME_ZONE_LENGTH,
 )
 
 # Respondents' tables have no rowid: an ascending rowid would number rows in arrival order.
@@ -78,6 +81,10 @@ class Organisation(Base):
     anonymity_threshold: Mapped[int] = mapped_column(Integer, default=DEFAULT_ANONYMITY_THRESHOLD)
     comment_threshold: Mapped[int] = mapped_column(
         Integer, default=DEFAULT_COMMENT_THRESHOLD, server_default=str(DEFAULT_COMMENT_THRESHOLD)
+    )
+    # Times are stored in UTC and shown in this zone (an IANA name, checked with zoneinfo).
+    time_zone: Mapped[str] = mapped_column(
+        String(TIME_ZONE_LENGTH), default=DEFAULT_TIME_ZONE, server_default=DEFAULT_TIME_ZONE
     )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
@@ -296,7 +303,9 @@ class SignInTicket(Base):
 
 
 class Invitation(Base):
-    """A one-off link with which an invited person sets their password."""
+    """A one-off link an administrator made, with which a person sets their password: an
+    invitation (their first) or a reset (a forgotten one). A person has at most one unused
+    link; making another deletes it. Only the hash of the link's token is kept."""
 
     __tablename__ = "invitation"
 
@@ -304,6 +313,11 @@ class Invitation(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
     used_at: Mapped[dt.datetime | None] = mapped_column(DateTime, nullable=True)
+    purpose: Mapped[str] = mapped_column(
+        String(20), default=LinkPurpose.INVITATION.value, server_default=LinkPurpose.INVITATION
+    )
+
+    __table_args__ = (CheckConstraint(one_of("purpose", LinkPurpose), name="purpose_known"),)
 
 
 class AuditEvent(Base):
