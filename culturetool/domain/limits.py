@@ -25,3 +25,21 @@ RESET_LINK_LIFETIME_HOURS = 24
 # An IANA time zone name such as "Europe/London" (the longest names are about 30 characters).
 TIME_ZONE_LENGTH = 64
 DEFAULT_TIME_ZONE = "Europe/London"
+
+# Working Together for Change workshops (domain/workshop/).
+# An entry is a slip of paper's worth: what one person said about one thing.
+WORKSHOP_ENTRY_LENGTH = 500
+THEME_STATEMENT_LENGTH = 200
+ROOT_CAUSE_LENGTH = 500
+SUCCESS_STATEMENT_LENGTH = 300
+MAX_PASTED_ENTRIES = 500
+MAX_IMPORTED_ENTRIES = 2000
+# Dot voting: a handful each keeps choices meaningful; a budget of more than ten is a ranking.
+MAX_VOTES_PER_PARTICIPANT = 10
+MAX_TABLES = 20
+MAX_PEOPLE_AT_TABLE = 20
+# A public collection link takes this many responses at most, then says it is full; it is open
+# for at most this many days (Hertfordshire collected for about two months).
+DEFAULT_COLLECTION_RESPONSES = 200
+MAX_COLLECTION_RESPONSES = 2000
+MAX_COLLECTION_DAYS = 92
