@@ -10,8 +10,9 @@ from people import PASSWORD, make_person
 from respondents import open_link_round
 
 from culturetool.cli import main
+from culturetool.domain import clock
 from culturetool.domain.access import Forbidden, Role
-from culturetool.domain.errors import InputProblem
+from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.services import accounts, admin
 from culturetool.services.organisation import add_area, add_team, create_organisation
 from culturetool.services.rounds import close_round
@@ -149,7 +150,7 @@ def test_an_invitation_sets_a_password_once(organisation):
     signed = accounts.spend_ticket(issued.ticket)
     assert signed is not None and accounts.actor_for_session(signed.token) == issued.actor
     assert accounts.spend_ticket(issued.ticket) is None  # one-off
-    with pytest.raises(InputProblem, match="expired or was already used"):
+    with pytest.raises(InputProblem, match="expired, was already used"):
         accounts.accept_invitation(token, "another long password")
     with pytest.raises(InputProblem, match="already an account"):
         admin.invite_user(administrator, "new@test.example", "Again", "leader", [])
@@ -354,3 +355,172 @@ def test_an_expired_ticket_signs_nobody_in(organisation):
     assert accounts.spend_ticket(issued.ticket) is None
     with db.transaction() as session:
         assert session.scalar(sa.select(sa.func.count()).select_from(SignInTicket)) == 0
+
+
+# ---- one-off links an administrator makes: new invitations and password resets ----------------
+
+
+def test_a_new_invitation_link_replaces_a_lost_one(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    lost = admin.invite_user(administrator, "lost@test.example", "Lou Lost", "leader", [])
+    person = next(p for p in admin.list_users(administrator) if p.name == "Lou Lost")
+    assert person.link_label == "New invitation link"
+    issued = admin.make_link(administrator, person.id)
+    assert issued.purpose == "invitation" and issued.person == "Lou Lost"
+    with pytest.raises(InputProblem, match="replaced by a newer one"):
+        accounts.invitation_details(lost)
+    with pytest.raises(InputProblem, match="replaced by a newer one"):
+        accounts.accept_invitation(lost, "a good long password")
+    assert accounts.invitation_details(issued.token).purpose == "invitation"
+    accounts.accept_invitation(issued.token, "a good long password")
+    accounts.sign_in("lost@test.example", "a good long password")
+    assert audit_actions()[-2:] == ["invitation link made", "invitation accepted"]
+
+
+def test_a_reset_link_sets_a_new_password_and_ends_the_other_sessions(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    person = make_person(Role.LEADER, password=PASSWORD)
+    email = email_of(person.user_id)
+    old_session = accounts.sign_in(email, PASSWORD).token
+    row = next(p for p in admin.list_users(administrator) if p.id == person.user_id)
+    assert row.link_label == "Password reset link"
+    first = admin.make_link(administrator, person.user_id)
+    second = admin.make_link(administrator, person.user_id)
+    assert second.purpose == "reset"
+    with pytest.raises(InputProblem):
+        accounts.accept_invitation(first.token, "a brand new password")  # replaced
+    issued = accounts.accept_invitation(second.token, "a brand new password")
+    assert accounts.actor_for_session(old_session) is None
+    with pytest.raises(accounts.SignInRefused):
+        accounts.sign_in(email, PASSWORD)
+    accounts.sign_in(email, "a brand new password")
+    assert accounts.spend_ticket(issued.ticket) is not None
+    with pytest.raises(InputProblem):
+        accounts.accept_invitation(second.token, "yet another password")  # used
+    assert audit_actions()[-3:] == ["reset link made", "reset link made", "password reset"]
+
+
+def test_links_expire_after_their_lifetime(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    person = make_person(Role.LEADER, password=PASSWORD)
+    with clock.frozen_at(dt.datetime(2026, 3, 1, 9)) as frozen:
+        reset = admin.make_link(administrator, person.user_id)
+        frozen.advance(hours=23, minutes=59)
+        accounts.invitation_details(reset.token)
+        frozen.advance(minutes=1)
+        with pytest.raises(InputProblem, match="expired"):
+            accounts.invitation_details(reset.token)
+        invitation = admin.invite_user(administrator, "slow@test.example", "Slow", "leader", [])
+        frozen.advance(days=6, hours=23)
+        accounts.invitation_details(invitation)
+        frozen.advance(hours=1)
+        with pytest.raises(InputProblem, match="expired"):
+            accounts.accept_invitation(invitation, "a good long password")
+
+
+def test_a_deactivated_person_gets_no_link_and_loses_the_one_they_had(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    person = make_person(Role.LEADER, password=PASSWORD)
+    link = admin.make_link(administrator, person.user_id)
+    admin.set_user_active(administrator, person.user_id, False)
+    with pytest.raises(InputProblem):
+        accounts.accept_invitation(link.token, "a brand new password")
+    with pytest.raises(InputProblem, match="Reactivate"):
+        admin.make_link(administrator, person.user_id)
+    row = next(p for p in admin.list_users(administrator) if p.id == person.user_id)
+    assert row.link_label == ""
+
+
+def test_only_administrators_make_links_and_only_in_their_organisation(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    person = make_person(Role.LEADER, password=PASSWORD)
+    for role in (Role.LEADER, Role.INNOVATION, Role.MANAGER, Role.FACILITATOR):
+        with pytest.raises(Forbidden):
+            admin.make_link(make_person(role), person.user_id)
+    with pytest.raises(NotFound):
+        admin.make_link(administrator, 999_999)
+    assert "reset link made" not in audit_actions()
+
+
+def test_inviting_an_address_again_points_to_the_new_link_button(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    admin.invite_user(administrator, "twice@test.example", "Twice", "leader", [])
+    with pytest.raises(InputProblem, match="new link"):
+        admin.invite_user(administrator, "twice@test.example", "Twice", "leader", [])
+
+
+# ---- which teams a manager manages -----------------------------------------------------------
+
+
+def test_an_administrator_assigns_and_unassigns_managers(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    area = add_area(administrator, "North")
+    alpha = add_team(administrator, area, "Alpha")
+    beta = add_team(administrator, area, "Beta")
+    manager = make_person(Role.MANAGER, (alpha,), password=PASSWORD)
+    session_token = accounts.sign_in(email_of(manager.user_id), PASSWORD).token
+    assert [m.name for m in admin.team_managers(administrator, beta).others] == [manager.name]
+
+    admin.set_team_manager(administrator, beta, manager.user_id, True)
+    assert accounts.actor_for_session(session_token).team_ids == {alpha, beta}
+    assert [m.id for m in admin.team_managers(administrator, beta).assigned] == [manager.user_id]
+    admin.set_manager_teams(administrator, manager.user_id, [beta])
+    assert accounts.actor_for_session(session_token).team_ids == {beta}
+    admin.set_team_manager(administrator, beta, manager.user_id, False)
+    assert accounts.actor_for_session(session_token).team_ids == frozenset()
+    with db.transaction() as session:
+        details = list(
+            session.scalars(
+                sa.select(AuditEvent.detail)
+                .where(AuditEvent.action.like("manager %"))
+                .order_by(AuditEvent.id)
+            )
+        )
+    assert details == [
+        f"{manager.name} manages Beta (North)",
+        f"{manager.name} no longer manages Alpha (North)",
+        f"{manager.name} no longer manages Beta (North)",
+    ]
+
+
+def test_only_team_managers_are_assigned_and_only_by_administrators(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    area = add_area(administrator, "North")
+    alpha = add_team(administrator, area, "Alpha")
+    leader = make_person(Role.LEADER)
+    manager = make_person(Role.MANAGER, (alpha,))
+    with pytest.raises(InputProblem, match="not a team manager"):
+        admin.set_team_manager(administrator, alpha, leader.user_id, True)
+    for role in (Role.LEADER, Role.INNOVATION, Role.MANAGER):
+        with pytest.raises(Forbidden):
+            admin.set_team_manager(make_person(role, (alpha,)), alpha, manager.user_id, False)
+        with pytest.raises(Forbidden):
+            admin.set_manager_teams(make_person(role), manager.user_id, [])
+        with pytest.raises(Forbidden):
+            admin.team_managers(make_person(role, (alpha,)), alpha)
+    with pytest.raises(NotFound):
+        admin.set_team_manager(administrator, 999_999, manager.user_id, True)
+    assert not [a for a in audit_actions() if a.startswith("manager")]
+
+
+# ---- the organisation's time zone ------------------------------------------------------------
+
+
+def test_audit_times_show_in_the_organisations_time_zone(organisation):
+    administrator = make_person(Role.ADMINISTRATOR)
+    assert admin.time_zone(administrator) == "Europe/London"
+    with clock.frozen_at(dt.datetime(2026, 7, 1, 13, 5)):
+        admin.set_anonymity_threshold(administrator, 6)
+    with clock.frozen_at(dt.datetime(2026, 12, 1, 13, 5)):
+        admin.set_anonymity_threshold(administrator, 7)
+    assert [row.at for row in admin.audit_log(administrator)] == [
+        "1 Dec 2026 13:05 GMT",
+        "1 Jul 2026 14:05 BST",
+    ]
+    with pytest.raises(InputProblem, match="time zone"):
+        admin.set_time_zone(administrator, "Mars/Olympus")
+    with pytest.raises(Forbidden):
+        admin.set_time_zone(make_person(Role.LEADER), "UTC")
+    admin.set_time_zone(administrator, "UTC")
+    assert admin.audit_log(administrator)[0].detail == "from UK time to UTC (no summer time)"
+    assert admin.audit_log(administrator)[-1].at == "1 Jul 2026 13:05 UTC"

@@ -11,6 +11,9 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from culturetool.domain.wording import day_month_year_time
 
 # A day given to `frozen_at` without a time is taken at midday, so that its UTC time and its
 # local date name the same day whatever the machine's time zone.
@@ -80,3 +83,35 @@ def frozen_at(moment: dt.date | dt.datetime) -> Iterator[FrozenClock]:
         yield frozen
     finally:
         _clock = before
+
+
+def is_time_zone(name: str) -> bool:
+    """Whether `name` is a time zone zoneinfo knows, such as "Europe/London"."""
+    if not name or name != name.strip() or name.startswith("/") or ".." in name:
+        return False  # zoneinfo would read such a name as a path
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
+def in_zone(moment: dt.datetime, zone: str) -> dt.datetime:
+    """A stored time (naive UTC) as clocks read it in `zone` (an aware datetime), summer time
+    included. Stored times stay UTC: this is only for showing them."""
+    return moment.replace(tzinfo=dt.UTC).astimezone(ZoneInfo(zone))
+
+
+def local_time(moment: dt.datetime) -> str:
+    """ "29 Mar 2026 03:30 BST": a time already in its zone (`in_zone`), with the zone's
+    abbreviation, so that a time in summer and one in winter read right side by side."""
+    zone = moment.tzname() or ""
+    return f"{day_month_year_time(moment)} {zone}".strip()
+
+
+def time_zone_name(zone: str) -> str:
+    """The zone as people call it: "UK time" for Europe/London, else its name ("Europe/Paris")."""
+    return TIME_ZONE_NAMES.get(zone, zone.replace("_", " "))
+
+
+TIME_ZONE_NAMES = {"Europe/London": "UK time", "UTC": "UTC (no summer time)"}

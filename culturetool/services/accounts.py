@@ -25,8 +25,14 @@ from sqlalchemy import delete, select
 
 from culturetool.domain.access import Actor, Role
 from culturetool.domain.errors import InputProblem
-from culturetool.domain.limits import NAME_LENGTH
+from culturetool.domain.kinds import LinkPurpose
+from culturetool.domain.limits import (
+    INVITATION_LINK_LIFETIME_HOURS,
+    NAME_LENGTH,
+    RESET_LINK_LIFETIME_HOURS,
+)
 from culturetool.domain.text import clean_email, clean_name, encodable
+from culturetool.domain.wording import count_of
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import (
@@ -48,6 +54,10 @@ PASSWORD_MIN = 10  # also the shortest password the common-password list covers
 PASSWORD_MAX = 200
 TICKET_LIFETIME = dt.timedelta(minutes=2)  # from a page's redirect to the browser's next load
 UNKNOWN_EMAILS_REMEMBERED = 10_000
+LINK_LIFETIMES = {
+    LinkPurpose.INVITATION: dt.timedelta(hours=INVITATION_LINK_LIFETIME_HOURS),
+    LinkPurpose.RESET: dt.timedelta(hours=RESET_LINK_LIFETIME_HOURS),
+}
 
 _hasher = PasswordHasher()
 # Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
@@ -66,7 +76,10 @@ class SignInRefused(Exception):
 
 
 def locked_message(minutes: int) -> str:
-    return f"Too many failed attempts. Wait about {minutes} minute(s) and try again."
+    return (
+        f"Too many failed attempts. Wait about {count_of(minutes, 'minute', 'minutes')} and "
+        "try again."
+    )
 
 
 @dataclass
@@ -373,43 +386,87 @@ def create_administrator(
         )
 
 
+def new_link(session, user: UserAccount, purpose: LinkPurpose) -> tuple[str, dt.datetime]:
+    """A new one-off link for the person, in the caller's transaction; any unused link of theirs
+    is deleted first, so only the newest one works. Returns the token (only its hash is kept)
+    and when the link expires."""
+    session.execute(
+        delete(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+    )
+    token = secrets.token_urlsafe(32)
+    expires_at = utcnow() + LINK_LIFETIMES[purpose]
+    session.add(
+        Invitation(
+            token_hash=token_hash(token),
+            user_id=user.id,
+            purpose=purpose.value,
+            expires_at=expires_at,
+        )
+    )
+    return token, expires_at
+
+
+def forget_links(session, user_id: int) -> None:
+    """Delete the person's unused links (when their account is deactivated)."""
+    session.execute(
+        delete(Invitation).where(Invitation.user_id == user_id, Invitation.used_at.is_(None))
+    )
+
+
 @dataclass
 class InvitationView:
+    """What the page of a one-off link (an invitation or a password reset) shows."""
+
     name: str
     email: str
     role_title: str
     organisation_name: str
+    purpose: str  # a LinkPurpose value
 
 
-def _live_invitation(session, token: str) -> Invitation:
+LINK_REFUSED = (
+    "This link has expired, was already used, or was replaced by a newer one. Ask your "
+    "administrator for a new link."
+)
+
+
+def _live_link(session, token: str) -> tuple[Invitation, UserAccount]:
+    """The unused, unexpired link and its person's active account; InputProblem otherwise."""
     invitation = session.get(Invitation, token_hash(token or ""))
     if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
-        raise InputProblem(
-            "This invitation link has expired or was already used. Ask your administrator "
-            "for a new one."
-        )
-    return invitation
+        raise InputProblem(LINK_REFUSED)
+    user = session.get(UserAccount, invitation.user_id)
+    if user is None or not user.active:
+        raise InputProblem(LINK_REFUSED)
+    return invitation, user
 
 
 def invitation_details(token: str) -> InvitationView:
     with transaction() as session:
-        invitation = _live_invitation(session, token)
-        user = session.get(UserAccount, invitation.user_id)
-        assert user is not None
+        invitation, user = _live_link(session, token)
         organisation = session.get(Organisation, user.organisation_id)
         assert organisation is not None
-        return InvitationView(user.name, user.email, Role(user.role).label, organisation.name)
+        return InvitationView(
+            user.name, user.email, Role(user.role).label, organisation.name, invitation.purpose
+        )
 
 
 def accept_invitation(token: str, password: str) -> TicketIssued:
-    """Set the invited person's password; the ticket signs their browser in (/auth/ticket)."""
+    """Set the password of the person the link is for (an invitation or a reset); the ticket
+    signs their browser in (/auth/ticket). A reset ends the person's other sessions, since
+    whoever knew the old password may still be signed in."""
     with transaction() as session:
-        invitation = _live_invitation(session, token)
-        user = session.get(UserAccount, invitation.user_id)
-        assert user is not None
+        invitation, user = _live_link(session, token)
         password_hash = hash_password(password, user.email, user.name)
         invitation.used_at = utcnow()
         user.password_hash = password_hash
-        user.active = True
+        user.failed_sign_ins = 0
+        user.locked_until = None
+        person = actor_of(user)
+        if invitation.purpose == LinkPurpose.RESET:
+            session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+            repo.record(session, person, "password reset", f"{user.name} set a new password")
+        else:
+            repo.record(session, person, "invitation accepted", f"{user.name} <{user.email}>")
         session.flush()
-        return TicketIssued(ticket=_new_ticket(session, user), actor=actor_of(user))
+        return TicketIssued(ticket=_new_ticket(session, user), actor=person)
