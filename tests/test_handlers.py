@@ -55,6 +55,12 @@ PUBLIC_HANDLERS = {
     "TeamState.choose_access_mode",
     "TeamState.type_staff_count",
     "TeamState.type_more_codes",
+    "TeamState.choose_manager",
+    "PeopleState.copy_link",
+    "PeopleState.ask_to_deactivate",
+    "PeopleState.deactivate_dialog_changed",
+    "PeopleState.edit_teams",
+    "PeopleState.stop_editing_teams",
 }
 REFLEX_BUILT_INS = {"setvar"}
 # Tables any allowed call may write besides its own: the audit log and the disclosure ledger,
@@ -306,6 +312,14 @@ def _alpha_action_status() -> str:
         )
 
 
+def _deactivated_person(world: World) -> None:
+    """A deactivated account (none of the roles that call the handlers), to reactivate."""
+    person = make_person(Role.LEADER)
+    administrator = accounts.actor_for_session(world.tokens["administrator"])
+    admin_service.set_user_active(administrator, person.user_id, False)
+    _prepared["deactivated"] = person.user_id
+
+
 MATRIX: dict[str, Row] = {
     "HomeState.load": Row(
         shows_nothing_to=frozenset({"facilitator"}),  # workshops will show here
@@ -330,7 +344,7 @@ MATRIX: dict[str, Row] = {
         allowed=SEES_ALPHA,
         params=lambda w: {"team_id": str(w.team_id)},
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w, _: s.team_name == "Alpha",
+        delivered=lambda s, w, _: s.team_name == "Alpha" and len(s.managers) == 1,
     ),
     "TeamState.open_new_round": Row(
         writes=("assessment_round", "survey_code"),
@@ -383,6 +397,29 @@ MATRIX: dict[str, Row] = {
         call=lambda s, w: type(s).close_current_round.fn(s),
         delivered=lambda s, w, _: not s.has_open_round and s.denied == "",
     ),
+    "TeamState.check_again": Row(
+        allowed=SEES_ALPHA,
+        prepare=lambda s, w: setattr(s, "team_id_shown", w.team_id),
+        call=lambda s, w: type(s).check_again.fn(s),
+        delivered=lambda s, w, _: s.team_name == "Alpha" and s.responses_so_far.startswith("5 "),
+    ),
+    "TeamState.assign_manager": Row(
+        writes=("team_manager",),
+        allowed={"administrator"},
+        prepare=lambda s, w: (
+            setattr(s, "team_id_shown", w.team_id),
+            setattr(s, "chosen_manager", str(w.user_ids["other manager"])),
+        ),
+        call=lambda s, w: type(s).assign_manager.fn(s),
+        delivered=lambda s, w, _: len(s.assigned_managers) == 2,
+    ),
+    "TeamState.unassign_manager": Row(
+        writes=("team_manager",),
+        allowed={"administrator"},
+        prepare=lambda s, w: setattr(s, "team_id_shown", w.team_id),
+        call=lambda s, w: type(s).unassign_manager.fn(s, w.user_ids["manager"]),
+        delivered=lambda s, w, _: s.confirmation.startswith("Saved") and s.managers == [],
+    ),
     "ResultsState.load": Row(
         allowed=SEES_ALPHA_RESULTS,
         params=_round_params,
@@ -428,17 +465,48 @@ MATRIX: dict[str, Row] = {
         call=lambda s, w: type(s).invite.fn(
             s, _form(email="new@test.example", name="New Person", role="leader")
         ),
-        delivered=lambda s, w, _: "/invite/" in s.invitation_link,
+        delivered=lambda s, w, _: "/invite/" in s.link,
     ),
-    "PeopleState.set_active": Row(
+    "PeopleState.make_link": Row(
+        writes=("invitation",),
+        allowed={"administrator"},
+        call=lambda s, w: type(s).make_link.fn(s, w.user_ids["leader"]),
+        delivered=lambda s, w, _: "/invite/" in s.link and "Password reset" in s.link_label,
+    ),
+    "PeopleState.deactivate": Row(
         writes=("user_account",),
         allowed={"administrator"},
-        call=lambda s, w: type(s).set_active.fn(s, w.user_ids["facilitator"], False),
+        prepare=lambda s, w: setattr(s, "deactivating_id", w.user_ids["facilitator"]),
+        page_flags=frozenset({"deactivating_id"}),  # the dialog closes, whoever asked
+        call=lambda s, w: type(s).deactivate.fn(s),
         delivered=lambda s, w, _: (
             s.message == ""
             and [person.active for person in s.people if person.id == w.user_ids["facilitator"]]
             == [False]
         ),
+    ),
+    "PeopleState.reactivate": Row(
+        writes=("user_account",),
+        allowed={"administrator"},
+        prepare=lambda s, w: _deactivated_person(w),
+        call=lambda s, w: type(s).reactivate.fn(s, _prepared["deactivated"]),
+        delivered=lambda s, w, _: (
+            s.message == ""
+            and [person.active for person in s.people if person.id == _prepared["deactivated"]]
+            == [True]
+        ),
+    ),
+    "PeopleState.save_teams": Row(
+        writes=("team_manager",),
+        allowed={"administrator"},
+        prepare=lambda s, w: (
+            setattr(s, "editing_id", w.user_ids["manager"]),
+            setattr(s, "editing_name", "Alpha's manager"),
+        ),
+        call=lambda s, w: type(s).save_teams.fn(
+            s, {f"team_{w.team_id}": True, f"team_{w.other_team_id}": True}
+        ),
+        delivered=lambda s, w, _: s.confirmation.startswith("Saved"),
     ),
     "SettingsState.load": Row(
         allowed={"administrator"},
@@ -450,6 +518,12 @@ MATRIX: dict[str, Row] = {
         allowed={"administrator"},
         call=lambda s, w: type(s).save.fn(s, _form(threshold="7")),
         delivered=lambda s, w, _: s.confirmation != "",
+    ),
+    "SettingsState.save_time_zone": Row(
+        writes=("organisation",),
+        allowed={"administrator"},
+        call=lambda s, w: type(s).save_time_zone.fn(s, _form(time_zone="Europe/Paris")),
+        delivered=lambda s, w, _: s.time_zone == "Europe/Paris" and s.confirmation != "",
     ),
     "AuditState.load": Row(
         allowed={"administrator"},

@@ -139,5 +139,9 @@ def require(actor: Actor | None, permission: Permission, team_id: int | None = N
     if not actor.can(permission):
         raise Forbidden(f"Your role ({actor.role.label}) cannot {permission.value}.")
     if team_id is not None and not actor.reaches_team(team_id):
-        raise Forbidden(f"You cannot {permission.value} for this team.")
+        # Said of the team, not of the permission ("see teams for this team" read oddly).
+        raise Forbidden(
+            "This team is not one of yours. If you should work with it, ask your administrator "
+            "to assign you to it."
+        )
     return actor

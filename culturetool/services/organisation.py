@@ -15,6 +15,7 @@ from culturetool.domain.limits import (
     NAME_LENGTH,
 )
 from culturetool.domain.text import clean_name
+from culturetool.domain.wording import count_of
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import area_in_reach, team_in_reach
 from culturetool.services.rounds import minutes_to_answer, round_summary
@@ -57,6 +58,7 @@ def organisation_overview(actor: Actor) -> OrganisationView:
                 if not actor.reaches_team(team.id):
                     continue
                 latest = team.rounds[-1] if team.rounds else None
+                responses = response_count(session, latest.id) if latest else 0
                 area_view.teams.append(
                     TeamSummary(
                         id=team.id,
@@ -64,7 +66,8 @@ def organisation_overview(actor: Actor) -> OrganisationView:
                         area_name=area.name,
                         has_open_round=bool(latest and latest.is_open),
                         latest_round_id=latest.id if latest else 0,
-                        latest_responses=response_count(session, latest.id) if latest else 0,
+                        latest_responses=responses,
+                        latest_responses_text=count_of(responses, "response", "responses"),
                     )
                 )
             if area_view.teams or view.can_manage:
@@ -120,4 +123,5 @@ def team_view(actor: Actor, team_id: int) -> TeamView:
             rounds=[
                 round_summary(session, r, with_token=runs_rounds) for r in reversed(team.rounds)
             ],
+            managers=[m.name for m in repo.managers_of(session, team.id)],
         )

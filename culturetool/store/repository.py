@@ -31,6 +31,7 @@ from culturetool.store.tables import (
     SubmissionReceipt,
     SurveyCode,
     Team,
+    TeamManager,
     UserAccount,
 )
 
@@ -224,6 +225,18 @@ def rewrite_in_random_order(session: Session, round_id: int) -> None:
 
 def user_by_email(session: Session, email: str) -> UserAccount | None:
     return session.scalars(select(UserAccount).where(UserAccount.email == email)).first()
+
+
+def managers_of(session: Session, team_id: int) -> list[UserAccount]:
+    """The team's managers whose accounts are active, by name."""
+    return list(
+        session.scalars(
+            select(UserAccount)
+            .join(TeamManager, TeamManager.user_id == UserAccount.id)
+            .where(TeamManager.team_id == team_id, UserAccount.active.is_(True))
+            .order_by(UserAccount.name)
+        )
+    )
 
 
 def record(

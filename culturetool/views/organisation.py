@@ -30,6 +30,7 @@ class TeamSummary:
     has_open_round: bool
     latest_round_id: int
     latest_responses: int
+    latest_responses_text: str = ""  # "1 response", "12 responses"
 
 
 @dataclass
@@ -58,3 +59,4 @@ class TeamView:
     can_run_rounds: bool
     can_view_results: bool
     rounds: list[RoundSummary] = field(default_factory=list)
+    managers: list[str] = field(default_factory=list)  # the names of its active managers

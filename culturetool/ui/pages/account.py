@@ -1,4 +1,5 @@
-"""Signing in, accepting an invitation, and one's own account (change password).
+"""Signing in, a one-off link (an invitation or a password reset), and one's own account
+(change password).
 
 The sign-in form posts natively to /auth/sign-in (culturetool/web/auth.py), so the password
 never passes through Reflex; this page only shows the outcome the endpoint sent back in the
@@ -14,10 +15,12 @@ import reflex as rx
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem
+from culturetool.domain.kinds import LinkPurpose
 from culturetool.domain.limits import EMAIL_LENGTH
 from culturetool.domain.text import same_site_path
 from culturetool.services import accounts
 from culturetool.services.accounts import PASSWORD_MAX
+from culturetool.ui import routes
 from culturetool.ui.layout import notice, page_frame, shown_if, text_field
 from culturetool.ui.session import SessionState, public, signed_in
 
@@ -72,8 +75,11 @@ def sign_in_page() -> rx.Component:
 
 
 class InviteState(SessionState):
+    """The page of a one-off link: an invitation (a first password) or a password reset."""
+
     valid: bool = False
     checked: bool = False
+    is_reset: bool = False
     person: str = ""
     email: str = ""
     role: str = ""
@@ -92,6 +98,7 @@ class InviteState(SessionState):
             return
         self.valid = True
         self.message = ""
+        self.is_reset = details.purpose == LinkPurpose.RESET
         self.person, self.email = details.name, details.email
         self.role, self.organisation = details.role_title, details.organisation_name
 
@@ -119,11 +126,31 @@ def invite_page() -> rx.Component:
             rx.cond(
                 InviteState.valid,
                 rx.vstack(
-                    rx.heading(f"Welcome, {InviteState.person}", as_="h1", size="7"),
+                    rx.cond(
+                        InviteState.is_reset,
+                        rx.fragment(
+                            rx.heading("Choose a new password", as_="h1", size="7"),
+                            rx.text(
+                                f"{InviteState.person}, your administrator at "
+                                f"{InviteState.organisation} made this link so that you can "
+                                f"choose a new password for your account ({InviteState.email}). "
+                                "Your old password stops working, and any other device signed "
+                                "in to your account is signed out."
+                            ),
+                        ),
+                        rx.fragment(
+                            rx.heading(f"Welcome, {InviteState.person}", as_="h1", size="7"),
+                            rx.text(
+                                f"{InviteState.organisation} has invited you to culturetool as "
+                                f"{InviteState.role}. Choose a password to finish setting up "
+                                f"your account ({InviteState.email})."
+                            ),
+                        ),
+                    ),
                     rx.text(
-                        f"{InviteState.organisation} has invited you to culturetool as "
-                        f"{InviteState.role}. Choose a password to finish setting up your "
-                        f"account ({InviteState.email})."
+                        f"At least {accounts.PASSWORD_MIN} characters: three unrelated words "
+                        "work well.",
+                        size="2",
                     ),
                     shown_if(InviteState.message != "", notice(InviteState.message)),
                     rx.form(
@@ -131,17 +158,20 @@ def invite_page() -> rx.Component:
                         _password_field("New password again", "password_again", "new-password"),
                         rx.button("Set password and sign in", type="submit"),
                         on_submit=InviteState.accept,
+                        width="100%",
                     ),
+                    width="100%",
                 ),
                 shown_if(
                     InviteState.checked,
                     rx.vstack(
-                        rx.heading("This invitation does not work", as_="h1", size="7"),
+                        rx.heading("This link does not work", as_="h1", size="7"),
                         rx.text(InviteState.message),
+                        rx.link("Go to the sign-in page", href=routes.SIGN_IN),
                     ),
                 ),
             ),
-            class_name="narrow",
+            class_name="narrow invite",
         )
     )
 

@@ -19,6 +19,8 @@ class HomeState(SessionState):
     can_manage: bool = False
     can_view_areas: bool = False
     organisation_name: str = ""
+    what_you_can_do: str = ""
+    no_teams_yet: str = ""
     threshold: int = 5
     areas: list[AreaView] = []
     error: str = ""
@@ -35,6 +37,14 @@ class HomeState(SessionState):
         self.can_manage = view.can_manage
         self.can_view_areas = view.can_view_areas
         self.areas = view.areas
+        self.what_you_can_do = what_you_can_do(actor)
+        self.no_teams_yet = (
+            "There are no areas yet: add the first one below."
+            if view.can_manage
+            else "No teams are assigned to you yet. Ask your administrator."
+            if actor.can(Permission.RUN_ROUNDS)
+            else "There are no teams yet."
+        )
 
     @rx.event
     @signed_in
@@ -72,13 +82,39 @@ class HomeState(SessionState):
         )
 
 
+ROUNDS_ARE_THE_MANAGERS = "Each team's manager opens its self-assessment rounds."
+
+
+def what_you_can_do(actor: Actor) -> str:
+    """The start page's first sentence: what this person can do from here, by what they may."""
+    if actor.can(Permission.RUN_ROUNDS):
+        return (
+            "Choose one of your teams to open a self-assessment round, share its link with the "
+            "team, and see its results and what to do next."
+        )
+    if actor.can(Permission.MANAGE_USERS):
+        return (
+            "Set up your areas and teams here, invite people on the People page, and give each "
+            f"team its manager on the team's page. {ROUNDS_ARE_THE_MANAGERS}"
+        )
+    if actor.can(Permission.EDIT_AREA_PLANS):
+        return (
+            "Choose a team or an area to see its results, set its targets and plan what to do "
+            f"next. {ROUNDS_ARE_THE_MANAGERS}"
+        )
+    return (
+        "Choose a team or an area to see its results and its action plan. "
+        f"{ROUNDS_ARE_THE_MANAGERS}"
+    )
+
+
 def _team_row(team: TeamSummary) -> rx.Component:
     status = rx.cond(
         team.has_open_round,
-        rx.badge(f"Round open: {team.latest_responses} responses", color_scheme="green"),
+        rx.badge(f"Round open: {team.latest_responses_text}", color_scheme="green"),
         rx.cond(
             team.latest_round_id > 0,
-            rx.badge(f"Last round: {team.latest_responses} responses", color_scheme="gray"),
+            rx.badge(f"Last round: {team.latest_responses_text}", color_scheme="gray"),
             rx.badge("No rounds yet", color_scheme="orange"),
         ),
     )
@@ -168,8 +204,7 @@ def home_page() -> rx.Component:
             rx.vstack(
                 rx.heading(HomeState.organisation_name, as_="h1", size="7"),
                 rx.text(
-                    "Choose a team to open a self-assessment round, share its link with the "
-                    "team, and see its results. Results appear only once "
+                    f"{HomeState.what_you_can_do} Results appear only once "
                     f"{HomeState.threshold} or more people have answered, so nobody can be "
                     "singled out.",
                     class_name="lead",
@@ -182,7 +217,7 @@ def home_page() -> rx.Component:
                         spacing="4",
                         width="100%",
                     ),
-                    rx.text("No teams are assigned to you yet. Ask your administrator."),
+                    rx.text(HomeState.no_teams_yet),
                 ),
                 shown_if(
                     HomeState.can_manage | HomeState.can_view_areas,

@@ -7,11 +7,13 @@ import segno
 from reflex.event import EventSpec
 
 from culturetool import config
-from culturetool.domain.access import Actor
+from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.kinds import AccessMode
+from culturetool.domain.wording import count_of
 from culturetool.reports.codes_sheet import codes_list_csv, codes_sheet_html
-from culturetool.services import organisation, responding, rounds
+from culturetool.services import admin, organisation, responding, rounds
+from culturetool.services.admin import PersonChoice
 from culturetool.ui import routes
 from culturetool.ui.layout import (
     breadcrumb,
@@ -46,6 +48,13 @@ class TeamState(SessionState):
     staff_count_text: str = ""
     more_codes_text: str = ""
     codes_sent: int = 0  # how many codes were just downloaded, to say so on the page
+    managers: list[str] = []
+    # For an administrator: the team's managers and the other team managers, to assign them.
+    can_assign_managers: bool = False
+    assigned_managers: list[PersonChoice] = []
+    other_managers: list[PersonChoice] = []
+    chosen_manager: str = ""
+    confirmation: str = ""
 
     @rx.var
     def open_round(self) -> RoundSummary | None:
@@ -54,6 +63,25 @@ class TeamState(SessionState):
     @rx.var
     def has_open_round(self) -> bool:
         return any(r.is_open for r in self.rounds)
+
+    @rx.var
+    def responses_so_far(self) -> str:
+        """ "1 response so far" for the open round."""
+        current = next((r for r in self.rounds if r.is_open), None)
+        count = current.responses if current else 0
+        return f"{count_of(count, 'response', 'responses')} so far"
+
+    @rx.var
+    def codes_sent_text(self) -> str:
+        return count_of(self.codes_sent, "code was", "codes were")
+
+    @rx.var
+    def managed_by(self) -> str:
+        """Who manages the team, and so who opens its rounds, in one sentence."""
+        if not self.managers:
+            return "This team has no manager yet, so nobody can open a round for it."
+        managers = "manager" if len(self.managers) == 1 else "managers"
+        return f"Rounds are opened and closed by the team's {managers}: {_names(self.managers)}."
 
     def _refresh(self, actor: Actor, team_id: int) -> None:
         try:
@@ -69,6 +97,12 @@ class TeamState(SessionState):
         self.can_run_rounds = view.can_run_rounds
         self.can_view_results = view.can_view_results
         self.rounds = view.rounds
+        self.managers = view.managers
+        self.can_assign_managers = actor.can(Permission.MANAGE_USERS)
+        if self.can_assign_managers:
+            choices = admin.team_managers(actor, view.id)
+            self.assigned_managers, self.other_managers = choices.assigned, choices.others
+            self.chosen_manager = ""
         current = next((r for r in view.rounds if r.is_open), None)
         # The service hands the token only to those who run this team's rounds.
         if current is None or not current.token:
@@ -81,10 +115,45 @@ class TeamState(SessionState):
     @rx.event
     @signed_in
     def load(self, actor: Actor):
-        self.error = ""
+        self.error = self.confirmation = ""
         self.confirming_close = False
         self.access_mode_choice = AccessMode.CODES.value  # as the freshly drawn form shows it
         self._refresh(actor, id_number(self.team_id))
+
+    @rx.event
+    @signed_in
+    def check_again(self, actor: Actor):
+        """Read the round's count again: answers arrive while the page stays open."""
+        self.error = self.confirmation = ""
+        self._refresh(actor, self.team_id_shown)
+
+    @rx.event
+    @public
+    def choose_manager(self, user_id: str):
+        self.chosen_manager = user_id  # a form field; assigning checks it
+
+    @rx.event
+    @signed_in
+    def assign_manager(self, actor: Actor):
+        self._set_manager(actor, id_number(self.chosen_manager), True)
+
+    @rx.event
+    @signed_in
+    def unassign_manager(self, actor: Actor, user_id: int):
+        self._set_manager(actor, user_id, False)
+
+    def _set_manager(self, actor: Actor, user_id: int, manages: bool) -> None:
+        self.error = self.confirmation = ""
+        if not user_id:
+            self.error = "Choose the team manager to assign."
+            return
+        try:
+            admin.set_team_manager(actor, self.team_id_shown, user_id, manages)
+        except (InputProblem, NotFound) as problem:
+            self.error = str(problem)
+            return
+        self._refresh(actor, self.team_id_shown)
+        self.confirmation = "Saved. " + self.managed_by
 
     @rx.event
     @public
@@ -170,8 +239,8 @@ class TeamState(SessionState):
             return
         self._refresh(actor, self.team_id_shown)
         self.error = (
-            f"{withdrawn} unused codes no longer work. Make new codes for the people who have "
-            "not answered yet."
+            f"{count_of(withdrawn, 'unused code no longer works', 'unused codes no longer work')}."
+            " Make new codes for the people who have not answered yet."
         )
 
     @rx.event
@@ -205,6 +274,66 @@ def whole_number(text: str) -> int:
     return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else 0
 
 
+def _names(names: list[str]) -> str:
+    """ "Ann", "Ann and Bo", "Ann, Bo and Cy"."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
+def _managers_panel() -> rx.Component:
+    """For an administrator: who manages the team, taking one off, assigning another."""
+    return rx.card(
+        rx.heading("Team manager", as_="h2", size="5"),
+        rx.text(TeamState.managed_by),
+        rx.cond(
+            TeamState.assigned_managers.length() > 0,
+            rx.el.ul(
+                rx.foreach(
+                    TeamState.assigned_managers,
+                    lambda m: rx.el.li(
+                        rx.hstack(
+                            rx.text(m.name, as_="span"),
+                            rx.button(
+                                "Take off this team", size="1", variant="outline",
+                                color_scheme="red", on_click=TeamState.unassign_manager(m.id),
+                                aria_label="Take " + m.name + " off this team",
+                            ),
+                            align="center", wrap="wrap",
+                        ),
+                        class_name="team-row",
+                    ),
+                ),
+                class_name="team-list",
+            ),
+        ),
+        rx.cond(
+            TeamState.other_managers.length() > 0,
+            rx.hstack(
+                rx.el.div(
+                    rx.el.label("Assign a team manager", html_for="manager-choice"),
+                    rx.el.select(
+                        rx.el.option("Choose a team manager", value=""),
+                        rx.foreach(
+                            TeamState.other_managers,
+                            lambda m: rx.el.option(m.name, value=m.id.to_string()),
+                        ),
+                        id="manager-choice", value=TeamState.chosen_manager,
+                        on_change=TeamState.choose_manager, class_name="text-input",
+                    ),
+                    class_name="field",
+                ),
+                rx.button("Assign", on_click=TeamState.assign_manager),
+                align="end", wrap="wrap",
+            ),
+        ),
+        rx.text(
+            "To add someone new as a manager, invite them as a team manager on the ",
+            rx.link("People page", href=routes.PEOPLE), ".",
+            size="2",
+        ),
+        width="100%",
+    )  # fmt: skip
+
+
 def _round_row(round_: RoundSummary) -> rx.Component:
     return rx.table.row(
         rx.table.cell(round_.opened_on),
@@ -228,7 +357,7 @@ def _share_panel() -> rx.Component:
     return rx.card(
         rx.heading("Round open", as_="h2", size="5"),
         rx.text(
-            f"Opened {current.opened_on}. {current.responses} responses so far",
+            f"Opened {current.opened_on}. {TeamState.responses_so_far}",
             rx.cond(current.staff_count > 0, f" from a team of {current.staff_count}", ""),
             rx.cond(
                 current.access_mode == AccessMode.CODES,
@@ -237,8 +366,12 @@ def _share_panel() -> rx.Component:
             ),
             rx.cond(
                 current.responses >= current.threshold,
-                "Scores are shown on the results page.",
+                "Enough people have answered for scores to show on the results page.",
                 f"Scores appear once {current.threshold} people have answered.",
+            ),
+            " ",
+            rx.button(
+                "Check for new answers", variant="ghost", size="1", on_click=TeamState.check_again
             ),
         ),
         rx.hstack(
@@ -317,7 +450,7 @@ def _codes_panel() -> rx.Component:
         rx.cond(
             TeamState.codes_sent > 0,
             rx.text(
-                f"{TeamState.codes_sent} codes were downloaded to your computer twice over: "
+                f"{TeamState.codes_sent_text} downloaded to your computer twice over: "
                 "the code cards to print, and the codes as a list. They are not kept anywhere, "
                 "so they cannot be shown again. Give one card to each person.",
                 role="status",
@@ -428,9 +561,11 @@ def team_page() -> rx.Component:
                     ),
                 ),
                 shown_if(TeamState.error != "", notice(TeamState.error)),
-                shown_if(
-                    ~TeamState.can_run_rounds,
-                    rx.text("Rounds are opened and closed by the team's manager."),
+                shown_if(TeamState.confirmation != "", notice(TeamState.confirmation, "ok")),
+                rx.cond(
+                    TeamState.can_assign_managers,
+                    _managers_panel(),
+                    shown_if(~TeamState.can_run_rounds, rx.text(TeamState.managed_by)),
                 ),
                 shown_if(
                     TeamState.can_run_rounds,
