@@ -23,6 +23,7 @@ from culturetool.domain.workshop.intake import (
     ImportedEntry,
     entry_rows,
     pasted_entries,
+    redacted_entry,
 )
 from culturetool.domain.workshop.kinds import Channel, EntryKind, Perspective, Stage, Viewpoint
 from culturetool.domain.workshop.kinds import VotingState as Voting
@@ -179,6 +180,13 @@ def test_a_board_cannot_be_built_with_an_entry_in_two_themes():
                 11: Theme(11, WELL, frozenset({1})),
             },
         )
+
+
+def test_entries_collected_later_join_the_board_unthemed():
+    board = a_board().with_entries({8: FUTURE})
+    assert board.unthemed(FUTURE) == [7, 8] and board.theme_of(8) is None
+    with pytest.raises(ValueError, match="already on the board"):
+        board.with_entries({8: WELL})
 
 
 # Votes.
@@ -401,6 +409,17 @@ def test_a_paste_with_a_bad_line_is_refused_whole_naming_each_line():
         pasted_entries(" \n \n")
     with pytest.raises(EntryProblems, match=f"one paste can take {MAX_PASTED_ENTRIES}"):
         pasted_entries("An entry\n" * (MAX_PASTED_ENTRIES + 1))
+
+
+def test_a_redacted_entry_keeps_only_the_new_words():
+    original = "Sam at the day centre helped me"
+    assert redacted_entry(original, " [name] at the day centre helped me") == (
+        "[name] at the day centre helped me"
+    )
+    with pytest.raises(InputProblem, match="reads the same as before"):
+        redacted_entry(original, "Sam at the day  centre helped me")
+    with pytest.raises(InputProblem, match="without the name"):
+        redacted_entry(original, "")
 
 
 # Rows of an imported spreadsheet (CSV or XLSX alike).

@@ -47,6 +47,19 @@ def clean_entry(raw: str | None) -> str:
     return clean_line(raw, "entry", WORKSHOP_ENTRY_LENGTH, "Please type the entry.")
 
 
+def redacted_entry(original: str, raw: str | None) -> str:
+    """An entry rewritten by a facilitator to take out a name or another detail that could
+    identify someone ("[name] at the day centre helped me"). Only the new words are kept."""
+    text = clean_line(
+        raw, "entry", WORKSHOP_ENTRY_LENGTH, "Type the entry as it should read without the name."
+    )
+    if text == original:
+        raise InputProblem(
+            "The entry reads the same as before; take out the name or detail, then save."
+        )
+    return text
+
+
 def _lowered(problem: InputProblem) -> str:
     message = str(problem)
     return message[:1].lower() + message[1:]
