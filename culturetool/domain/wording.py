@@ -26,3 +26,39 @@ def day_month_year_time(moment: dt.datetime) -> str:
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+# ---- how much to trust a score, in words ---------------------------------------------------
+#
+# The spread is the standard deviation of people's own scores on the 1 to 5 scale. Up to about
+# two thirds of a point people gave much the same answer; above a point they sat at different
+# ends of the scale, which matters more to a manager than the average itself.
+AGREED_BELOW = 0.7
+SPLIT_ABOVE = 1.0
+
+
+def spread_words(spread: float) -> str:
+    """ "people mostly agreed", "views differed a little" or "views were split"."""
+    if spread < AGREED_BELOW:
+        return "people mostly agreed"
+    if spread <= SPLIT_ABOVE:
+        return "views differed a little"
+    return "views were split"
+
+
+def dont_know_words(dont_know: int) -> str:
+    """ "1 answer was “I don't know”", "3 answers were “I don't know”"; "" for none. The count is
+    of answers, not people: one person may say it to several statements."""
+    if dont_know == 0:
+        return ""
+    verb = "was" if dont_know == 1 else "were"
+    return f"{count_of(dont_know, 'answer', 'answers')} {verb} “I don't know”"
+
+
+def how_sure_words(respondents: int, spread: float, dont_know: int) -> str:
+    """One score's basis in words: "5 people answered and people mostly agreed. 1 answer was
+    “I don't know”." One person's score has no spread to speak of, so it is not described."""
+    answered = f"{count_of(respondents, 'person', 'people')} answered"
+    sentence = f"{answered} and {spread_words(spread)}." if respondents > 1 else f"{answered}."
+    unknown = dont_know_words(dont_know)
+    return f"{sentence} {unknown}." if unknown else sentence
