@@ -1,6 +1,8 @@
 """Random sequences of theme board operations (make, put in, take out, move, merge, split,
 delete): after every step every entry is on the board exactly once, in one theme or unthemed,
-and exactly where the operations put it.
+and exactly where the operations put it. A second facilitator works from a screen that shows
+the board as it was when they last looked: their edit goes through only if every theme it
+changes is as their screen showed it, so it never undoes a change they have not seen.
 
 The machine keeps its own record of where each entry should be (`expected`), worked out from
 what each operation means, and compares the board with it after every step. So an operation
@@ -26,12 +28,14 @@ class ThemeBoardMachine(RuleBasedStateMachine):
     board: Board
     expected: dict[int, int | None]  # entry id → the theme it should be in (None: unthemed)
     next_id: int
+    their_screen: Board  # the board as the second facilitator last saw it
 
     @initialize(entry_kinds=st.lists(kinds, min_size=1, max_size=15))
     def start(self, entry_kinds: list[EntryKind]) -> None:
         self.board = Board({100 + n: kind for n, kind in enumerate(entry_kinds)})
         self.expected = dict.fromkeys(self.board.entries)
         self.next_id = 1
+        self.their_screen = self.board
 
     # What a facilitator's screen shows: every theme at its current version.
     def seen(self) -> dict[int, int]:
@@ -147,6 +151,61 @@ class ThemeBoardMachine(RuleBasedStateMachine):
         freed = {e for e, theme in self.expected.items() if theme == theme_id}
         self.apply(
             "delete", lambda: self.board.delete_theme(theme_id, self.seen()), dict.fromkeys(freed)
+        )
+
+    @rule()
+    def second_facilitator_looks_again(self) -> None:
+        self.their_screen = self.board
+
+    def from_their_screen(self, name: str, operation, seen: dict[int, int], moves) -> None:
+        """Run an operation the second facilitator made on their (maybe old) screen. If it goes
+        through, every theme it changed or removed was on that screen at its version just
+        before; if not, the board is as it was."""
+        before = self.board
+        try:
+            self.board = operation(seen)
+        except InputProblem as refused:
+            outcome = "conflicts" if isinstance(refused, Conflict) else "refused"
+            event(f"{name} from an old screen {outcome}")
+            assert self.board is before
+            return
+        event(f"{name} from an old screen done")
+        for theme_id, theme in before.themes.items():
+            if self.board.themes.get(theme_id) != theme:
+                assert seen.get(theme_id) == theme.version, (
+                    f"the edit changed theme {theme_id}, which their screen did not show as it is"
+                )
+        self.expected.update(moves)
+
+    @precondition(lambda self: self.their_screen.themes)
+    @rule(indexes=picks, where=st.integers(0, 1000))
+    def second_facilitator_puts_entries_in_a_theme(self, indexes: list[int], where: int) -> None:
+        """Entries of the theme's kind, as their screen shows them."""
+        screen = self.their_screen
+        theme_id = sorted(screen.themes)[where % len(screen.themes)]
+        kind = screen.themes[theme_id].kind
+        of_kind = sorted(e for e, k in screen.entries.items() if k == kind)
+        chosen = {of_kind[i % len(of_kind)] for i in indexes}
+        involved = {screen.theme_of(e) for e in chosen} | {theme_id}
+        seen = {t: screen.themes[t].version for t in involved if t is not None}
+        self.from_their_screen(
+            "put in",
+            lambda seen: self.board.put_in_theme(chosen, theme_id, seen),
+            seen,
+            dict.fromkeys(chosen, theme_id),
+        )
+
+    @precondition(lambda self: self.their_screen.themes)
+    @rule(which=st.integers(0, 1000))
+    def second_facilitator_deletes_a_theme(self, which: int) -> None:
+        screen = self.their_screen
+        theme_id = sorted(screen.themes)[which % len(screen.themes)]
+        freed = {e for e, theme in self.expected.items() if theme == theme_id}
+        self.from_their_screen(
+            "delete",
+            lambda seen: self.board.delete_theme(theme_id, seen),
+            {theme_id: screen.themes[theme_id].version},
+            dict.fromkeys(freed),
         )
 
     @invariant()
