@@ -13,6 +13,7 @@ from culturetool.domain.kinds import ActionTimescale
 from culturetool.domain.limits import (
     MAX_COLLECTION_DAYS,
     MAX_PASTED_ENTRIES,
+    MAX_TABLES,
     MAX_VOTES_PER_PARTICIPANT,
     WORKSHOP_ENTRY_LENGTH,
 )
@@ -31,10 +32,13 @@ from culturetool.domain.workshop.stages import (
     CollectionLink,
     check_action,
     check_collection_link,
+    check_days,
     check_link_takes_answers,
+    check_parked_issue,
     check_root_cause,
     check_stage_move,
     check_success_statement,
+    check_tables,
     collected_answers,
     custom_perspective,
     perspective_label,
@@ -301,6 +305,27 @@ def test_stages_move_on_one_at_a_time_and_can_go_back():
     assert check_stage_move(Stage.PLAN, Stage.COLLECT) == Stage.COLLECT
     with pytest.raises(InputProblem, match="finish “Collect” and move on to “Theme”"):
         check_stage_move(Stage.COLLECT, Stage.UNDERSTAND)
+
+
+def test_a_workshop_has_at_least_one_day_and_a_number_of_tables():
+    second, first = dt.date(2026, 3, 12), dt.date(2026, 3, 10)
+    assert check_days([second, first, second]) == (first, second)
+    with pytest.raises(InputProblem, match="Give the day"):
+        check_days([])
+    assert check_tables(8) == 8
+    with pytest.raises(InputProblem, match=f"between 1 and {MAX_TABLES}"):
+        check_tables(MAX_TABLES + 1)
+    with pytest.raises(InputProblem, match="between 1 and"):
+        check_tables(0)
+
+
+def test_a_parked_issue_needs_someone_to_follow_it_up():
+    parked = check_parked_issue(" The transport contract ", " Simon ")
+    assert (parked.issue, parked.owner) == ("The transport contract", "Simon")
+    with pytest.raises(InputProblem, match="who will follow it up"):
+        check_parked_issue("The transport contract", "")
+    with pytest.raises(InputProblem, match="write the issue down"):
+        check_parked_issue(None, "Simon")
 
 
 def test_root_causes_are_only_for_what_is_not_working_well():

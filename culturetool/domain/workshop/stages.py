@@ -16,6 +16,7 @@ from culturetool.domain.limits import (
     ACTION_TITLE_LENGTH,
     MAX_COLLECTION_DAYS,
     MAX_COLLECTION_RESPONSES,
+    MAX_TABLES,
     NAME_LENGTH,
     ROOT_CAUSE_LENGTH,
     SUCCESS_STATEMENT_LENGTH,
@@ -51,6 +52,24 @@ def check_stage_move(current: Stage, target: Stage) -> Stage:
             f"“{following.label}” before “{target.label}”."
         )
     return target
+
+
+# Prepare.
+
+
+def check_days(days: Iterable[dt.date]) -> tuple[dt.date, ...]:
+    """The workshop's days, in order (Hertfordshire's ran over two days in one week)."""
+    ordered = tuple(sorted(set(days)))
+    if not ordered:
+        raise InputProblem("Give the day the workshop is held, or each day if it runs over more.")
+    return ordered
+
+
+def check_tables(count: int) -> int:
+    """How many tables the room has, each with a facilitator."""
+    if not 1 <= count <= MAX_TABLES:
+        raise InputProblem(f"Say how many tables there are: between 1 and {MAX_TABLES}.")
+    return count
 
 
 # Perspectives. A workshop's perspectives are keyed by a Perspective value for the five every
@@ -197,6 +216,22 @@ def check_success_statement(
             "or our: for example “We know who to call when things get hard”."
         )
     return text
+
+
+@dataclass(frozen=True)
+class ParkedIssue:
+    """An issue raised outside the workshop's scope, kept on the parking board so it is taken
+    forward elsewhere rather than lost or argued over on the day."""
+
+    issue: str
+    owner: str  # who follows it up; its status is an ActionStatus, as an action's is
+
+
+def check_parked_issue(issue: str | None, owner: str | None) -> ParkedIssue:
+    return ParkedIssue(
+        clean_line(issue, "issue", WORKSHOP_ENTRY_LENGTH, "Please write the issue down."),
+        clean_line(owner, "owner's name", NAME_LENGTH, "Please say who will follow it up."),
+    )
 
 
 @dataclass(frozen=True)
