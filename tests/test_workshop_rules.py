@@ -4,7 +4,9 @@ an imported spreadsheet."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pytest
 
@@ -20,6 +22,7 @@ from culturetool.domain.limits import (
 from culturetool.domain.workshop.board import Board, Conflict, Theme, themes_per_condition
 from culturetool.domain.workshop.intake import (
     MAX_LISTED_PROBLEMS,
+    TEMPLATE,
     EntryProblems,
     ImportedEntry,
     entry_rows,
@@ -467,6 +470,11 @@ def test_good_rows_give_every_entry_with_its_row_number():
         ImportedEntry(4, NOT_WELL, "Face to face", Channel.SIGN_LANGUAGE_VIDEO, None),
         ImportedEntry(5, FUTURE, "42", Channel.PAPER, "Young carers"),
     ]
+
+
+def test_the_template_a_facilitator_downloads_is_accepted():
+    report = entry_rows(list(csv.reader(io.StringIO(TEMPLATE))), PERSPECTIVES)
+    assert report.accepted and len(report.entries) == 3
 
 
 def test_one_bad_row_rejects_the_whole_file_and_the_report_names_it():

@@ -150,9 +150,8 @@ def collected_answers(
             raise ValueError(f"{len(given)} answers about {kind}; the page shows two")
         for ordinal, raw in zip(ORDINALS, given, strict=False):
             if raw and raw.strip():
-                text = clean_line(raw, f"{ordinal} answer about {ABOUT[kind]}",
-                                  WORKSHOP_ENTRY_LENGTH, "")  # fmt: skip
-                entries.append((kind, text))
+                what = f"{ordinal} answer about {ABOUT[kind]}"
+                entries.append((kind, clean_line(raw, what, WORKSHOP_ENTRY_LENGTH, "")))
     if not entries:
         raise InputProblem("Please write at least one answer before sending.")
     return entries
