@@ -364,7 +364,7 @@ def test_a_new_invitation_link_replaces_a_lost_one(organisation):
     administrator = make_person(Role.ADMINISTRATOR)
     lost = admin.invite_user(administrator, "lost@test.example", "Lou Lost", "leader", [])
     person = next(p for p in admin.list_users(administrator) if p.name == "Lou Lost")
-    assert person.link_label == "New invitation link"
+    assert person.link_label == "Make a new invitation"
     issued = admin.make_link(administrator, person.id)
     assert issued.purpose == "invitation" and issued.person == "Lou Lost"
     with pytest.raises(InputProblem, match="replaced by a newer one"):
@@ -383,7 +383,7 @@ def test_a_reset_link_sets_a_new_password_and_ends_the_other_sessions(organisati
     email = email_of(person.user_id)
     old_session = accounts.sign_in(email, PASSWORD).token
     row = next(p for p in admin.list_users(administrator) if p.id == person.user_id)
-    assert row.link_label == "Password reset link"
+    assert row.link_label == "Make a reset link"
     first = admin.make_link(administrator, person.user_id)
     second = admin.make_link(administrator, person.user_id)
     assert second.purpose == "reset"

@@ -179,7 +179,7 @@ def list_users(actor: Actor) -> list[UserRow]:
                 team_ids=[t.id for t in u.teams],
                 link_label=""
                 if not u.active
-                else ("New invitation link" if u.password_hash is None else "Password reset link"),
+                else ("Make a new invitation" if u.password_hash is None else "Make a reset link"),
             )
             for u in users
         ]

@@ -198,11 +198,18 @@ def _small_button(label, on_click, **props) -> rx.Component:
 
 
 def _person_row(person: UserRow) -> rx.Component:
+    # Three columns, the person's details stacked in the first, so that on a phone the status
+    # and the buttons stay on screen beside the name.
     return rx.table.row(
-        rx.table.row_header_cell(person.name),
-        rx.table.cell(person.email),
-        rx.table.cell(person.role_title),
-        rx.table.cell(person.teams),
+        rx.table.row_header_cell(
+            rx.text(person.name, as_="div", weight="bold"),
+            rx.text(person.email, as_="div", size="2", overflow_wrap="anywhere"),
+            rx.text(
+                person.role_title,
+                rx.cond(person.teams != "", ": " + person.teams, ""),
+                as_="div", size="2",
+            ),
+        ),
         rx.table.cell(person.status),
         rx.table.cell(
             rx.hstack(
@@ -363,11 +370,7 @@ def people_page() -> rx.Component:
             shown_if(PeopleState.link != "", _issued_link()),
             shown_if(PeopleState.editing_id > 0, _teams_editor()),
             rx.box(
-                data_table(
-                    ["Name", "Email", "Role", "Teams", "Status", "Actions"],
-                    PeopleState.people,
-                    _person_row,
-                ),
+                data_table(["Person", "Status", "Actions"], PeopleState.people, _person_row),
                 class_name="scroll-x",
                 width="100%",
             ),

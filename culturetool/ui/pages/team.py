@@ -321,7 +321,7 @@ def _managers_panel() -> rx.Component:
                     ),
                     class_name="field",
                 ),
-                rx.button("Assign", on_click=TeamState.assign_manager),
+                rx.button("Assign", on_click=TeamState.assign_manager, margin_bottom="0.75rem"),
                 align="end", wrap="wrap",
             ),
         ),
@@ -464,7 +464,9 @@ def _codes_panel() -> rx.Component:
         ),
         rx.hstack(
             *_number_field(
-                "How many more codes?", "more-codes", TeamState.more_codes_text,
+                "How many more codes?",
+                "more-codes",
+                TeamState.more_codes_text,
                 TeamState.type_more_codes,
             ),  # fmt: skip
             rx.button("Make more codes", variant="soft", on_click=TeamState.make_more_codes),
@@ -521,7 +523,9 @@ def _open_round_form() -> rx.Component:
         ),
         rx.el.div(
             *_number_field(
-                "How many people are in the team?", "staff-count", TeamState.staff_count_text,
+                "How many people are in the team?",
+                "staff-count",
+                TeamState.staff_count_text,
                 TeamState.type_staff_count,
             ),
             class_name="field",
