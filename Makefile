@@ -89,3 +89,4 @@ typecheck-ui: $(VENV)/.installed
 
 bench: setup
 	$(PY) bench/scoring.py
+	$(PY) bench/questionnaire_weight.py

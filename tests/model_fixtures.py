@@ -220,6 +220,8 @@ def write_tiny_model(directory: Path) -> Path:
                 _item("conf_personal", confidence="personal"),
                 _item("conf_work", confidence="work"),
             ],
+            # The respondent's page texts are the real ones: no rule depends on their wording.
+            "page_text": read_yaml(MODEL_DIR, "questionnaire.yaml")["page_text"],
         },
     )
     return directory

@@ -3,8 +3,10 @@ real migrated SQLite file (conftest's `database`), without Reflex or a browser."
 
 from __future__ import annotations
 
+import hashlib
 import re
 from html import unescape
+from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
@@ -85,15 +87,25 @@ def test_each_page_gets_a_new_key_that_is_kept_nowhere(client):
     assert len(keys) == 2
 
 
+def asset_addresses(page: str) -> list[str]:
+    return re.findall(r'(?:src|href)="(/respondent-assets/[^"]+)"', page)
+
+
 def test_headers_keep_the_page_out_of_caches_and_other_sites(client):
     token = a_round().round.token
+    page = client.get(f"/r/{token}")
+    assets = [client.get(address) for address in asset_addresses(page.text)]
+    assert len(assets) == 3 and all(reply.status_code == 200 for reply in assets)
     for reply in (
-        client.get(f"/r/{token}"),
+        page,
         client.get("/r/this-is-no-token-of-ours-at-all"),
-        client.get("/respondent-assets/questionnaire.js"),
         client.post(f"/r/{token}", content=b"", headers=FORM),
+        client.post(f"/r/{token}", data=form_answers(a_model()) | {"submission_key": "k" * 32}),
+        *assets,
     ):
-        assert reply.headers["cache-control"] == "no-store"
+        # Pages, which hold answers, are never kept; the page's own files hold none.
+        expected = "public, max-age=31536000, immutable" if reply in assets else "no-store"
+        assert reply.headers["cache-control"] == expected
         assert reply.headers["referrer-policy"] == "no-referrer"
         assert reply.headers["x-content-type-options"] == "nosniff"
         policy = reply.headers["content-security-policy"]
@@ -101,12 +113,37 @@ def test_headers_keep_the_page_out_of_caches_and_other_sites(client):
         assert "unsafe-inline" not in policy
 
 
+def a_model():
+    from culturetool.services.model_provider import current_model
+
+    return current_model()
+
+
 def test_the_page_uses_no_inline_script_or_style(client):
     page = client.get(f"/r/{a_round().round.token}").text
-    assert re.findall(r"<script[^>]*>", page) == [
-        '<script src="/respondent-assets/questionnaire.js" defer>'
-    ]
+    assert re.findall(r"<script[^>]*>", page) == [f'<script src="{respondent.ADDRESSES.js}" defer>']
     assert " style=" not in page and "<style" not in page and " on" + "click=" not in page
+
+
+def test_the_page_s_files_are_named_by_their_content_and_only_those_names_answer(client):
+    for address in (respondent.ADDRESSES.css, respondent.ADDRESSES.js, respondent.ADDRESSES.icon):
+        name = address.rsplit("/", 1)[1]
+        stem, digest, suffix = name.split(".")
+        content = (respondent.STATIC / f"{stem}.{suffix}").read_bytes()
+        assert hashlib.sha256(content).hexdigest().startswith(digest)
+        assert client.get(address).content == content
+    for stale in ("questionnaire.js", "questionnaire.000000000000.js", "../respondent.py"):
+        assert client.get(f"/respondent-assets/{stale}").status_code == 404
+
+
+def test_text_is_sent_compressed_to_a_browser_that_takes_it(client):
+    page_address = f"/r/{a_round().round.token}"
+    for address in (page_address, respondent.ADDRESSES.css, respondent.ADDRESSES.js):
+        packed = client.get(address, headers={"accept-encoding": "gzip"})
+        assert packed.headers["content-encoding"] == "gzip"
+        assert int(packed.headers["content-length"]) < len(packed.content) / 2
+        plain = client.get(address, headers={"accept-encoding": "identity"})
+        assert "content-encoding" not in plain.headers
 
 
 def test_unknown_link_is_a_plain_404(client):
@@ -276,3 +313,133 @@ def test_behind_a_trusted_proxy_the_sender_is_the_address_the_proxy_adds(monkeyp
     monkeypatch.setenv("CULTURETOOL_TRUST_PROXY", "1")
     assert _sender_ip(request("198.51.100.7, 203.0.113.5")) == "203.0.113.5"
     assert _sender_ip(request("")) == "10.0.0.2"
+
+
+# Parts of the page that need no easy read of their own: the statement's number, the switch
+# (named the same in both wordings, to switch back), and what shows only without the script,
+# which already folds the easy read under each statement.
+NO_EASY_READ_NEEDED = {"q-number", "easy-read-toggle", "easy-read-text", "no-script-help"}
+
+
+class TextsWithoutEasyRead(HTMLParser):
+    """Every text in the page's body not inside an element that carries its easy read."""
+
+    VOID = {"input", "br", "meta", "link", "img", "hr"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.open: list[tuple[str, bool]] = []  # tag, and whether it or a parent is covered
+        self.lacking: list[str] = []
+        self.in_body = False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "body":
+            self.in_body = True
+        if tag in self.VOID:
+            return
+        values = dict(attrs)
+        covered = (
+            "data-easy-read" in values
+            or bool(set((values.get("class") or "").split()) & NO_EASY_READ_NEEDED)
+            or (bool(self.open) and self.open[-1][1])
+        )
+        self.open.append((tag, covered))
+
+    def handle_endtag(self, tag):
+        if tag in self.VOID:
+            return
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data):
+        if self.in_body and data.strip() and not (self.open and self.open[-1][1]):
+            self.lacking.append(data.strip())
+
+
+def texts_without_easy_read(page: str) -> list[str]:
+    parser = TextsWithoutEasyRead()
+    parser.feed(page)
+    return parser.lacking
+
+
+@pytest.mark.parametrize("access_mode", ["link", "codes"])
+def test_every_text_of_the_questionnaire_has_its_easy_read(client, model, access_mode):
+    token = a_round(access_mode, staff_count=5).round.token
+    page = client.get(f"/r/{token}").text
+    assert texts_without_easy_read(page) == []
+    # and sent back with a problem, the message too
+    fields = form_answers(model, leave_out=model.questionnaire.items[0].id) | {"code": "XX"}
+    assert texts_without_easy_read(client.post(f"/r/{token}", data=fields).text) == []
+
+
+def test_easy_read_covers_the_introduction_privacy_promise_help_and_buttons(client, model):
+    text = model.questionnaire.page_text
+    page = unescape(client.get(f"/r/{a_round().round.token}").text)
+    for wording in (text.privacy_heading, text.privacy_more, text.back, text.next, text.send,
+                    text.dont_know_help, text.kept[0], text.not_kept[0]):  # fmt: skip
+        assert f'data-easy-read="{wording.easy_read}"' in page
+    assert 'data-easy-read="What does Reablement think about care technology?"' in page
+    assert "Test Council wants to know what Reablement thinks about care technology." in page
+    assert "They see nothing until 5 people have answered." in page  # the round's threshold
+    assert 'data-page-heading-easy-read="Page {page} of {pages}"' in page
+
+
+def test_statements_are_shared_evenly_over_pages_and_the_introduction_is_for_the_first(client):
+    page = client.get(f"/r/{a_round().round.token}").text
+    per_page = [
+        int(number)
+        for number in re.findall(r'<fieldset class="question"[^>]*data-page="(\d+)"', page)
+    ]
+    sizes = [per_page.count(number) for number in sorted(set(per_page))]
+    assert sizes == [6, 6, 5, 5, 5, 5, 5]
+    assert 'data-page-count="7"' in page
+    intro = page[page.index('<div class="intro-first-page">') : page.index("</section>")]
+    assert "Your answers are anonymous" in intro  # the privacy promise is part of it
+
+
+def test_don_t_know_stands_apart_from_the_scale_with_its_explanation(client, model):
+    page = client.get(f"/r/{a_round().round.token}").text
+    apart = re.findall(r'<div class="choices choices-apart">(.*?)</div>', page)
+    assert len(apart) == len(model.questionnaire.items)
+    assert all(
+        'value="0"' in part and 'aria-describedby="dont-know-help"' in part for part in apart
+    )
+    scale = re.findall(r'<div class="choices">(.*?)</div>', page)
+    assert all('value="0"' not in part and part.count('type="radio"') == 5 for part in scale)
+    assert "Neither agree nor disagree" in page and 'data-easy-read="In the middle"' in page
+    assert "It does not count for or against your team." in unescape(page)
+
+
+def test_the_pages_after_sending_are_in_the_wording_the_person_chose(client, model):
+    token = a_round().round.token
+    easy = client.post(
+        f"/r/{token}", data=form_answers(model) | {"submission_key": "e" * 32, "easy_read": "yes"}
+    )
+    assert easy.status_code == 200
+    assert "Thank you. We have your answers." in text_of(easy.text)
+    assert "Thank you: your answers have been sent" not in text_of(easy.text)
+    standard = client.post(
+        f"/r/{token}", data=form_answers(model) | {"submission_key": "s" * 32, "easy_read": ""}
+    )
+    shown = text_of(standard.text)
+    assert "Thank you: your answers have been sent" in shown
+    # Whether they wanted easy read is not known: it is folded below.
+    assert '<details class="easy-read-fold">' in standard.text
+    assert "Thank you. We have your answers." in shown
+
+
+def test_a_refusal_from_the_service_comes_back_with_its_easy_read(client, model):
+    opened = a_round("codes", staff_count=5)
+    reply = client.post(f"/r/{opened.round.token}", data=form_answers(model) | {"code": "NOPE"})
+    assert reply.status_code == 422
+    alert = re.search(r'<p[^>]*id="server-message"[^>]*>', unescape(reply.text))[0]
+    assert 'data-easy-read="This code does not work. It may be used already.' in alert
+
+
+def test_a_missing_answer_is_explained_in_easy_read_too(client, model):
+    token = a_round().round.token
+    fields = form_answers(model, leave_out=model.questionnaire.items[3].id)
+    reply = client.post(f"/r/{token}", data=fields | {"submission_key": "m" * 32})
+    assert 'data-easy-read="You have not answered number 4. It has a red box.' in unescape(
+        reply.text
+    )

@@ -35,6 +35,7 @@ from culturetool.domain.model_schema import (
     Signals,
     Source,
 )
+from culturetool.domain.questionnaire_wording import PageText
 
 META_FILE = "model.yaml"
 CONDITIONS_FILE = "conditions.yaml"
@@ -174,9 +175,11 @@ def check_model_dir(directory: str | Path) -> tuple[CultureModel | None, list[Mo
         interventions_data, "interventions", Intervention, INTERVENTIONS_FILE, "intervention", out
     )
     q_data = _read_yaml(directory, QUESTIONNAIRE_FILE, out)
-    scale = None
+    scale = page_text = None
     if q_data is not None:
         scale = out.validate(ResponseScale, q_data.get("scale"), QUESTIONNAIRE_FILE, "scale")
+        # Required of the model files; only a model saved before it existed may lack it.
+        page_text = out.validate(PageText, q_data.get("page_text"), QUESTIONNAIRE_FILE, "page_text")
     acceptance: list[AcceptanceScale] = _entries(
         q_data, "acceptance_scales", AcceptanceScale, QUESTIONNAIRE_FILE, "acceptance scale", out
     )
@@ -200,12 +203,15 @@ def check_model_dir(directory: str | Path) -> tuple[CultureModel | None, list[Mo
     if out.problems:
         return None, out.problems
     assert meta is not None and scale is not None and signals is not None
+    assert page_text is not None
     model = CultureModel(
         meta=meta,
         conditions=conditions,
         bundles=bundles,
         interventions=interventions,
-        questionnaire=Questionnaire(scale=scale, acceptance_scales=acceptance, items=items),
+        questionnaire=Questionnaire(
+            scale=scale, acceptance_scales=acceptance, items=items, page_text=page_text
+        ),
         signals=signals,
     )
     return model, []
@@ -447,6 +453,9 @@ def model_to_json(model: CultureModel) -> str:
         # A snapshot saved before signals.yaml existed reads back with these defaults; leaving
         # them out keeps its text, and so its version, what it was when it was saved.
         del data["signals"]
+    if data["questionnaire"]["page_text"] is None:
+        # Likewise a snapshot saved before the respondent's page texts were in the model.
+        del data["questionnaire"]["page_text"]
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 

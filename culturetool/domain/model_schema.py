@@ -12,6 +12,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from culturetool.domain.questionnaire_wording import PageText
+
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
 Identifier = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=1, pattern=r"^[a-z][a-z0-9_]*$")
@@ -139,6 +141,8 @@ class Questionnaire(Entry):
     scale: ResponseScale
     acceptance_scales: list[AcceptanceScale]
     items: list[Item]
+    # The respondent's pages in both wordings; None in a model saved before they were written.
+    page_text: PageText | None = None
 
 
 CONFIDENCE_GAP = "confidence_gap"  # what a signal rule watches to compare personal with work

@@ -27,6 +27,8 @@ from culturetool.domain.limits import (
     MAX_STAFF_COUNT,
     MIN_STAFF_COUNT,
 )
+from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.questionnaire_wording import PageText
 from culturetool.domain.rate_limit import SlidingWindowLimit
 from culturetool.domain.scoring import validate_complete_response
 from culturetool.domain.text import clean_comment, encodable
@@ -83,6 +85,7 @@ class QuestionnaireView:
     comment_threshold: int
     questions: list[QuestionView]
     choices: list[ScaleChoice]
+    page_text: PageText
     access_mode: str = AccessMode.LINK.value  # "codes": the person types the code from their card
 
 
@@ -303,8 +306,18 @@ def questionnaire_for(token: str) -> QuestionnaireView:
                 for n, i in enumerate(items, start=1)
             ],
             choices=choices,
+            page_text=page_text(model),
             access_mode=round_.access_mode,
         )
+
+
+def page_text(model: CultureModel | None = None) -> PageText:
+    """The respondent's page texts of a round's model; a model saved before they were written
+    into it has those of the current model."""
+    text = model.questionnaire.page_text if model is not None else None
+    current = current_model().questionnaire.page_text
+    assert current is not None  # the loader requires it of the model files
+    return text or current
 
 
 def _check_answers(session, round_: AssessmentRound, answers: dict[str, int | None]) -> None:

@@ -2,10 +2,15 @@
 
 Without JavaScript the page is one long form that works on its own: every statement, the
 easy-read wording folded under each one, the comment box and one send button. With JavaScript
-(static/questionnaire.js) the same markup becomes pages of six with Next and Back, a progress
-count, an Easy read switch and answers kept on this device until they are sent. Every piece of
-text is escaped here; the page carries no inline script or style, so the Content-Security-Policy
-can forbid both.
+(static/questionnaire.js) the same markup becomes balanced pages (domain/questionnaire_pages)
+with Next and Back, a progress count, the introduction on the first page only, an Easy read
+switch and answers kept on this device until they are sent.
+
+Easy read changes every text the respondent reads. Each element that shows a text carries its
+easy-read wording in `data-easy-read` (from the model: domain/questionnaire_wording), and the
+script swaps the two; texts the script writes itself (the page heading, the progress, the
+message on Next) come as templates in both wordings on the form. Every piece of text is escaped
+here; the page carries no inline script or style, so the Content-Security-Policy can forbid both.
 """
 
 from __future__ import annotations
@@ -15,12 +20,13 @@ from dataclasses import dataclass, field
 from html import escape
 
 from culturetool.domain.kinds import AccessMode
+from culturetool.domain.questionnaire_pages import page_count, page_of_each
+from culturetool.domain.questionnaire_wording import Message, PageText, Wording
 
-QUESTIONS_PER_PAGE = 6
-ANSWER_EVERY_STATEMENT = (
-    "Please answer every statement on this page. If you are not sure, choose “Don't know”."
-)
 ASSETS = "/respondent-assets"
+# The switch keeps its name in both wordings, so that it can always be found and switched back.
+EASY_READ = "Easy read"
+EASY_READ_FIELD = "easy_read"  # posted as "yes" by the script when easy read is on
 
 
 @dataclass
@@ -30,6 +36,15 @@ class Entered:
     answers: dict[str, int] = field(default_factory=dict)
     comment: str = ""
     code: str = ""
+
+
+@dataclass(frozen=True)
+class Assets:
+    """The addresses of the page's stylesheet, script and icon (named by their content)."""
+
+    css: str
+    js: str
+    icon: str
 
 
 def _attrs(**attributes: str | int | bool | None) -> str:
@@ -44,114 +59,114 @@ def _attrs(**attributes: str | int | bool | None) -> str:
     return "".join(parts)
 
 
-def document(title: str, body: str, main_attributes: Mapping[str, str] | None = None) -> str:
+def _say(tag: str, wording: Wording, values: Mapping[str, object] | None = None, **attrs) -> str:
+    """An element showing a text in standard English, with its easy read for the script."""
+    values = values or {}
+    standard = wording.filled(False, **values)
+    easy = wording.filled(True, **values)
+    return f"<{tag}{_attrs(**attrs, data_easy_read=easy)}>{escape(standard)}</{tag}>"
+
+
+def document(
+    title: str,
+    body: str,
+    assets: Assets,
+    main_attributes: Mapping[str, str] | None = None,
+    easy_title: str | None = None,
+) -> str:
     return (
         "<!doctype html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n"
-        f'<link rel="stylesheet" href="{ASSETS}/questionnaire.css">\n'
-        f'<script src="{ASSETS}/questionnaire.js" defer></script>\n'
+        f"<title{_attrs(data_easy_read=easy_title)}>{escape(title)}</title>\n"
+        f'<link rel="icon" href="{assets.icon}" type="image/svg+xml">\n'
+        f'<link rel="stylesheet" href="{assets.css}">\n'
+        f'<script src="{assets.js}" defer></script>\n'
         "</head>\n<body>\n"
         f'<main id="main" class="page respondent"{_attrs(**(main_attributes or {}))}>\n'
         f"{body}\n</main>\n</body>\n</html>\n"
     )
 
 
-def plain_message(heading: str, body: str, main_attributes: Mapping[str, str] | None = None) -> str:
-    return document(
-        heading,
-        f"<h1>{escape(heading)}</h1>\n<p>{escape(body)}</p>",
-        main_attributes,
-    )
+def plain_message(
+    message: Message,
+    assets: Assets,
+    easy_read: bool = False,
+    main_attributes: Mapping[str, str] | None = None,
+) -> str:
+    """A page of its own. In easy read when the person chose it; otherwise in standard English
+    with the easy read folded below, as whether they chose it is not known."""
+    heading = message.heading.filled(easy_read)
+    body = f"<h1>{escape(heading)}</h1>\n<p>{escape(message.body.filled(easy_read))}</p>"
+    if not easy_read:
+        body += (
+            f'\n<details class="easy-read-fold"><summary>{EASY_READ}</summary>'
+            f"<p><strong>{escape(message.heading.easy_read)}</strong></p>"
+            f"<p>{escape(message.body.easy_read)}</p></details>"
+        )
+    return document(heading, body, assets, main_attributes)
 
 
-NOT_FOUND = (
-    "This link does not work",
-    "Check that you copied the whole link, or ask your manager to send it again.",
-)
-CLOSED = (
-    "This survey has closed",
-    "It no longer takes answers. If you think this is a mistake, ask your manager for the link "
-    "to the current survey.",
-)
-SENT = (
-    "Thank you: your answers have been sent",
-    "Your answers were saved anonymously. You can close this page.",
-)
-ALREADY_SENT = (
-    "You have already sent your answers",
-    "This device sent answers to this survey. Thank you: there is nothing more to do. If "
-    "someone else uses this device, they can answer on their own phone or computer.",
-)
-
-
-def privacy_notice(threshold: int, comment_threshold: int) -> str:
+def privacy_notice(text: PageText, values: Mapping[str, object]) -> str:
+    kept = "".join(_say("li", item) for item in text.kept)
+    not_kept = "".join(_say("li", item) for item in text.not_kept)
     return f"""<section class="privacy" aria-labelledby="privacy-heading">
-<h2 id="privacy-heading">Your answers are anonymous</h2>
-<p>We do not ask your name. Your manager sees only the team's combined scores, and only once at
-least {threshold} people have answered. Comments are shown exactly as written, mixed together
-and in no order, once at least {comment_threshold} people have answered.</p>
+{_say("h2", text.privacy_heading, id="privacy-heading")}
+{_say("p", text.privacy, values)}
 <details class="privacy-detail">
-<summary>What is kept, and what is not</summary>
-<h3>Kept</h3>
-<ul>
-<li>In the survey: your answers and your comment, with no name, no date or time, no device,
-browser or network address, and nothing that puts them in the order they were sent.</li>
-<li>On this device, until you send: your answers so far, so you can leave and come back. Sending
-deletes them; only a note that this survey was sent stays, so the link then says you have
-already sent your answers.</li>
-</ul>
-<h3>Not kept</h3>
-<ul>
-<li>Who you are or your email address.</li>
-<li>Your computer's or phone's network address.</li>
-<li>Your browser or device.</li>
-<li>When you answered.</li>
-</ul>
+{_say("summary", text.privacy_more)}
+{_say("h3", text.kept_heading)}
+<ul>{kept}</ul>
+{_say("h3", text.not_kept_heading)}
+<ul>{not_kept}</ul>
 </details>
 </section>"""
 
 
-def _choice(question_id: str, value: int, label: str, easy_read: str, checked: bool) -> str:
-    classes = "choice choice-dont-know" if value == 0 else "choice"
+def _choice(question_id: str, choice, checked: bool, described_by: str | None = None) -> str:
     radio = _attrs(
         type="radio",
         name=f"answer-{question_id}",
-        value=value,
+        value=choice.value,
         checked=checked,
         class_="choice-input",
+        aria_describedby=described_by,
     )
+    classes = "choice choice-dont-know" if choice.value == 0 else "choice"
     return (
         f'<label class="{classes}"><input{radio}>'
-        f"<span{_attrs(data_easy_read=easy_read)}>{escape(label)}</span></label>"
+        f"<span{_attrs(data_easy_read=choice.easy_read)}>{escape(choice.label)}</span></label>"
     )
 
 
-def _question(question, choices, page: int, entered: Entered, show_missing: bool) -> str:
+def _question(question, choices, page: int, entered: Entered, show_missing: bool, text) -> str:
     selected = entered.answers.get(question.id)
     missing = show_missing and selected is None
-    options = "".join(
-        _choice(question.id, c.value, c.label, c.easy_read, selected == c.value) for c in choices
+    on_scale = "".join(
+        _choice(question.id, c, selected == c.value) for c in choices if c.value != 0
     )
-    missing_note = (
-        '<p class="question-missing-note">This statement has no answer yet.</p>' if missing else ""
+    # "Don't know" stands apart from the scale, below a rule: it is no point on it.
+    apart = "".join(
+        _choice(question.id, c, selected == c.value, "dont-know-help")
+        for c in choices
+        if c.value == 0
     )
+    missing_note = _say("p", text.no_answer_yet, class_="question-missing-note") if missing else ""
     fieldset = _attrs(
         class_="question question-missing" if missing else "question",
         id=f"q-{question.id}",
         data_page=page,
     )
-    text = _attrs(class_="q-text", data_easy_read=question.easy_read)
+    statement = _attrs(class_="q-text", data_easy_read=question.easy_read)
     return (
         f"<fieldset{fieldset}>"
         f'<legend><span class="q-number">{question.number}.</span> '
-        f"<span{text}>"
-        f"{escape(question.text)}</span></legend>"
-        f'<details class="easy-read-text"><summary>Easy read</summary>'
+        f"<span{statement}>{escape(question.text)}</span></legend>"
+        f'<details class="easy-read-text"><summary>{EASY_READ}</summary>'
         f"<p>{escape(question.easy_read)}</p></details>"
         f"{missing_note}"
-        f'<div class="choices">{options}</div></fieldset>'
+        f'<div class="choices">{on_scale}</div>'
+        f'<div class="choices choices-apart">{apart}</div></fieldset>'
     )
 
 
@@ -163,7 +178,7 @@ def _scale_in_easy_read(choices) -> str:
     )
 
 
-def _comment_box(comment_threshold: int, comment: str, comment_length: int) -> str:
+def _comment_box(text: PageText, values, comment: str, comment_length: int) -> str:
     textarea = _attrs(
         id="comment",
         name="comment",
@@ -173,16 +188,13 @@ def _comment_box(comment_threshold: int, comment: str, comment_length: int) -> s
         class_="text-input comment-input",
     )
     return f"""<div class="field" data-page="last">
-<label for="comment">Anything else you would like to say about care technology in your team?
-(optional)</label>
-<p id="comment-help" class="help">Your manager will see your words exactly as you write them, mixed
-in with other people's and in no order, once at least {comment_threshold} people have answered.
-Please do not write names or anything that shows who you are.</p>
+{_say("label", text.comment_label, for_="comment")}
+{_say("p", text.comment_help, values, id="comment-help", class_="help")}
 <textarea{textarea}>{escape(comment)}</textarea>
 </div>"""
 
 
-def _code_box(code: str) -> str:
+def _code_box(text: PageText, code: str) -> str:
     field_ = _attrs(
         id="code",
         name="code",
@@ -194,11 +206,15 @@ def _code_box(code: str) -> str:
         class_="text-input code-input",
     )
     return f"""<div class="field" data-page="last">
-<label for="code">Your personal code, from the card your manager gave you</label>
-<p id="code-help" class="help">Each code works once, so nobody can answer twice. It does not say who
-you are: codes are handed out at random.</p>
+{_say("label", text.code_label, for_="code")}
+{_say("p", text.code_help, id="code-help", class_="help")}
 <input{field_}>
 </div>"""
+
+
+def _templates(name: str, wording: Wording) -> dict[str, str]:
+    """A text the script fills in itself, as form attributes in both wordings."""
+    return {f"data_{name}": wording.standard, f"data_{name}_easy_read": wording.easy_read}
 
 
 def questionnaire(
@@ -208,27 +224,33 @@ def questionnaire(
     submission_key: str,
     access_mode: str,
     comment_length: int,
+    assets: Assets,
     entered: Entered | None = None,
-    message: str = "",
+    message: Wording | None = None,
 ) -> str:
     """The whole questionnaire. `entered` and `message` are set when the form comes back."""
+    text: PageText = view.page_text
     entered = entered or Entered()
-    show_missing = bool(message)
     questions = list(view.questions)
     total = len(questions)
     answered = sum(1 for q in questions if q.id in entered.answers)
-    page_count = max(1, -(-total // QUESTIONS_PER_PAGE))
+    pages = page_of_each(total)
     fieldsets = "\n".join(
-        _question(q, view.choices, index // QUESTIONS_PER_PAGE, entered, show_missing)
-        for index, q in enumerate(questions)
+        _question(q, view.choices, page, entered, message is not None, text)
+        for q, page in zip(questions, pages, strict=True)
     )
+    values = {
+        "team": view.team_name,
+        "organisation": view.organisation_name,
+        "minutes": view.minutes,
+        "threshold": view.threshold,
+        "comment_threshold": view.comment_threshold,
+    }
     codes = access_mode == AccessMode.CODES
-    code_note = (
-        " You will need the personal code from the card your manager gave you." if codes else ""
-    )
+    code_note = " " + _say("span", text.codes_note) if codes else ""
     server_message = (
-        f'<p class="notice notice-error" role="alert" id="server-message">{escape(message)}</p>'
-        if message
+        _say("p", message, class_="notice notice-error", role="alert", id="server-message")
+        if message is not None
         else ""
     )
     key_field = (
@@ -243,72 +265,93 @@ def questionnaire(
         class_="questionnaire",
         data_round_token=view.token,
         data_access_mode=access_mode,
-        data_page_count=page_count,
-        data_posted="yes" if entered.answers or message else None,
-        data_message=ANSWER_EVERY_STATEMENT,
+        data_page_count=page_count(total),
+        data_posted="yes" if entered.answers or message is not None else None,
+        **_templates("message", text.answer_every_statement),
+        **_templates("page_heading", text.page_heading),
+        **_templates("progress", text.progress),
     )
-    team = escape(view.team_name)
     body = f"""<div class="intro">
-<h1>How does {team} feel about care technology?</h1>
-<p>{escape(view.organisation_name)} is asking everyone in {team} these questions to understand how
-your team uses, trusts and feels about care technology, and what would help. It takes about
-{view.minutes} minutes.{code_note}</p>
-{privacy_notice(view.threshold, view.comment_threshold)}
+{_say("h1", text.intro_heading, values)}
+<div class="intro-first-page">
+<p>{_say("span", text.intro, values)}{code_note}</p>
+{privacy_notice(text, values)}
+</div>
 </div>
 <section id="already-sent" class="already-sent" hidden>
-<h1>{escape(ALREADY_SENT[0])}</h1>
-<p>{escape(ALREADY_SENT[1])}</p>
+{_say("h1", text.already_sent.heading)}
+{_say("p", text.already_sent.body)}
 </section>
 <form{form_attributes}>
 {key_field}
+<input type="hidden" name="{EASY_READ_FIELD}" id="easy-read-field" value="">
 <div class="toolbar">
-<h2 id="questions-heading" tabindex="-1">All {total} statements</h2>
-<label class="easy-read-toggle" hidden><input type="checkbox" id="easy-read"> Easy read</label>
+{_say("h2", text.all_statements, {"total": total}, id="questions-heading", tabindex="-1")}
+<label class="easy-read-toggle" hidden><input type="checkbox" id="easy-read"> {EASY_READ}</label>
+</div>
+<div class="how-to-answer">
+{_say("p", text.how_to_answer)}
+{_say("p", text.dont_know_help, id="dont-know-help", class_="help")}
 </div>
 <p class="help no-script-help">Choose one answer for each statement, then press “Send my answers”
 at the end.</p>
 <div class="progress" hidden>
-<label for="progress" id="progress-label">{answered} of {total} answered</label>
+{
+        _say(
+            "label",
+            text.progress,
+            {"answered": answered, "total": total},
+            for_="progress",
+            id="progress-label",
+        )
+    }
 <progress id="progress" max="{total}" value="{answered}"></progress>
 </div>
 {server_message}
 {_scale_in_easy_read(view.choices)}
 {fieldsets}
-{_comment_box(view.comment_threshold, entered.comment, comment_length)}
-{_code_box(entered.code) if codes else ""}
+{_comment_box(text, values, entered.comment, comment_length)}
+{_code_box(text, entered.code) if codes else ""}
 <p class="notice notice-error" role="alert" id="page-message" hidden></p>
 <div class="buttons">
-<button type="button" class="button button-soft" id="back" hidden>Back</button>
-<button type="button" class="button" id="next" hidden>Next</button>
-<button type="submit" class="button" id="send">Send my answers</button>
+{_say("button", text.back, type="button", class_="button button-soft", id="back", hidden=True)}
+{_say("button", text.next, type="button", class_="button", id="next", hidden=True)}
+{_say("button", text.send, type="submit", class_="button", id="send")}
 </div>
 </form>"""
-    return document("Team questionnaire", body)
+    return document(text.title.standard, body, assets, easy_title=text.title.easy_read)
 
 
-def sent_page(token: str) -> str:
+def sent_page(token: str, text: PageText, assets: Assets, easy_read: bool) -> str:
     """The thank-you page; its script deletes this survey's answers and key from the device."""
-    return plain_message(*SENT, {"data_round_token": token, "data_view": "sent"})
+    return plain_message(
+        text.sent, assets, easy_read, {"data_round_token": token, "data_view": "sent"}
+    )
 
 
-def closed_page(token: str) -> str:
+def closed_page(token: str, text: PageText, assets: Assets) -> str:
     """The survey has closed: the script forgets any unsent answers to it on this device."""
-    return plain_message(*CLOSED, {"data_round_token": token, "data_view": "closed"})
+    return plain_message(
+        text.closed, assets, main_attributes={"data_round_token": token, "data_view": "closed"}
+    )
 
 
-def not_found_page() -> str:
-    return plain_message(*NOT_FOUND)
-
-
-def missing_statements_message(numbers: Iterable[int]) -> str:
-    numbers = list(numbers)
+def _listed(numbers: list[int]) -> str:
+    """ "4", "4 and 9", "4, 9 and 12"."""
     if len(numbers) == 1:
-        which = f"Statement {numbers[0]} has"
+        return str(numbers[0])
+    return f"{', '.join(map(str, numbers[:-1]))} and {numbers[-1]}"
+
+
+def missing_statements_message(numbers: Iterable[int], text: PageText) -> Wording:
+    numbers = list(numbers)
+    values: dict[str, object]
+    if len(numbers) == 1:
+        template, values = text.missing_one, {"numbers": _listed(numbers)}
     elif len(numbers) <= 8:
-        which = f"Statements {', '.join(map(str, numbers[:-1]))} and {numbers[-1]} have"
+        template, values = text.missing_some, {"numbers": _listed(numbers)}
     else:
-        which = f"{len(numbers)} statements have"
-    return (
-        f"{which} no answer yet (marked below). Please answer every statement; if you are not "
-        "sure, choose “Don't know”."
+        template, values = text.missing_many, {"count": len(numbers)}
+    return Wording(
+        standard=template.filled(False, **values), easy_read=template.filled(True, **values)
     )

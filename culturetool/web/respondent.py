@@ -11,13 +11,17 @@ memory.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs
 
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
@@ -26,7 +30,7 @@ from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.domain.limits import COMMENT_LENGTH
 from culturetool.services import responding
 from culturetool.web import questionnaire_page as html
-from culturetool.web.questionnaire_page import Entered
+from culturetool.web.questionnaire_page import EASY_READ_FIELD, Entered
 
 MAX_BODY_BYTES = 64 * 1024  # 37 answers and a 2,000-character comment fit many times over
 # A share link's token is URL-safe base64 (192 random bits make 32 characters); anything else
@@ -36,10 +40,33 @@ ANSWER_FIELD = "answer-"
 NOT_ON_SCALE = -1  # a sent value that is not a number: the service names the statement
 
 STATIC = Path(__file__).with_name("static")
-ASSET_TYPES = {
-    "questionnaire.js": "text/javascript; charset=utf-8",
-    "questionnaire.css": "text/css; charset=utf-8",
-}
+
+
+@dataclass(frozen=True)
+class Asset:
+    content: bytes
+    media_type: str
+
+
+# The page's files by the names they are served under. Each name carries a hash of the file's
+# content, so a browser may keep a file for good and a changed file gets a new name.
+ASSETS: dict[str, Asset] = {}
+
+
+def _served(name: str, media_type: str) -> str:
+    """Serve static/<name> under its hashed name; its address."""
+    content = (STATIC / name).read_bytes()
+    stem, suffix = name.rsplit(".", 1)
+    hashed = f"{stem}.{hashlib.sha256(content).hexdigest()[:12]}.{suffix}"
+    ASSETS[hashed] = Asset(content, media_type)
+    return f"{html.ASSETS}/{hashed}"
+
+
+ADDRESSES = html.Assets(
+    css=_served("questionnaire.css", "text/css; charset=utf-8"),
+    js=_served("questionnaire.js", "text/javascript; charset=utf-8"),
+    icon=_served("icon.svg", "image/svg+xml"),
+)
 
 SECURITY_HEADERS = {
     # The page holds answers being given; no cache, shared or private, may keep a copy.
@@ -52,6 +79,9 @@ SECURITY_HEADERS = {
     ),
     "X-Content-Type-Options": "nosniff",
 }
+
+# The page's own files hold no answers and never change under their name.
+ASSET_HEADERS = SECURITY_HEADERS | {"Cache-Control": "public, max-age=31536000, immutable"}
 
 # Errors are reported by their kind only: a message could carry what a person sent.
 _log = logging.getLogger(__name__)
@@ -76,19 +106,21 @@ def _sender_ip(request: Request) -> str:
     return request.client.host if request.client else ""
 
 
+def _message(message, status: int, easy_read: bool = False) -> HTMLResponse:
+    return _page(html.plain_message(message, ADDRESSES, easy_read), status)
+
+
 def _not_found() -> HTMLResponse:
-    return _page(html.not_found_page(), 404)
+    return _message(responding.page_text().not_found, 404)
 
 
 def _unreadable(status: int) -> HTMLResponse:
     """The form did not arrive as the questionnaire page sends it."""
-    return _page(
-        html.plain_message(
-            "Your answers could not be read",
-            "Please go back and press “Send my answers” on the questionnaire page.",
-        ),
-        status,
-    )
+    return _message(responding.page_text().unreadable, status)
+
+
+def _closed(token: str) -> HTMLResponse:
+    return _page(html.closed_page(token, responding.page_text(), ADDRESSES), 410)
 
 
 def _open_questionnaire(token: str) -> responding.QuestionnaireView | HTMLResponse:
@@ -99,7 +131,7 @@ def _open_questionnaire(token: str) -> responding.QuestionnaireView | HTMLRespon
     except NotFound:
         return _not_found()
     except RoundClosed:
-        return _page(html.closed_page(token), 410)
+        return _closed(token)
 
 
 async def _body(request: Request) -> bytes:
@@ -115,8 +147,9 @@ async def _body(request: Request) -> bytes:
     return bytes(body)
 
 
-def _entered(fields: dict[str, list[str]]) -> tuple[Entered, str]:
-    """The answers, comment and code from a posted form, and the submission key."""
+def _entered(fields: dict[str, list[str]]) -> tuple[Entered, str, bool]:
+    """The answers, comment and code from a posted form, the submission key, and whether the
+    person reads the page in easy read (for the page sent back; it goes no further)."""
 
     def last(name: str) -> str:
         values = fields.get(name)
@@ -127,12 +160,11 @@ def _entered(fields: dict[str, list[str]]) -> tuple[Entered, str]:
         if name.startswith(ANSWER_FIELD) and values:
             value = values[-1].strip()
             answers[name[len(ANSWER_FIELD) :]] = int(value) if value.isdigit() else NOT_ON_SCALE
-    return Entered(answers=answers, comment=last("comment"), code=last("code")), last(
-        "submission_key"
-    )
+    entered = Entered(answers=answers, comment=last("comment"), code=last("code"))
+    return entered, last("submission_key"), last(EASY_READ_FIELD) == "yes"
 
 
-def _questionnaire(view, entered: Entered | None = None, message: str = "") -> str:
+def _questionnaire(view, entered: Entered | None = None, message=None) -> str:
     return html.questionnaire(
         view,
         action=f"/r/{view.token}",
@@ -141,6 +173,7 @@ def _questionnaire(view, entered: Entered | None = None, message: str = "") -> s
         submission_key=secrets.token_urlsafe(24),
         access_mode=view.access_mode,
         comment_length=COMMENT_LENGTH,
+        assets=ADDRESSES,
         entered=entered,
         message=message,
     )
@@ -167,14 +200,7 @@ async def send_answers(request: Request) -> Response:
     try:
         body = await _body(request)
     except BodyTooLarge:
-        return _page(
-            html.plain_message(
-                "That was too much to send",
-                "The answers and comment together must be under 64 KB. Please shorten your "
-                "comment and send again.",
-            ),
-            413,
-        )
+        return _message(responding.page_text().too_large, 413)
     except ClientDisconnect:
         return Response(status_code=400, headers=SECURITY_HEADERS)
     try:
@@ -183,13 +209,13 @@ async def send_answers(request: Request) -> Response:
         )
     except (UnicodeDecodeError, ValueError):
         return _unreadable(400)
-    entered, submission_key = _entered(fields)
+    entered, submission_key, easy_read = _entered(fields)
     view = _open_questionnaire(token)
     if isinstance(view, HTMLResponse):
         return view
     missing = [q.number for q in view.questions if q.id not in entered.answers]
     if missing:
-        message = html.missing_statements_message(missing)
+        message = html.missing_statements_message(missing, view.page_text)
         return _page(_questionnaire(view, entered, message), 422)
     try:
         responding.submit_response(
@@ -205,19 +231,19 @@ async def send_answers(request: Request) -> Response:
     except NotFound:
         return _not_found()
     except RoundClosed:
-        return _page(html.closed_page(token), 410)
+        return _closed(token)
     except InputProblem as problem:
-        return _page(_questionnaire(view, entered, str(problem)), 422)
+        refusal = view.page_text.refusal(str(problem))
+        return _page(_questionnaire(view, entered, refusal), 422)
     # A repeated key (a double click, a retry) saved nothing more: that is success too.
-    return _page(html.sent_page(token))
+    return _page(html.sent_page(token, view.page_text, ADDRESSES, easy_read))
 
 
 async def asset(request: Request) -> Response:
-    name = request.path_params["name"]
-    media_type = ASSET_TYPES.get(name)
-    if media_type is None:
+    found = ASSETS.get(request.path_params["name"])
+    if found is None:
         return Response(status_code=404, headers=SECURITY_HEADERS)
-    return Response((STATIC / name).read_bytes(), media_type=media_type, headers=SECURITY_HEADERS)
+    return Response(found.content, media_type=found.media_type, headers=ASSET_HEADERS)
 
 
 def _quietly(endpoint):
@@ -228,21 +254,24 @@ def _quietly(endpoint):
             return await endpoint(request)
         except Exception as error:  # noqa: BLE001 - the message could hold what was sent
             _log.error("The respondent's page failed with %s", type(error).__name__)
-            return _page(
-                html.plain_message(
-                    "Something went wrong",
-                    "Your answers were not sent. They are still on this device: please try "
-                    "again in a minute.",
-                ),
-                500,
-            )
+            return _message(responding.page_text().went_wrong, 500)
 
     return guarded
 
 
+# Text goes out compressed when the browser takes it (a phone on a slow network). The pages
+# echo back only what the same person just sent, so compression tells no one else anything.
+COMPRESSED = [Middleware(GZipMiddleware, minimum_size=512)]
+
+
 def routes() -> list[Route]:
     return [
-        Route("/r/{token}", _quietly(show_questionnaire), methods=["GET", "HEAD"]),
-        Route("/r/{token}", _quietly(send_answers), methods=["POST"]),
-        Route(f"{html.ASSETS}/{{name}}", asset, methods=["GET", "HEAD"]),
+        Route(
+            "/r/{token}",
+            _quietly(show_questionnaire),
+            methods=["GET", "HEAD"],
+            middleware=COMPRESSED,
+        ),
+        Route("/r/{token}", _quietly(send_answers), methods=["POST"], middleware=COMPRESSED),
+        Route(f"{html.ASSETS}/{{name}}", asset, methods=["GET", "HEAD"], middleware=COMPRESSED),
     ]

@@ -173,7 +173,7 @@ def test_round_from_share_link_to_results(
     expect(person.get_by_label("Yes, mostly").first).to_be_visible()
     expect(person.get_by_text("Strongly agree", exact=True)).to_have_count(0)
     person.screenshot(path=str(screenshot_dir / "questionnaire-easy-read.png"))
-    _answer_everything(person, lambda n: "Yes, very much" if n % 2 else "Not sure either way")
+    _answer_everything(person, lambda n: "Yes, very much" if n % 2 else "In the middle")
     person.get_by_role("button", name="Send my answers").click()
     expect(person.get_by_role("heading", name=re.compile("Thank you"))).to_be_visible()
 

@@ -1,5 +1,6 @@
-/* The questionnaire on this device: pages of six, progress, easy read, and the answers so far
-   kept in this browser's storage until they are sent. Without this script the page is one long
+/* The questionnaire on this device: pages (the server says which statement is on which),
+   progress, the introduction on the first page only, easy read for every text, and the answers
+   so far kept in this browser's storage until they are sent. Without this script the page is one long
    form that works on its own, so everything here only adds to what the server rendered.
 
    Storage, under one name, per survey link's token:
@@ -99,7 +100,10 @@
   var easyReadSwitch = document.getElementById("easy-read");
   var codeInput = document.getElementById("code");
   var keyInput = form.querySelector("input[name=submission_key]");
-  var swappable = Array.prototype.slice.call(form.querySelectorAll("[data-easy-read]"));
+  var easyReadField = document.getElementById("easy-read-field");
+  var firstPageOnly = document.querySelector(".intro-first-page");
+  // Every text on the page, the title and introduction included, has its easy read with it.
+  var swappable = Array.prototype.slice.call(document.querySelectorAll("[data-easy-read]"));
 
   function questionId(fieldset) {
     return fieldset.id.slice(2);
@@ -163,14 +167,24 @@
     writeMemory(latest);
   }
 
-  function say(text) {
-    pageMessage.textContent = text;
+  // A text the script writes itself, from the form's template in the wording chosen.
+  function wording(name, values) {
+    var text = form.getAttribute("data-" + name + (easyRead ? "-easy-read" : "")) || "";
+    return text.replace(/\{(\w+)\}/g, function (whole, key) {
+      return Object.prototype.hasOwnProperty.call(values, key) ? String(values[key]) : whole;
+    });
+  }
+
+  function say(name) {
+    pageMessage.setAttribute("data-says", name);
+    pageMessage.textContent = wording(name, {});
     pageMessage.hidden = false;
   }
 
   function unsay() {
     pageMessage.hidden = true;
     pageMessage.textContent = "";
+    pageMessage.removeAttribute("data-says");
   }
 
   function showPage(moveFocus) {
@@ -180,7 +194,8 @@
     Array.prototype.forEach.call(form.querySelectorAll('[data-page="last"]'), function (part) {
       part.hidden = page !== lastPage;
     });
-    heading.textContent = "Page " + (page + 1) + " of " + pageCount;
+    firstPageOnly.hidden = page !== 0;
+    heading.textContent = wording("page-heading", { page: page + 1, pages: pageCount });
     backButton.hidden = page === 0;
     nextButton.hidden = page === lastPage;
     sendButton.hidden = page !== lastPage;
@@ -193,7 +208,7 @@
   function showProgress() {
     var count = questions.filter(isAnswered).length;
     progress.value = count;
-    progressLabel.textContent = count + " of " + questions.length + " answered";
+    progressLabel.textContent = wording("progress", { answered: count, total: questions.length });
   }
 
   swappable.forEach(function (element) {
@@ -202,10 +217,12 @@
 
   function showWording() {
     swappable.forEach(function (element) {
-      var wording = easyRead ? "data-easy-read" : "data-plain";
-      element.textContent = element.getAttribute(wording);
+      element.textContent = element.getAttribute(easyRead ? "data-easy-read" : "data-plain");
     });
     easyReadSwitch.checked = easyRead;
+    // The page sent back after sending (thank you, or a problem) is in the same wording.
+    easyReadField.value = easyRead ? "yes" : "";
+    if (pageMessage.hasAttribute("data-says")) say(pageMessage.getAttribute("data-says"));
   }
 
   form.addEventListener("change", function (event) {
@@ -225,12 +242,14 @@
   easyReadSwitch.addEventListener("change", function () {
     easyRead = easyReadSwitch.checked;
     showWording();
+    showPage(false);
+    showProgress();
     save();
   });
 
   nextButton.addEventListener("click", function () {
     if (!pageComplete(page)) {
-      say(form.getAttribute("data-message"));
+      say("message");
       return;
     }
     unsay();
@@ -261,7 +280,7 @@
         save();
         showPage(true);
       }
-      say(form.getAttribute("data-message"));
+      say("message");
       return;
     }
     // A personal code is spent by the first send, so a second click must not send again.
