@@ -434,6 +434,8 @@ def _share_panel() -> rx.Component:
                 rx.cond(current.access_mode == AccessMode.CODES, _codes_panel()),
                 align="start",
                 flex="1",
+                # Wide enough to read: on a phone the QR code goes below instead of squeezing it.
+                min_width="min(100%, 20rem)",
             ),
             rx.image(src=TeamState.share_qr, alt="QR code of the share link", width="164px"),
             wrap="wrap",
