@@ -75,6 +75,9 @@ def page_frame(*children: rx.Component, title: str = "") -> rx.Component:
             ),
             id="main",
             class_name="page",
+            # Busy until the page's data has arrived (Reflex sets is_hydrated after on_load),
+            # so a screen reader waits for it rather than reading a half-drawn page.
+            aria_busy=~rx.State.is_hydrated,
         ),
     )
 
@@ -88,12 +91,30 @@ def shown_if(condition: rx.Var, component: rx.Component) -> rx.Component:
     return rx.cond(condition, component, rx.fragment())
 
 
-def data_table(headers: list[str], rows: rx.Var, render_row, **props) -> rx.Component:
-    """A table with a header row and one body row per item of a list var."""
+CELL_TAGS = ("Table.Cell", "Table.RowHeaderCell")
+
+
+def _labelled_cells(row: rx.Component, headers: list[str]) -> rx.Component:
+    """Each cell carries its column's name, which a phone shows above it when rows stack."""
+    for cell, header in zip(row.children, headers, strict=False):
+        if getattr(cell, "tag", None) not in CELL_TAGS:
+            break  # a cell drawn only sometimes: the names after it would not line up
+        if header:
+            cell.custom_attrs["data-label"] = header
+    return row
+
+
+def data_table(
+    headers: list[str], rows: rx.Var, render_row, stack_on_phone: bool = True, **props
+) -> rx.Component:
+    """A table with a header row and one body row per item of a list var. On a phone each row
+    becomes a card of its cells, each under its column's name, so nothing scrolls sideways."""
+    classes = [props.pop("class_name", ""), "stack-on-phone" if stack_on_phone else ""]
     return rx.table.root(
         rx.table.header(rx.table.row(*(rx.table.column_header_cell(header) for header in headers))),
-        rx.table.body(rx.foreach(rows, render_row)),
+        rx.table.body(rx.foreach(rows, lambda item: _labelled_cells(render_row(item), headers))),
         width="100%",
+        class_name=" ".join(c for c in classes if c),
         **props,
     )
 

@@ -86,8 +86,11 @@ def _scope_picker(view: rx.Var) -> rx.Component:
             value=view.scope_value,
             on_change=TargetsState.choose_scope,
             class_name="text-input",
+            # A width of its own, so that its longest choice does not widen the page on a phone.
+            width="100%",
         ),
         class_name="field narrow",
+        width="100%",
     )
 
 
@@ -124,8 +127,11 @@ def _row(row: TargetRow, view: rx.Var) -> rx.Component:
                 rx.text(name, as_="span"),
             )
         ),
-        rx.table.cell(_current(row)),
-        shown_if(view.can_edit, rx.table.cell(_level_select(row, view))),
+        rx.table.cell(_current(row), custom_attrs={"data-label": "Target now"}),
+        shown_if(
+            view.can_edit,
+            rx.table.cell(_level_select(row, view), custom_attrs={"data-label": "Change to"}),
+        ),
     )
 
 
@@ -140,7 +146,8 @@ def _table(view: rx.Var) -> rx.Component:
         ),
         rx.table.body(rx.foreach(view.rows, lambda row: _row(row, view))),
         width="100%",
-        class_name="targets-table",
+        # One card per condition on a phone, as data_table does (assets/culturetool.css).
+        class_name="targets-table stack-on-phone",
     )
 
 

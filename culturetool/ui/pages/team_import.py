@@ -145,6 +145,7 @@ def _example() -> rx.Component:
             ["area", "team"],
             ImportState.example,
             lambda row: rx.table.row(rx.table.cell(row[0]), rx.table.cell(row[1])),
+            stack_on_phone=False,  # two short columns, laid out as the spreadsheet will be
             size="1",
             variant="surface",
             max_width="36rem",
@@ -159,10 +160,19 @@ def _example() -> rx.Component:
     )
 
 
+def _named_file_input(upload: rx.Component, name: str) -> rx.Component:
+    """rx.upload draws its own hidden file input and passes it none of our props; give it an
+    accessible name, so that a screen reader that reaches it knows what it is for."""
+    zone = upload.children[0]
+    file_input = next(c for c in zone.children if c.tag == "input")
+    file_input.custom_attrs["aria-label"] = name
+    return upload
+
+
 def _chooser() -> rx.Component:
     # The dropzone itself takes no keyboard focus (no_keyboard): the real button inside it is
     # the one tab stop, and its click reaches the dropzone, which opens the file dialog.
-    return rx.upload(
+    chooser = rx.upload(
         rx.vstack(
             rx.button("Choose a CSV file", size="3", type="button"),
             rx.text(
@@ -187,6 +197,7 @@ def _chooser() -> rx.Component:
         background="#fff",
         width="100%",
     )
+    return _named_file_input(chooser, "CSV file of areas and teams")
 
 
 def _problems() -> rx.Component:

@@ -1,0 +1,429 @@
+"""Every page of the app, in the states people meet, passes axe-core's WCAG 2.2 A and AA rules
+and fits a 375 px phone without scrolling sideways.
+
+The pages come from the app's own route table (plus the respondent's plain HTTP page), so a new
+route that this test does not visit fails it. Each page is checked by each role that sees
+something different there: empty (no rounds, an area with nothing), withheld (below the
+threshold), shown, closed, refused or not found, a form sent with a mistake, and easy read.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+import pytest
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, ARTIFACTS, PROJECT_ROOT
+from helpers import TIMEOUT, sign_in
+from people import PASSWORD, make_person
+from playwright.sync_api import Browser, Page, expect
+from respondents import open_link_round
+
+from culturetool.domain.access import Role
+from culturetool.domain.kinds import ActionTimescale
+from culturetool.services import admin as admin_service
+from culturetool.services.organisation import add_area, add_team
+from culturetool.services.plans import ActionDraft, create_action
+from culturetool.services.rounds import close_round
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.tables import AssessmentRound, UserAccount
+from culturetool.web import respondent
+
+pytestmark = pytest.mark.browser
+
+AXE = PROJECT_ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_22_A_AND_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 375, "height": 800}
+NO_SUCH_ID = 987654321
+NO_SUCH_TOKEN = "x" * 43
+
+RUN_AXE = """async tags => {
+    const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+    return result.violations.map(v => ({
+        id: v.id, impact: v.impact, help: v.help,
+        targets: v.nodes.slice(0, 6).map(n => n.target.join(' ')),
+        count: v.nodes.length,
+    }));
+}"""
+
+# What sticks out past the right edge of the screen: the innermost such elements, so the
+# report names the table or link to fix rather than every box around it.
+SIDEWAYS = """() => {
+    const width = window.innerWidth;
+    const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+        [...e.classList].slice(0, 3).map(c => '.' + c).join('');
+    const clipped = e => {
+        for (let p = e.parentElement; p; p = p.parentElement) {
+            const s = getComputedStyle(p);
+            if (s.overflowX !== 'visible' && s.overflowX !== 'clip' &&
+                p.getBoundingClientRect().right <= width + 1) return true;
+            if (s.overflowX === 'clip' || s.overflowX === 'hidden') return true;
+        }
+        return false;
+    };
+    const wide = [...document.body.querySelectorAll('*')].filter(
+        e => e.getBoundingClientRect().right > width + 1 && !clipped(e));
+    const innermost = wide.filter(e => !wide.some(o => o !== e && e.contains(o)));
+    return {
+        scrollWidth: document.documentElement.scrollWidth,
+        width,
+        culprits: innermost.slice(0, 5).map(e => name(e) + ' (right edge at ' +
+            Math.round(e.getBoundingClientRect().right) + ' px)'),
+    };
+}"""
+
+
+def _axe_source() -> str:
+    if not AXE.exists():
+        reason = "axe-core is not installed (make test installs it from the npm registry)"
+        if os.environ.get("CI"):
+            pytest.fail(f"the accessibility test cannot run in CI: {reason}")
+        pytest.skip(reason)
+    return AXE.read_text()
+
+
+def declared_routes() -> set[str]:
+    """Every page address pattern: the Reflex pages, and the respondent's questionnaire."""
+    from culturetool.culturetool import app
+
+    pages = {"/" if route == "index" else "/" + route for route in app._unevaluated_pages}
+    questionnaire = {
+        r.path for r in respondent.routes() if "GET" in (r.methods or ()) and "{token}" in r.path
+    }
+    return pages | questionnaire
+
+
+def _pattern(route: str) -> re.Pattern:
+    return re.compile("^" + re.sub(r"\[[^]]+\]|\{[^}]+\}", "[^/]+", route) + "$")
+
+
+def route_of(path: str, routes: set[str]) -> str | None:
+    """The declared pattern an address belongs to (a fixed one before one with parts)."""
+    for route in sorted(routes, key=lambda r: ("[" in r or "{" in r, r)):
+        if _pattern(route).match(path):
+            return route
+    return None
+
+
+@dataclass(frozen=True)
+class World:
+    area: int
+    empty_area: int
+    empty_team: int
+    withheld_team: int
+    shown_team: int
+    closed_team: int
+    withheld_round: int
+    shown_round: int
+    open_token: str
+    closed_token: str
+    invitation: str
+    emails: dict[Role, str]
+
+
+def _respond(round_id: int, people: int, model, comments: tuple[str, ...] = ()) -> None:
+    """Varied answers (some "don't know") as the store saves them."""
+    items = model.questionnaire.items
+    with transaction() as session:
+        round_ = session.get(AssessmentRound, round_id)
+        for person in range(people):
+            answers = {
+                item.id: None if (person + index) % 9 == 0 else 1 + (person + index) % 5
+                for index, item in enumerate(items)
+            }
+            comment = comments[person % len(comments)] if comments else ""
+            repo.insert_response(session, round_, answers, comment)
+
+
+@pytest.fixture(scope="module")
+def world(app_url, app_db_url, model) -> World:
+    with pytest.MonkeyPatch.context() as env:
+        env.setenv("CULTURETOOL_DB_URL", app_db_url)
+        administrator = make_person(Role.ADMINISTRATOR)
+        area = add_area(administrator, "Axe Vale")
+        empty_area = add_area(administrator, "Quiet Fen")
+        empty_team = add_team(administrator, area, "Axe New Team")
+        withheld_team = add_team(administrator, area, "Axe Small Team")
+        shown_team = add_team(administrator, area, "Axe Big Team")
+        closed_team = add_team(administrator, area, "Axe Past Team")
+        teams = (empty_team, withheld_team, shown_team, closed_team)
+        manager = make_person(Role.MANAGER, teams, password=PASSWORD)
+        shown = open_link_round(manager, shown_team)
+        _respond(shown.id, 12, model, ("More training, please.", "The demo helped a lot."))
+        withheld = open_link_round(manager, withheld_team)
+        _respond(withheld.id, 2, model)
+        closed = open_link_round(manager, closed_team)
+        _respond(closed.id, 6, model)
+        close_round(manager, closed.id)
+        create_action(
+            manager,
+            area,
+            ActionDraft(
+                title="Monthly tech drop-in",
+                owner="Team manager",
+                team_id=shown_team,
+                condition_ids=(model.conditions[0].id,),
+                timescale=ActionTimescale.THREE_MONTHS,
+            ),
+        )
+        people = {
+            role: make_person(role, password=PASSWORD)
+            for role in (Role.LEADER, Role.INNOVATION, Role.FACILITATOR)
+        }
+        people[Role.MANAGER] = manager
+        invitation = admin_service.invite_user(
+            administrator, "ivy.invitee@test.example", "Ivy Invitee", Role.LEADER.value, []
+        )
+        with transaction() as session:
+            emails = {role: session.get(UserAccount, p.user_id).email for role, p in people.items()}
+        return World(
+            area=area,
+            empty_area=empty_area,
+            empty_team=empty_team,
+            withheld_team=withheld_team,
+            shown_team=shown_team,
+            closed_team=closed_team,
+            withheld_round=withheld.id,
+            shown_round=shown.id,
+            open_token=shown.token,
+            closed_token=closed.token,
+            invitation=invitation,
+            emails=emails,
+        )
+
+
+@dataclass(frozen=True)
+class Visit:
+    state: str
+    path: str
+    act: Callable[[Page], None] | None = None  # what the person does after the page loads
+
+
+def _wrong_password(page: Page) -> None:
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_label("Password").fill("not the password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def _passwords_differ(page: Page) -> None:
+    page.get_by_label("New password", exact=True).fill("one long password")
+    page.get_by_label("New password again").fill("another long password")
+    page.get_by_role("button", name="Set password and sign in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def _invite_someone_already_here(page: Page) -> None:
+    page.get_by_label("Name", exact=True).fill("Ada Again")
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_label("Role").select_option(label="Leader")
+    page.get_by_role("button", name="Make invitation").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def _wrong_current_password(page: Page) -> None:
+    page.get_by_label("Current password").fill("not my password")
+    page.get_by_label("New password", exact=True).fill("a new long password")
+    page.get_by_label("New password again").fill("a new long password")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+
+
+def _easy_read(page: Page) -> None:
+    page.locator("#easy-read").check()
+
+
+def _answer_and_send(page: Page) -> None:
+    """The first answer to every statement, page by page, then send."""
+    while True:
+        questions = page.locator("fieldset.question:visible")
+        questions.first.wait_for()
+        for index in range(questions.count()):
+            questions.nth(index).locator("input[type=radio]").first.check()
+        send = page.get_by_role("button", name="Send my answers")
+        if send.is_visible():
+            send.click()
+            expect(send).to_have_count(0)
+            return
+        before = page.locator("#questions-heading").inner_text()
+        page.get_by_role("button", name="Next").click()
+        expect(page.locator("#questions-heading")).not_to_have_text(before)
+
+
+def visits(w: World) -> list[tuple[str, list[Visit]]]:
+    """Who visits what, in which state: a role's sign-in email, or "" for nobody signed in
+    (each entry is another browser)."""
+    team, area = f"/teams/{w.shown_team}", f"/areas/{w.area}"
+    return [
+        (
+            "",
+            [
+                Visit("empty form", "/sign-in"),
+                Visit("wrong password", "/sign-in", _wrong_password),
+                Visit("signed out, sent to sign in", f"{team}/plan"),
+                Visit("valid invitation", f"/invite/{w.invitation}"),
+                Visit("passwords differ", f"/invite/{w.invitation}", _passwords_differ),
+                Visit("unknown invitation", f"/invite/{NO_SUCH_TOKEN}"),
+                Visit("questionnaire", f"/r/{w.open_token}"),
+                Visit("questionnaire in easy read", f"/r/{w.open_token}", _easy_read),
+                Visit("round closed", f"/r/{w.closed_token}"),
+                Visit("unknown round link", f"/r/{NO_SUCH_TOKEN}"),
+            ],
+        ),
+        ("", [Visit("answers sent", f"/r/{w.open_token}", _answer_and_send)]),
+        (
+            ADMIN_EMAIL,
+            [
+                Visit("administrator's start page", "/"),
+                Visit("people", "/admin/people"),
+                Visit("invitation refused", "/admin/people", _invite_someone_already_here),
+                Visit("settings", "/admin/settings"),
+                Visit("audit log", "/admin/audit"),
+                Visit("import form", "/admin/import"),
+                Visit("organisation's targets", "/targets"),
+                Visit("a team's targets", f"/targets?scope=team:{w.shown_team}"),
+                Visit("unknown scope's targets", f"/targets?scope=team:{NO_SUCH_ID}"),
+                Visit("account", "/account"),
+                Visit("wrong current password", "/account", _wrong_current_password),
+                Visit("team with no rounds", f"/teams/{w.empty_team}"),
+                Visit("team with rounds", team),
+                Visit("unknown team", f"/teams/{NO_SUCH_ID}"),
+                Visit("results refused", f"/rounds/{w.shown_round}"),
+            ],
+        ),
+        (
+            w.emails[Role.MANAGER],
+            [
+                Visit("manager's start page", "/"),
+                Visit("team with no rounds", f"/teams/{w.empty_team}"),
+                Visit("team with a round below the threshold", f"/teams/{w.withheld_team}"),
+                Visit("team with an open round", team),
+                Visit("team with a closed round", f"/teams/{w.closed_team}"),
+                Visit("results withheld", f"/rounds/{w.withheld_round}"),
+                Visit("results shown", f"/rounds/{w.shown_round}"),
+                Visit("unknown round", f"/rounds/{NO_SUCH_ID}"),
+                Visit("recommendations", f"{team}/recommendations"),
+                Visit("recommendations, no rounds", f"/teams/{w.empty_team}/recommendations"),
+                Visit("recommendations, withheld", f"/teams/{w.withheld_team}/recommendations"),
+                Visit("plan with an action", f"{team}/plan"),
+                Visit("empty plan", f"/teams/{w.empty_team}/plan"),
+                Visit("targets", "/targets"),
+                Visit("area refused", area),
+                Visit("account", "/account"),
+            ],
+        ),
+        (
+            w.emails[Role.LEADER],
+            [
+                Visit("leader's start page", "/"),
+                Visit("area results", area),
+                Visit("area with nothing", f"/areas/{w.empty_area}"),
+                Visit("unknown area", f"/areas/{NO_SUCH_ID}"),
+                Visit("area recommendations", f"{area}/recommendations"),
+                Visit("area recommendations, nothing", f"/areas/{w.empty_area}/recommendations"),
+                Visit("area plan", f"{area}/plan"),
+                Visit("team results", f"/rounds/{w.shown_round}"),
+                Visit("team results withheld", f"/rounds/{w.withheld_round}"),
+                Visit("team page", team),
+                Visit("team recommendations", f"{team}/recommendations"),
+                Visit("team plan, read only", f"{team}/plan"),
+                Visit("targets", "/targets"),
+            ],
+        ),
+        (
+            w.emails[Role.INNOVATION],
+            [
+                Visit("innovation team's start page", "/"),
+                Visit("area plan, editable", f"{area}/plan"),
+                Visit("empty area plan", f"/areas/{w.empty_area}/plan"),
+                Visit("team plan", f"{team}/plan"),
+                Visit("area targets, editable", f"/targets?scope=area:{w.area}"),
+                Visit("area results", area),
+            ],
+        ),
+        (w.emails[Role.FACILITATOR], [Visit("facilitator's start page", "/")]),
+    ]
+
+
+def _loaded(page: Page, path: str) -> None:
+    """The respondent's pages are plain HTML; a Reflex page marks its main region busy until
+    its data has arrived (the first HTML is an empty shell, so wait for the region itself)."""
+    page.wait_for_load_state("load")
+    if not path.startswith("/r/"):
+        page.locator("#main[aria-busy='false']").wait_for(timeout=TIMEOUT)
+
+
+def _check(page: Page, where: str, axe_source: str, problems: list[str]) -> None:
+    for size in (DESKTOP, PHONE):
+        page.set_viewport_size(size)
+        if not page.evaluate("() => typeof axe !== 'undefined'"):
+            page.add_script_tag(content=axe_source)
+        for v in page.evaluate(RUN_AXE, WCAG_22_A_AND_AA):
+            problems.append(
+                f"{where} at {size['width']} px: {v['id']} ({v['impact']}) {v['help']}; "
+                f"{v['count']} element(s): {' | '.join(v['targets'])}"
+            )
+    sideways = page.evaluate(SIDEWAYS)
+    if sideways["scrollWidth"] > sideways["width"]:
+        shot = ARTIFACTS / ("sideways-" + re.sub(r"[^a-z0-9]+", "-", where.lower()) + ".png")
+        page.screenshot(path=shot, full_page=True)
+        problems.append(
+            f"{where} at 375 px: scrolls sideways ({sideways['scrollWidth']} px wide); "
+            f"sticking out: {', '.join(sideways['culprits']) or 'nothing found'}; see {shot.name}"
+        )
+    page.set_viewport_size(DESKTOP)
+
+
+def test_every_page_in_every_state_passes_axe_and_fits_a_phone(
+    browser: Browser, app_url: str, world: World
+) -> None:
+    axe_source = _axe_source()
+    routes = declared_routes()
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    visited: set[str] = set()
+    for email, plan in visits(world):
+        # CSP bypassed only so axe's script can be added to the respondent's page.
+        context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+        context.set_default_timeout(TIMEOUT)
+        page = context.new_page()
+        who = "nobody signed in"
+        if email:
+            password = ADMIN_PASSWORD if email == ADMIN_EMAIL else PASSWORD
+            sign_in(page, app_url, email, password)
+            who = email
+        for visit in plan:
+            page.goto(app_url + visit.path)
+            _loaded(page, visit.path)
+            if visit.act:
+                visit.act(page)
+                _loaded(page, visit.path)
+            # Reflex serves a fixed page at its address with a slash on the end.
+            path = urlparse(page.url).path.rstrip("/") or "/"
+            route = route_of(path, routes)
+            if route:
+                visited.add(route)
+            where = f"{who}, {visit.state} ({path})"
+            _check(page, where, axe_source, problems)
+        context.close()
+
+    report = "\n".join(problems) or "No accessibility problems found."
+    (ARTIFACTS / "accessibility.txt").write_text(report + "\n")
+    missed = routes - visited
+    assert not missed, f"pages this test does not visit: {sorted(missed)}"
+    assert not problems, f"{len(problems)} accessibility problem(s):\n{report}"
+
+
+def test_every_declared_route_is_recognised() -> None:
+    """The route matcher itself: each pattern matches an address of its own, and only it."""
+    routes = declared_routes()
+    assert "/r/{token}" in routes and "/teams/[team_id]/plan" in routes
+    for route in routes:
+        example = re.sub(r"\[[^]]+\]|\{[^}]+\}", "123", route)
+        assert route_of(example, routes) == route
+    assert route_of("/teams/1/nothing", routes) is None
