@@ -273,6 +273,7 @@ def test_an_early_workshop_says_plainly_what_is_not_there_yet():
     sections = summary_sections(early)
     text = words(" ".join(p for s in sections for p in s.paragraphs))
     for said in ("No answers have been collected yet.", "There has been no vote yet.",
+                 "No answers about what is working well yet.",
                  "No actions agreed yet.", "Nothing was put on the parking board."):  # fmt: skip
         assert said in text
     assert all(s.table is None for s in sections)

@@ -99,9 +99,9 @@ def _theme_sections(view: WorkshopSummary) -> list[Section]:
             1,
             "What people told us",
             [
-                "People's answers were grouped into themes, and each theme was given an “I” or "
-                "“We” statement in their own words. The last column names the parts of the "
-                "culture model a theme points at."
+                "People's answers are grouped into themes, and each theme is given an “I” or "
+                "“We” statement in their own words. A theme's “Points at” names the parts of the "
+                "culture model it is evidence for."
             ],
         )
     ]
@@ -109,11 +109,17 @@ def _theme_sections(view: WorkshopSummary) -> list[Section]:
         themes = view.themes_of(kind)
         entries = view.entries_of(kind)
         unthemed = view.unthemed(kind)
-        words = [
-            f"{count_of(len(themes), 'theme', 'themes')} from "
-            f"{count_of(len(entries), 'answer', 'answers')} about {ABOUT[kind]}."
-        ]
-        if unthemed:
+        if not entries:
+            words = [f"No answers about {ABOUT[kind]} yet."]
+        elif not themes:
+            words = [f"{count_of(len(entries), 'answer', 'answers')} about {ABOUT[kind]}, not "
+                     "put in themes yet."]  # fmt: skip
+        else:
+            words = [
+                f"{count_of(len(themes), 'theme', 'themes')} from "
+                f"{count_of(len(entries), 'answer', 'answers')} about {ABOUT[kind]}."
+            ]
+        if themes and unthemed:
             words.append(f"{count_of(len(unthemed), 'answer is', 'answers are')} not in a theme.")
         table = None
         if themes:
