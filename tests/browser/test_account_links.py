@@ -162,7 +162,7 @@ def test_an_administrator_assigns_a_teams_manager_on_its_page(
     manager.goto(app_url + "/")
     expect(manager.get_by_role("link", name="Team Delta")).to_be_visible()
 
-    admin.get_by_role("button", name="Take Gail Manager off this team").click()
+    admin.get_by_role("button", name="Take off this team: Gail Manager").click()
     expect(admin.get_by_text("This team has no manager yet")).to_have_count(2)
     manager.goto(app_url + "/")
     expect(manager.get_by_role("link", name="Team Gamma")).to_be_visible()
