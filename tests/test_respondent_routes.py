@@ -316,9 +316,16 @@ def test_behind_a_trusted_proxy_the_sender_is_the_address_the_proxy_adds(monkeyp
 
 
 # Parts of the page that need no easy read of their own: the statement's number, the switch
-# (named the same in both wordings, to switch back), and what shows only without the script,
-# which already folds the easy read under each statement.
-NO_EASY_READ_NEEDED = {"q-number", "easy-read-toggle", "easy-read-text", "no-script-help"}
+# (named the same in both wordings, to switch back), what shows only without the script, which
+# already folds the easy read under each statement, and the note that this device has sent,
+# which folds its easy read below it (the device no longer keeps which wording was chosen).
+NO_EASY_READ_NEEDED = {
+    "q-number",
+    "easy-read-toggle",
+    "easy-read-text",
+    "no-script-help",
+    "already-sent",
+}
 
 
 class TextsWithoutEasyRead(HTMLParser):
@@ -408,6 +415,15 @@ def test_don_t_know_stands_apart_from_the_scale_with_its_explanation(client, mod
     assert all('value="0"' not in part and part.count('type="radio"') == 5 for part in scale)
     assert "Neither agree nor disagree" in page and 'data-easy-read="In the middle"' in page
     assert "It does not count for or against your team." in unescape(page)
+
+
+def test_the_note_that_this_device_has_sent_folds_its_easy_read_below(client):
+    page = client.get(f"/r/{a_round().round.token}").text
+    section = page[page.index('<section id="already-sent"') :]
+    section = section[: section.index("</section>")]
+    shown, folded = section.split('<details class="easy-read-fold">')
+    assert "You have already sent your answers" in shown
+    assert "You sent your answers already" in folded
 
 
 def test_the_pages_after_sending_are_in_the_wording_the_person_chose(client, model):

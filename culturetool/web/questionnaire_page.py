@@ -99,12 +99,16 @@ def plain_message(
     heading = message.heading.filled(easy_read)
     body = f"<h1>{escape(heading)}</h1>\n<p>{escape(message.body.filled(easy_read))}</p>"
     if not easy_read:
-        body += (
-            f'\n<details class="easy-read-fold"><summary>{EASY_READ}</summary>'
-            f"<p><strong>{escape(message.heading.easy_read)}</strong></p>"
-            f"<p>{escape(message.body.easy_read)}</p></details>"
-        )
+        body += "\n" + _easy_read_fold(message)
     return document(heading, body, assets, main_attributes)
+
+
+def _easy_read_fold(message: Message) -> str:
+    return (
+        f'<details class="easy-read-fold"><summary>{EASY_READ}</summary>'
+        f"<p><strong>{escape(message.heading.easy_read)}</strong></p>"
+        f"<p>{escape(message.body.easy_read)}</p></details>"
+    )
 
 
 def privacy_notice(text: PageText, values: Mapping[str, object]) -> str:
@@ -279,8 +283,9 @@ def questionnaire(
 </div>
 </div>
 <section id="already-sent" class="already-sent" hidden>
-{_say("h1", text.already_sent.heading)}
-{_say("p", text.already_sent.body)}
+<h1>{escape(text.already_sent.heading.standard)}</h1>
+<p>{escape(text.already_sent.body.standard)}</p>
+{_easy_read_fold(text.already_sent)}
 </section>
 <form{form_attributes}>
 {key_field}
