@@ -57,6 +57,7 @@ PUBLIC_HANDLERS = {
     "TeamState.type_more_codes",
     "TeamState.choose_manager",
     "PeopleState.copy_link",
+    "PeopleState.link_copied",
     "PeopleState.ask_to_deactivate",
     "PeopleState.deactivate_dialog_changed",
     "PeopleState.edit_teams",

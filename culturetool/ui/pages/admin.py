@@ -31,6 +31,17 @@ ROLE_CHOICES = [
     for role in (Role.MANAGER, Role.LEADER, Role.INNOVATION, Role.FACILITATOR, Role.ADMINISTRATOR)
 ]
 TEAM_FIELD_PREFIX = "team_"
+# Runs in the browser on "Copy link": "copied" when the clipboard took the link, else
+# "selected" (the link is left selected for Ctrl+C).
+COPY_LINK_SCRIPT = """(() => {
+  const box = document.getElementById("issued-link");
+  box.focus();
+  box.select();
+  if (navigator.clipboard && window.isSecureContext) {
+    return navigator.clipboard.writeText(box.value).then(() => "copied", () => "selected");
+  }
+  return document.execCommand("copy") ? "copied" : "selected";
+})()"""
 
 
 class PeopleState(SessionState):
@@ -44,6 +55,7 @@ class PeopleState(SessionState):
     link_label: str = ""
     link_note: str = ""
     copied: bool = False
+    copy_note: str = ""
     # The person whose deactivation waits for confirmation in the dialog (0: none).
     deactivating_id: int = 0
     deactivating_name: str = ""
@@ -62,6 +74,7 @@ class PeopleState(SessionState):
         self.message = self.confirmation = ""
         self.link = self.link_label = self.link_note = ""
         self.copied = False
+        self.copy_note = ""
 
     def _show_link(self, token: str, what: str, person: str, valid_until: str) -> None:
         base = config.public_base_url() or self.router.url.origin
@@ -126,9 +139,21 @@ class PeopleState(SessionState):
     @rx.event
     @public
     def copy_link(self):
-        # Copies the link already on the page; reads nothing from the server.
-        self.copied = True
-        return rx.set_clipboard(self.link)
+        # Copies the link already on the page; reads nothing from the server. The browser's
+        # clipboard is only offered on HTTPS and localhost, so elsewhere the script selects the
+        # link and the page says how to copy it by hand instead of claiming it was copied.
+        return rx.call_script(COPY_LINK_SCRIPT, callback=PeopleState.link_copied)
+
+    @rx.event
+    @public
+    def link_copied(self, outcome: str):
+        self.copied = outcome == "copied"
+        self.copy_note = (
+            "The link is copied: paste it into your message."
+            if self.copied
+            else "Your browser would not copy it here. The link is selected: press Ctrl+C "
+            "(⌘C on a Mac) to copy it."
+        )
 
     @rx.event
     @public
@@ -257,10 +282,7 @@ def _issued_link() -> rx.Component:
             rx.button(
                 rx.cond(PeopleState.copied, "Copied", "Copy link"), on_click=PeopleState.copy_link
             ),
-            rx.el.span(
-                rx.cond(PeopleState.copied, "The link is copied: paste it into your message.", ""),
-                role="status",
-            ),
+            rx.el.span(PeopleState.copy_note, role="status"),
             align="center",
             wrap="wrap",
         ),
