@@ -70,6 +70,14 @@ class Direction(StrEnum):
     SAME = "same"  # the change rounds to 0.00
 
 
+class CarriedOutBy(StrEnum):
+    """Who can carry out an intervention of the model (interventions.yaml, `carried_out_by`)."""
+
+    TEAM = "team"  # the team and its manager, by themselves
+    AREA = "area"  # the service or area: its leaders, innovation team or local commissioners
+    ORGANISATION = "organisation"  # the whole organisation: strategy, money, procurement
+
+
 def one_of(column: str, kind: type[StrEnum]) -> str:
     """A CHECK constraint's SQL that `column` holds a member of `kind`:
     "status IN ('planned', 'done')"."""

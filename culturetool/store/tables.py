@@ -396,6 +396,31 @@ class PlanAction(Base):
     )
 
 
+class PlanRequest(Base):
+    """A team's request that its area's plan take up an intervention which needs the area's or
+    the organisation's leaders: a manager may not edit the area's plan, so they ask for it. One
+    per team and intervention; those who edit the area's plan see it there."""
+
+    __tablename__ = "plan_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
+    intervention_id: Mapped[str] = mapped_column(String(NAME_LENGTH))  # an id of the model's
+    asked_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id"), nullable=True
+    )
+    asked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    team: Mapped[Team] = relationship()
+    asked_by: Mapped[UserAccount | None] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("team_id", "intervention_id", name="uq_plan_request_team_intervention"),
+    )
+
+
 class DisclosureRecord(Base):
     """The disclosure ledger: a figure as it was shown, and the people it rested on.
 
