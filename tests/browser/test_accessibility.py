@@ -31,6 +31,7 @@ from culturetool.services.rounds import close_round
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound, UserAccount
+from culturetool.ui import routes
 from culturetool.web import respondent
 
 pytestmark = pytest.mark.browser
@@ -123,6 +124,7 @@ class World:
     open_token: str
     closed_token: str
     invitation: str
+    suggestion: str  # the team's plan with an action filled in from a recommendation
     emails: dict[Role, str]
 
 
@@ -193,6 +195,13 @@ def world(app_url, app_db_url, model) -> World:
             open_token=shown.token,
             closed_token=closed.token,
             invitation=invitation,
+            suggestion=routes.plan_with_suggestion(
+                "team",
+                shown_team,
+                model.interventions[0].id,
+                model.interventions[0].bundle,
+                [model.conditions[0].id],
+            ),
             emails=emails,
         )
 
@@ -202,6 +211,7 @@ class Visit:
     state: str
     path: str
     act: Callable[[Page], None] | None = None  # what the person does after the page loads
+    staff_frame: bool = True  # drawn in the staff pages' frame (ui/layout.py page_frame)
 
 
 def _wrong_password(page: Page) -> None:
@@ -232,6 +242,11 @@ def _wrong_current_password(page: Page) -> None:
     page.get_by_label("New password again").fill("a new long password")
     page.get_by_role("button", name="Change password").click()
     expect(page.get_by_role("alert")).to_be_visible()
+
+
+def _ask_to_deactivate(page: Page) -> None:
+    page.get_by_role("button", name=re.compile("^Deactivate ")).first.click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
 
 
 def _easy_read(page: Page) -> None:
@@ -282,6 +297,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("administrator's start page", "/"),
                 Visit("people", "/admin/people"),
                 Visit("invitation refused", "/admin/people", _invite_someone_already_here),
+                Visit("deactivation to confirm", "/admin/people", _ask_to_deactivate),
                 Visit("settings", "/admin/settings"),
                 Visit("audit log", "/admin/audit"),
                 Visit("import form", "/admin/import"),
@@ -311,6 +327,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("recommendations, no rounds", f"/teams/{w.empty_team}/recommendations"),
                 Visit("recommendations, withheld", f"/teams/{w.withheld_team}/recommendations"),
                 Visit("plan with an action", f"{team}/plan"),
+                Visit("plan, action from a recommendation", w.suggestion),
                 Visit("empty plan", f"/teams/{w.empty_team}/plan"),
                 Visit("targets", "/targets"),
                 Visit("area refused", area),
@@ -350,17 +367,23 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
     ]
 
 
-def _loaded(page: Page, path: str) -> None:
-    """The respondent's pages are plain HTML; a Reflex page marks its main region busy until
-    its data has arrived (the first HTML is an empty shell, so wait for the region itself)."""
+def _loaded(page: Page, visit: Visit) -> None:
+    """A staff page marks its main region busy until its data has arrived (its first HTML is
+    an empty shell, so wait for the region itself); the respondent's pages are plain HTML."""
     page.wait_for_load_state("load")
-    if not path.startswith("/r/"):
+    if visit.staff_frame and not visit.path.startswith("/r/"):
         page.locator("#main[aria-busy='false']").wait_for(timeout=TIMEOUT)
+    else:
+        expect(page.locator("h1").first).to_be_visible()
 
 
 def _check(page: Page, where: str, axe_source: str, problems: list[str]) -> None:
+    """axe as the page loaded at desktop width; then, with every folded part opened (why a
+    bundle, what a score means), axe again and the sideways check at phone width."""
     for size in (DESKTOP, PHONE):
         page.set_viewport_size(size)
+        if size is PHONE:
+            page.locator("details").evaluate_all("all => all.forEach(d => { d.open = true; })")
         if not page.evaluate("() => typeof axe !== 'undefined'"):
             page.add_script_tag(content=axe_source)
         for v in page.evaluate(RUN_AXE, WCAG_22_A_AND_AA):
@@ -399,10 +422,10 @@ def test_every_page_in_every_state_passes_axe_and_fits_a_phone(
             who = email
         for visit in plan:
             page.goto(app_url + visit.path)
-            _loaded(page, visit.path)
+            _loaded(page, visit)
             if visit.act:
                 visit.act(page)
-                _loaded(page, visit.path)
+                _loaded(page, visit)
             # Reflex serves a fixed page at its address with a slash on the end.
             path = urlparse(page.url).path.rstrip("/") or "/"
             route = route_of(path, routes)
