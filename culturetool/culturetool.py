@@ -3,7 +3,7 @@
 import reflex as rx
 
 from culturetool.ui import routes
-from culturetool.ui.errors import backend_exception_handler
+from culturetool.ui.errors import backend_exception_handler, no_such_page
 from culturetool.ui.pages.account import (
     AccountState,
     InviteState,
@@ -69,3 +69,5 @@ app.add_page(targets_page, route=routes.TARGETS, title="Targets", on_load=Target
 app.add_page(
     import_page, route=routes.IMPORT, title="Import areas and teams", on_load=ImportState.load
 )
+# Any other address ("404" is Reflex's name for that page).
+app.add_page(no_such_page, route="404", title="Page not found")

@@ -12,6 +12,8 @@ import traceback
 import reflex as rx
 from reflex.event import EventSpec
 
+from culturetool.ui.layout import not_found, page_frame
+
 logger = logging.getLogger(__name__)
 
 SOMETHING_WENT_WRONG = "Something went wrong with that request. Reload the page and try again."
@@ -38,4 +40,15 @@ def backend_exception_handler(exception: Exception) -> EventSpec:
         fallback_to_alert=True,
         id="backend_error",
         position="top-center",
+    )
+
+
+def no_such_page() -> rx.Component:
+    """What an address that is none of the app's pages shows, in the usual frame with a way on
+    (Reflex's own says only "404: Page not found")."""
+    return page_frame(
+        not_found(
+            "There is no page at this address",
+            "The link may be cut short or out of date. Check it, or start again from your teams.",
+        )
     )
