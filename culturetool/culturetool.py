@@ -69,5 +69,4 @@ app.add_page(targets_page, route=routes.TARGETS, title="Targets", on_load=Target
 app.add_page(
     import_page, route=routes.IMPORT, title="Import areas and teams", on_load=ImportState.load
 )
-# Any other address ("404" is Reflex's name for that page).
-app.add_page(no_such_page, route="404", title="Page not found")
+app.add_page(no_such_page, route=routes.NOT_FOUND, title="Page not found")

@@ -21,6 +21,8 @@ SETTINGS = "/admin/settings"
 AUDIT = "/admin/audit"
 IMPORT = "/admin/import"
 TARGETS = "/targets"
+# Reflex's name for the page shown at any address that is none of the others.
+NOT_FOUND = "404"
 
 # Patterns for app.add_page; [name] becomes a state var of that page.
 TEAM_PAGE = "/teams/[team_id]"

@@ -88,7 +88,7 @@ def _axe_source() -> str:
     return AXE.read_text()
 
 
-NOT_FOUND = "/404"  # Reflex's page for every address that is none of the others
+NOT_FOUND = "/" + routes.NOT_FOUND  # the page for every address that is none of the others
 
 
 def declared_routes() -> set[str]:
