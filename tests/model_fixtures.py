@@ -146,11 +146,12 @@ def write_tiny_model(directory: Path) -> Path:
             ]
         },
     )
+    # Who carries each out: the first two need leaders, the kit bundle's the team can do itself.
     interventions = [
-        ("do_it", "Do it", "both"),
-        ("beta_work", "Beta work", "beta_only"),
-        ("try_kit", "Try the kit", "kit"),
-        ("champions", "Champions", "kit"),
+        ("do_it", "Do it", "both", "organisation"),
+        ("beta_work", "Beta work", "beta_only", "area"),
+        ("try_kit", "Try the kit", "kit", "team"),
+        ("champions", "Champions", "kit", "team"),
     ]
     write_yaml(
         directory,
@@ -163,11 +164,12 @@ def write_tiny_model(directory: Path) -> Path:
                     "bundle": bundle,
                     "what": f"{name}, described.",
                     "who": "Someone",
+                    "carried_out_by": carried_out_by,
                     "timescale": "Soon",
                     "evidence": f"Evidence for {name}.",
                     "provenance": PROVENANCE,
                 }
-                for iid, name, bundle in interventions
+                for iid, name, bundle, carried_out_by in interventions
             ]
         },
     )

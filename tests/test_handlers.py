@@ -613,6 +613,13 @@ MATRIX: dict[str, Row] = {
         delivered=lambda s, w, _: _alpha_action_status() == "in_progress",
     ),
     "PlanState.download": _download_row("PlanState.download", SEES_ALPHA_PLAN, _team_params),
+    "RecommendationsState.ask_area_plan": Row(
+        writes=("plan_request",),
+        allowed=PLANS_FOR_ALPHA,
+        params=_team_params,
+        call=lambda s, w: type(s).ask_area_plan.fn(s, "business_case"),
+        delivered=lambda s, w, _: s.asked.startswith("Asked") and not s.ask_failed,
+    ),
     "RecommendationsState.load": Row(
         allowed=SEES_ALPHA_RESULTS,
         params=lambda w: {"team_id": str(w.team_id)},

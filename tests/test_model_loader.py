@@ -21,6 +21,7 @@ from model_fixtures import (
 )
 
 from culturetool.cli import main
+from culturetool.domain.kinds import CarriedOutBy
 from culturetool.domain.model_loader import (
     MODEL_FILES,
     ModelInvalid,
@@ -141,6 +142,45 @@ def test_intervention_in_a_missing_bundle(broken):
             "interventions.yaml",
             "intervention 'early_expert_round_table'",
             "belongs to unknown bundle 'no_such_bundle'",
+        )
+    ]
+
+
+def test_every_real_intervention_says_who_carries_it_out(model):
+    levels = {i.id: i.carried_out_by for i in model.interventions}
+    assert None not in levels.values()
+    # Spot checks against the transcripts: champions are staff in the team; a managed service's
+    # sourcing is the commissioners'; technology facilitators work across a service.
+    assert levels["digital_champions"] == CarriedOutBy.TEAM
+    assert levels["sourcing_strategy"] == CarriedOutBy.ORGANISATION
+    assert levels["technology_facilitators"] == CarriedOutBy.AREA
+
+
+def test_intervention_without_who_carries_it_out(broken):
+    def forget(data):
+        del data["interventions"][0]["carried_out_by"]
+
+    edit_yaml(broken, "interventions.yaml", forget)
+    problem = find(
+        problems_of(broken), "interventions.yaml", "intervention 'early_expert_round_table'"
+    )
+    assert problem.message == (
+        "'carried_out_by' is missing: say who carries it out (team (the team and its manager),"
+        " area (the service or area), organisation (the whole organisation))"
+    )
+
+
+def test_intervention_carried_out_by_someone_the_model_does_not_know(broken):
+    def misname(data):
+        data["interventions"][1]["carried_out_by"] = "council"
+
+    edit_yaml(broken, "interventions.yaml", misname)
+    assert problems_of(broken) == [
+        ModelProblem(
+            "interventions.yaml",
+            "intervention 'working_together_for_change'",
+            "'carried_out_by' must be one of team (the team and its manager), area (the service"
+            " or area), organisation (the whole organisation), not 'council'",
         )
     ]
 
@@ -604,6 +644,17 @@ def test_signal_defects_are_reported_together(broken):
 def test_changing_a_rule_threshold_changes_the_version(model, broken):
     edit_rule(broken, "low_effort_expectancy", threshold=2.8)
     assert model_version(load_model_dir(broken)) != model_version(model)
+
+
+def test_snapshot_saved_before_interventions_said_who_carries_them_out_keeps_its_version(model):
+    data = json.loads(model_to_json(model))
+    for intervention in data["interventions"]:
+        del intervention["carried_out_by"]
+    old_content = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    old = model_from_json(old_content)
+    assert all(i.carried_out_by is None for i in old.interventions)
+    assert model_to_json(old) == old_content
+    assert model_version(old) == hashlib.sha256(old_content.encode()).hexdigest()
 
 
 def test_snapshot_saved_before_signals_existed_still_loads_with_its_version(model):

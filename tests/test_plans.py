@@ -448,7 +448,9 @@ def test_a_team_plan_holds_its_own_and_the_whole_areas_actions(county):
     assert rows[own].can_edit and not rows[whole].can_edit
     assert view.can_edit and view.team_choices == [(str(county.alpha), "Alpha")]
     assert (view.scope, view.heading, view.area_name) == (
-        TargetScope.TEAM, "Action plan: Alpha", "North"
+        TargetScope.TEAM,
+        "Action plan: Alpha",
+        "North",
     )
     assert rows[own].condition_names == [
         "Awareness of the benefits of care technology",
@@ -840,3 +842,129 @@ def test_notes_are_saved_from_the_page_beside_their_action(county):
     whole = plans.create_action(county.innovation, county.north, draft(None, title="Area one"))
     type(state).save_notes.fn(state, {"action_id": str(whole), "notes": "Mine"})
     assert state.denied != "" and stored(whole).notes == "" and not state.notes_saved
+
+
+# ---- a team's requests to its area's plan, and the audit of plan changes ---------------------
+
+
+def audit_events() -> list[tuple[str, str, str]]:
+    """(who, what, detail) of every audit event about plans, oldest first (the county's areas
+    and teams were audited as they were added)."""
+    with db.transaction() as session:
+        rows = session.execute(
+            sa.text(
+                "select actor_name, action, detail from audit_event"
+                " where action like 'action %' or action = 'asked of the area''s plan'"
+                " order by id"
+            )
+        )
+        return [tuple(row) for row in rows]
+
+
+def request_count() -> int:
+    with db.transaction() as session:
+        return session.scalar(sa.text("select count(*) from plan_request"))
+
+
+def test_a_manager_asks_the_area_plan_for_what_the_team_cannot_do_alone(county):
+    assert plans.ask_area_plan(county.alpha_manager, county.alpha, "sourcing_strategy")
+    # Asking twice adds nothing, and says so.
+    assert not plans.ask_area_plan(county.alpha_manager, county.alpha, " sourcing_strategy ")
+    assert request_count() == 1
+    assert audit_events() == [
+        (
+            county.alpha_manager.name,
+            "asked of the area's plan",
+            "Alpha asked for “Sourcing strategy for a managed service” in the plan for North",
+        )
+    ]
+    area = plans.area_plan(county.innovation, county.north, today=TODAY)
+    [request] = area.requests
+    assert (request.team_name, request.intervention_id, request.planned) == (
+        "Alpha",
+        "sourcing_strategy",
+        False,
+    )
+    assert request.asked == (f"on {day_month_year(clock.today())}, by {county.alpha_manager.name}")
+    assert request.bundle_id == "managed_service"
+
+
+def test_only_those_who_edit_the_area_plan_see_the_requests(county):
+    plans.ask_area_plan(county.alpha_manager, county.alpha, "business_case")
+    assert plans.area_plan(county.leader, county.north, today=TODAY).requests == []
+    assert plans.area_plan(county.innovation, county.south, today=TODAY).requests == []
+    assert len(plans.area_plan(county.innovation, county.north, today=TODAY).requests) == 1
+
+
+def test_a_request_shows_as_planned_once_the_area_plans_it(county):
+    plans.ask_area_plan(county.alpha_manager, county.alpha, "business_case")
+    plans.ask_area_plan(manager_of(county.beta), county.beta, "digital_roadmap")
+    plans.create_action(
+        county.innovation,
+        county.north,
+        draft(None, title="Write the business case", intervention_id="business_case"),
+        today=TODAY,
+    )
+    requests = plans.area_plan(county.innovation, county.north, today=TODAY).requests
+    # What is still to plan comes first.
+    assert [(r.intervention_id, r.planned) for r in requests] == [
+        ("digital_roadmap", False),
+        ("business_case", True),
+    ]
+
+
+def test_who_may_ask_the_area_plan(county):
+    for refused in (county.leader, admin(), manager_of(county.beta), make_person(Role.FACILITATOR)):
+        with pytest.raises(Forbidden):
+            plans.ask_area_plan(refused, county.alpha, "business_case")
+    assert request_count() == 0
+    assert plans.ask_area_plan(county.innovation, county.alpha, "business_case")
+
+
+@pytest.mark.parametrize(
+    ("intervention_id", "words"),
+    [
+        ("digital_champions", "the team can do itself"),  # team-level: the team's own plan
+        ("no_such_thing", "not in the current culture model"),
+    ],
+)
+def test_what_cannot_be_asked_of_the_area_is_refused(county, intervention_id, words):
+    with pytest.raises(InputProblem, match=words):
+        plans.ask_area_plan(county.alpha_manager, county.alpha, intervention_id)
+    assert request_count() == 0 and audit_events() == []
+
+
+def test_adding_changing_and_dropping_an_action_are_audited(county):
+    manager = county.alpha_manager
+    action = plans.create_action(manager, county.north, draft(county.alpha), today=TODAY)
+    plans.set_action_status(manager, action, "in_progress", today=TODAY)
+    plans.set_action_status(manager, action, "in_progress", today=TODAY)  # no change: no event
+    plans.update_action_notes(manager, action, "Two volunteers so far")
+    plans.update_action_notes(manager, action, "Two volunteers so far")  # the same: no event
+    plans.update_action_notes(manager, action, "")
+    plans.set_action_status(manager, action, "dropped", today=TODAY)
+    whole_area = plans.create_action(county.innovation, county.north, draft(None), today=TODAY)
+    title = "“Recruit two digital champions”"
+    assert audit_events() == [
+        (manager.name, "action added", f"{title} for Alpha, due 22 Feb 2027"),
+        (manager.name, "action status changed", f"{title} for Alpha: was planned, now in progress"),
+        (manager.name, "action notes changed", f"{title} for Alpha: notes changed"),
+        (manager.name, "action notes changed", f"{title} for Alpha: notes cleared"),
+        (manager.name, "action dropped", f"{title} for Alpha: was in progress, now dropped"),
+        (
+            county.innovation.name,
+            "action added",
+            f"{title} for the whole of North, due 22 Feb 2027",
+        ),
+    ]
+    assert whole_area
+
+
+def test_a_refused_change_is_not_audited(county):
+    action = plans.create_action(county.innovation, county.north, draft(None), today=TODAY)
+    before = audit_events()
+    with pytest.raises(Forbidden):
+        plans.set_action_status(county.alpha_manager, action, "dropped", today=TODAY)
+    with pytest.raises(InputProblem):
+        plans.create_action(county.alpha_manager, county.north, draft(county.alpha, title=" "))
+    assert audit_events() == before

@@ -4,6 +4,7 @@ the team or area and the interventions already in its plan."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import pytest
 from people import admin, leader, make_person, manager_of
@@ -11,11 +12,13 @@ from respondents import open_link_round
 
 from culturetool.domain.access import Forbidden, Role
 from culturetool.domain.errors import NotFound
+from culturetool.domain.kinds import CarriedOutBy
+from culturetool.services import plans
 from culturetool.services import recommendations as rec
 from culturetool.services.organisation import add_area, add_team, create_organisation
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
-from culturetool.store.tables import AssessmentRound, ConditionTarget, PlanAction
+from culturetool.store.tables import AssessmentRound, ConditionTarget, ModelVersion, PlanAction
 from culturetool.ui.pages.recommendations import with_links
 from culturetool.views.results import Hidden
 
@@ -59,7 +62,7 @@ def test_top_bundles_come_from_the_weakest_conditions_with_reasons(county, model
     for condition in LOW:
         assert gaps[condition].mean == 1.0
         assert gaps[condition].gap == 2.4  # Thriving (level 4) starts at 3.4
-        assert gaps[condition].how_sure == "6 people answered, spread 0.00"
+        assert gaps[condition].how_sure == "6 people answered and people mostly agreed."
     assert not any(row.below_target for key, row in gaps.items() if key not in LOW)
     assert all(not signal.fired for signal in view.signals)  # acceptance and confidence fine
 
@@ -67,19 +70,21 @@ def test_top_bundles_come_from_the_weakest_conditions_with_reasons(county, model
         b.id for b in model.bundles for s in b.serves if s.condition in LOW and s.weight == 1
     }
     serving = {b.id for b in model.bundles for s in b.serves if s.condition in LOW}
-    shown = view.bundles + view.more_bundles
-    assert len(view.bundles) == 3
     assert {b.bundle_id for b in view.bundles[:2]} <= primary
-    assert {b.bundle_id for b in shown} == serving  # nothing unrelated to the gaps
+    assert {b.bundle_id for b in view.bundles} == serving  # nothing unrelated to the gaps
     top = view.bundles[0]
     assert "below target" in top.headline
     assert any("Lowest statement for" in reason for reason in top.why)
     assert any(reason.startswith("Ranking score") for reason in top.why)
-    assert top.interventions and all(i.can_add_to_plan and i.bundle_id == top.bundle_id
-                                     for i in top.interventions)  # fmt: skip
-    linked = with_links(view).bundles[0].interventions
+    # The team's own three first, each with why in one sentence and a way into the plan.
+    assert len(view.top) == 3
+    team_level = {i.id for i in model.interventions if i.carried_out_by == CarriedOutBy.TEAM}
+    assert {i.intervention_id for i in view.top + view.more} <= team_level
+    assert all(i.sentence.startswith("It builds ") and i.can_add_to_plan for i in view.top)
+    assert view.others and not {i.intervention_id for i in view.others} & team_level
+    linked = with_links(view).top
     assert all(i.plan_link.startswith(f"/teams/{team}/plan?") for i in linked)
-    assert f"bundle={top.bundle_id}" in linked[0].plan_link
+    assert f"bundle={linked[0].bundle_id}" in linked[0].plan_link
 
 
 def test_a_team_below_the_threshold_gets_no_recommendation(county, model):
@@ -89,6 +94,7 @@ def test_a_team_below_the_threshold_gets_no_recommendation(county, model):
     assert not view.disclosed
     assert (view.responses, view.still_needed) == (4, 1)
     assert view.bundles == [] and view.gaps == [] and view.signals == []
+    assert view.top == [] and view.others == []
 
 
 def test_a_team_without_responses_is_told_so(county):
@@ -111,7 +117,7 @@ def test_no_recommendation_rests_on_a_figure_hidden_by_subtraction(county, model
     as_leader = rec.team_recommendations(leader(), middle)
     assert as_leader.disclosed
     assert not any(row.shown for row in as_leader.gaps)
-    assert as_leader.bundles == []
+    assert as_leader.bundles == [] and as_leader.top == [] and as_leader.others == []
     assert "smaller team" in as_leader.summary
     assert {row.hidden for row in as_leader.gaps} == {Hidden.PROTECTED}
 
@@ -152,12 +158,12 @@ def test_targets_of_the_team_then_area_then_organisation_are_used(county, model)
         )
     gaps = {row.condition_id: row for row in rec.team_recommendations(leader(), team).gaps}
     level = {lv.level: lv for lv in model.meta.maturity_levels}
-    assert gaps["strategic_clarity"].target == f"{level[5].name} (5)"
+    assert gaps["strategic_clarity"].target == "Embedded: 4.2 and above"  # the band it names
     assert gaps["strategic_clarity"].gap == round(level[5].min_score - 4.0, 2)
     assert gaps["evidence_of_impact"].gap == round(level[2].min_score - 1.0, 2)
     assert gaps["confident_staff_and_people"].gap == round(level[3].min_score - 1.0, 2)
     area_gaps = {row.condition_id: row for row in rec.area_recommendations(leader(), area).gaps}
-    assert area_gaps["confident_staff_and_people"].target == f"{level[4].name} (4)"
+    assert area_gaps["confident_staff_and_people"].target == f"{level[4].name}: 3.4 and above"
 
 
 def _plan(area: int, team: int | None, intervention: str, status: str) -> None:
@@ -183,11 +189,8 @@ def test_interventions_in_the_plan_are_shown_as_under_way_not_as_new(county, mod
     _plan(area, other, "hands_on_demonstrations", "planned")  # another team's
 
     def flags(view) -> dict[str, bool]:
-        return {
-            i.intervention_id: i.under_way
-            for b in view.bundles + view.more_bundles
-            for i in b.interventions
-        }
+        listed = view.top + view.more + view.others + view.more_others
+        return {i.intervention_id: i.under_way for i in listed}
 
     team_flags = flags(rec.team_recommendations(leader(), team))
     assert team_flags["digital_champions"] and team_flags["communities_of_practice"]
@@ -203,9 +206,10 @@ def test_who_may_see_and_plan(county, model):
     manager = manager_of(team)
     assert rec.team_recommendations(manager, team).can_plan
     assert not rec.team_recommendations(leader(), team).can_plan
-    assert all(i.plan_link == "" and not i.can_add_to_plan
-               for b in with_links(rec.team_recommendations(leader(), team)).bundles
-               for i in b.interventions)  # fmt: skip
+    as_leader = with_links(rec.team_recommendations(leader(), team))
+    listed = as_leader.top + as_leader.more + as_leader.others + as_leader.more_others
+    assert listed and all(i.plan_link == "" and i.area_plan_link == "" and not i.can_ask
+                          for i in listed)  # fmt: skip
     innovation = make_person(Role.INNOVATION)
     assert rec.area_recommendations(innovation, area).can_plan
     assert not rec.area_recommendations(leader(), area).can_plan
@@ -219,3 +223,48 @@ def test_who_may_see_and_plan(county, model):
         rec.team_recommendations(leader(), team + 999)
     with pytest.raises(NotFound):
         rec.area_recommendations(leader(), area + 999)
+
+
+def test_a_teams_asks_of_leaders_go_to_the_area_plan(county, model):
+    area, team = county
+    add_round(team, 5, model)
+    manager = manager_of(team)
+    view = with_links(rec.team_recommendations(manager, team))
+    ask = view.others[0]
+    # A manager asks; they cannot add to the area's plan themselves.
+    assert ask.can_ask and not ask.asked and ask.area_plan_link == ""
+    plans.ask_area_plan(manager, team, ask.intervention_id)
+    again = rec.team_recommendations(manager, team)
+    assert [i.asked for i in again.others][:1] == [True]
+    # The innovation team adds it to the area's plan directly instead.
+    innovation = with_links(rec.team_recommendations(make_person(Role.INNOVATION), team))
+    first = innovation.others[0]
+    assert not first.can_ask
+    assert first.area_plan_link.startswith(f"/areas/{area}/plan?intervention=")
+
+
+def test_an_areas_list_leads_with_the_area_and_organisation_level(county, model):
+    area, team = county
+    add_round(team, 6, model)
+    innovation = make_person(Role.INNOVATION)
+    view = with_links(rec.area_recommendations(innovation, area))
+    level = {i.id: i.carried_out_by for i in model.interventions}
+    assert len(view.top) == 3
+    assert CarriedOutBy.TEAM not in {level[i.intervention_id] for i in view.top + view.more}
+    assert {level[i.intervention_id] for i in view.others} == {CarriedOutBy.TEAM}
+    assert all(i.plan_link.startswith(f"/areas/{area}/plan?") for i in view.top)
+    assert not any(i.can_ask or i.area_plan_link for i in view.others)  # nothing to ask there
+
+
+def test_a_round_opened_before_the_model_said_who_acts_takes_the_current_word(county, model):
+    area, team = county
+    round_id = add_round(team, 6, model)
+    with transaction() as session:
+        version = session.get(ModelVersion, session.get(AssessmentRound, round_id).model_version_id)
+        older = json.loads(version.content)
+        for intervention in older["interventions"]:
+            del intervention["carried_out_by"]
+        version.content = json.dumps(older)
+    view = rec.team_recommendations(manager_of(team), team)
+    team_level = {i.id for i in model.interventions if i.carried_out_by == CarriedOutBy.TEAM}
+    assert view.top and {i.intervention_id for i in view.top} <= team_level

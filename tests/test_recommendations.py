@@ -93,8 +93,8 @@ def test_no_gap_and_no_signal_means_nothing_to_suggest(tiny):
         " and no signal about the technology applies."
     )
     assert result.gaps[0].sentence == (
-        "Alpha scored 3.4 (Thriving), at or above your target of Thriving (3.4):"
-        " 6 people answered, spread 0.5."
+        "Alpha scored 3.4 (Thriving), at or above your target of Thriving (3.4 and above):"
+        " 6 people answered and people mostly agreed."
     )
 
 
@@ -113,8 +113,8 @@ def test_one_gap(tiny):
     assert [i.intervention_id for i in kit.interventions] == ["try_kit", "champions"]
     assert not any(i.under_way for i in kit.interventions)
     assert kit.why[0] == (
-        "Alpha scored 2.9 (Established), 0.5 points below your target of Thriving (3.4):"
-        " 6 people answered, spread 0.5."
+        "Alpha scored 2.9 (Established), 0.5 points below your target of Thriving"
+        " (3.4 and above): 6 people answered and people mostly agreed."
     )
     assert kit.why[-1] == "Ranking score 0.15: gaps 0.15 (Alpha 0.5 below target x weight 0.3)."
     assert result.summary == "2 bundles of interventions suggested, the most useful first."
@@ -169,8 +169,8 @@ def test_targets_per_condition(tiny):
     alpha, beta = gaps
     assert (alpha.target_name, alpha.target_score, alpha.gap) == ("Embedded", 4.2, 0.6)
     assert (beta.target_name, beta.target_score, beta.gap) == ("Developing", 1.8, 0.0)
-    assert "0.6 points below your target of Embedded (4.2)" in alpha.sentence
-    assert "at or above your target of Developing (1.8)" in beta.sentence
+    assert "0.6 points below your target of Embedded (4.2 and above)" in alpha.sentence
+    assert "at or above your target of Developing (1.8 and above)" in beta.sentence
 
 
 def test_the_default_target_comes_from_the_model(tmp_path):
@@ -195,8 +195,8 @@ def test_dont_know_answers_and_one_person_are_said_plainly(tiny):
     scores = {"alpha": score("alpha", 2.4, respondents=1, spread=0.0, dont_know=1)}
     alpha, _ = condition_gaps(tiny, scores)
     assert alpha.sentence == (
-        "Alpha scored 2.4 (Developing), 1 point below your target of Thriving (3.4):"
-        ' 1 person answered, spread 0. 1 answer was "don\'t know".'
+        "Alpha scored 2.4 (Developing), 1 point below your target of Thriving (3.4 and above):"
+        " 1 person answered. 1 answer was “I don't know”."
     )
 
 
@@ -466,7 +466,7 @@ def test_explanation_on_the_real_model(model):
     ]
     assert top.why[0] == (
         "Evidence of impact captured and shared scored 2.2 (Developing), 1.2 points below your"
-        " target of Thriving (3.4): 12 people answered, spread 0.8."
+        " target of Thriving (3.4 and above): 12 people answered and views differed a little."
     )
     assert top.why[1] == (
         'Lowest statement for Evidence of impact captured and shared: "My team hears about the'

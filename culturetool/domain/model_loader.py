@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from culturetool.domain.kinds import CarriedOutBy
 from culturetool.domain.model_schema import (
     CONFIDENCE_GAP,
     LEVELS,
@@ -100,8 +101,20 @@ def _describe(error: Any) -> str:
         if "timestamps" in path:
             return f"'{path}' must be a transcript time such as \"00:19:57\""
         return f"'{path}' must use lower-case letters, digits and underscores only"
+    if kind == "enum" and path.endswith("carried_out_by"):
+        return f"'{path}' must be one of {_CARRIED_OUT_BY}, not {error['input']!r}"
     message = str(error["msg"]).removeprefix("Value error, ")
     return f"'{path}': {message}" if path else message
+
+
+_CARRIED_OUT_BY = ", ".join(
+    f"{member.value} ({meaning})"
+    for member, meaning in (
+        (CarriedOutBy.TEAM, "the team and its manager"),
+        (CarriedOutBy.AREA, "the service or area"),
+        (CarriedOutBy.ORGANISATION, "the whole organisation"),
+    )
+)
 
 
 def _entry_label(kind: str, raw: Any, position: int) -> str:
@@ -336,6 +349,12 @@ def _check_references(
         label = f"intervention '{intervention.id}'"
         if intervention.bundle not in bundle_ids:
             out.add(INTERVENTIONS_FILE, label, f"belongs to unknown bundle '{intervention.bundle}'")
+        if intervention.carried_out_by is None:
+            out.add(
+                INTERVENTIONS_FILE,
+                label,
+                f"'carried_out_by' is missing: say who carries it out ({_CARRIED_OUT_BY})",
+            )
         check_sources(INTERVENTIONS_FILE, label, intervention)
 
     measured: Counter[str] = Counter()
@@ -453,6 +472,10 @@ def model_to_json(model: CultureModel) -> str:
         # A snapshot saved before signals.yaml existed reads back with these defaults; leaving
         # them out keeps its text, and so its version, what it was when it was saved.
         del data["signals"]
+    for intervention in data["interventions"]:
+        if intervention["carried_out_by"] is None:
+            # Likewise a snapshot saved before interventions said who carries them out.
+            del intervention["carried_out_by"]
     if data["questionnaire"]["page_text"] is None:
         # Likewise a snapshot saved before the respondent's page texts were in the model.
         del data["questionnaire"]["page_text"]

@@ -12,6 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from culturetool.domain.kinds import CarriedOutBy
 from culturetool.domain.questionnaire_wording import PageText
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
@@ -89,6 +90,9 @@ class Intervention(Entry):
     bundle: Identifier
     what: Text
     who: Text
+    # Required in interventions.yaml (model_loader says so when it is missing); None only in a
+    # snapshot of the model saved before the field existed, which must still load.
+    carried_out_by: CarriedOutBy | None = None
     timescale: Text
     evidence: Text
     provenance: list[Provenance] = Field(min_length=1)

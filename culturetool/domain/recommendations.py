@@ -23,6 +23,14 @@ two decimals, so a team shown at 3.40 is at Thriving, not a hair below it.
 
 Ids the model does not know (in targets, themes or interventions under way, for instance saved
 against an older model version) are ignored.
+
+Who can act: every intervention says who carries it out (a team, its service or area, or the
+whole organisation). The ranking above does not depend on it; the audience decides only how the
+ranked interventions are split. A team's own list holds what the team and its manager can do
+themselves, and the rest is what to ask of leaders and commissioners; an area's own list holds
+the area's and the organisation's, and the rest is what its teams can do themselves. Each list
+keeps the ranking's order (the bundle's rank, then the order within the bundle), with what is
+already under way last, and every suggestion says in one sentence why it is there.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 
+from culturetool.domain.kinds import CarriedOutBy, TargetScope
 from culturetool.domain.model_schema import (
     CONFIDENCE_GAP,
     Bundle,
@@ -39,7 +48,8 @@ from culturetool.domain.model_schema import (
     SignalRule,
 )
 from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore
-from culturetool.domain.wording import count_of
+from culturetool.domain.targets import gap_words
+from culturetool.domain.wording import count_of, how_sure_words
 
 NOT_ENOUGH_ANSWERS = "not enough answers to judge"
 
@@ -106,6 +116,7 @@ class SuggestedIntervention:
     name: str
     what: str
     who: str
+    carried_out_by: CarriedOutBy
     timescale: str
     evidence: str
     under_way: bool  # shown as already happening here, not suggested as new
@@ -136,10 +147,26 @@ class SuggestedBundle:
 
 
 @dataclass(frozen=True)
+class RankedSuggestion:
+    """One suggested intervention in the ranking's order, with its bundle and why it is there."""
+
+    intervention: SuggestedIntervention
+    bundle_id: str
+    bundle_name: str
+    bundle_rank: int
+    condition_ids: tuple[str, ...]  # the bundle's conditions below target, biggest share first
+    sentence: str  # why this, in one sentence
+
+
+@dataclass(frozen=True)
 class Recommendations:
+    audience: TargetScope  # TEAM or AREA: whose recommendations these are
     gaps: tuple[ConditionGap, ...]  # every condition, in model order
     signals: tuple[SignalCheck, ...]  # every rule, in the order of signals.yaml
     bundles: tuple[SuggestedBundle, ...]  # ranked, best first
+    # Every suggested intervention once, split by who carries it out (see the module's doc):
+    own: tuple[RankedSuggestion, ...]  # what the audience can do, best first
+    others: tuple[RankedSuggestion, ...]  # a team's asks of leaders; an area's teams' own work
     summary: str
 
 
@@ -152,17 +179,12 @@ def _n(value: float) -> str:
 
 
 def _gap_sentence(condition: Condition, gap: JudgedGap) -> str:
-    target = f"your target of {gap.target_name} ({_n(gap.target_score)})"
+    # The target as its band, and the gap from where the band starts (domain/targets.py).
+    target = f"your target of {gap.target_name} ({_n(gap.target_score)} and above)"
     points = "point" if _n(gap.gap) == "1" else "points"
     where = f"{_n(gap.gap)} {points} below {target}" if gap.gap > 0 else f"at or above {target}"
-    sentence = (
-        f"{condition.name} scored {_n(gap.mean)} ({gap.level_name}), {where}: "
-        f"{count_of(gap.respondents, 'person', 'people')} answered, spread {_n(gap.spread)}."
-    )
-    if gap.dont_know:
-        was = "answer was" if gap.dont_know == 1 else "answers were"
-        sentence += f' {gap.dont_know} {was} "don\'t know".'
-    return sentence
+    how_sure = how_sure_words(gap.respondents, gap.spread, gap.dont_know)
+    return f"{condition.name} scored {_n(gap.mean)} ({gap.level_name}), {where}: {how_sure}"
 
 
 def condition_gaps(
@@ -314,6 +336,13 @@ def _lowest_statement(
     return f'Lowest statement for {condition.name}: "{item.text}" averaged {_n(mean)} out of 5.'
 
 
+def _carried_out_by(intervention: Intervention) -> CarriedOutBy:
+    """Who carries it out. A snapshot of the model older than the field does not say; such an
+    intervention counts as the organisation's, so that no team is told it can do alone what may
+    need its leaders."""
+    return intervention.carried_out_by or CarriedOutBy.ORGANISATION
+
+
 def _intervention(
     intervention: Intervention, fired: list[SignalCheck], under_way: Collection[str]
 ) -> SuggestedIntervention:
@@ -329,6 +358,7 @@ def _intervention(
         name=intervention.name,
         what=intervention.what,
         who=intervention.who,
+        carried_out_by=_carried_out_by(intervention),
         timescale=intervention.timescale,
         evidence=intervention.evidence,
         under_way=is_under_way,
@@ -463,10 +493,77 @@ def _summary(gaps: tuple[ConditionGap, ...], bundles: list[SuggestedBundle]) -> 
     return summary
 
 
+# ---- who can act ------------------------------------------------------------------------------
+
+# What each audience carries out itself; everything else is in its other list.
+_OWN_LEVELS = {
+    TargetScope.TEAM: frozenset({CarriedOutBy.TEAM}),
+    TargetScope.AREA: frozenset({CarriedOutBy.AREA, CarriedOutBy.ORGANISATION}),
+}
+
+
+def _why_in_one_sentence(
+    model: CultureModel,
+    bundle: SuggestedBundle,
+    suggestion: SuggestedIntervention,
+    gaps: Mapping[str, ConditionGap],
+    signals: Mapping[str, SignalCheck],
+) -> str:
+    """ "It builds Alpha, 0.5 below Thriving (3.4 and above), and answers the signal "Hard to
+    use"." The bundle's biggest gap is named; a signal is named when it points at this
+    intervention itself."""
+    named = ", ".join(f'"{signals[rule].name}"' for rule in suggestion.rules)
+    signal = "signal" if len(suggestion.rules) == 1 else "signals"
+    if not bundle.conditions:  # a signal-only bundle offers only what its signals point at
+        sentence = f"It answers the {signal} about the technology itself: {named}"
+    else:
+        biggest = gaps[bundle.conditions[0]]
+        assert isinstance(biggest, JudgedGap)  # a bundle's conditions are judged, below target
+        target = model.maturity_level(biggest.target_level)
+        sentence = f"It builds {biggest.name}, {gap_words(biggest.mean, target)}"
+        more = len(bundle.conditions) - 1
+        if more:
+            sentence += (
+                f", and {count_of(more, 'other condition', 'other conditions')} below target"
+            )
+        if named:
+            sentence += f", and answers the {signal} {named}"
+    if suggestion.under_way:
+        return f"Already under way here. {sentence}."
+    return f"{sentence}."
+
+
+def _split_by_who_acts(
+    model: CultureModel,
+    audience: TargetScope,
+    bundles: list[SuggestedBundle],
+    gaps: Mapping[str, ConditionGap],
+    signals: Mapping[str, SignalCheck],
+) -> tuple[tuple[RankedSuggestion, ...], tuple[RankedSuggestion, ...]]:
+    ranked = [
+        RankedSuggestion(
+            intervention=suggestion,
+            bundle_id=bundle.bundle_id,
+            bundle_name=bundle.name,
+            bundle_rank=bundle.rank,
+            condition_ids=bundle.conditions,
+            sentence=_why_in_one_sentence(model, bundle, suggestion, gaps, signals),
+        )
+        for bundle in bundles  # ranked already; each bundle's interventions in its own order
+        for suggestion in bundle.interventions
+    ]
+    ranked.sort(key=lambda r: r.intervention.under_way)  # stable: the ranking within each part
+    own_levels = _OWN_LEVELS[audience]
+    own = tuple(r for r in ranked if r.intervention.carried_out_by in own_levels)
+    others = tuple(r for r in ranked if r.intervention.carried_out_by not in own_levels)
+    return own, others
+
+
 def recommend(
     model: CultureModel,
     conditions: Mapping[str, GroupScore | None],
     *,
+    audience: TargetScope = TargetScope.TEAM,
     targets: Mapping[str, int] | None = None,
     acceptance: Mapping[str, GroupScore | None] | None = None,
     confidence: ConfidenceGap | None = None,
@@ -474,12 +571,15 @@ def recommend(
     themes: Mapping[str, int] | None = None,
     under_way: Collection[str] = frozenset(),
 ) -> Recommendations:
-    """Gaps, signals and ranked bundles for one team or area, from disclosed scores only.
+    """Gaps, signals and ranked bundles for one team or area, from disclosed scores only, and
+    the suggested interventions split by whether the `audience` (TEAM or AREA) carries them out.
 
     See `condition_gaps` and `check_signals` for the inputs; `items` maps a statement id to its
     disclosed score (None or missing: withheld) and `under_way` holds the ids of interventions
     already happening in that team or area.
     """
+    if audience not in _OWN_LEVELS:
+        raise ValueError(f"recommendations are for a team or an area, not {audience!r}")
     gaps = condition_gaps(model, conditions, targets, themes)
     signals = check_signals(model, acceptance, confidence)
     by_condition = {gap.condition_id: gap for gap in gaps}
@@ -492,6 +592,14 @@ def recommend(
     ]
     scored.sort(key=lambda s: (-s.score, s.number))
     ranked = [replace(s, rank=rank) for rank, s in enumerate(scored, start=1)]
+    by_rule = {check.rule_id: check for check in signals}
+    own, others = _split_by_who_acts(model, audience, ranked, by_condition, by_rule)
     return Recommendations(
-        gaps=gaps, signals=signals, bundles=tuple(ranked), summary=_summary(gaps, ranked)
+        audience=audience,
+        gaps=gaps,
+        signals=signals,
+        bundles=tuple(ranked),
+        own=own,
+        others=others,
+        summary=_summary(gaps, ranked),
     )

@@ -8,20 +8,26 @@ no recommendation can rest on data that is not shown.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
+
+from sqlalchemy import select
 
 from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.kinds import TargetScope
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.recommendations import (
     JudgedGap,
+    RankedSuggestion,
     Recommendations,
     SuggestedBundle,
+    SuggestedIntervention,
     UnjudgedGap,
     recommend,
 )
-from culturetool.domain.targets import targets_in_force
-from culturetool.domain.wording import count_of, day_month_year
+from culturetool.domain.targets import target_band, targets_in_force
+from culturetool.domain.wording import count_of, day_month_year, how_sure_words
+from culturetool.services.model_provider import current_model
 from culturetool.services.reach import area_in_reach, team_in_reach
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
@@ -33,9 +39,11 @@ from culturetool.store.disclosure import (
     round_results,
     round_to_show,
 )
+from culturetool.store.tables import PlanRequest
 from culturetool.views.results import Hidden
 
 # A weak team can be offered all twelve bundles; three at a time is what a team can act on.
+# The rest of each list is folded away.
 SHOWN_IN_FULL = 3
 
 
@@ -43,7 +51,7 @@ SHOWN_IN_FULL = 3
 class GapRow:
     condition_id: str
     name: str
-    target: str  # e.g. "Established (4)"
+    target: str  # the band, e.g. "Thriving: 3.4 and above"
     shown: bool
     mean: float = 0.0
     level: int = 0
@@ -72,10 +80,18 @@ class InterventionRow:
     under_way: bool
     from_signal: bool
     why: list[str] = field(default_factory=list)
+    sentence: str = ""  # why this, in one sentence
     bundle_id: str = ""
+    bundle_name: str = ""
     condition_ids: list[str] = field(default_factory=list)  # the bundle's, for a new action
-    can_add_to_plan: bool = False
+    can_add_to_plan: bool = False  # to the plan of the page's team or area
     plan_link: str = ""  # filled by the page (ui/routes.py): the plan with this action filled in
+    # A team's asks of its leaders: the manager asks for it in the area's plan; someone who
+    # edits the area's plan adds it there directly (the page fills area_plan_link).
+    can_ask: bool = False
+    asked: bool = False  # the team has asked for it already
+    can_add_to_area_plan: bool = False
+    area_plan_link: str = ""
 
 
 @dataclass
@@ -102,15 +118,23 @@ class RecommendationsView:
     based_on: str  # which responses the figures come from
     disclosed: bool
     responses: int = 0
+    responses_text: str = ""  # "1 response", for the notice while scores are withheld
     threshold: int = 0
     still_needed: int = 0
     summary: str = ""
     gaps: list[GapRow] = field(default_factory=list)
     signals: list[SignalRow] = field(default_factory=list)
-    bundles: list[BundleRow] = field(default_factory=list)  # the first few, shown in full
-    more_bundles: list[BundleRow] = field(default_factory=list)  # the rest, folded away
+    # What the team (or the area and organisation) can do: the first few, and the rest folded.
+    top: list[InterventionRow] = field(default_factory=list)
+    more: list[InterventionRow] = field(default_factory=list)
+    # A team's asks of leaders and commissioners; an area's: what its teams can do themselves.
+    others: list[InterventionRow] = field(default_factory=list)
+    more_others: list[InterventionRow] = field(default_factory=list)
+    bundles: list[BundleRow] = field(default_factory=list)  # every bundle, ranked: the reasons
     can_plan: bool = False
     sees_plan: bool = False
+    can_ask: bool = False  # may ask the area's plan for the team's asks
+    can_plan_area: bool = False  # may add to the area's plan directly
     results_round_id: int = 0  # a team's round the figures come from; 0 for an area or none
     # Filled by the page from ui/routes.py; services return ids, not page addresses.
     plan_link: str = ""
@@ -118,10 +142,10 @@ class RecommendationsView:
     targets_link: str = ""
 
 
-def _gap_rows(result: Recommendations) -> list[GapRow]:
+def _gap_rows(model: CultureModel, result: Recommendations) -> list[GapRow]:
     rows = []
     for gap in result.gaps:
-        target = f"{gap.target_name} ({gap.target_level})"
+        target = target_band(model.maturity_level(gap.target_level))
         match gap:
             case UnjudgedGap():
                 how_sure = gap.reason[:1].upper() + gap.reason[1:]
@@ -129,12 +153,7 @@ def _gap_rows(result: Recommendations) -> list[GapRow]:
                     GapRow(gap.condition_id, gap.name, target, shown=False, how_sure=how_sure)
                 )
             case JudgedGap():
-                how_sure = (
-                    f"{count_of(gap.respondents, 'person', 'people')} answered,"
-                    f" spread {gap.spread:.2f}"
-                )
-                if gap.dont_know:
-                    how_sure += f'; {gap.dont_know} "don\'t know"'
+                how_sure = how_sure_words(gap.respondents, gap.spread, gap.dont_know)
                 rows.append(
                     GapRow(
                         gap.condition_id,
@@ -173,9 +192,7 @@ def _headline(model: CultureModel, result: Recommendations, bundle: SuggestedBun
     )
 
 
-def _bundle_rows(
-    model: CultureModel, result: Recommendations, can_add_to_plan: bool
-) -> list[BundleRow]:
+def _bundle_rows(model: CultureModel, result: Recommendations) -> list[BundleRow]:
     rows = []
     for bundle in result.bundles:
         rows.append(
@@ -189,32 +206,32 @@ def _bundle_rows(
                 headline=_headline(model, result, bundle),
                 condition_names=[model.condition_by_id[c].name for c in bundle.conditions],
                 why=list(bundle.why),
-                interventions=_intervention_rows(bundle, can_add_to_plan),
+                interventions=[_intervention_row(i) for i in bundle.interventions],
             )
         )
     return rows
 
 
-def _intervention_rows(bundle: SuggestedBundle, can_add_to_plan: bool) -> list[InterventionRow]:
-    rows = []
-    for suggestion in bundle.interventions:
-        rows.append(
-            InterventionRow(
-                intervention_id=suggestion.intervention_id,
-                name=suggestion.name,
-                what=suggestion.what,
-                who=suggestion.who,
-                timescale=suggestion.timescale,
-                evidence=suggestion.evidence,
-                under_way=suggestion.under_way,
-                from_signal=bool(suggestion.rules),
-                why=list(suggestion.why),
-                bundle_id=bundle.bundle_id,
-                condition_ids=list(bundle.conditions),
-                can_add_to_plan=can_add_to_plan,
-            )
-        )
-    return rows
+def _intervention_row(suggestion: SuggestedIntervention) -> InterventionRow:
+    return InterventionRow(
+        intervention_id=suggestion.intervention_id,
+        name=suggestion.name,
+        what=suggestion.what,
+        who=suggestion.who,
+        timescale=suggestion.timescale,
+        evidence=suggestion.evidence,
+        under_way=suggestion.under_way,
+        from_signal=bool(suggestion.rules),
+        why=list(suggestion.why),
+    )
+
+
+def _suggestion_row(ranked: RankedSuggestion) -> InterventionRow:
+    row = _intervention_row(ranked.intervention)
+    row.sentence = ranked.sentence
+    row.bundle_id, row.bundle_name = ranked.bundle_id, ranked.bundle_name
+    row.condition_ids = list(ranked.condition_ids)
+    return row
 
 
 def _targets(model: CultureModel, levels: dict[str, dict[str, int]]) -> dict[str, int]:
@@ -230,11 +247,13 @@ def _fill(
     outcome: Disclosed,
     targets: dict[str, int],
     under_way: set[str],
+    asked: Collection[str] = (),
 ) -> None:
     scores = outcome.scores
     result = recommend(
-        model,
+        _who_acts_filled_in(model),
         scores.conditions,
+        audience=view.scope,
         targets=targets,
         acceptance=scores.acceptance,
         confidence=scores.confidence,
@@ -242,7 +261,7 @@ def _fill(
         under_way=under_way,
     )
     view.summary = result.summary
-    view.gaps = _gap_rows(result)
+    view.gaps = _gap_rows(model, result)
     protected = {key for kind, key in outcome.protected if kind == "condition"}
     for row in view.gaps:
         if row.condition_id in protected:
@@ -256,13 +275,40 @@ def _fill(
     elif protected:
         view.summary = f"Nothing can be suggested from the scores shown here: {hidden}."
     view.signals = [SignalRow(s.name, s.sentence, s.fired) for s in result.signals]
-    bundles = _bundle_rows(model, result, view.can_plan and view.sees_plan)
-    view.bundles, view.more_bundles = bundles[:SHOWN_IN_FULL], bundles[SHOWN_IN_FULL:]
+    view.bundles = _bundle_rows(model, result)
+    own = [_suggestion_row(r) for r in result.own]
+    for suggestion in own:
+        suggestion.can_add_to_plan = view.can_plan and view.sees_plan
+    others = [_suggestion_row(r) for r in result.others]
+    if view.scope == TargetScope.TEAM:  # the asks of leaders: to the area's plan
+        for ask in others:
+            ask.asked = ask.intervention_id in asked
+            ask.can_add_to_area_plan = view.can_plan_area
+            ask.can_ask = view.can_ask and not ask.can_add_to_area_plan
+    view.top, view.more = own[:SHOWN_IN_FULL], own[SHOWN_IN_FULL:]
+    view.others, view.more_others = others[:SHOWN_IN_FULL], others[SHOWN_IN_FULL:]
+
+
+def _who_acts_filled_in(model: CultureModel) -> CultureModel:
+    """The model with each intervention saying who carries it out. A round opened before the
+    model said so has a snapshot without it; the current model's word for the same intervention
+    is the best there is (one it no longer has counts as the organisation's, in the domain)."""
+    if all(i.carried_out_by is not None for i in model.interventions):
+        return model
+    current = current_model().intervention_by_id
+    filled = [
+        i.model_copy(update={"carried_out_by": current[i.id].carried_out_by})
+        if i.carried_out_by is None and i.id in current
+        else i
+        for i in model.interventions
+    ]
+    return model.model_copy(update={"interventions": filled})
 
 
 def _withheld(view: RecommendationsView, outcome: Withheld) -> None:
     view.disclosed = False
     view.responses = outcome.responses
+    view.responses_text = count_of(outcome.responses, "response", "responses")
     view.threshold = outcome.threshold
     view.still_needed = outcome.still_needed
 
@@ -284,6 +330,8 @@ def team_recommendations(actor: Actor, team_id: int) -> RecommendationsView:
             disclosed=False,
             can_plan=actor.can(Permission.EDIT_PLANS),
             sees_plan=actor.can(Permission.VIEW_PLANS),
+            can_ask=actor.may(Permission.EDIT_PLANS, team.id),
+            can_plan_area=actor.can(Permission.EDIT_AREA_PLANS),
         )
         counts = response_counts(session, (r.id for r in team.rounds))
         round_ = round_to_show(team.rounds, counts)
@@ -306,7 +354,12 @@ def team_recommendations(actor: Actor, team_id: int) -> RecommendationsView:
             model, repo.target_levels(session, actor.organisation_id, team.area_id, team.id)
         )
         under_way = repo.interventions_in_plan(session, team.area_id, team.id)
-        _fill(view, model, outcome, targets, under_way)
+        asked = set(
+            session.scalars(
+                select(PlanRequest.intervention_id).where(PlanRequest.team_id == team.id)
+            )
+        )
+        _fill(view, model, outcome, targets, under_way, asked)
         return view
 
 

@@ -30,6 +30,19 @@ class ActionRow:
     can_edit: bool
 
 
+@dataclass
+class RequestRow:
+    """A team's request that the area's plan take up an intervention, as its plan shows it."""
+
+    team_name: str
+    intervention_id: str
+    intervention_name: str
+    bundle_id: str
+    asked: str  # when and by whom: "on 2 Dec 2026, by Sam Jones"
+    planned: bool  # the area's plan (or the team's) already has an action for it, not dropped
+    plan_link: str = ""  # filled by the page (ui/routes.py): a new whole-area action for it
+
+
 @dataclass(frozen=True)
 class PlanView:
     scope: TargetScope  # TEAM or AREA
@@ -52,3 +65,5 @@ class PlanView:
     team_choices: list[tuple[str, str]] = field(default_factory=list)
     # (condition id, name), in model order.
     condition_choices: list[tuple[str, str]] = field(default_factory=list)
+    # Teams' requests to the area's plan: only on an area's plan, for those who may edit it.
+    requests: list[RequestRow] = field(default_factory=list)

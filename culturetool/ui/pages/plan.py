@@ -36,6 +36,7 @@ from culturetool.ui.layout import (
 )
 from culturetool.ui.scores import download_buttons, download_file
 from culturetool.ui.session import SessionState, id_number, show_view, signed_in
+from culturetool.views.plans import RequestRow
 
 CONDITION_FIELD_PREFIX = "condition_"
 DEFAULT_TIMESCALE = "three_months"
@@ -86,7 +87,12 @@ class PlanState(SessionState):
         scope, number = self._scope()
         if scope is TargetScope.TEAM:
             return plans.team_plan(actor, number)
-        return plans.area_plan(actor, number)
+        view = plans.area_plan(actor, number)
+        for request in view.requests:  # a team's request becomes a whole-area action from here
+            request.plan_link = routes.plan_with_suggestion(
+                TargetScope.AREA, view.area_id, request.intervention_id, request.bundle_id, []
+            )
+        return view
 
     def _refresh(self, actor: Actor) -> PlanView | None:
         show_view(self, lambda: self._read(actor))
@@ -373,6 +379,48 @@ def _actions(view: rx.Var) -> rx.Component:
     )
 
 
+# ---- what teams asked of the area's plan ------------------------------------------------------
+
+
+def _request(row: RequestRow) -> rx.Component:
+    return rx.el.li(
+        rx.el.div(
+            rx.el.h3(row.intervention_name, class_name="action-title"),
+            shown_if(row.planned, rx.el.span("In the plan", class_name="flag flag-done")),
+            class_name="action-head",
+        ),
+        rx.el.p(rx.el.strong(row.team_name), " asked for this ", row.asked, "."),
+        shown_if(
+            ~row.planned,
+            rx.link(
+                "Add to the area's plan",
+                href=row.plan_link,
+                class_name="button-link",
+                aria_label="Add to the area's plan: " + row.intervention_name,
+            ),
+        ),
+        class_name="action",
+    )
+
+
+def _requests(view: rx.Var) -> rx.Component:
+    return shown_if(
+        view.requests.length() > 0,
+        rx.el.section(
+            rx.heading("Asked for by teams", as_="h2", size="5"),
+            rx.text(
+                "Team managers asked for these in the area's plan: each needs the area's or the "
+                "organisation's leaders. Add one as an action for the whole area, or talk to "
+                "the team about it.",
+                class_name="help",
+            ),
+            rx.el.ul(rx.foreach(view.requests, _request), class_name="actions"),
+            aria_label="Asked for by teams",
+            style={"display": "flex", "flexDirection": "column", "gap": ".6rem", "width": "100%"},
+        ),
+    )
+
+
 # ---- the new-action form ---------------------------------------------------------------------
 
 
@@ -538,6 +586,7 @@ def plan_page() -> rx.Component:
                 _about(view),
                 rx.el.p(view.summary, class_name="plan-summary", role="status"),
                 download_buttons(PlanState.download),
+                _requests(view),  # first: what teams are waiting for
                 rx.heading("Actions", as_="h2", size="5"),
                 rx.text(ORDER_HELP, class_name="help"),
                 shown_if(PlanState.message != "", notice(PlanState.message)),

@@ -1,12 +1,16 @@
-"""What a team or an area could do next: gaps against targets, the bundles of interventions that
-address them with the reasons, and a way to put a suggestion into the action plan."""
+"""What a team or an area could do next: first what it can do itself (the top three, each with
+why in one sentence, the rest folded), then what others can do (a team asks its leaders and
+commissioners for those, in the area's plan), then the gaps against targets and, folded, the
+bundles and signals behind the order. Each suggestion can be put into the action plan."""
 
 from __future__ import annotations
 
 import reflex as rx
 
 from culturetool.domain.access import Actor
-from culturetool.services import recommendations
+from culturetool.domain.errors import InputProblem, NotFound
+from culturetool.domain.kinds import TargetScope
+from culturetool.services import plans, recommendations
 from culturetool.services.recommendations import (
     BundleRow,
     GapRow,
@@ -19,6 +23,7 @@ from culturetool.ui.layout import (
     breadcrumb,
     data_table,
     loading_or_not_found,
+    notice,
     page_frame,
     shown_if,
 )
@@ -37,57 +42,87 @@ def with_links(view: RecommendationsView) -> RecommendationsView:
     elif view.results_round_id:
         view.results_link = routes.round_results(view.results_round_id)
     view.targets_link = routes.targets_for(scope, scope_id)
-    for bundle in view.bundles + view.more_bundles:
-        for item in bundle.interventions:
-            if item.can_add_to_plan:
-                item.plan_link = routes.plan_with_suggestion(
-                    scope, scope_id, item.intervention_id, item.bundle_id, item.condition_ids
-                )
+    for item in view.top + view.more + view.others + view.more_others:
+        if item.can_add_to_plan:
+            item.plan_link = routes.plan_with_suggestion(
+                scope, scope_id, item.intervention_id, item.bundle_id, item.condition_ids
+            )
+        if item.can_add_to_area_plan:
+            item.area_plan_link = routes.plan_with_suggestion(
+                TargetScope.AREA,
+                view.area_id,
+                item.intervention_id,
+                item.bundle_id,
+                item.condition_ids,
+            )
     return view
 
 
 class RecommendationsState(SessionState):
     found: bool = True
     view: RecommendationsView | None = None
+    asked: str = ""  # what became of a request to the area's plan, said above the list
+    ask_failed: bool = False
+
+    def _read(self, actor: Actor) -> RecommendationsView:
+        if self.team_id:
+            return with_links(recommendations.team_recommendations(actor, id_number(self.team_id)))
+        return with_links(recommendations.area_recommendations(actor, id_number(self.area_id)))
 
     @rx.event
     @signed_in
     def load(self, actor: Actor):
-        def read() -> RecommendationsView:
-            if self.team_id:
-                return with_links(
-                    recommendations.team_recommendations(actor, id_number(self.team_id))
-                )
-            return with_links(recommendations.area_recommendations(actor, id_number(self.area_id)))
+        self.asked, self.ask_failed = "", False
+        show_view(self, lambda: self._read(actor))
 
-        show_view(self, read)
+    @rx.event
+    @signed_in
+    def ask_area_plan(self, actor: Actor, intervention_id: str):
+        """A team's ask of its leaders, recorded on the area's plan (the service checks who)."""
+        try:
+            added = plans.ask_area_plan(actor, id_number(self.team_id), intervention_id)
+        except (InputProblem, NotFound) as problem:
+            self.asked, self.ask_failed = str(problem), True
+            return
+        view = self.view
+        asks = (view.others + view.more_others) if view is not None else []
+        name = next((i.name for i in asks if i.intervention_id == intervention_id), "it")
+        area = view.area_name if view is not None else "the area"
+        self.asked = (
+            f"Asked: the innovation team will see your request for “{name}” on the plan for {area}."
+            if added
+            else f"The team had already asked for “{name}” on the plan for {area}."
+        )
+        self.ask_failed = False
+        show_view(self, lambda: self._read(actor))
 
 
 def _gap_row(row: GapRow) -> rx.Component:
+    # Every cell is always drawn, so that on a phone each carries its column's name.
     return rx.table.row(
         rx.table.row_header_cell(row.name),
-        rx.cond(
-            row.shown,
-            rx.fragment(
-                rx.table.cell(
+        rx.table.cell(
+            rx.cond(
+                row.shown,
+                rx.fragment(
                     rx.text(row.mean, weight="bold", as_="span"),
                     rx.text(f" {row.level_name}", as_="span", class_name="muted"),
-                    class_name="level-cell level-" + row.level.to_string(),
                 ),
-                rx.table.cell(row.target),
-                rx.table.cell(
-                    rx.cond(
-                        row.below_target,
-                        rx.text(f"{row.gap} below", weight="bold", class_name="gap-below"),
-                        rx.text("On target", class_name="gap-met"),
-                    )
+                rx.text("hidden", class_name="hidden-figure"),
+            ),
+            class_name=rx.cond(row.shown, "level-cell level-" + row.level.to_string(), ""),
+        ),
+        rx.table.cell(row.target),
+        rx.table.cell(
+            rx.cond(
+                row.shown,
+                rx.cond(
+                    row.below_target,
+                    rx.text(f"{row.gap} below", weight="bold", class_name="gap-below"),
+                    rx.text("On target", class_name="gap-met"),
                 ),
-            ),
-            rx.fragment(
-                rx.table.cell(rx.text("hidden", class_name="hidden-figure")),
-                rx.table.cell(row.target),
-                rx.table.cell(rx.text("–", class_name="muted")),
-            ),
+                rx.text("–", class_name="muted"),
+            )
         ),
         rx.table.cell(
             rx.text(rx.cond(row.hidden, hidden_sentence(row.hidden), row.how_sure), size="2")
@@ -107,10 +142,8 @@ def _gaps(view: rx.Var) -> rx.Component:
             size="5",
         ),
         rx.text(
-            "Scores run from 1 (weakest) to 5 (strongest). The gap is how many points a "
-            "condition needs to reach its target level; the last column says how many people "
-            "the score rests on and how much they disagreed (a spread above 1 means opinions "
-            "differ a lot).",
+            "Scores run from 1 (weakest) to 5 (strongest). Each target is a band that starts at "
+            "a score; the gap is how far the score is below where its target's band starts.",
             class_name="help",
         ),
         rx.box(
@@ -130,41 +163,195 @@ def _reason(text: rx.Var) -> rx.Component:
     return rx.el.li(text)
 
 
-def _intervention(item: InterventionRow) -> rx.Component:
+def _add_to_plan(item: InterventionRow) -> rx.Component:
+    # The accessible name starts with the visible words, so speech input finds the link by them.
+    return shown_if(
+        (item.plan_link != "") & ~item.under_way,
+        rx.link(
+            "Add to the action plan",
+            href=item.plan_link,
+            class_name="button-link",
+            aria_label="Add to the action plan: " + item.name,
+        ),
+    )
+
+
+def _ask_area(item: InterventionRow) -> rx.Component:
+    """On a team's page: someone who edits the area's plan adds it there; a manager asks."""
+    return rx.cond(
+        item.under_way,
+        rx.fragment(),
+        rx.cond(
+            item.area_plan_link != "",
+            rx.link(
+                "Add to the area's action plan",
+                href=item.area_plan_link,
+                class_name="button-link",
+                aria_label="Add to the area's action plan: " + item.name,
+            ),
+            rx.cond(
+                item.asked,
+                rx.text(
+                    "Asked for in the area's plan",
+                    as_="span",
+                    class_name="flag flag-done",
+                    style={"alignSelf": "flex-start"},
+                ),
+                shown_if(
+                    item.can_ask,
+                    rx.button(
+                        "Ask for this in the area's plan",
+                        on_click=RecommendationsState.ask_area_plan(item.intervention_id),
+                        variant="surface",
+                        size="2",
+                        aria_label="Ask for this in the area's plan: " + item.name,
+                        style={"alignSelf": "flex-start"},
+                    ),
+                ),
+            ),
+        ),
+    )
+
+
+def _under_way(item: InterventionRow) -> rx.Component:
+    return shown_if(
+        item.under_way,
+        rx.text("Already in the plan", as_="span", class_name="flag flag-done"),
+    )
+
+
+def _suggestion(item: InterventionRow) -> rx.Component:
+    """One thing to do: its name, why in one sentence, and the detail folded away."""
+    return rx.el.li(
+        rx.el.div(
+            rx.el.h3(item.name, class_name="intervention-name"),
+            _under_way(item),
+            class_name="action-head",
+        ),
+        rx.text(item.sentence, class_name="intervention-why"),
+        rx.el.details(
+            rx.el.summary("What it is, who does it, and what the transcripts report"),
+            rx.text(item.what, class_name="intervention-what"),
+            rx.text(f"Who: {item.who}. When: {item.timescale}.", size="2", class_name="muted"),
+            rx.el.ul(rx.foreach(item.why, _reason), class_name="reasons"),
+        ),
+        _add_to_plan(item),
+        class_name="intervention",
+    )
+
+
+def _brief(item: InterventionRow) -> rx.Component:
+    """One thing for leaders and commissioners (on an area's page, for its teams): brief."""
     return rx.el.li(
         rx.el.div(
             rx.text(item.name, as_="span", class_name="intervention-name"),
-            shown_if(
-                item.under_way,
-                rx.text("Already in the plan", as_="span", class_name="flag flag-done"),
-            ),
-            shown_if(
-                item.from_signal & ~item.under_way,
-                rx.text(
-                    "Fits how people feel about the technology",
-                    as_="span",
-                    class_name="flag flag-signal",
-                ),  # fmt: skip
-            ),
+            _under_way(item),
             class_name="action-head",
         ),
-        rx.text(item.what, class_name="intervention-what"),
-        rx.text(f"Who: {item.who}. When: {item.timescale}.", size="2", class_name="muted"),
+        rx.text(f"Who: {item.who}.", size="2", class_name="muted"),
+        _ask_area(item),
+        class_name="intervention intervention-brief",
+    )
+
+
+def _folded(summary: rx.Var | str, items: rx.Var, render) -> rx.Component:
+    """The rest of a list, behind a disclosure that opens from the keyboard as well."""
+    return shown_if(
+        items.length() > 0,
         rx.el.details(
-            rx.el.summary("Why, and what the transcripts report"),
-            rx.el.ul(rx.foreach(item.why, _reason), class_name="reasons"),
+            rx.el.summary(summary, class_name="form-summary"),
+            rx.el.ol(rx.foreach(items, render), class_name="interventions"),
+            class_name="more-bundles",
         ),
-        shown_if(
-            (item.plan_link != "") & ~item.under_way,
-            rx.link(
-                "Add to the action plan",
-                href=item.plan_link,
-                class_name="button-link",
-                aria_label="Add " + item.name + " to the action plan",
+    )
+
+
+def _own(view: rx.Var) -> rx.Component:
+    team = view.scope == "team"
+    return rx.vstack(
+        rx.heading(
+            rx.cond(
+                team, "What the team can do itself", "What the area and the organisation can do"
+            ),
+            as_="h2",
+            size="5",
+        ),
+        rx.cond(
+            view.top.length() > 0,
+            rx.fragment(
+                rx.text("The most useful first, each with why in one sentence.", class_name="help"),
+                rx.el.ol(rx.foreach(view.top, _suggestion), class_name="interventions"),
+                _folded(
+                    rx.cond(
+                        team,
+                        f"Show {view.more.length()} more the team can do",
+                        f"Show {view.more.length()} more the area can do",
+                    ),
+                    view.more,
+                    _suggestion,
+                ),
+            ),
+            rx.cond(
+                view.bundles.length() > 0,
+                rx.text(
+                    rx.cond(
+                        team,
+                        "Nothing suggested just now is for the team to do by itself: see below "
+                        "what to ask of leaders and commissioners.",
+                        "Nothing suggested just now needs the area or the organisation: see "
+                        "below what the teams can do themselves.",
+                    ),
+                    class_name="lead",
+                ),
+                rx.text(view.summary, class_name="lead"),
             ),
         ),
-        class_name="intervention",
+        spacing="3",
+        width="100%",
     )
+
+
+def _others(view: rx.Var) -> rx.Component:
+    team = view.scope == "team"
+    return shown_if(
+        view.others.length() > 0,
+        rx.vstack(
+            rx.heading(
+                rx.cond(
+                    team,
+                    "What to ask of leaders and commissioners",
+                    "What the teams can do themselves",
+                ),
+                as_="h2",
+                size="5",
+            ),
+            rx.text(
+                rx.cond(
+                    team,
+                    "These need the area's or the organisation's leaders. Ask for them in the "
+                    "area's action plan: the innovation team sees there which team asked.",
+                    "Team managers see these first on their own teams' pages.",
+                ),
+                class_name="help",
+            ),
+            shown_if(
+                RecommendationsState.asked != "",
+                rx.cond(
+                    RecommendationsState.ask_failed,
+                    notice(RecommendationsState.asked),
+                    notice(RecommendationsState.asked, "ok"),
+                ),
+            ),
+            rx.el.ol(rx.foreach(view.others, _brief), class_name="interventions"),
+            _folded(f"Show {view.more_others.length()} more", view.more_others, _brief),
+            spacing="3",
+            width="100%",
+        ),
+    )
+
+
+def _intervention_name(item: InterventionRow) -> rx.Component:
+    return rx.el.li(item.name)
 
 
 def _bundle(bundle: BundleRow) -> rx.Component:
@@ -177,13 +364,9 @@ def _bundle(bundle: BundleRow) -> rx.Component:
         ),
         rx.text(bundle.headline, weight="medium"),
         rx.text(bundle.description, class_name="muted"),
-        rx.el.details(
-            rx.el.summary("Why this bundle: the scores, statements and signals behind it"),
-            rx.el.ul(rx.foreach(bundle.why, _reason), class_name="reasons"),
-            class_name="why",
-        ),
-        rx.heading("Interventions in this bundle", as_="h4", size="3"),
-        rx.el.ul(rx.foreach(bundle.interventions, _intervention), class_name="interventions"),
+        rx.el.ul(rx.foreach(bundle.why, _reason), class_name="reasons"),
+        rx.text("Its interventions:", weight="medium"),
+        rx.el.ul(rx.foreach(bundle.interventions, _intervention_name), class_name="reasons"),
         class_name="bundle",
         aria_label=bundle.name,
     )
@@ -193,45 +376,33 @@ def _signal(signal: SignalRow) -> rx.Component:
     return rx.el.li(rx.text(signal.name, weight="bold", as_="span"), ": ", signal.sentence)
 
 
-def _signals(view: rx.Var) -> rx.Component:
+def _how_chosen(view: rx.Var) -> rx.Component:
+    """The reasons behind the order, folded: the ranked bundles and the technology signals."""
     return rx.vstack(
-        rx.heading("How people feel about the technology itself", as_="h2", size="5"),
-        rx.text(
-            "These signals come from the questions about the technology and about confidence. "
-            "Each one that applies points at particular interventions above.",
-            class_name="help",
-        ),
-        rx.el.ul(rx.foreach(view.signals, _signal), class_name="reasons"),
-        spacing="3",
-        width="100%",
-    )
-
-
-def _suggestions(view: rx.Var) -> rx.Component:
-    return rx.vstack(
-        rx.heading("Suggested bundles of interventions", as_="h2", size="5"),
-        rx.text(view.summary, class_name="lead"),
-        rx.cond(
-            view.can_plan,
-            rx.text(
-                "Choose “Add to the action plan” on an intervention to plan it: you can change "
-                "the wording, owner and timescale before saving.",
-                class_name="help",
-            ),
-        ),
-        rx.foreach(view.bundles, _bundle),
+        rx.heading("How these were chosen", as_="h2", size="5"),
+        rx.text(view.summary, class_name="help"),
         shown_if(
-            view.more_bundles.length() > 0,
+            view.bundles.length() > 0,
             rx.el.details(
                 rx.el.summary(
-                    f"Show {view.more_bundles.length()} more bundles, less useful for now",
+                    "The bundles of interventions, ranked, with the scores behind each",
                     class_name="form-summary",
                 ),
-                rx.foreach(view.more_bundles, _bundle),
+                rx.foreach(view.bundles, _bundle),
                 class_name="more-bundles",
             ),
         ),
-        spacing="4",
+        rx.el.details(
+            rx.el.summary("How people feel about the technology itself", class_name="form-summary"),
+            rx.text(
+                "These signals come from the questions about the technology and about "
+                "confidence. Each one that applies points at particular interventions.",
+                class_name="help",
+            ),
+            rx.el.ul(rx.foreach(view.signals, _signal), class_name="reasons"),
+            class_name="more-bundles",
+        ),
+        spacing="3",
         width="100%",
     )
 
@@ -273,7 +444,7 @@ def recommendations_page() -> rx.Component:
                 _links(view),
                 rx.cond(
                     view.disclosed,
-                    rx.fragment(_gaps(view), _suggestions(view), _signals(view)),
+                    rx.fragment(_own(view), _others(view), _gaps(view), _how_chosen(view)),
                     rx.cond(
                         view.responses > 0,
                         withheld_notice(view),
