@@ -203,7 +203,12 @@ def write_tiny_model(directory: Path) -> Path:
                 "dont_know": {"label": "Don't know", "easy_read": "I don't know"},
             },
             "acceptance_scales": [
-                {"id": sid, "name": name, "description": f"{name} described."}
+                {
+                    "id": sid,
+                    "name": name,
+                    "plain_name": f"{name} in plain words",
+                    "description": f"{name} described.",
+                }
                 for sid, name in scales
             ],
             "items": [

@@ -319,6 +319,13 @@ def _check_references(
     condition_ids = {c.id for c in conditions}
     bundle_ids = {b.id for b in bundles}
     scale_ids = {s.id for s in acceptance}
+    for scale in acceptance:
+        if scale.plain_name is None:
+            out.add(
+                QUESTIONNAIRE_FILE,
+                f"acceptance scale '{scale.id}'",
+                "'plain_name' is missing: say in everyday words what the scale asks",
+            )
 
     def check_sources(file: str, label: str, entry: Condition | Bundle | Intervention) -> None:
         _check_sources(meta, file, label, entry.provenance, out)
@@ -476,6 +483,10 @@ def model_to_json(model: CultureModel) -> str:
         if intervention["carried_out_by"] is None:
             # Likewise a snapshot saved before interventions said who carries them out.
             del intervention["carried_out_by"]
+    for scale in data["questionnaire"]["acceptance_scales"]:
+        if scale["plain_name"] is None:
+            # Likewise a snapshot saved before acceptance scales had plain names.
+            del scale["plain_name"]
     if data["questionnaire"]["page_text"] is None:
         # Likewise a snapshot saved before the respondent's page texts were in the model.
         del data["questionnaire"]["page_text"]

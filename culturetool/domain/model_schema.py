@@ -116,8 +116,17 @@ class ResponseScale(Entry):
 
 class AcceptanceScale(Entry):
     id: Identifier
-    name: Text
+    name: Text  # the research name, shown in small print beside the plain one
+    # What the scale asks, in everyday words ("Technology will help the people we support").
+    # Required in questionnaire.yaml (model_loader says so when it is missing); None only in a
+    # snapshot of the model saved before the field existed, which must still load.
+    plain_name: Text | None = None
     description: Text
+
+    @property
+    def shown_name(self) -> str:
+        """The name pages lead with: the plain one, or the research name in an old snapshot."""
+        return self.plain_name or self.name
 
 
 class Item(Entry):
