@@ -6,12 +6,13 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 from model_fixtures import MODEL_DIR, copy_model, edit_yaml, entry
-from people import admin, leader, manager_of
+from people import admin, leader, make_person, manager_of
 from respondents import open_link_round, send
 
+from culturetool.domain.access import Role
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.domain.model_loader import model_version
-from culturetool.services import model_provider, responding
+from culturetool.services import model_provider, responding, targets
 from culturetool.services.demo import load_demo
 from culturetool.services.model_provider import current_model
 from culturetool.services.organisation import (
@@ -338,7 +339,7 @@ def test_four_responses_show_nothing_but_the_count(store, model):
     assert results.conditions == []
     assert results.acceptance == []
     assert results.confidence_shown is False
-    assert results.chart_svg == ""
+    assert results.summary == [] and results.bands == []
 
 
 def test_five_identical_responses_give_hand_computed_means(store, model):
@@ -356,8 +357,14 @@ def test_five_identical_responses_give_hand_computed_means(store, model):
         assert row.shown, row.key
         assert row.mean == 3.33, row.key
         assert (row.level, row.level_name) == (3, "Established"), row.key
-        assert row.looks_like == model.condition_by_id[row.key].levels[3]
+        # What good looks like is the next level up, as something to reach.
+        assert row.aim == "To reach Thriving: 3.4 and above"
+        assert row.aim_looks_like == model.condition_by_id[row.key].levels[4]
+        # The model's default target, Thriving, starts at 3.4: 0.07 above 3.33.
+        assert row.target == "Thriving: 3.4 and above"
+        assert (row.target_gap, row.below_target) == ("0.07 below Thriving (3.4 and above)", True)
         assert (row.respondents, row.answers, row.dont_know, row.spread) == (5, 15, 0, 0.0)
+        assert row.how_sure == "5 people answered and people mostly agreed."
     assert [r.key for r in results.conditions] == [c.id for c in model.conditions]
     # Acceptance: effort_expectancy has ee_2 reverse -> (4 + 2) / 2 = 3.0; the others 4.0.
     assert {r.key: r.mean for r in results.acceptance} == {
@@ -366,13 +373,42 @@ def test_five_identical_responses_give_hand_computed_means(store, model):
         "social_influence": 4.0,
         "facilitating_conditions": 4.0,
     }
+    # Acceptance scales lead with their plain names; the research names are small print.
+    for row, scale in zip(results.acceptance, model.questionnaire.acceptance_scales, strict=True):
+        assert (row.name, row.research_name) == (scale.plain_name, scale.name)
+        assert row.target == ""  # a scale has no maturity target
     assert results.confidence_shown is True
     assert (results.confidence_personal, results.confidence_work, results.confidence_gap) == (
         4.0,
         4.0,
         0.0,
     )
-    assert results.chart_svg.startswith("data:image/svg+xml;base64,")
+    assert results.summary == [
+        "The team scores much the same on every condition shown, around 3.33.",
+        # The round was opened for a team of 60 staff.
+        "5 of the 60 staff answered, fewer than half, so the scores may not speak for everyone, "
+        "and people mostly agreed with each other.",
+    ]
+    assert [band.name for band in results.bands] == [
+        level.name for level in model.meta.maturity_levels
+    ]
+
+
+def test_a_teams_own_target_is_shown_as_its_band_with_the_gap_from_its_edge(store, model):
+    team = a_team()
+    summary = open_round_for(team)
+    submit(summary.token, model, 5, value=4)  # 3.33 everywhere, Established
+    innovation = make_person(Role.INNOVATION)  # the role that tunes targets locally
+    chosen = {"strategic_clarity": 3, "sustained_resources": 5}
+    targets.set_targets(innovation, "team", team, chosen)
+    rows = {r.key: r for r in results_for_round(leader(), summary.id).conditions}
+    assert (rows["strategic_clarity"].target, rows["strategic_clarity"].target_gap) == (
+        "Established: 2.6 and above",
+        "On target: Established starts at 2.6",
+    )
+    assert rows["strategic_clarity"].below_target is False
+    assert rows["sustained_resources"].target_gap == "0.87 below Embedded (4.2 and above)"
+    assert rows["leadership_governance"].target == "Thriving: 3.4 and above"  # the default
 
 
 def test_mixed_answers_give_hand_computed_means(store, model):
@@ -413,8 +449,9 @@ def test_condition_with_too_few_usable_answers_is_withheld(store, model):
             # four people at 10/3 and one at (5 + 5 + 1) / 3 = 11/3: (40/3 + 11/3) / 5 = 3.4
             assert row.shown, key
             assert row.mean == 3.4, key
-    # The chart shows the eight conditions that may be shown.
-    assert results.chart_svg
+    # The opening sentences draw on the eight conditions that may be shown, never the ninth.
+    assert results.summary
+    assert all(withheld.name not in sentence for sentence in results.summary)
 
 
 def test_results_for_a_missing_round(store):

@@ -149,3 +149,25 @@ def test_exports_check_permissions_and_format(area_with_a_small_team):
         exports.round_results_file(manager_of(big_team), rounds["small"], "csv")
     with pytest.raises(InputProblem):
         exports.round_results_file(leader(), rounds["big"], "pdf")
+
+
+def test_a_round_file_has_the_pages_words_targets_and_plain_names(area_with_a_small_team, model):
+    _, rounds = area_with_a_small_team
+    with transaction() as session:
+        big_team = session.get(AssessmentRound, rounds["big"]).team_id
+    rows = read_csv(exports.round_results_file(manager_of(big_team), rounds["big"], "csv").data)
+    header, scores = rows[1], rows[2 : rows.index([])]  # the first table: the scores
+    by_name = {row[1]: dict(zip(header, row, strict=True)) for row in scores}
+    # Everyone answered 4: 3.33 in every condition, 0.07 short of the default target's band.
+    clarity = by_name["Strategic clarity"]
+    assert (clarity["Target"], clarity["Against the target"]) == (
+        "Thriving: 3.4 and above",
+        "0.07 below Thriving (3.4 and above)",
+    )
+    assert clarity["How sure"] == "9 people answered and people mostly agreed."
+    scale = model.questionnaire.acceptance_scales[0]
+    assert by_name[scale.plain_name]["Name in the research"] == scale.name
+    assert ["In short"] in rows  # the sentences the page leads with
+    # A round whose every score is hidden from this reader has no sentences about them.
+    hidden = read_csv(exports.round_results_file(leader(), rounds["middle"], "csv").data)
+    assert ["In short"] not in hidden

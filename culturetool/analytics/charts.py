@@ -1,70 +1,51 @@
-"""Charts drawn with matplotlib's object API (no pyplot global state), returned as data URIs."""
+"""The geometry of the results pages' bar chart, which the page draws as HTML with its numbers
+as text (an image of a chart shrank to unreadable labels on a phone).
+
+A bar runs along the 1 to 5 answer scale, so 1 is an empty bar and 5 a full one; the maturity
+bands are laid along the same scale behind the bars.
+"""
 
 from __future__ import annotations
 
-import base64
-import io
-import textwrap
+from collections.abc import Iterable
 
-import matplotlib
+from culturetool.domain.model_schema import MaturityLevel
+from culturetool.views.results import Band
 
-matplotlib.use("Agg")
-
-from matplotlib import rc_context  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
-
-# Colour-blind-safe, dark enough for text contrast on white.
-BAR_COLOUR = "#1f5f8b"
-BAND_COLOURS = ("#f3f4f6", "#ffffff")
+LOWEST, HIGHEST = 1.0, 5.0
 
 
-def _to_data_uri(figure: Figure) -> str:
-    buffer = io.BytesIO()
-    with rc_context({"svg.fonttype": "none"}):  # keep labels as text: smaller, selectable
-        figure.savefig(buffer, format="svg", bbox_inches="tight")
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+def score_text(score: float) -> str:
+    """ "2.6", "3.4", "1": as the targets read (domain/targets.py), no trailing zeros."""
+    return f"{round(score, 2):g}"
 
 
-def condition_chart_svg(
-    rows: list[tuple[str, float, float]], levels: list[tuple[float, str]]
-) -> str:
-    """Horizontal bars of mean scores (1 to 5) with the spread as whiskers, on maturity bands.
+def scale_position(score: float) -> str:
+    """How far along the 1 to 5 scale a score sits, as a CSS percentage ("59.25%")."""
+    share = (min(max(score, LOWEST), HIGHEST) - LOWEST) / (HIGHEST - LOWEST)
+    return f"{round(share * 100, 2):g}%"
 
-    rows: (condition name, mean, standard deviation), top to bottom.
-    levels: (lowest score of the level, level name), in any order.
-    """
-    if not rows:
-        return ""
-    figure = Figure(figsize=(8, 0.55 * len(rows) + 1.2), dpi=100)
-    axes = figure.add_subplot()
-    bands = sorted(levels)
-    for index, (start, name) in enumerate(bands):
-        end = bands[index + 1][0] if index + 1 < len(bands) else 5.0
-        axes.axvspan(start, end, color=BAND_COLOURS[index % 2], zorder=0)
-        axes.text(
-            (start + end) / 2, -0.9, name, ha="center", va="bottom", fontsize=9, color="#374151"
+
+def chart_bands(levels: Iterable[MaturityLevel]) -> list[Band]:
+    """The maturity levels, lowest first, each with the scores it covers and its place along
+    the scale: "Established", "2.6 to 3.4"; the top one "4.2 and above"."""
+    ordered = sorted(levels, key=lambda level: level.min_score)
+    bands = []
+    for number, level in enumerate(ordered):
+        end = ordered[number + 1].min_score if number + 1 < len(ordered) else HIGHEST
+        start_share = (level.min_score - LOWEST) / (HIGHEST - LOWEST)
+        end_share = (end - LOWEST) / (HIGHEST - LOWEST)
+        scores = (
+            f"{score_text(level.min_score)} to {score_text(end)}"
+            if number + 1 < len(ordered)
+            else f"{score_text(level.min_score)} and above"
         )
-    labels = [textwrap.fill(name, 34) for name, _, _ in rows]
-    positions = list(range(len(rows)))
-    means = [mean for _, mean, _ in rows]
-    axes.barh(
-        positions,
-        [mean - 1 for mean in means],
-        left=1,
-        height=0.6,
-        color=BAR_COLOUR,
-        xerr=[spread for _, _, spread in rows],
-        error_kw={"ecolor": "#111827", "capsize": 3, "elinewidth": 1},
-        zorder=2,
-    )
-    for position, mean in zip(positions, means, strict=True):
-        axes.text(1.05, position, f"{mean:.1f}", va="center", color="white", fontsize=9, zorder=3)
-    axes.set_yticks(positions, labels, fontsize=9)
-    axes.invert_yaxis()
-    axes.set_xlim(1, 5)
-    axes.set_ylim(len(rows) - 0.5, -1)
-    axes.set_xticks([1, 2, 3, 4, 5])
-    axes.set_xlabel("Mean score (1 = weakest, 5 = strongest); whiskers show the spread")
-    for side in ("top", "right"):
-        axes.spines[side].set_visible(False)
-    return _to_data_uri(figure)
+        bands.append(
+            Band(
+                name=level.name,
+                scores=scores,
+                start=f"{round(start_share * 100, 2):g}%",
+                width=f"{round((end_share - start_share) * 100, 2):g}%",
+            )
+        )
+    return bands

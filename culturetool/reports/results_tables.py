@@ -13,17 +13,20 @@ from culturetool.views.results import (
 )
 
 SCORE_HEADERS = [
-    "Measure", "Name", "Score (1 to 5)", "Maturity level", "People", "Answers", "Don't know",
-    "Spread", "Note",
+    "Measure", "Name", "Score (1 to 5)", "Maturity level", "Target", "Against the target",
+    "People", "Answers", "Don't know", "Spread", "How sure", "Name in the research", "Note",
 ]  # fmt: skip
+EMPTY_FIGURES: list[Cell] = [None] * 9  # from "Maturity level" to "Name in the research"
 
 
 def _score_cells(kind: str, row: ScoreRow) -> list[Cell]:
     if not row.shown:
-        return [kind, row.name, None, None, None, None, None, None, hidden_words(row.hidden)]
+        return [kind, row.name, None, *EMPTY_FIGURES[:-1], row.research_name or None,
+                hidden_words(row.hidden)]  # fmt: skip
     level = row.level_name and f"{row.level} {row.level_name}"
-    return [kind, row.name, row.mean, level or None, row.respondents, row.answers,
-            row.dont_know, row.spread, row.note]  # fmt: skip
+    return [kind, row.name, row.mean, level or None, row.target or None, row.target_gap or None,
+            row.respondents, row.answers, row.dont_know, row.spread, row.how_sure,
+            row.research_name or None, row.note]  # fmt: skip
 
 
 def _scores_table(title: str, view: ResultsView | AreaResultsView) -> Table:
@@ -31,20 +34,20 @@ def _scores_table(title: str, view: ResultsView | AreaResultsView) -> Table:
     if not view.disclosed:
         note = (f"No scores: results appear once {view.threshold} people have answered "
                 f"({view.responses} so far).")  # fmt: skip
-        table.rows.append(["", "", None, None, None, None, None, None, note])
+        table.rows.append(["", "", None, *EMPTY_FIGURES, note])
         return table
     table.rows += [_score_cells("Condition", r) for r in view.conditions]
-    table.rows += [_score_cells("Technology acceptance", r) for r in view.acceptance]
+    table.rows += [_score_cells("How people see care technology", r) for r in view.acceptance]
     if view.confidence_shown:
         table.rows += [
-            ["Confidence", "Personal life", view.confidence_personal, *[None] * 5,
+            ["Confidence", "Personal life", view.confidence_personal, *EMPTY_FIGURES,
              view.confidence_note],
-            ["Confidence", "At work", view.confidence_work, *[None] * 5, view.confidence_note],
-            ["Confidence", "Gap", view.confidence_gap, *[None] * 5,
+            ["Confidence", "At work", view.confidence_work, *EMPTY_FIGURES, view.confidence_note],
+            ["Confidence", "Gap", view.confidence_gap, *EMPTY_FIGURES,
              " ".join(filter(None, [view.confidence_sentence, view.confidence_note]))],
         ]  # fmt: skip
     else:
-        table.rows.append(["Confidence", "Personal life and work", *[None] * 6,
+        table.rows.append(["Confidence", "Personal life and work", None, *EMPTY_FIGURES,
                            hidden_words(view.confidence_hidden)])  # fmt: skip
     return table
 
@@ -78,6 +81,13 @@ def comparison_tables(comparison: RoundComparison) -> list[Table]:
     return [changes, actions]
 
 
+def _summary_table(view: ResultsView | AreaResultsView) -> list[Table]:
+    """The sentences the page leads with, when it has any."""
+    if not view.summary:
+        return []
+    return [Table("In short", ["What the scores say"], [[sentence] for sentence in view.summary])]
+
+
 def round_results_tables(view: ResultsView) -> list[Table]:
     title = f"{view.team_name} {view.opened_on}"
     about = Table(
@@ -94,7 +104,7 @@ def round_results_tables(view: ResultsView) -> list[Table]:
             ]
         ],  # fmt: skip
     )
-    tables = [_scores_table(title, view), about]
+    tables = [_scores_table(title, view), *_summary_table(view), about]
     if view.comparison is not None:
         tables += comparison_tables(view.comparison)
     if view.comments_shown:
@@ -120,4 +130,4 @@ def area_results_tables(view: AreaResultsView) -> list[Table]:
         teams.rows.append(cells)
     for name in view.teams_without_responses:
         teams.rows.append([name, "no responses yet", 0, *[None] * (len(view.condition_names) + 1)])
-    return [_scores_table(f"{view.area_name} (all teams)", view), teams]
+    return [_scores_table(f"{view.area_name} (all teams)", view), *_summary_table(view), teams]

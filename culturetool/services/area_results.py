@@ -3,12 +3,18 @@ results side by side, as leaders and the innovation team see them."""
 
 from __future__ import annotations
 
+from sqlalchemy.orm import Session
+
 from culturetool.domain.access import Actor, Permission
+from culturetool.domain.targets import targets_in_force
+from culturetool.domain.wording import count_of
 from culturetool.services.reach import area_in_reach
 from culturetool.services.rounds import round_dates
 from culturetool.services.score_rows import as_before_note, fill_scores, why_hidden
+from culturetool.store import repository as repo
 from culturetool.store.db import transaction
-from culturetool.store.disclosure import Disclosed, Withheld, area_results
+from culturetool.store.disclosure import Disclosed, TeamPart, Withheld, area_results
+from culturetool.store.tables import AssessmentRound
 from culturetool.views.results import (
     AreaResultsView,
     AreaTeamRow,
@@ -32,6 +38,8 @@ def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
             disclosed=isinstance(total, Disclosed),
             still_needed=total.still_needed if isinstance(total, Withheld) else 0,
             teams_without_responses=results.teams_without_responses,
+            responses_text=count_of(total.responses, "response", "responses"),
+            teams_text=count_of(len(results.parts), "team", "teams"),
         )
         model = results.model
         if model is None:
@@ -39,7 +47,11 @@ def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
         view.model_label = model.meta.version_label
         view.condition_names = [c.name for c in model.conditions]
         if isinstance(total, Disclosed):
-            fill_scores(view, total, model)
+            levels = repo.target_levels(session, actor.organisation_id, area.id)
+            targets = targets_in_force(
+                levels, model.condition_by_id, model.signals.default_target_level
+            )
+            fill_scores(view, total, model, targets=targets, staff=_staff(session, results.parts))
         for part in results.parts:
             row = AreaTeamRow(
                 team_id=part.team_id,
@@ -48,6 +60,7 @@ def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
                 round_dates=round_dates(part.opened_at, part.closed_at),
                 responses=part.outcome.responses,
                 disclosed=isinstance(part.outcome, Disclosed),
+                responses_text=count_of(part.outcome.responses, "response", "responses"),
             )
             if isinstance(part.outcome, Disclosed):
                 # The team's round may use an older model: a condition it did not ask about
@@ -69,6 +82,15 @@ def area_results_view(actor: Actor, area_id: int) -> AreaResultsView:
             view.teams.append(row)
         view.grid = _grid(view)
         return view
+
+
+def _staff(session: Session, parts: list[TeamPart]) -> int | None:
+    """How many work in the teams the area's figures pool, as their managers said when opening
+    the rounds that count; None unless every one of those rounds says."""
+    counts = [session.get_one(AssessmentRound, part.round_id).staff_count for part in parts]
+    if not counts or None in counts:
+        return None
+    return sum(count for count in counts if count is not None)
 
 
 def _grid(view: AreaResultsView) -> list[ConditionAcrossTeams]:

@@ -15,7 +15,8 @@ from culturetool.domain.change import (
     why_not_compared,
 )
 from culturetool.domain.model_schema import CultureModel
-from culturetool.domain.wording import day_month_year
+from culturetool.domain.targets import targets_in_force
+from culturetool.domain.wording import count_of, day_month_year
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import round_in_reach
 from culturetool.services.rounds import round_dates
@@ -52,9 +53,15 @@ def results_for_round(actor: Actor, round_id: int) -> ResultsView:
             threshold=outcome.threshold,
             disclosed=isinstance(outcome, Disclosed),
             still_needed=0 if isinstance(outcome, Disclosed) else outcome.still_needed,
+            responses_text=count_of(outcome.responses, "response", "responses"),
         )
         if isinstance(outcome, Disclosed):
-            fill_scores(view, outcome, model, outcome.protected)
+            team = round_.team
+            levels = repo.target_levels(session, actor.organisation_id, team.area_id, team.id)
+            targets = targets_in_force(
+                levels, model.condition_by_id, model.signals.default_target_level
+            )
+            fill_scores(view, outcome, model, outcome.protected, targets, round_.staff_count)
             view.comparison, view.comparison_note = _compare_with_previous(
                 session, actor, round_, view.conditions
             )

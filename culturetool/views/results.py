@@ -28,6 +28,17 @@ _HIDDEN_WORDS = {
 }
 
 
+_HIDDEN_SHORT = {
+    Hidden.TOO_FEW: "too few answers",
+    Hidden.PROTECTED: "protects a smaller team",
+}
+
+
+def hidden_short_words(reason: Hidden | None) -> str:
+    """The reason in a few words, for a cell of the area's grid; the notes below it say more."""
+    return _HIDDEN_SHORT[reason] if reason is not None else ""
+
+
 def hidden_words(reason: Hidden | None) -> str:
     """The sentence a page or a file shows for a hidden figure; "" when there is no reason (a
     shown figure, or an area with too few responses for any figure)."""
@@ -37,18 +48,37 @@ def hidden_words(reason: Hidden | None) -> str:
 @dataclass
 class ScoreRow:
     key: str
-    name: str
+    name: str  # in everyday words: an acceptance scale's plain name
     shown: bool
     hidden: Hidden | None = None  # why it is not shown
+    research_name: str = ""  # an acceptance scale's name in the research, for small print
     mean: float = 0.0
+    bar_width: str = "0%"  # where the mean sits on the 1 to 5 scale, for the page's bar
     level: int = 0
     level_name: str = ""
-    looks_like: str = ""
+    # The level above the one reached, as something to aim for: "To reach Thriving" and what
+    # that looks like. At the top level, what keeping it up looks like.
+    aim: str = ""
+    aim_looks_like: str = ""
+    target: str = ""  # the target in force as its band, "Thriving: 3.4 and above"
+    target_gap: str = ""  # "0.03 below Thriving (3.4 and above)" or "On target: ..."
+    below_target: bool = False
     respondents: int = 0
     answers: int = 0
     dont_know: int = 0
     spread: float = 0.0
+    how_sure: str = ""  # people, agreement and "don't know" in words
     note: str = ""  # set when the score is shown as it was earlier (see `as_before_note`)
+
+
+@dataclass
+class Band:
+    """A maturity level as the chart's legend and its bars show it."""
+
+    name: str
+    scores: str  # "2.6 to 3.4", "4.2 and above"
+    start: str  # where the band starts along the 1 to 5 scale, as a CSS percentage
+    width: str
 
 
 @dataclass
@@ -107,7 +137,10 @@ class ScoreFigures:
     confidence_work: float = 0.0
     confidence_gap: float = 0.0
     confidence_sentence: str = ""
-    chart_svg: str = ""
+    bands: list[Band] = field(default_factory=list)  # the maturity levels, lowest first
+    # The sentences the page leads with (domain/summary.py), from shown figures only.
+    summary: list[str] = field(default_factory=list)
+    responses_text: str = ""  # "1 response", "12 responses"
     # Said once above the tables when some scores are shown as they were earlier; the rows
     # themselves then carry a short marker, and their full `note` goes into the files.
     as_before_summary: str = ""
@@ -152,6 +185,7 @@ class AreaTeamRow:
     round_dates: str
     responses: int
     disclosed: bool
+    responses_text: str = ""  # "1 response", "6 responses"
     cells: list[TeamCell] = field(default_factory=list)
 
 
@@ -178,5 +212,6 @@ class AreaResultsView(ScoreFigures):
     condition_names: list[str] = field(default_factory=list)
     teams: list[AreaTeamRow] = field(default_factory=list)
     teams_without_responses: list[str] = field(default_factory=list)
+    teams_text: str = ""  # "from 1 team", "from 3 teams"
     grid: list[ConditionAcrossTeams] = field(default_factory=list)
     any_protected: bool = False

@@ -108,7 +108,10 @@ def test_leader_sees_an_area_side_by_side_without_giving_a_small_team_away(
         manager_page.get_by_role("link", name="Area results for Side By Side Vale")
     ).to_have_count(0)
     manager_page.goto(f"{app_url}/rounds/{middle_round}")
-    expect(manager_page.locator("tr", has_text="Strategic clarity")).to_contain_text("2.67")
+    scores = manager_page.get_by_role("list", name="Scores by condition")
+    expect(scores.get_by_role("listitem").filter(has_text="Strategic clarity")).to_contain_text(
+        "2.67 out of 5"
+    )
     manager_page.goto(f"{app_url}/areas/{area}")
     expect(
         manager_page.get_by_role("heading", name="You do not have access to this page")

@@ -210,9 +210,16 @@ def test_round_from_share_link_to_results(
     for condition in ("Strategic clarity", "A balanced approach to risk and ethics"):
         assert condition in text
     assert re.search(r"\b[1-5]\.\d{1,2}\b", text)
-    assert "Technology acceptance" in text and "Effort expectancy" in text
+    # The page leads with what the scores say, names scales plainly (the research's names in
+    # small print) and says how sure we are in words, not as a standard deviation.
+    assert "In short" in text and "The team is strongest on" in text
+    assert "5 of the 20 staff answered, fewer than half" in text  # open_round says 20 staff
+    assert "How people see care technology" in text and "Technology is easy to use" in text
+    assert "In the research: Effort expectancy" in text
+    assert "Spread" not in text and "Model version" not in text
     assert "Digital confidence: personal life and work" in text
-    expect(manager.get_by_role("img", name=re.compile("Bar chart"))).to_be_visible()
+    scores = manager.get_by_role("list", name="Scores by condition").get_by_role("listitem")
+    expect(scores).to_have_count(9)
     manager.screenshot(path=str(screenshot_dir / "results.png"), full_page=True)
     # The comment was saved once, apart from the answers, and waits for 10 responses.
     assert "Comments appear once 10 people have answered" in text

@@ -10,14 +10,23 @@ from culturetool.services import area_results, exports
 from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, loading_or_not_found, page_frame, shown_if
 from culturetool.ui.scores import (
+    band_legend,
     download_buttons,
     download_file,
-    hidden_sentence,
+    model_small_print,
     score_sections,
+    summary_box,
     withheld_notice,
 )
 from culturetool.ui.session import SessionState, id_number, show_view, signed_in
-from culturetool.views.results import AreaResultsView, AreaTeamRow, ConditionAcrossTeams, TeamCell
+from culturetool.views.results import (
+    AreaResultsView,
+    AreaTeamRow,
+    ConditionAcrossTeams,
+    Hidden,
+    TeamCell,
+    hidden_short_words,
+)
 
 
 class AreaState(SessionState):
@@ -38,70 +47,93 @@ class AreaState(SessionState):
         )
 
 
+def _short_reason(reason: rx.Var) -> rx.Var:
+    return rx.match(reason, *((m.value, hidden_short_words(m)) for m in Hidden), "")
+
+
 def _cell(cell: TeamCell) -> rx.Component:
-    return rx.table.cell(
+    """A team's (or the area's) score, shaded by its level; a hidden one says why in a few
+    words, on the page rather than on hover."""
+    return rx.el.td(
         rx.cond(
             cell.shown,
             rx.fragment(
-                rx.text(cell.mean, weight="bold"),
-                rx.cond(cell.note != "", rx.text("as before", title=cell.note, size="1")),
+                rx.text(cell.mean, weight="bold", as_="span"),
+                rx.cond(cell.note != "", rx.text("as before", size="1", as_="div")),
             ),
-            rx.text("hidden", title=hidden_sentence(cell.hidden), class_name="hidden-figure"),
+            rx.el.span(
+                "hidden",
+                rx.el.span(_short_reason(cell.hidden), class_name="hidden-reason"),
+                class_name="hidden-figure",
+            ),
         ),
         class_name=rx.cond(cell.shown, "level-cell level-" + cell.level.to_string(), "level-cell"),
     )
 
 
 def _grid_row(row: ConditionAcrossTeams) -> rx.Component:
-    return rx.table.row(
-        rx.table.row_header_cell(row.name),
+    return rx.el.tr(
+        rx.el.th(row.name, scope="row"),
         _cell(row.area),
         rx.foreach(row.teams, _cell),
     )
 
 
 def _team_header(team: AreaTeamRow) -> rx.Component:
-    return rx.table.column_header_cell(
+    return rx.el.th(
         rx.link(team.team_name, href=routes.round_results(team.round_id)),
-        rx.text(f"{team.responses} responses", size="1", as_="div"),
+        rx.text(team.responses_text, size="1", as_="div"),
+        scope="col",
     )
 
 
 def _team_grid(view: rx.Var) -> rx.Component:
     return rx.vstack(
-        rx.heading("Teams side by side", as_="h2", size="5"),
+        rx.heading("Teams side by side", as_="h2", size="5", id="teams-side-by-side"),
         rx.text(
             "Scores from 1 (weakest) to 5 (strongest), shaded by maturity level. Each team "
             "counts with its latest round that has enough answers; open a team to see its "
-            "round in full."
+            "round in full. With many teams, the table scrolls sideways and the conditions "
+            "stay in view."
         ),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(
-                        rx.table.column_header_cell("Condition"),
-                        rx.table.column_header_cell("Whole area"),
+        band_legend(view),
+        # A region that scrolls gets keyboard focus and a name, so it can be scrolled without
+        # a mouse; the page itself never scrolls sideways.
+        rx.el.div(
+            rx.el.table(
+                rx.el.thead(
+                    rx.el.tr(
+                        rx.el.th("Condition", scope="col"),
+                        rx.el.th("Whole area", scope="col"),
                         rx.foreach(view.teams, _team_header),
                     )
                 ),
-                rx.table.body(rx.foreach(view.grid, _grid_row)),
+                rx.el.tbody(rx.foreach(view.grid, _grid_row)),
+                aria_labelledby="teams-side-by-side",
                 class_name="area-grid",
             ),
-            class_name="scroll-x",
-            width="100%",
+            role="region",
+            aria_label="Teams side by side",
+            tab_index=0,
+            class_name="area-grid-region",
         ),
         rx.el.ul(
             rx.el.li(
-                "“hidden”: too few people answered for the score to stay anonymous (hover over "
-                "it for the reason)."
+                "“hidden, too few answers”: too few people answered for the score to stay "
+                "anonymous."
             ),
             shown_if(
                 view.any_protected,
                 rx.el.li(
-                    "Some scores are hidden although enough people answered: together with the "
-                    "whole area's score they would let someone work out a smaller team's "
+                    "“hidden, protects a smaller team”: enough people answered, but together "
+                    "with the whole area's score it would let someone work out a smaller team's "
                     "answers. The same scores are hidden on those teams' pages."
                 ),
+            ),
+            rx.el.li(
+                "“as before”: the score as it was when fewer people had answered. It updates "
+                "once enough new people have answered that nobody's answers can be worked out "
+                "by comparing the two."
             ),
             class_name="grid-notes",
         ),
@@ -122,10 +154,8 @@ def area_page() -> rx.Component:
             rx.vstack(
                 breadcrumb(rx.text(view.area_name, as_="span")),
                 rx.heading(f"Area results: {view.area_name}", as_="h1", size="7"),
-                rx.text(
-                    f"{view.responses} responses from {view.teams.length()} teams. "
-                    f"Model version {view.model_label}."
-                ),
+                rx.text(f"{view.responses_text} from {view.teams_text}."),
+                model_small_print(view),
                 rx.hstack(
                     rx.link("What to do next", href=routes.area_recommendations(view.area_id)),
                     rx.link("Area action plan", href=routes.area_plan(view.area_id)),
@@ -135,6 +165,7 @@ def area_page() -> rx.Component:
                 rx.cond(
                     view.disclosed,
                     rx.fragment(
+                        summary_box(view),
                         download_buttons(AreaState.download),
                         _team_grid(view),
                         rx.heading("The whole area in detail", as_="h2", size="6"),

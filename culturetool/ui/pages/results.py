@@ -18,7 +18,9 @@ from culturetool.ui.layout import (
 from culturetool.ui.scores import (
     download_buttons,
     download_file,
+    model_small_print,
     score_sections,
+    summary_box,
     withheld_notice,
 )
 from culturetool.ui.session import SessionState, id_number, show_view, signed_in
@@ -65,7 +67,7 @@ def _comments(view: rx.Var) -> rx.Component:
             rx.text(
                 f"Comments appear once {view.comment_threshold} people have answered, because "
                 "people's own words can give them away more easily than scores. "
-                f"{view.responses} responses so far."
+                f"{view.responses_text} so far."
             ),
         ),
         spacing="3",
@@ -99,10 +101,15 @@ def _change_row(row: ChangeRow) -> rx.Component:
         ),
         rx.cond(
             row.compared,
+            # Drawn only sometimes, so these cells name their columns themselves, for the
+            # cards the table becomes on a phone (layout.data_table).
             rx.fragment(
-                rx.table.cell(row.previous),
-                rx.table.cell(rx.text(row.current, weight="bold")),
-                rx.table.cell(_change_badge(row)),
+                rx.table.cell(row.previous, custom_attrs={"data-label": "Previous round"}),
+                rx.table.cell(
+                    rx.text(row.current, weight="bold"),
+                    custom_attrs={"data-label": "This round"},
+                ),
+                rx.table.cell(_change_badge(row), custom_attrs={"data-label": "Change"}),
             ),
             rx.table.cell("Cannot compare", col_span=3, class_name="hidden-figure"),
         ),
@@ -206,11 +213,13 @@ def results_page() -> rx.Component:
                 rx.text(
                     f"{view.area_name}. Round opened {view.opened_on}",
                     rx.cond(view.closed_on != "", f", closed {view.closed_on}", " and still open"),
-                    f". {view.responses} responses. Model version {view.model_label}.",
+                    f". {view.responses_text}.",
                 ),
+                model_small_print(view),
                 rx.cond(
                     view.disclosed,
                     rx.fragment(
+                        summary_box(view),
                         rx.hstack(
                             rx.link(
                                 "What to do next", href=routes.team_recommendations(view.team_id)
