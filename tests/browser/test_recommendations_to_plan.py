@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from people import PASSWORD, make_person
 from playwright.sync_api import Browser, Page, expect
 from respondents import open_link_round
+from test_accessibility import AXE, RUN_AXE, WCAG_22_A_AND_AA
 
 from culturetool.domain.access import Role
 from culturetool.domain.kinds import CarriedOutBy
@@ -49,6 +50,16 @@ def _email(user_id: int) -> str:
 def _no_sideways_scroll(page: Page) -> None:
     wide = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert wide <= 0, f"{page.url} is {wide} px wider than the {PHONE} px screen"
+
+
+def _no_axe_violations(page: Page) -> None:
+    """The states only this journey reaches (a request asked, one on the area's plan) pass
+    axe-core's WCAG 2.2 A and AA rules, as every other page does in test_accessibility.py."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (make test installs it from the npm registry)")
+    page.add_script_tag(content=AXE.read_text())
+    violations = page.evaluate(RUN_AXE, WCAG_22_A_AND_AA)
+    assert violations == [], f"{page.url}: {violations}"
 
 
 def _look_at(page: Page, address: str, shots: Path, name: str) -> None:
@@ -126,6 +137,7 @@ def test_from_recommendation_to_a_done_action_and_an_ask_of_the_area(
     first_ask.get_by_role("button", name=f"Ask for this in the area's plan: {asked_for}").click()
     expect(page.get_by_text(f"your request for “{asked_for}”")).to_be_visible()
     expect(first_ask).to_contain_text("Asked for in the area's plan")
+    _no_axe_violations(page)
     page.screenshot(path=screenshot_dir / "recommendations.png", full_page=True)
 
     # Plan the first of the team's own.
@@ -181,6 +193,7 @@ def test_from_recommendation_to_a_done_action_and_an_ask_of_the_area(
     planner.get_by_role("button", name="Save the action").click()
     expect(planner.get_by_text(f"“{asked_for}” is now in the plan")).to_be_visible()
     expect(request).to_contain_text("In the plan")
+    _no_axe_violations(planner)
     planner.screenshot(path=screenshot_dir / "area-plan-requests.png", full_page=True)
     planner.set_viewport_size({"width": PHONE, "height": 900})
     _no_sideways_scroll(planner)
