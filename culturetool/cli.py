@@ -1,4 +1,4 @@
-"""The `culturetool` command: check the model, migrate the database, load demo data, serve."""
+"""The `culturetool` command: check the model, migrate, load demo data, back up, restore, serve."""
 
 from __future__ import annotations
 
@@ -15,19 +15,49 @@ from pathlib import Path
 from culturetool import config
 
 
+def _print_problems(path: str, problems: list) -> None:
+    print(f"The culture model in {path} has {len(problems)} problem(s):")
+    for problem in problems:
+        print(f"  {problem}")
+
+
+def _print_summary(model) -> None:
+    from culturetool.domain.model_loader import summary_lines
+
+    for line in summary_lines(model):
+        print(f"  {line}")
+
+
 def _model_check(args: argparse.Namespace) -> int:
-    from culturetool.domain.model_loader import check_model_dir, summary_lines
+    from culturetool.domain.model_loader import check_model_dir
 
     model, problems = check_model_dir(args.path)
     if problems:
-        print(f"The culture model in {args.path} has {len(problems)} problem(s):")
-        for problem in problems:
-            print(f"  {problem}")
+        _print_problems(args.path, problems)
         return 1
     assert model is not None
     print(f"The culture model in {args.path} is valid.")
-    for line in summary_lines(model):
-        print(f"  {line}")
+    _print_summary(model)
+    return 0
+
+
+def _model_load(args: argparse.Namespace) -> int:
+    from culturetool.services.model_provider import load_model
+
+    loaded = load_model(args.path)
+    if loaded.problems:
+        _print_problems(args.path, loaded.problems)
+        print("Nothing was loaded: the model in use is unchanged.")
+        return 1
+    assert loaded.model is not None
+    if not loaded.changed:
+        print(f"The culture model in {args.path} is already the one in use: nothing changed.")
+    else:
+        print(
+            f"The culture model in {args.path} is loaded: new rounds use it from now on, "
+            "in every running process. Rounds already open keep the model they were opened with."
+        )
+    _print_summary(loaded.model)
     return 0
 
 
@@ -66,6 +96,28 @@ def _create_admin(args: argparse.Namespace) -> int:
         print(f"Not created: {problem}", file=sys.stderr)
         return 1
     print(f"Administrator {args.email} created; they can sign in now.")
+    return 0
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from culturetool.services.backup import BackupProblem, backup
+
+    try:
+        backup(Path(args.path), report=lambda line: print(line, flush=True))
+    except BackupProblem as problem:
+        print(f"Not backed up: {problem}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from culturetool.services.backup import BackupProblem, restore
+
+    try:
+        restore(Path(args.path), replace=args.replace, report=lambda line: print(line, flush=True))
+    except BackupProblem as problem:
+        print(f"Not restored: {problem}", file=sys.stderr)
+        return 1
     return 0
 
 
@@ -114,6 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
     check = model.add_parser("check", help="check a model folder and summarise it")
     check.add_argument("path", nargs="?", default=str(config.model_dir()))
     check.set_defaults(run=_model_check)
+    load_model = model.add_parser(
+        "load",
+        help="check a model folder and make it the model new rounds use (stored in the database)",
+    )
+    load_model.add_argument("path", nargs="?", default=str(config.model_dir()))
+    load_model.set_defaults(run=_model_load)
 
     db = commands.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(run=_db_upgrade)
@@ -137,6 +195,22 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument("--name", required=True)
     admin.add_argument("--organisation", help="the organisation's name, if none exists yet")
     admin.set_defaults(run=_create_admin)
+
+    backup = commands.add_parser(
+        "backup", help="back up the database (CULTURETOOL_DB_URL) to a new file"
+    )
+    backup.add_argument("path", help="the backup file to write; it must not exist yet")
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser(
+        "restore",
+        help="restore a backup into the database (CULTURETOOL_DB_URL); a SQLite backup also "
+        "restores into PostgreSQL",
+    )
+    restore.add_argument("path", help="a file written by culturetool backup")
+    restore.add_argument(
+        "--replace", action="store_true", help="delete the data the database holds first"
+    )
+    restore.set_defaults(run=_restore)
 
     serve = commands.add_parser("serve", help="build and run the web app in production mode")
     serve.add_argument("--port", type=int, default=3000)
