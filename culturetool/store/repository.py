@@ -24,6 +24,7 @@ from culturetool.store.tables import (
     AuditEvent,
     Comment,
     ConditionTarget,
+    ModelInForce,
     ModelVersion,
     Organisation,
     PlanAction,
@@ -92,6 +93,26 @@ def model_of_round(session: Session, round_: AssessmentRound) -> CultureModel:
     version = session.get(ModelVersion, round_.model_version_id)
     assert version is not None  # foreign key
     return _parse_model(version.id, version.content)
+
+
+def model_version_in_force(session: Session) -> str | None:
+    """The id of the model version new rounds use: the newest one made current. None before
+    any model has been stored as current (a fresh or just upgraded database)."""
+    return session.scalar(
+        select(ModelInForce.model_version_id).order_by(ModelInForce.id.desc()).limit(1)
+    )
+
+
+def make_model_current(session: Session, version_id: str) -> None:
+    session.add(ModelInForce(model_version_id=version_id))
+    session.flush()
+
+
+def model_version_content(session: Session, version_id: str) -> str:
+    """A stored snapshot's canonical JSON (see domain.model_loader.model_to_json)."""
+    version = session.get(ModelVersion, version_id)
+    assert version is not None  # only ids read from the database are asked for
+    return version.content
 
 
 def hash_submission_key(key: str) -> str:

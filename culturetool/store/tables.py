@@ -141,6 +141,18 @@ class ModelVersion(Base):
     registered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
+class ModelInForce(Base):
+    """Which model version new rounds are opened with. Loading a model adds a row and the
+    newest row is the one in force, so every process of the installation (one organisation)
+    finds the same version in the database, and earlier loads stay on record."""
+
+    __tablename__ = "model_in_force"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_version_id: Mapped[str] = mapped_column(ForeignKey("model_version.id"))
+    since: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
 class AssessmentRound(Base):
     __tablename__ = "assessment_round"
 
