@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from model_fixtures import MODEL_DIR, copy_model, edit_yaml, entry
+from model_fixtures import copy_model, edit_yaml, entry
 from people import admin, leader, make_person, manager_of
 from respondents import open_link_round, send
 
@@ -463,7 +463,7 @@ def test_results_for_a_missing_round(store):
 # ---- results stay tied to the model a round was opened with -------------------------------
 
 
-def test_results_keep_the_model_of_their_round(store, model, tmp_path, monkeypatch):
+def test_results_keep_the_model_of_their_round(store, model, tmp_path):
     old_round = open_round_for(a_team("Team One"))
     submit(old_round.token, model, 5)
 
@@ -473,31 +473,26 @@ def test_results_keep_the_model_of_their_round(store, model, tmp_path, monkeypat
         entry(data["conditions"], "strategic_clarity")["name"] = "Shared purpose"
 
     edit_yaml(edited, "conditions.yaml", rename)
-    monkeypatch.setenv("CULTURETOOL_MODEL_DIR", str(edited))
-    model_provider._model_from.cache_clear()
-    try:
-        assert current_model().condition_by_id["strategic_clarity"].name == "Shared purpose"
+    assert model_provider.load_model(edited).changed
+    assert current_model().condition_by_id["strategic_clarity"].name == "Shared purpose"
 
-        results = results_for_round(leader(), old_round.id)
-        assert results.conditions[0].key == "strategic_clarity"
-        assert results.conditions[0].name == "Strategic clarity"
-        assert results.conditions[0].mean == 3.33
+    results = results_for_round(leader(), old_round.id)
+    assert results.conditions[0].key == "strategic_clarity"
+    assert results.conditions[0].name == "Strategic clarity"
+    assert results.conditions[0].mean == 3.33
 
-        new_round = open_round_for(a_team("Team Two"))
-        with db.transaction() as session:
-            old_version = session.get(AssessmentRound, old_round.id).model_version_id
-            new_version = session.get(AssessmentRound, new_round.id).model_version_id
-        assert old_version == model_version(model)
-        assert new_version == model_version(current_model())
-        assert new_version != old_version
-        # The old round's questionnaire is still served from the old snapshot.
-        questions = responding.questionnaire_for(old_round.token).questions
-        assert questions[0].id == "strategic_clarity_1"
-        submit(new_round.token, current_model(), 5, first_key=100)
-        assert results_for_round(leader(), new_round.id).conditions[0].name == "Shared purpose"
-    finally:
-        monkeypatch.setenv("CULTURETOOL_MODEL_DIR", str(MODEL_DIR))
-        model_provider._model_from.cache_clear()
+    new_round = open_round_for(a_team("Team Two"))
+    with db.transaction() as session:
+        old_version = session.get(AssessmentRound, old_round.id).model_version_id
+        new_version = session.get(AssessmentRound, new_round.id).model_version_id
+    assert old_version == model_version(model)
+    assert new_version == model_version(current_model())
+    assert new_version != old_version
+    # The old round's questionnaire is still served from the old snapshot.
+    questions = responding.questionnaire_for(old_round.token).questions
+    assert questions[0].id == "strategic_clarity_1"
+    submit(new_round.token, current_model(), 5, first_key=100)
+    assert results_for_round(leader(), new_round.id).conditions[0].name == "Shared purpose"
 
 
 # ---- demo data --------------------------------------------------------------------------------

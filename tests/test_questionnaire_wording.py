@@ -104,7 +104,8 @@ def test_a_text_naming_something_the_page_cannot_fill_in_is_reported(editable):
     ]
 
 
-def test_a_model_saved_before_the_page_texts_existed_gets_the_current_ones(model):
+def test_a_model_saved_before_the_page_texts_existed_gets_the_current_ones(model, database):
+    # `database`: the current texts come from the model in force, which the database keeps.
     older = model.model_copy(
         update={"questionnaire": model.questionnaire.model_copy(update={"page_text": None})}
     )
