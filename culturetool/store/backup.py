@@ -25,6 +25,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from alembic.script import ScriptDirectory
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session
 
 from culturetool.store import repository
 from culturetool.store.db import make_sqlite_folder
@@ -209,7 +210,7 @@ def backup_postgresql(url: str, path: Path, report: Report) -> None:
             f"--schema={schema}",
             f"--file={path}",
             f"--dbname={libpq_url(url)}",
-        ]  # fmt: skip
+        ]
     )
 
 
@@ -226,7 +227,7 @@ def restore_postgresql(path: Path, url: str, report: Report) -> None:
 def shuffle_respondents_rows(url: str, report: Report) -> None:
     engine = sa.create_engine(url)
     try:
-        with sa.orm.Session(engine) as session, session.begin():
+        with Session(engine) as session, session.begin():
             round_ids = list(session.scalars(sa.select(AssessmentRound.id)))
             for round_id in round_ids:
                 repository.rewrite_in_random_order(session, round_id)
