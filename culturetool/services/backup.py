@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+import sqlalchemy as sa
 
 from culturetool import config
 from culturetool.store import backup as store
@@ -20,8 +24,33 @@ from culturetool.store.migrate import upgrade
 __all__ = ["BackupProblem", "backup", "restore"]
 
 
+@contextmanager
+def _reaching_the_database() -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.OperationalError as problem:
+        raise BackupProblem(
+            f"Cannot reach the database ({problem.orig}). Check CULTURETOOL_DB_URL."
+        ) from problem
+
+
 def backup(path: Path, report: Report = print) -> str:
     """Write the database named by CULTURETOOL_DB_URL to a new file; returns its revision."""
+    with _reaching_the_database():
+        return _backup(path, report)
+
+
+def restore(path: Path, replace: bool = False, report: Report = print) -> None:
+    """Restore a backup into the database named by CULTURETOOL_DB_URL.
+
+    A SQLite backup restores into SQLite or PostgreSQL (the way to move a council off the
+    embedded default); a PostgreSQL backup into PostgreSQL only.
+    """
+    with _reaching_the_database():
+        _restore(path, replace, report)
+
+
+def _backup(path: Path, report: Report) -> str:
     url = config.database_url()
     kind = store.kind_of_url(url)
     revision = store.revision_in_database(url) if _exists(url, kind) else None
@@ -47,12 +76,7 @@ def backup(path: Path, report: Report = print) -> str:
     return revision
 
 
-def restore(path: Path, replace: bool = False, report: Report = print) -> None:
-    """Restore a backup into the database named by CULTURETOOL_DB_URL.
-
-    A SQLite backup restores into SQLite or PostgreSQL (the way to move a council off the
-    embedded default); a PostgreSQL backup into PostgreSQL only.
-    """
+def _restore(path: Path, replace: bool, report: Report) -> None:
     url = config.database_url()
     target = store.kind_of_url(url)
     source = store.kind_of_file(path)
