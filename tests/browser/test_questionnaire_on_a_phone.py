@@ -44,8 +44,8 @@ def _answer_this_page(page: Page, label: str) -> None:
 def test_easy_read_throughout_and_nothing_sideways_at_375_px(
     browser: Browser, app_url: str, app_db_url: str, monkeypatch, screenshot_dir
 ) -> None:
-    text = current_model().questionnaire.page_text
     share_link = _a_share_link(app_url, app_db_url, monkeypatch)
+    text = current_model().questionnaire.page_text  # the app's: its database keeps the model
     person = new_person(browser, width=PHONE, user_agent="Mozilla/5.0 (Linux; Android 14) Phone")
     replies = []
     person.on("response", lambda reply: replies.append(reply))
