@@ -1,4 +1,5 @@
-"""The `culturetool` command: check the model, migrate, load demo data, back up, restore, serve."""
+"""The `culturetool` command: check and load the model, migrate, load demo data, back up,
+restore, serve."""
 
 from __future__ import annotations
 
@@ -11,17 +12,22 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from culturetool import config
 
+if TYPE_CHECKING:
+    from culturetool.domain.model_loader import ModelProblem
+    from culturetool.domain.model_schema import CultureModel
 
-def _print_problems(path: str, problems: list) -> None:
+
+def _print_problems(path: str, problems: list[ModelProblem]) -> None:
     print(f"The culture model in {path} has {len(problems)} problem(s):")
     for problem in problems:
         print(f"  {problem}")
 
 
-def _print_summary(model) -> None:
+def _print_summary(model: CultureModel) -> None:
     from culturetool.domain.model_loader import summary_lines
 
     for line in summary_lines(model):
