@@ -22,7 +22,9 @@ if TYPE_CHECKING:
 
 
 def _print_problems(path: str, problems: list[ModelProblem]) -> None:
-    print(f"The culture model in {path} has {len(problems)} problem(s):")
+    from culturetool.domain.wording import count_of
+
+    print(f"The culture model in {path} has {count_of(len(problems), 'problem', 'problems')}:")
     for problem in problems:
         print(f"  {problem}")
 

@@ -410,7 +410,7 @@ def test_cli_model_check_on_a_broken_model(broken, capsys):
     edit_yaml(broken, "interventions.yaml", misspell)
     assert main(["model", "check", str(broken)]) == 1
     out = capsys.readouterr().out
-    assert "1 problem(s)" in out
+    assert "has 1 problem:" in out
     assert "unknown bundle 'governance_buyin'" in out
     name = read_yaml(broken, "interventions.yaml")["interventions"][2]["id"]
     assert f"interventions.yaml: intervention '{name}': belongs to unknown bundle" in out

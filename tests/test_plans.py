@@ -968,3 +968,11 @@ def test_a_refused_change_is_not_audited(county):
     with pytest.raises(InputProblem):
         plans.create_action(county.alpha_manager, county.north, draft(county.alpha, title=" "))
     assert audit_events() == before
+
+
+def test_a_request_is_dated_by_the_organisations_clock_not_utc(county):
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London (summer time).
+    with clock.frozen_at(dt.datetime(2026, 7, 1, 23, 30)):
+        plans.ask_area_plan(county.alpha_manager, county.alpha, "business_case")
+    [request] = plans.area_plan(county.innovation, county.north, today=TODAY).requests
+    assert request.asked.startswith("on 2 Jul 2026, by ")

@@ -523,6 +523,7 @@ def _requests(session: Session, area: Area) -> list[RequestRow]:
         .where(PlanRequest.area_id == area.id)
         .order_by(PlanRequest.asked_at.desc(), PlanRequest.id.desc())
     )
+    zone = area.organisation.time_zone  # stored in UTC; a day reads as the organisation's
     rows = []
     for request in asked:
         # An id the current model no longer has is shown as it was saved.
@@ -534,7 +535,7 @@ def _requests(session: Session, area: Area) -> list[RequestRow]:
                 intervention_id=request.intervention_id,
                 intervention_name=intervention.name if intervention else request.intervention_id,
                 bundle_id=intervention.bundle if intervention else "",
-                asked=f"on {day_month_year(request.asked_at.date())}{who}",
+                asked=f"on {day_month_year(clock.in_zone(request.asked_at, zone).date())}{who}",
                 planned=request.intervention_id
                 in repo.interventions_in_plan(session, area.id, request.team_id),
             )
