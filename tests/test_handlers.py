@@ -321,6 +321,16 @@ def _deactivated_person(world: World) -> None:
     _prepared["deactivated"] = person.user_id
 
 
+def _link_sent(outcomes) -> bool:
+    """A one-off link went to the page: the script that fills the link box carries it (the
+    link is never a state var)."""
+    return any(
+        isinstance(outcome, EventSpec)
+        and any("/invite/" in str(value) for _, value in outcome.args)
+        for outcome in outcomes
+    )
+
+
 MATRIX: dict[str, Row] = {
     "HomeState.load": Row(
         shows_nothing_to=frozenset({"facilitator"}),  # workshops will show here
@@ -466,13 +476,15 @@ MATRIX: dict[str, Row] = {
         call=lambda s, w: type(s).invite.fn(
             s, _form(email="new@test.example", name="New Person", role="leader")
         ),
-        delivered=lambda s, w, _: "/invite/" in s.link,
+        delivered=lambda s, w, outcomes: s.link_shown and _link_sent(outcomes),
     ),
     "PeopleState.make_link": Row(
         writes=("invitation",),
         allowed={"administrator"},
         call=lambda s, w: type(s).make_link.fn(s, w.user_ids["leader"]),
-        delivered=lambda s, w, _: "/invite/" in s.link and "Password reset" in s.link_label,
+        delivered=lambda s, w, outcomes: (
+            s.link_shown and _link_sent(outcomes) and "Password reset" in s.link_label
+        ),
     ),
     "PeopleState.deactivate": Row(
         writes=("user_account",),

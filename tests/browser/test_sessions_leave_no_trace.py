@@ -2,15 +2,17 @@
 
 The administrator signs in through the real sign-in form and opens pages; then Reflex's state
 store (.states, written for every tab) and the app's log are searched for the raw session
-token (read from the browser's cookie jar), the browser's user agent and the address every
-test browser connects from. The cookie must be HttpOnly and SameSite=Strict, and invisible to
-the page's scripts. Then forged events are sent over the page's own event socket: they are
-refused with one plain log line each, and neither their payload nor the address reaches the log.
+token (read from the browser's cookie jar), a password-reset link the administrator just made,
+the browser's user agent and the address every test browser connects from. The cookie must
+be HttpOnly and SameSite=Strict, and invisible to the page's scripts. Then forged events are
+sent over the page's own event socket: they are refused with one plain log line each, and
+neither their payload nor the address reaches the log.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from pathlib import Path
@@ -77,6 +79,13 @@ def test_no_session_token_browser_or_address_reaches_the_state_store_or_log(
         admin.goto(app_url + path)
         expect(admin.get_by_role("button", name="Sign out")).to_be_visible()
 
+    # A one-off reset link signs in whoever holds it: it must reach the page, never the store.
+    admin.goto(app_url + "/admin/people")
+    admin.get_by_role("button", name="Make a reset link for Ada Admin").click()
+    link_box = admin.get_by_label("Password reset link for Ada Admin", exact=True)
+    expect(link_box).to_have_value(re.compile(r"/invite/[A-Za-z0-9_-]{32,}$"))
+    link_token = link_box.input_value().rsplit("/", 1)[1]
+
     cookie = next(c for c in admin.context.cookies() if c["name"] == SESSION_COOKIE)
     token = cookie["value"]
     assert len(token) >= 40
@@ -91,7 +100,7 @@ def test_no_session_token_browser_or_address_reaches_the_state_store_or_log(
     # ...but no token, browser or address, in any state file written during the test.
     for path in _state_files_since(start):
         content = path.read_bytes()
-        for secret in (token, AGENT_MARKER, SERVER_SAW):
+        for secret in (token, link_token, AGENT_MARKER, SERVER_SAW):
             assert secret.encode() not in content, f"{secret!r} found in {path}"
     assert written
 

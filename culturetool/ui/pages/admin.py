@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import reflex as rx
 
 from culturetool import config
@@ -16,7 +18,6 @@ from culturetool.services.admin import AuditRow, UserRow
 from culturetool.ui.layout import (
     data_table,
     field,
-    link_box,
     notice,
     page_frame,
     shown_if,
@@ -31,6 +32,15 @@ ROLE_CHOICES = [
     for role in (Role.MANAGER, Role.LEADER, Role.INNOVATION, Role.FACILITATOR, Role.ADMINISTRATOR)
 ]
 TEAM_FIELD_PREFIX = "team_"
+# Puts a link just made (LINK, as a JSON string) in the box once the box is on the page.
+FILL_LINK_SCRIPT = """(() => {
+  const fill = (tries) => {
+    const box = document.getElementById("issued-link");
+    if (box) box.value = LINK;
+    else if (tries > 0) requestAnimationFrame(() => fill(tries - 1));
+  };
+  fill(300);
+})()"""
 # Runs in the browser on "Copy link": "copied" when the clipboard took the link, else
 # "selected" (the link is left selected for Ctrl+C).
 COPY_LINK_SCRIPT = """(() => {
@@ -49,9 +59,11 @@ class PeopleState(SessionState):
     teams: list[TeamSummary] = []
     message: str = ""
     confirmation: str = ""
-    # The one-off link just made (an invitation or a reset), to copy and send on. It is not kept
-    # anywhere else: leaving the page forgets it, and a new link can always be made.
-    link: str = ""
+    # Whether a one-off link was just made (an invitation or a reset). The link itself is never a
+    # state var: Reflex writes state to disk or Redis, and a live link signs its holder in. It
+    # goes to the page once, as a script that fills the box (`_fill_link`), and leaving the page
+    # forgets it; a new link can always be made.
+    link_shown: bool = False
     link_label: str = ""
     link_note: str = ""
     copied: bool = False
@@ -72,18 +84,22 @@ class PeopleState(SessionState):
 
     def _clear(self) -> None:
         self.message = self.confirmation = ""
-        self.link = self.link_label = self.link_note = ""
+        self.link_label = self.link_note = ""
+        self.link_shown = False
         self.copied = False
         self.copy_note = ""
 
-    def _show_link(self, token: str, what: str, person: str, valid_until: str) -> None:
+    def _show_link(self, token: str, what: str, person: str, valid_until: str):
+        """Says a link was made and returns the event that puts it in the page's box."""
         base = config.public_base_url() or self.router.url.origin
-        self.link = f"{base}/invite/{token}"
+        self.link_shown = True
         self.link_label = f"{what} for {person}"
         self.link_note = (
             f"Send this link to {person} yourself, by email or a message. It works once, until "
             f"{valid_until}. Any older link for {person} no longer works."
         )
+        link = json.dumps(f"{base}/invite/{token}")
+        return rx.call_script(FILL_LINK_SCRIPT.replace("LINK", link))
 
     @rx.event
     @signed_in
@@ -116,9 +132,12 @@ class PeopleState(SessionState):
             self.message = str(problem)
             return
         days = INVITATION_LINK_LIFETIME_HOURS // 24
-        self._show_link(token, "Invitation link", name, count_of(days, "day", "days") + " from now")
+        fill = self._show_link(
+            token, "Invitation link", name, count_of(days, "day", "days") + " from now"
+        )
         self.confirmation = f"Invitation made for {name}."
         self._refresh(actor)
+        return fill
 
     @rx.event
     @signed_in
@@ -133,8 +152,9 @@ class PeopleState(SessionState):
         what = (
             "Invitation link" if issued.purpose == LinkPurpose.INVITATION else "Password reset link"
         )
-        self._show_link(issued.token, what, issued.person, issued.valid_until)
+        fill = self._show_link(issued.token, what, issued.person, issued.valid_until)
         self._refresh(actor)
+        return fill
 
     @rx.event
     @public
@@ -275,7 +295,11 @@ def _issued_link() -> rx.Component:
         rx.el.div(
             rx.el.label(PeopleState.link_label, html_for="issued-link"),
             rx.text(PeopleState.link_note, size="2"),
-            link_box("issued-link", PeopleState.link),
+            # Uncontrolled, so a re-render keeps what the script put in it.
+            rx.el.input(
+                id="issued-link", default_value="", read_only=True,
+                class_name="text-input share-link",
+            ),
             class_name="field",
         ),
         rx.hstack(
@@ -389,7 +413,7 @@ def people_page() -> rx.Component:
             ),
             shown_if(PeopleState.message != "", notice(PeopleState.message)),
             shown_if(PeopleState.confirmation != "", notice(PeopleState.confirmation, "ok")),
-            shown_if(PeopleState.link != "", _issued_link()),
+            shown_if(PeopleState.link_shown, _issued_link()),
             shown_if(PeopleState.editing_id > 0, _teams_editor()),
             rx.box(
                 data_table(["Person", "Status", "Actions"], PeopleState.people, _person_row),
