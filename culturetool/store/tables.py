@@ -45,11 +45,18 @@ from culturetool.domain.limits import (
     DEFAULT_TIME_ZONE,
     EMAIL_LENGTH,
     MAX_STAFF_COUNT,
+    MAX_TABLES,
+    MAX_VOTES_PER_PARTICIPANT,
     MIN_ANONYMITY_THRESHOLD,
     MIN_STAFF_COUNT,
     NAME_LENGTH,
+    ROOT_CAUSE_LENGTH,
+    SUCCESS_STATEMENT_LENGTH,
+    THEME_STATEMENT_LENGTH,
     TIME_ZONE_LENGTH,
+    WORKSHOP_ENTRY_LENGTH,
 )
+from culturetool.domain.workshop.kinds import Channel, EntryKind, Stage, Viewpoint, VotingState
 
 # Respondents' tables have no rowid: an ascending rowid would number rows in arrival order.
 NO_ROWID = {"sqlite_with_rowid": False}
@@ -398,6 +405,15 @@ class PlanAction(Base):
     )
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     done_on: Mapped[dt.date | None] = mapped_column(Date, nullable=True)  # set when marked done
+    # An action agreed in a workshop's plan stage: its workshop, the theme it addresses and the
+    # viewpoint it was thought through from. None for actions made on the area's plan itself.
+    workshop_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop.id"), nullable=True, index=True
+    )
+    workshop_theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_theme.id", ondelete="SET NULL"), nullable=True
+    )
+    viewpoint: Mapped[str | None] = mapped_column(String(20), nullable=True)
 
     area: Mapped[Area] = relationship()
     team: Mapped[Team | None] = relationship()
@@ -405,6 +421,9 @@ class PlanAction(Base):
     __table_args__ = (
         CheckConstraint(one_of("status", ActionStatus), name="status_known"),
         CheckConstraint(one_of("timescale", ActionTimescale), name="timescale_known"),
+        CheckConstraint(
+            f"viewpoint IS NULL OR {one_of('viewpoint', Viewpoint)}", name="viewpoint_known"
+        ),
     )
 
 
@@ -463,3 +482,202 @@ class DisclosureRecord(Base):
         CheckConstraint(one_of("audience", Audience), name="audience_known"),
         CheckConstraint(one_of("group_kind", GroupKind), name="group_kind_known"),
     )
+
+
+# Working Together for Change workshops (issue 12). The rules are in domain/workshop/; these rows
+# hold what a workshop has collected and decided, and the database is the only copy: several
+# facilitators (and app processes) work on one workshop at once.
+
+
+class Workshop(Base):
+    """A focus group or co-production workshop of an area, run by its facilitators."""
+
+    __tablename__ = "workshop"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
+    title: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    place: Mapped[str] = mapped_column(String(NAME_LENGTH), default="")
+    tables: Mapped[int] = mapped_column(SmallInteger, default=1)
+    vote_budget: Mapped[int] = mapped_column(SmallInteger)  # votes each participant has
+    votes_per_theme: Mapped[int] = mapped_column(SmallInteger)  # most one person gives a theme
+    voting: Mapped[str] = mapped_column(String(20), default=VotingState.NOT_OPEN.value)
+    stage: Mapped[str] = mapped_column(String(20), default=Stage.PREPARE.value)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    __table_args__ = (
+        CheckConstraint(f"tables BETWEEN 1 AND {MAX_TABLES}", name="tables_range"),
+        CheckConstraint(
+            f"vote_budget BETWEEN 1 AND {MAX_VOTES_PER_PARTICIPANT}", name="vote_budget_range"
+        ),
+        CheckConstraint("votes_per_theme BETWEEN 1 AND vote_budget", name="votes_per_theme_range"),
+        CheckConstraint(one_of("voting", VotingState), name="voting_known"),
+        CheckConstraint(one_of("stage", Stage), name="stage_known"),
+    )
+
+
+class WorkshopDay(Base):
+    """A day the workshop is held (one may run over several)."""
+
+    __tablename__ = "workshop_day"
+
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+
+
+class WorkshopTeam(Base):
+    """A team of the workshop's area that the workshop is about, when it is not the whole area."""
+
+    __tablename__ = "workshop_team"
+
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), primary_key=True)
+
+
+class WorkshopPerspective(Base):
+    """A perspective taking part: a `Perspective` value, or the name of one the workshop added
+    (see `domain.workshop.stages.perspective_label`)."""
+
+    __tablename__ = "workshop_perspective"
+
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+
+
+class WorkshopFacilitator(Base):
+    """A facilitator's account assigned to the workshop; they see only workshops they are in."""
+
+    __tablename__ = "workshop_facilitator"
+
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id"), primary_key=True, index=True
+    )
+
+
+class WorkshopTheme(Base):
+    """A theme on the board. `version` is raised by every change, and a change is written only
+    where the version is still the one the facilitator's screen showed (store/workshops.py), so
+    a stale edit is refused rather than undoing someone else's."""
+
+    __tablename__ = "workshop_theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    statement: Mapped[str] = mapped_column(String(THEME_STATEMENT_LENGTH), default="")
+    condition_ids: Mapped[str] = mapped_column(Text, default="")  # space-separated condition ids
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    on_ballot: Mapped[bool] = mapped_column(Boolean, default=False)  # put to the vote
+    chosen: Mapped[bool] = mapped_column(Boolean, default=False)  # chosen to address
+
+    __table_args__ = (
+        CheckConstraint(one_of("kind", EntryKind), name="kind_known"),
+        CheckConstraint("version >= 1", name="version_positive"),
+    )
+
+
+class WorkshopEntry(Base):
+    """One thing a person said, in their words; in one theme or none (unthemed)."""
+
+    __tablename__ = "workshop_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(20))
+    perspective: Mapped[str | None] = mapped_column(String(NAME_LENGTH), nullable=True)
+    text: Mapped[str] = mapped_column(String(WORKSHOP_ENTRY_LENGTH))
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("workshop_theme.id"), nullable=True, index=True
+    )
+    follow_up: Mapped[bool] = mapped_column(Boolean, default=False)  # not covered on the day
+
+    __table_args__ = (
+        CheckConstraint(one_of("kind", EntryKind), name="kind_known"),
+        CheckConstraint(one_of("channel", Channel), name="channel_known"),
+    )
+
+
+class WorkshopRootCause(Base):
+    """A root cause found behind a theme of what is not working well."""
+
+    __tablename__ = "workshop_root_cause"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(
+        ForeignKey("workshop_theme.id", ondelete="CASCADE"), index=True
+    )
+    text: Mapped[str] = mapped_column(String(ROOT_CAUSE_LENGTH))
+
+
+class WorkshopBallot(Base):
+    """One participant's phone ballot from the workshop's voting link. Keyed by the hash of a
+    random key the browser holds, so the person can take a vote back; no device, address or
+    time is kept, and like the respondents' tables it has no rowid, so rows are stored in key
+    order rather than arrival order."""
+
+    __tablename__ = "workshop_ballot"
+
+    key_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+
+    __table_args__ = (NO_ROWID,)
+
+
+class WorkshopBallotVote(Base):
+    """The votes a phone ballot puts on one theme."""
+
+    __tablename__ = "workshop_ballot_vote"
+
+    key_hash: Mapped[str] = mapped_column(ForeignKey("workshop_ballot.key_hash"), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("workshop_theme.id"), primary_key=True)
+    votes: Mapped[int] = mapped_column(SmallInteger)
+
+    __table_args__ = (
+        CheckConstraint(f"votes BETWEEN 1 AND {MAX_VOTES_PER_PARTICIPANT}", name="votes_range"),
+        NO_ROWID,
+    )
+
+
+class WorkshopTableVote(Base):
+    """The votes a facilitator recorded for a table's people without a device, one count per
+    theme; a later record for the same table replaces these rows."""
+
+    __tablename__ = "workshop_table_vote"
+
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), primary_key=True)
+    table_name: Mapped[str] = mapped_column(String(NAME_LENGTH), primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("workshop_theme.id"), primary_key=True)
+    people: Mapped[int] = mapped_column(SmallInteger)
+    votes: Mapped[int] = mapped_column(SmallInteger)
+
+    __table_args__ = (CheckConstraint("votes >= 0 AND people >= 1", name="counts_range"),)
+
+
+class WorkshopSuccess(Base):
+    """What success would look like for a chosen theme, from one perspective."""
+
+    __tablename__ = "workshop_success"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("workshop_theme.id"), index=True)
+    perspective: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    text: Mapped[str] = mapped_column(String(SUCCESS_STATEMENT_LENGTH))
+
+
+class WorkshopParkedIssue(Base):
+    """An issue raised outside the workshop's scope, on its parking board, with who follows it
+    up and how far that has got."""
+
+    __tablename__ = "workshop_parked_issue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    issue: Mapped[str] = mapped_column(String(WORKSHOP_ENTRY_LENGTH))
+    owner: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    status: Mapped[str] = mapped_column(String(20), default=ActionStatus.PLANNED.value)
+
+    __table_args__ = (CheckConstraint(one_of("status", ActionStatus), name="status_known"),)
