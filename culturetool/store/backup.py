@@ -39,8 +39,18 @@ PG_DUMP_HEADER = b"PGDMP"
 # Rows written to the database per statement when copying from SQLite into PostgreSQL.
 BATCH = 1000
 # Tables whose rows are copied in random order: together they hold what respondents gave.
+# Rows from people who answer without signing in (the questionnaire, and phone ballots in a
+# workshop): copied in random order, so their order in the new database tells nothing.
 RESPONDENT_TABLES = frozenset(
-    {"response", "answer", "comment", "submission_receipt", "survey_code"}
+    {
+        "response",
+        "answer",
+        "comment",
+        "submission_receipt",
+        "survey_code",
+        "workshop_ballot",
+        "workshop_ballot_vote",
+    }
 )
 MISSING_POSTGRES_TOOLS = (
     "pg_dump and pg_restore were not found. Install the PostgreSQL client tools "
