@@ -8,7 +8,6 @@ Real databases: conftest's migrated SQLite file, and PostgreSQL on 127.0.0.1:543
 from __future__ import annotations
 
 import hashlib
-import os
 import random
 import uuid
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 import sqlalchemy as sa
 from alembic import command
 from people import admin, manager_of
+from postgres import migrated_schema
 
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.rate_limit import SlidingWindowLimit
@@ -409,38 +409,11 @@ def test_migration_0005_keeps_the_answers_and_drops_dates_ids_and_old_receipts(t
 
 # ---- PostgreSQL: physical order and transaction ids --------------------------------------------
 
-POSTGRES_URL = os.environ.get(
-    "CULTURETOOL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
-
-
 @pytest.fixture
 def postgres(monkeypatch, tmp_path):
-    """A schema of its own in the test PostgreSQL database, migrated, dropped afterwards."""
-    try:
-        probe = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with probe.connect():
-            pass
-    except sa.exc.OperationalError as problem:
-        reason = f"PostgreSQL is not reachable at {POSTGRES_URL}: {problem.orig}"
-        if os.environ.get("CI"):
-            pytest.fail(f"the PostgreSQL test cannot run in CI: {reason}")
-        pytest.skip(reason)
-    schema = f"anonymous_storage_{uuid.uuid4().hex[:12]}"
-    with probe.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    try:
-        upgrade(url)
+    with migrated_schema("anonymous_storage") as url:
         monkeypatch.setenv("CULTURETOOL_DB_URL", url)
         yield url
-    finally:
-        with db.transaction(url) as session:
-            engine = session.get_bind()
-        engine.dispose()  # the app's pooled connections, which DROP SCHEMA would wait for
-        with probe.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        probe.dispose()
 
 
 def physical_order(session, model, round_id: int) -> dict[str, list[int]]:

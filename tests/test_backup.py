@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import shutil
 import sqlite3
 import uuid
@@ -21,6 +20,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from alembic import command
+from postgres import POSTGRES_URL, cannot_run
+from postgres import server as postgres_server
 
 from culturetool import cli
 from culturetool.domain.access import Forbidden
@@ -39,9 +40,6 @@ from culturetool.store.tables import Area, AssessmentRound, Base, Team, UserAcco
 
 pytestmark = pytest.mark.db
 
-POSTGRES_URL = os.environ.get(
-    "CULTURETOOL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 QUIET: Callable[[str], None] = lambda _line: None  # noqa: E731
 
 
@@ -231,24 +229,11 @@ def test_a_postgresql_backup_does_not_restore_into_sqlite(tmp_path, monkeypatch)
 @pytest.fixture
 def postgres() -> Iterator[Callable[[], str]]:
     """Makes empty PostgreSQL databases of their own; drops them afterwards."""
-    try:
-        server = sa.create_engine(
-            POSTGRES_URL, isolation_level="AUTOCOMMIT", connect_args={"connect_timeout": 3}
-        )
-        with server.connect():
-            pass
-    except sa.exc.OperationalError as problem:
-        reason = f"PostgreSQL is not reachable at {POSTGRES_URL}: {problem.orig}"
-        if os.environ.get("CI"):
-            pytest.fail(f"the PostgreSQL backup test cannot run in CI: {reason}")
-        pytest.skip(reason)
+    server = postgres_server(isolation_level="AUTOCOMMIT")
     if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
-        reason = (
+        cannot_run(
             "pg_dump and pg_restore are not installed (Debian: apt-get install postgresql-client)"
         )
-        if os.environ.get("CI"):
-            pytest.fail(f"the PostgreSQL backup test cannot run in CI: {reason}")
-        pytest.skip(reason)
     made: list[str] = []
 
     def new_database() -> str:

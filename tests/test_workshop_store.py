@@ -6,8 +6,6 @@ tells a device or a time."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -15,6 +13,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from postgres import migrated_schema
 
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.workshop.board import Board, Conflict
@@ -35,38 +34,15 @@ from culturetool.store.tables import (
 
 pytestmark = pytest.mark.db  # the PostgreSQL databases are made by hand
 
-POSTGRES_URL = os.environ.get(
-    "CULTURETOOL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 WELL, NOT_WELL = EntryKind.WORKING_WELL, EntryKind.NOT_WORKING_WELL
 WORKSHOP_TABLES = {table.name for table in Base.metadata.sorted_tables if "workshop" in table.name}
 
 
 @pytest.fixture
 def postgres(monkeypatch) -> Iterator[str]:
-    """A schema of its own in the test PostgreSQL database, migrated, dropped afterwards."""
-    try:
-        probe = sa.create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-        with probe.connect():
-            pass
-    except sa.exc.OperationalError as problem:
-        reason = f"PostgreSQL is not reachable at {POSTGRES_URL}: {problem.orig}"
-        if os.environ.get("CI"):
-            pytest.fail(f"the PostgreSQL test cannot run in CI: {reason}")
-        pytest.skip(reason)
-    schema = f"workshop_store_{uuid.uuid4().hex[:12]}"
-    with probe.begin() as connection:
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    url = f"{POSTGRES_URL}?options=-csearch_path%3D{schema}"
-    try:
-        upgrade(url)
+    with migrated_schema("workshop_store") as url:
         monkeypatch.setenv("CULTURETOOL_DB_URL", url)
         yield url
-    finally:
-        db._engine_for(url).dispose()  # pooled connections, which DROP SCHEMA would wait for
-        with probe.begin() as connection:
-            connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
-        probe.dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
