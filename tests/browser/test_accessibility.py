@@ -43,7 +43,13 @@ PHONE = {"width": 375, "height": 800}
 NO_SUCH_ID = 987654321
 NO_SUCH_TOKEN = "x" * 43
 
+# A dialog fades in: axe judging it half-transparent would blend white text into the page
+# behind and report contrast that no one sees once it has settled. So first wait for every
+# animation that ends (a spinner never does) to finish.
 RUN_AXE = """async tags => {
+    const ending = document.getAnimations().filter(
+        a => a.effect && a.effect.getComputedTiming().endTime !== Infinity);
+    await Promise.all(ending.map(a => a.finished.catch(() => null)));
     const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
     return result.violations.map(v => ({
         id: v.id, impact: v.impact, help: v.help,
