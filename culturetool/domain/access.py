@@ -47,6 +47,9 @@ class Permission(StrEnum):
     VIEW_PLANS = "see action plans"
     EDIT_PLANS = "add and update actions"
     EDIT_AREA_PLANS = "add and update actions for a whole area"
+    ARRANGE_WORKSHOPS = "set up workshops and choose their facilitators"
+    RUN_WORKSHOPS = "run workshops"
+    VIEW_WORKSHOPS = "read workshops"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -59,6 +62,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.SET_ORGANISATION_TARGETS,
             Permission.VIEW_TARGETS,
             Permission.VIEW_ALL_TARGETS,
+            Permission.ARRANGE_WORKSHOPS,
         }
     ),
     Role.LEADER: frozenset(
@@ -69,6 +73,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_TARGETS,
             Permission.VIEW_ALL_TARGETS,
             Permission.VIEW_PLANS,
+            Permission.VIEW_WORKSHOPS,
         }
     ),
     # The innovation team plans interventions across the county and tunes targets locally.
@@ -83,6 +88,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_PLANS,
             Permission.EDIT_PLANS,
             Permission.EDIT_AREA_PLANS,
+            Permission.ARRANGE_WORKSHOPS,
+            Permission.VIEW_WORKSHOPS,
         }
     ),
     # A manager sees targets and plans for their own teams only (the services check the team),
@@ -97,7 +104,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_PLANS,
         }
     ),
-    Role.FACILITATOR: frozenset(),
+    # A facilitator runs and reads only the workshops they are assigned to (services.reach).
+    Role.FACILITATOR: frozenset({Permission.RUN_WORKSHOPS, Permission.VIEW_WORKSHOPS}),
 }
 
 # Roles whose permissions reach every team of the organisation; a manager's reach only theirs.

@@ -10,9 +10,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from culturetool.domain.access import Actor, Permission, require
+from culturetool.domain.access import Actor, Forbidden, Permission, Role, require
 from culturetool.domain.errors import NotFound
-from culturetool.store.tables import Area, AssessmentRound, PlanAction, Team, UserAccount
+from culturetool.store.tables import (
+    Area,
+    AssessmentRound,
+    PlanAction,
+    Team,
+    UserAccount,
+    Workshop,
+    WorkshopFacilitator,
+)
 
 Row = TypeVar("Row")
 
@@ -76,3 +84,27 @@ def user_in_reach(session, actor: Actor, user_id: int, permission: Permission) -
         actor, session.get(UserAccount, user_id), lambda u: u.organisation_id,
         "There is no such person.",
     )  # fmt: skip
+
+
+NOT_YOUR_WORKSHOP = (
+    "This workshop is not one of yours. If you should help run it, ask your administrator to "
+    "add you to its facilitators."
+)
+
+
+def workshop_in_reach(session, actor: Actor, workshop_id: int, permission: Permission) -> Workshop:
+    """The workshop, if it exists in the actor's organisation and the actor may do this to it.
+
+    A facilitator reaches only the workshops they are assigned to; the roles that arrange or
+    read workshops reach every one of their organisation's."""
+    require(actor, permission)
+    workshop = _own(
+        actor, session.get(Workshop, workshop_id), lambda w: w.organisation_id,
+        "There is no such workshop.",
+    )  # fmt: skip
+    if (
+        actor.role is Role.FACILITATOR
+        and session.get(WorkshopFacilitator, (workshop.id, actor.user_id)) is None
+    ):
+        raise Forbidden(NOT_YOUR_WORKSHOP)
+    return workshop

@@ -56,7 +56,14 @@ from culturetool.domain.limits import (
     TIME_ZONE_LENGTH,
     WORKSHOP_ENTRY_LENGTH,
 )
-from culturetool.domain.workshop.kinds import Channel, EntryKind, Stage, Viewpoint, VotingState
+from culturetool.domain.workshop.kinds import (
+    Channel,
+    EntryKind,
+    Stage,
+    Viewpoint,
+    VotingState,
+    WorkshopLinkPurpose,
+)
 
 # Respondents' tables have no rowid: an ascending rowid would number rows in arrival order.
 NO_ROWID = {"sqlite_with_rowid": False}
@@ -505,6 +512,11 @@ class Workshop(Base):
     votes_per_theme: Mapped[int] = mapped_column(SmallInteger)  # most one person gives a theme
     voting: Mapped[str] = mapped_column(String(20), default=VotingState.NOT_OPEN.value)
     stage: Mapped[str] = mapped_column(String(20), default=Stage.PREPARE.value)
+    # What is already happening about the chosen themes, noted before new actions (stage 6).
+    already_happening: Mapped[str] = mapped_column(Text, default="")
+    # Raised by every change to the workshop or anything in it, in the change's transaction, so
+    # each facilitator's page sees that it is out of date by reading one number.
+    revision: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     __table_args__ = (
@@ -554,6 +566,28 @@ class WorkshopFacilitator(Base):
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), primary_key=True)
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id"), primary_key=True, index=True
+    )
+
+
+class WorkshopLink(Base):
+    """A workshop's public link (the collection form or the phone vote). Everyone in the room
+    holds its token, so it is kept as it is, for any of the workshop's facilitators to show
+    again; it identifies no one. The link takes answers until `closes_on`; a collection link
+    takes at most `most_entries`, counted in `entries_taken` (a count links nobody to anything)."""
+
+    __tablename__ = "workshop_link"
+
+    token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    closes_on: Mapped[dt.date] = mapped_column(Date)
+    most_entries: Mapped[int] = mapped_column(Integer, default=0)
+    entries_taken: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (
+        CheckConstraint(one_of("purpose", WorkshopLinkPurpose), name="purpose_known"),
+        CheckConstraint("entries_taken >= 0 AND most_entries >= 0", name="counts_range"),
+        UniqueConstraint("workshop_id", "purpose", name="uq_workshop_link_workshop_purpose"),
     )
 
 

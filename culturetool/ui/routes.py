@@ -33,6 +33,16 @@ AREA_PLAN = "/areas/[area_id]/plan"
 TEAM_RECOMMENDATIONS = "/teams/[team_id]/recommendations"
 AREA_RECOMMENDATIONS = "/areas/[area_id]/recommendations"
 INVITATION = "/invite/[invite_token]"
+WORKSHOPS = "/workshops"
+WORKSHOP = "/workshops/[workshop_id]"  # overview and preparation (stage 1)
+WORKSHOP_COLLECT = "/workshops/[workshop_id]/collect"  # stage 2
+WORKSHOP_BOARD = "/workshops/[workshop_id]/board"  # stage 3, theming
+WORKSHOP_UNDERSTAND = "/workshops/[workshop_id]/understand"  # stage 4: root causes and votes
+WORKSHOP_PLAN = "/workshops/[workshop_id]/plan"  # stages 5 to 8: success, plan, review
+WORKSHOP_SUMMARY = "/workshops/[workshop_id]/summary"  # the report shared with participants
+# The public workshop links are plain HTTP pages (culturetool/web), like the questionnaire.
+WORKSHOP_COLLECTION_LINK = "/c/"  # + token
+WORKSHOP_VOTING_LINK = "/v/"  # + token
 
 
 def _part(value: Any) -> Any:
@@ -69,6 +79,30 @@ def team_recommendations(team_id: Any) -> Any:
 
 def area_recommendations(area_id: Any) -> Any:
     return area_results(area_id) + "/recommendations"
+
+
+def workshop(workshop_id: Any) -> Any:
+    return "/workshops/" + _part(workshop_id)
+
+
+def workshop_collect(workshop_id: Any) -> Any:
+    return workshop(workshop_id) + "/collect"
+
+
+def workshop_board(workshop_id: Any) -> Any:
+    return workshop(workshop_id) + "/board"
+
+
+def workshop_understand(workshop_id: Any) -> Any:
+    return workshop(workshop_id) + "/understand"
+
+
+def workshop_plan(workshop_id: Any) -> Any:
+    return workshop(workshop_id) + "/plan"
+
+
+def workshop_summary(workshop_id: Any) -> Any:
+    return workshop(workshop_id) + "/summary"
 
 
 def targets_for(scope: str, scope_id: Any) -> Any:

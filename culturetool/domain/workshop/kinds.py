@@ -86,6 +86,13 @@ class Viewpoint(StrEnum):
         return _VIEWPOINT_LABELS[self]
 
 
+class WorkshopLinkPurpose(StrEnum):
+    """What a workshop's public link opens: the collection form or the phone vote."""
+
+    COLLECT = "collect"
+    VOTE = "vote"
+
+
 class VotingState(StrEnum):
     NOT_OPEN = "not_open"  # not opened yet
     OPEN = "open"

@@ -30,6 +30,8 @@ def upgrade() -> None:
         sa.Column("votes_per_theme", sa.SmallInteger(), nullable=False),
         sa.Column("voting", sa.String(length=20), nullable=False),
         sa.Column("stage", sa.String(length=20), nullable=False),
+        sa.Column("already_happening", sa.Text(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.CheckConstraint(
             "stage IN ('prepare', 'collect', 'theme', 'understand', 'identify_success', 'plan', "
@@ -293,6 +295,33 @@ def upgrade() -> None:
             "workshop_id", "table_name", "theme_id", name=op.f("pk_workshop_table_vote")
         ),
     )
+    op.create_table(
+        "workshop_link",
+        sa.Column("token", sa.String(length=64), nullable=False),
+        sa.Column("workshop_id", sa.Integer(), nullable=False),
+        sa.Column("purpose", sa.String(length=20), nullable=False),
+        sa.Column("closes_on", sa.Date(), nullable=False),
+        sa.Column("most_entries", sa.Integer(), nullable=False),
+        sa.Column("entries_taken", sa.Integer(), nullable=False),
+        sa.CheckConstraint(
+            "entries_taken >= 0 AND most_entries >= 0",
+            name=op.f("ck_workshop_link_counts_range"),
+        ),
+        sa.CheckConstraint(
+            "purpose IN ('collect', 'vote')", name=op.f("ck_workshop_link_purpose_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["workshop_id"], ["workshop.id"], name=op.f("fk_workshop_link_workshop_id_workshop")
+        ),
+        sa.PrimaryKeyConstraint("token", name=op.f("pk_workshop_link")),
+        sa.UniqueConstraint(
+            "workshop_id", "purpose", name=op.f("uq_workshop_link_workshop_purpose")
+        ),
+    )
+    with op.batch_alter_table("workshop_link", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_workshop_link_workshop_id"), ["workshop_id"], unique=False
+        )
     with op.batch_alter_table("plan_action", schema=None) as batch_op:
         batch_op.add_column(sa.Column("workshop_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("workshop_theme_id", sa.Integer(), nullable=True))
@@ -330,6 +359,10 @@ def downgrade() -> None:
         batch_op.drop_column("workshop_theme_id")
         batch_op.drop_column("workshop_id")
 
+    with op.batch_alter_table("workshop_link", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_workshop_link_workshop_id"))
+
+    op.drop_table("workshop_link")
     op.drop_table("workshop_table_vote")
     with op.batch_alter_table("workshop_success", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_workshop_success_theme_id"))
