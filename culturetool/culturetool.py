@@ -28,6 +28,7 @@ from culturetool.ui.pages.results import ResultsState, results_page
 from culturetool.ui.pages.targets import TargetsState, targets_page
 from culturetool.ui.pages.team import TeamState, team_page
 from culturetool.ui.pages.team_import import ImportState, import_page
+from culturetool.ui.pages.workshop import WorkshopOverviewState, workshop_page
 from culturetool.web import backend
 
 app = rx.App(
@@ -57,6 +58,9 @@ app.add_page(
     route=routes.AREA_RECOMMENDATIONS,
     title="Recommendations",
     on_load=RecommendationsState.load,
+)
+app.add_page(
+    workshop_page, route=routes.WORKSHOP, title="Workshop", on_load=WorkshopOverviewState.load
 )
 app.add_page(invite_page, route=routes.INVITATION, title="Invitation", on_load=InviteState.load)
 app.add_page(home_page, route=routes.HOME, title="culturetool", on_load=HomeState.load)

@@ -29,6 +29,7 @@ from reflex.istate.data import RouterData
 from respondents import open_link_round, send
 from sessions import router_for
 from starlette.datastructures import Headers
+from workshop_rows import add_workshop
 
 import culturetool.culturetool  # noqa: F401  (registers every page and state)
 from culturetool.domain.access import Forbidden, Role
@@ -68,7 +69,7 @@ REFLEX_BUILT_INS = {"setvar"}
 # which records what a results page showed.
 BOOKKEEPING = {"audit_event", "disclosure_record"}
 ROLES = ["anonymous", "administrator", "leader", "innovation", "manager", "other manager",
-         "facilitator"]  # fmt: skip
+         "facilitator", "other facilitator"]  # fmt: skip
 
 
 def app_states() -> list[type[rx.State]]:
@@ -109,6 +110,8 @@ class World:
     other_team_id: int
     round_id: int
     area_id: int
+    workshop_id: int = 0  # run by "facilitator"
+    other_workshop_id: int = 0  # run by "other facilitator", a facilitator of another workshop
     tokens: dict[str, str] = field(default_factory=dict)
     user_ids: dict[str, int] = field(default_factory=dict)
 
@@ -126,6 +129,7 @@ def _build_world(model) -> World:
         "manager": make_person(Role.MANAGER, (team_id,), password=PASSWORD),
         "other manager": make_person(Role.MANAGER, (other_team_id,), password=PASSWORD),
         "facilitator": make_person(Role.FACILITATOR, password=PASSWORD),
+        "other facilitator": make_person(Role.FACILITATOR, password=PASSWORD),
     }
     round_ = open_link_round(people["manager"], team_id)
     every_answer = {item.id: 4 for item in model.questionnaire.items}
@@ -134,6 +138,8 @@ def _build_world(model) -> World:
     # Set after the round opened, so a page showing 6 really read the organisation's setting.
     admin_service.set_anonymity_threshold(admin, 6)
     world = World(team_id=team_id, other_team_id=other_team_id, round_id=round_.id, area_id=area)
+    world.workshop_id = add_workshop(area, "Carers' voices", people["facilitator"])
+    world.other_workshop_id = add_workshop(area, "Staff voices", people["other facilitator"])
     for role, actor in people.items():
         with db.transaction() as session:
             email = session.scalar(
@@ -232,7 +238,10 @@ def _upload(text: str) -> rx.UploadFile:
     )
 
 
-EVERYONE = {"administrator", "leader", "innovation", "manager", "other manager", "facilitator"}
+EVERYONE = {"administrator", "leader", "innovation", "manager", "other manager", "facilitator",
+            "other facilitator"}  # fmt: skip
+# Who reads workshop "Carers' voices": every workshop role but a facilitator of another one.
+READS_THE_WORKSHOP = {"administrator", "leader", "innovation", "facilitator"}
 SEES_ALPHA = {"administrator", "leader", "innovation", "manager"}
 SEES_ALPHA_RESULTS = {"leader", "innovation", "manager"}
 SEES_AREAS = {"leader", "innovation"}
@@ -331,9 +340,15 @@ def _link_sent(outcomes) -> bool:
     )
 
 
+def _someone_else_changed(workshop_id: int) -> None:
+    with db.transaction() as session:
+        session.execute(sa.text(f"update workshop set revision = 2 where id = {workshop_id}"))
+
+
 MATRIX: dict[str, Row] = {
     "HomeState.load": Row(
-        shows_nothing_to=frozenset({"facilitator"}),  # workshops will show here
+        # Facilitators start from their workshops.
+        shows_nothing_to=frozenset({"facilitator", "other facilitator"}),
         page_flags=frozenset({"loaded"}),
         allowed={"administrator", "leader", "innovation", "manager", "other manager"},
         call=lambda s, w: type(s).load.fn(s),
@@ -653,6 +668,22 @@ MATRIX: dict[str, Row] = {
             and s.view is not None
             and [a.notes for a in s.view.actions] == ["Kit arrives Monday"]
         ),
+    ),
+    "WorkshopOverviewState.load": Row(
+        allowed=READS_THE_WORKSHOP,
+        params=lambda w: {"workshop_id": str(w.workshop_id)},
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w, _: s.workshop_title == "Carers' voices" and s.revision > 0,
+    ),
+    "WorkshopOverviewState.check_for_changes": Row(
+        allowed=READS_THE_WORKSHOP,
+        prepare=lambda s, w: (
+            _someone_else_changed(w.workshop_id),
+            setattr(s, "workshop_id_shown", w.workshop_id),
+            setattr(s, "revision", 1),
+        ),
+        call=lambda s, w: type(s).check_for_changes.fn(s),
+        delivered=lambda s, w, _: s.workshop_title == "Carers' voices" and s.live_update != "",
     ),
 }
 

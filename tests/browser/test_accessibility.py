@@ -21,6 +21,7 @@ from helpers import TIMEOUT, sign_in
 from people import PASSWORD, make_person
 from playwright.sync_api import Browser, Page, expect
 from respondents import open_link_round
+from workshop_rows import add_workshop
 
 from culturetool.domain.access import Role
 from culturetool.domain.kinds import ActionTimescale
@@ -146,6 +147,8 @@ class World:
     invitation: str
     suggestion: str  # the team's plan with an action filled in from a recommendation
     emails: dict[Role, str]
+    workshop: int  # run by the facilitator of `emails`
+    other_facilitator_email: str  # a facilitator of another workshop
 
 
 def _respond(round_id: int, people: int, model, comments: tuple[str, ...] = ()) -> None:
@@ -198,11 +201,15 @@ def world(app_url, app_db_url, model) -> World:
             for role in (Role.LEADER, Role.INNOVATION, Role.FACILITATOR)
         }
         people[Role.MANAGER] = manager
+        workshop = add_workshop(area, "Carers' voices", people[Role.FACILITATOR])
+        other_facilitator = make_person(Role.FACILITATOR, password=PASSWORD)
+        add_workshop(area, "Staff voices", other_facilitator)
         invitation = admin_service.invite_user(
             administrator, "ivy.invitee@test.example", "Ivy Invitee", Role.LEADER.value, []
         )
         with transaction() as session:
             emails = {role: session.get(UserAccount, p.user_id).email for role, p in people.items()}
+            other_facilitator_email = session.get(UserAccount, other_facilitator.user_id).email
         return World(
             area=area,
             empty_area=empty_area,
@@ -223,6 +230,8 @@ def world(app_url, app_db_url, model) -> World:
                 [model.conditions[0].id],
             ),
             emails=emails,
+            workshop=workshop,
+            other_facilitator_email=other_facilitator_email,
         )
 
 
@@ -293,6 +302,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
     """Who visits what, in which state: a role's sign-in email, or "" for nobody signed in
     (each entry is another browser)."""
     team, area = f"/teams/{w.shown_team}", f"/areas/{w.area}"
+    workshop = f"/workshops/{w.workshop}"
     return [
         (
             "",
@@ -330,6 +340,8 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("team with rounds", team),
                 Visit("unknown team", f"/teams/{NO_SUCH_ID}"),
                 Visit("results refused", f"/rounds/{w.shown_round}"),
+                Visit("workshop overview", workshop),
+                Visit("unknown workshop", f"/workshops/{NO_SUCH_ID}"),
             ],
         ),
         (
@@ -370,6 +382,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("team recommendations", f"{team}/recommendations"),
                 Visit("team plan, read only", f"{team}/plan"),
                 Visit("targets", "/targets"),
+                Visit("workshop overview", workshop),
             ],
         ),
         (
@@ -381,9 +394,17 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("team plan", f"{team}/plan"),
                 Visit("area targets, editable", f"/targets?scope=area:{w.area}"),
                 Visit("area results", area),
+                Visit("workshop overview", workshop),
             ],
         ),
-        (w.emails[Role.FACILITATOR], [Visit("facilitator's start page", "/")]),
+        (
+            w.emails[Role.FACILITATOR],
+            [
+                Visit("facilitator's start page", "/"),
+                Visit("own workshop's overview", workshop),
+            ],
+        ),
+        (w.other_facilitator_email, [Visit("another facilitator's workshop refused", workshop)]),
     ]
 
 
