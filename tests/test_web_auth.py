@@ -246,6 +246,12 @@ def test_uploads_are_refused_before_the_body_is_read(client):
     assert gate_answer(upload_scope(admin_token, None)) == 411
     assert gate_answer(upload_scope(admin_token, str(privacy.UPLOAD_BODY_LIMIT + 1))) == 413
     assert gate_answer(upload_scope(admin_token, str(privacy.UPLOAD_BODY_LIMIT))) is None
+    # A facilitator uploads a workshop's entries, which may be larger than a list of teams.
+    facilitator = post_sign_in(client, person_email(Role.FACILITATOR), PASSWORD)
+    facilitator_token = facilitator.cookies[SESSION_COOKIE]
+    limit = privacy.ENTRIES_UPLOAD_BODY_LIMIT
+    assert gate_answer(upload_scope(facilitator_token, str(limit + 1))) == 413
+    assert gate_answer(upload_scope(facilitator_token, str(limit))) is None
 
 
 # ---- logs -----------------------------------------------------------------------------------

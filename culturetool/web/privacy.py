@@ -8,7 +8,8 @@ session cookie is replaced by its sha256 (`SESSION_HEADER`), which is what `user
 stores: it identifies the session on the server but cannot be replayed as a cookie.
 
 `UploadGate` answers POST /_upload with 401, 403, 411 or 413 before a byte of the body is read
-when the caller has no session, may not import, or sends no or too long a Content-Length.
+when the caller has no session, may not import (areas and teams, or a workshop's entries), or
+sends no or too long a Content-Length.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from culturetool.domain.access import Permission
 from culturetool.domain.team_import import MAX_BYTES as IMPORT_FILE_MAX_BYTES
 from culturetool.services import accounts
+from culturetool.services.workshop_board import IMPORT_MAX_BYTES as ENTRIES_FILE_MAX_BYTES
 
 SESSION_COOKIE = "culturetool_session"
 # Reflex keeps `authorization` out of what it sends to the page (reflex/istate/data.py), so page
@@ -34,6 +36,8 @@ EVENT_PATH = "/_event"
 UPLOAD_PATH = "/_upload"
 # The import's one CSV file plus the multipart envelope (boundaries, part headers, file name).
 UPLOAD_BODY_LIMIT = IMPORT_FILE_MAX_BYTES + 16 * 1024
+# A facilitator's one CSV or XLSX file of workshop entries, with the same envelope.
+ENTRIES_UPLOAD_BODY_LIMIT = ENTRIES_FILE_MAX_BYTES + 16 * 1024
 HIDDEN_CLIENT = ("0.0.0.0", 0)
 
 # What the socket needs: the handshake (engineio/socketio check origin and upgrade; Reflex reads
@@ -122,16 +126,25 @@ async def _upload_refusal(scope: Scope) -> PlainTextResponse | None:
     actor = await run_in_threadpool(accounts.actor_for_session, session_cookie(headers))
     if actor is None:
         return _refuse(401, "Your session has ended. Sign in again, then upload the file again.")
-    if not actor.can(Permission.MANAGE_ORGANISATION):
-        return _refuse(403, "Only an administrator can import areas and teams.")
+    # What each may upload: an administrator areas and teams, a facilitator workshop entries.
+    if actor.can(Permission.MANAGE_ORGANISATION):
+        body_limit, file_limit = UPLOAD_BODY_LIMIT, IMPORT_FILE_MAX_BYTES
+    elif actor.can(Permission.RUN_WORKSHOPS):
+        body_limit, file_limit = ENTRIES_UPLOAD_BODY_LIMIT, ENTRIES_FILE_MAX_BYTES
+    else:
+        return _refuse(
+            403,
+            "Only an administrator can import areas and teams, and only a workshop's "
+            "facilitators its entries.",
+        )
     lengths = [value for name, value in headers if name.lower() == b"content-length"]
     if len(lengths) != 1 or not lengths[0].isdigit():
         return _refuse(411, "The upload did not say its size. Choose the file again and retry.")
-    if int(lengths[0]) > UPLOAD_BODY_LIMIT:
+    if int(lengths[0]) > body_limit:
         return _refuse(
             413,
             f"The file is too large: one import can take "
-            f"{IMPORT_FILE_MAX_BYTES // 1024} KB at most. Split it into smaller files.",
+            f"{file_limit // 1024} KB at most. Split it into smaller files.",
         )
     return None
 
