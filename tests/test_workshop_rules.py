@@ -34,6 +34,7 @@ from culturetool.domain.workshop.kinds import VotingState as Voting
 from culturetool.domain.workshop.stages import (
     CollectionLink,
     check_action,
+    check_chosen,
     check_collection_link,
     check_days,
     check_link_takes_answers,
@@ -298,6 +299,14 @@ def test_ties_share_a_rank_and_the_next_rank_counts_the_themes_above():
     assert top_themes(result, 2) == {21, 20, 22}  # a tie at the cut-off brings both in
     with pytest.raises(ValueError):
         ranking([20], [{99: 1}])
+
+
+def test_the_themes_to_address_are_chosen_from_those_voted_on():
+    assert check_chosen([21, 22], on_ballot=[20, 21, 22]) == {21, 22}
+    with pytest.raises(InputProblem, match="at least one theme"):
+        check_chosen([], on_ballot=[20, 21])
+    with pytest.raises(InputProblem, match="Only themes that were voted on"):
+        check_chosen([21, 30], on_ballot=[20, 21])
 
 
 # Stage rules.

@@ -40,7 +40,15 @@ from culturetool.services.model_provider import current_model
 from culturetool.services.reach import action_in_reach, area_in_reach, team_in_reach
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
-from culturetool.store.tables import Area, PlanAction, PlanRequest, Team, utcnow
+from culturetool.store.tables import (
+    Area,
+    PlanAction,
+    PlanRequest,
+    Team,
+    Workshop,
+    WorkshopTheme,
+    utcnow,
+)
 from culturetool.views.plans import ActionRow, PlanView, RequestRow
 
 TIMESCALE_LABELS = {
@@ -358,7 +366,41 @@ def ask_area_plan(actor: Actor, team_id: int, intervention_id: str) -> bool:
 # ---- views -----------------------------------------------------------------------------------
 
 
-def _row(actor: Actor, action: PlanAction, model: CultureModel, today: dt.date) -> ActionRow:
+def _workshop_origins(session: Session, actions: list[PlanAction]) -> dict[int, str]:
+    """action id → where a workshop's action came from, in words, for the actions that came
+    from a workshop's plan stage."""
+    from_workshops = [a for a in actions if a.workshop_id is not None]
+    if not from_workshops:
+        return {}
+    titles: dict[int, str] = {
+        workshop_id: title
+        for workshop_id, title in session.execute(
+            select(Workshop.id, Workshop.title).where(
+                Workshop.id.in_({a.workshop_id for a in from_workshops})
+            )
+        )
+    }
+    statements: dict[int, str] = {
+        theme_id: statement
+        for theme_id, statement in session.execute(
+            select(WorkshopTheme.id, WorkshopTheme.statement).where(
+                WorkshopTheme.id.in_({a.workshop_theme_id for a in from_workshops})
+            )
+        )
+    }
+    origins = {}
+    for action in from_workshops:
+        words = f"From the workshop “{titles.get(action.workshop_id or 0, '')}”"
+        statement = statements.get(action.workshop_theme_id or 0)
+        if statement is not None:  # None: the theme was deleted; the action stays
+            words += f": theme “{statement}”" if statement else ": a theme with no statement yet"
+        origins[action.id] = words
+    return origins
+
+
+def _row(
+    actor: Actor, action: PlanAction, model: CultureModel, today: dt.date, origin: str = ""
+) -> ActionRow:
     # Ids saved against an older model that the current one lacks are shown as they are.
     conditions = [
         model.condition_by_id[c].name if c in model.condition_by_id else c
@@ -385,6 +427,7 @@ def _row(actor: Actor, action: PlanAction, model: CultureModel, today: dt.date) 
         overdue=_is_overdue(action, today),
         done_label=day_month_year(action.done_on),
         can_edit=_edits(actor, action.team_id),
+        workshop_origin=origin,
     )
 
 
@@ -439,9 +482,10 @@ def _view(
     actions: list[PlanAction],
     today: dt.date,
     team_choices: list[tuple[str, str]],
+    origins: dict[int, str],
 ) -> PlanView:
     model = current_model()
-    rows = [_row(actor, a, model, today) for a in _order(actions, today)]
+    rows = [_row(actor, a, model, today, origins.get(a.id, "")) for a in _order(actions, today)]
     name = team.name if team is not None else area.name
     return PlanView(
         scope=scope,
@@ -483,7 +527,8 @@ def team_plan(actor: Actor, team_id: int, today: dt.date | None = None) -> PlanV
             )
         )
         choices = [(str(team.id), team.name)] if _edits(actor, team.id) else []
-        return _view(actor, TargetScope.TEAM, team.area, team, actions, today, choices)
+        origins = _workshop_origins(session, actions)
+        return _view(actor, TargetScope.TEAM, team.area, team, actions, today, choices, origins)
 
 
 def area_plan(actor: Actor, area_id: int, today: dt.date | None = None) -> PlanView:
@@ -509,7 +554,8 @@ def area_plan(actor: Actor, area_id: int, today: dt.date | None = None) -> PlanV
         if _edits(actor, None):
             choices.append(("", "The whole area"))
         choices += [(str(t.id), t.name) for t in area.teams if _edits(actor, t.id)]
-        view = _view(actor, TargetScope.AREA, area, None, actions, today, choices)
+        origins = _workshop_origins(session, actions)
+        view = _view(actor, TargetScope.AREA, area, None, actions, today, choices, origins)
         if _edits(actor, None):
             view.requests.extend(_requests(session, area))
         return view

@@ -28,6 +28,8 @@ class ActionRow:
     overdue: bool
     done_label: str
     can_edit: bool
+    # "From the workshop “Carers' voices”: theme “I want …”" for an action a workshop agreed.
+    workshop_origin: str = ""
 
 
 @dataclass

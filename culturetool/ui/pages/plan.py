@@ -336,6 +336,9 @@ def _action_item(row: ActionRow) -> rx.Component:
             ),
             class_name="action-head",
         ),
+        shown_if(
+            row.workshop_origin != "", rx.el.p(row.workshop_origin, class_name="action-origin")
+        ),
         rx.el.dl(
             _fact("For", row.team_name),
             _fact("Who leads it", row.owner),
@@ -348,7 +351,10 @@ def _action_item(row: ActionRow) -> rx.Component:
                 ),
             ),
             shown_if(row.done_label != "", _fact("Done on", row.done_label)),
-            _fact("Helps with", row.condition_names.join("; ")),
+            shown_if(  # a workshop's action helps with what its theme was tagged with, maybe none
+                row.condition_names.length() > 0,
+                _fact("Helps with", row.condition_names.join("; ")),
+            ),
             shown_if(
                 row.intervention_name != "",
                 _fact("Recommended intervention", row.intervention_name),
