@@ -116,10 +116,10 @@ class SenderLimits:
     starts, so not even this memory holds an address; nothing of it is stored or logged.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, per_browser: int = PER_BROWSER, per_network: int = PER_NETWORK) -> None:
         self._salt = secrets.token_bytes(32)
-        self._per_browser = SlidingWindowLimit(PER_BROWSER, WINDOW_SECONDS)
-        self._per_network = SlidingWindowLimit(PER_NETWORK, WINDOW_SECONDS)
+        self._per_browser = SlidingWindowLimit(per_browser, WINDOW_SECONDS)
+        self._per_network = SlidingWindowLimit(per_network, WINDOW_SECONDS)
         self._lock = threading.Lock()
 
     def _key(self, *parts: str) -> str:

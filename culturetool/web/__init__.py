@@ -12,12 +12,12 @@ from starlette.applications import Starlette
 
 
 def backend() -> list:
-    from culturetool.web import auth, respondent
+    from culturetool.web import auth, respondent, workshop_public
     from culturetool.web.privacy import EventSocketPrivacy, UploadGate, keep_payloads_out_of_logs
 
     keep_payloads_out_of_logs()
     return [
-        Starlette(routes=[*respondent.routes(), *auth.routes()]),
+        Starlette(routes=[*respondent.routes(), *workshop_public.routes(), *auth.routes()]),
         # Outermost last: uploads are refused before their body is read, and the event socket
         # reaches Reflex without cookie, address or browser details.
         EventSocketPrivacy,
