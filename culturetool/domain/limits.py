@@ -29,6 +29,8 @@ DEFAULT_TIME_ZONE = "Europe/London"
 # Working Together for Change workshops (domain/workshop/).
 # An entry is a slip of paper's worth: what one person said about one thing.
 WORKSHOP_ENTRY_LENGTH = 500
+WORKSHOP_PURPOSE_LENGTH = 1000  # what a workshop is for, a paragraph or two
+MAX_WORKSHOP_DAYS = 5
 THEME_STATEMENT_LENGTH = 200
 ROOT_CAUSE_LENGTH = 500
 SUCCESS_STATEMENT_LENGTH = 300
