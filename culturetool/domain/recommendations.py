@@ -9,7 +9,9 @@ Ranking: a bundle's score, in score points, is the sum of
 - weight x gap for every condition it serves that is below target;
 - weight x points_per_theme x themes for those same conditions: focus-group themes tagged with
   a condition strengthen a gap the survey shows but never create one, because a theme says
-  people talked about a condition, not that it is weak;
+  people talked about a condition, not that it is weak. A workshop's themes count here too
+  (`WorkshopThemes`), and the reasons name the workshop: "From the workshop “Carers' voices”
+  (March 2026): 3 themes point at ...". A theme tagged with no condition counts for nothing;
 - for every signal rule that fired and points at one of its interventions, how far past the
   threshold the score is, counted once per bundle (a rule weighs like a condition served with
   weight 1.0 whose target is the threshold). A rule that fires exactly at its threshold adds
@@ -35,7 +37,8 @@ already under way last, and every suggestion says in one sentence why it is ther
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from culturetool.domain.kinds import CarriedOutBy, TargetScope
@@ -49,7 +52,7 @@ from culturetool.domain.model_schema import (
 )
 from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore
 from culturetool.domain.targets import gap_words
-from culturetool.domain.wording import count_of, how_sure_words
+from culturetool.domain.wording import count_of, how_sure_words, month_year
 
 NOT_ENOUGH_ANSWERS = "not enough answers to judge"
 
@@ -168,6 +171,58 @@ class Recommendations:
     own: tuple[RankedSuggestion, ...]  # what the audience can do, best first
     others: tuple[RankedSuggestion, ...]  # a team's asks of leaders; an area's teams' own work
     summary: str
+
+
+@dataclass(frozen=True)
+class WorkshopThemes:
+    """One workshop of the team's or area's, as evidence: its title, its first day, and for
+    each of its themes the conditions it was tagged with (empty for an untagged theme)."""
+
+    title: str
+    held_on: dt.date | None  # None while no day is set
+    tags: tuple[frozenset[str], ...]
+
+    def themes_for(self, condition_id: str) -> int:
+        return sum(condition_id in tagged for tagged in self.tags)
+
+
+def themes_from_workshops(workshops: Iterable[WorkshopThemes]) -> dict[str, int]:
+    """How many of the workshops' themes point at each condition, all workshops together."""
+    counts: dict[str, int] = {}
+    for workshop in workshops:
+        for tagged in workshop.tags:
+            for condition_id in tagged:
+                counts[condition_id] = counts.get(condition_id, 0) + 1
+    return counts
+
+
+def workshop_reason(workshop: WorkshopThemes, condition: Condition) -> str:
+    """ "From the workshop “Carers' voices” (March 2026): 3 themes point at Confident,
+    empowered staff and local people." """
+    when = f" ({month_year(workshop.held_on)})" if workshop.held_on else ""
+    count = workshop.themes_for(condition.id)
+    point = "points" if count == 1 else "point"
+    return (
+        f"From the workshop “{workshop.title}”{when}: "
+        f"{count_of(count, 'theme', 'themes')} {point} at {condition.name}."
+    )
+
+
+def _theme_reasons(
+    condition: Condition, themes: int, workshops: Sequence[WorkshopThemes]
+) -> list[str]:
+    """Why the themes count: each workshop that points at the condition, by name, then any
+    themes given without their workshop."""
+    named = [w for w in workshops if w.themes_for(condition.id)]
+    reasons = [workshop_reason(w, condition) for w in named]
+    rest = themes - sum(w.themes_for(condition.id) for w in named)
+    if rest > 0:
+        was = "was" if rest == 1 else "were"
+        reasons.append(
+            f"{count_of(rest, 'focus-group theme', 'focus-group themes')} {was} about"
+            f" {condition.name}."
+        )
+    return reasons
 
 
 def _n(value: float) -> str:
@@ -398,6 +453,7 @@ def _bundle(
     fired: list[SignalCheck],
     items: Mapping[str, ItemScore | None],
     under_way: Collection[str],
+    workshops: Sequence[WorkshopThemes] = (),
 ) -> SuggestedBundle | None:
     """The bundle with its score and reasons, or None when neither a gap nor a signal calls it."""
     own = [i for i in model.interventions if i.bundle == bundle.id]
@@ -437,13 +493,7 @@ def _bundle(
         lowest = _lowest_statement(model, condition, items)
         if lowest is not None:
             why.append(lowest)
-        themes = gaps[condition.id].themes
-        if themes:
-            was = "was" if themes == 1 else "were"
-            why.append(
-                f"{count_of(themes, 'focus-group theme', 'focus-group themes')} {was} about"
-                f" {condition.name}."
-            )
+        why += _theme_reasons(condition, gaps[condition.id].themes, workshops)
     why += [f'Signal "{check.name}": {check.sentence}' for check in rules]
 
     # A signal-only bundle offers just what the signals point at; a gap calls for all of it.
@@ -569,6 +619,7 @@ def recommend(
     confidence: ConfidenceGap | None = None,
     items: Mapping[str, ItemScore | None] | None = None,
     themes: Mapping[str, int] | None = None,
+    workshops: Sequence[WorkshopThemes] = (),
     under_way: Collection[str] = frozenset(),
 ) -> Recommendations:
     """Gaps, signals and ranked bundles for one team or area, from disclosed scores only, and
@@ -576,18 +627,28 @@ def recommend(
 
     See `condition_gaps` and `check_signals` for the inputs; `items` maps a statement id to its
     disclosed score (None or missing: withheld) and `under_way` holds the ids of interventions
-    already happening in that team or area.
+    already happening in that team or area. `workshops` are the team's or area's workshops:
+    their tagged themes count as `themes` do, and the reasons name each workshop.
     """
     if audience not in _OWN_LEVELS:
         raise ValueError(f"recommendations are for a team or an area, not {audience!r}")
-    gaps = condition_gaps(model, conditions, targets, themes)
+    from_workshops = themes_from_workshops(workshops)
+    all_themes = {
+        condition_id: (themes or {}).get(condition_id, 0) + from_workshops.get(condition_id, 0)
+        for condition_id in (themes or {}).keys() | from_workshops.keys()
+    }
+    gaps = condition_gaps(model, conditions, targets, all_themes)
     signals = check_signals(model, acceptance, confidence)
     by_condition = {gap.condition_id: gap for gap in gaps}
     fired = [check for check in signals if check.fired]
     scored = [
         suggestion
         for bundle in model.bundles
-        if (suggestion := _bundle(model, bundle, by_condition, fired, items or {}, under_way))
+        if (
+            suggestion := _bundle(
+                model, bundle, by_condition, fired, items or {}, under_way, workshops
+            )
+        )
         is not None
     ]
     scored.sort(key=lambda s: (-s.score, s.number))

@@ -25,7 +25,16 @@ def day_month_year_time(moment: dt.datetime) -> str:
     return f"{day_month_year(moment)} {moment:%H:%M}"
 
 
+def month_year(day: dt.date) -> str:
+    """ "March 2026": when something happened, where the day itself does not matter."""
+    return f"{_FULL_MONTHS[day.month - 1]} {day.year}"
+
+
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_FULL_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
 
 
 # ---- how much to trust a score, in words ---------------------------------------------------

@@ -8,10 +8,11 @@ no recommendation can rest on data that is not shown.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.kinds import TargetScope
@@ -23,6 +24,7 @@ from culturetool.domain.recommendations import (
     SuggestedBundle,
     SuggestedIntervention,
     UnjudgedGap,
+    WorkshopThemes,
     recommend,
 )
 from culturetool.domain.targets import target_band, targets_in_force
@@ -39,7 +41,13 @@ from culturetool.store.disclosure import (
     round_results,
     round_to_show,
 )
-from culturetool.store.tables import PlanRequest
+from culturetool.store.tables import (
+    PlanRequest,
+    Workshop,
+    WorkshopDay,
+    WorkshopTeam,
+    WorkshopTheme,
+)
 from culturetool.views.results import Hidden
 
 # A weak team can be offered all twelve bundles; three at a time is what a team can act on.
@@ -248,6 +256,7 @@ def _fill(
     targets: dict[str, int],
     under_way: set[str],
     asked: Collection[str] = (),
+    workshops: Sequence[WorkshopThemes] = (),
 ) -> None:
     scores = outcome.scores
     result = recommend(
@@ -258,6 +267,7 @@ def _fill(
         acceptance=scores.acceptance,
         confidence=scores.confidence,
         items=outcome.items,
+        workshops=workshops,
         under_way=under_way,
     )
     view.summary = result.summary
@@ -303,6 +313,41 @@ def _who_acts_filled_in(model: CultureModel) -> CultureModel:
         for i in model.interventions
     ]
     return model.model_copy(update={"interventions": filled})
+
+
+def _workshop_themes(
+    session: Session, area_id: int, team_id: int | None = None
+) -> list[WorkshopThemes]:
+    """The area's workshops with their themes' condition tags, oldest first; for a team, only
+    the workshops held about that team. A theme tagged with nothing counts for nothing."""
+    query = select(Workshop.id, Workshop.title).where(Workshop.area_id == area_id)
+    if team_id is not None:
+        query = query.join(WorkshopTeam, WorkshopTeam.workshop_id == Workshop.id).where(
+            WorkshopTeam.team_id == team_id
+        )
+    workshops = session.execute(query.order_by(Workshop.id)).all()
+    ids = [workshop_id for workshop_id, _ in workshops]
+    first_days = {
+        workshop_id: day
+        for workshop_id, day in session.execute(
+            select(WorkshopDay.workshop_id, func.min(WorkshopDay.day))
+            .where(WorkshopDay.workshop_id.in_(ids))
+            .group_by(WorkshopDay.workshop_id)
+        )
+    }
+    tags: dict[int, list[frozenset[str]]] = {}
+    for workshop_id, condition_ids in session.execute(
+        select(WorkshopTheme.workshop_id, WorkshopTheme.condition_ids)
+        .where(WorkshopTheme.workshop_id.in_(ids), WorkshopTheme.condition_ids != "")
+        .order_by(WorkshopTheme.id)
+    ):
+        tags.setdefault(workshop_id, []).append(frozenset(condition_ids.split()))
+    evidence = [
+        WorkshopThemes(title, first_days.get(workshop_id), tuple(tags[workshop_id]))
+        for workshop_id, title in workshops
+        if workshop_id in tags
+    ]
+    return sorted(evidence, key=lambda w: (w.held_on is None, w.held_on))
 
 
 def _withheld(view: RecommendationsView, outcome: Withheld) -> None:
@@ -359,7 +404,8 @@ def team_recommendations(actor: Actor, team_id: int) -> RecommendationsView:
                 select(PlanRequest.intervention_id).where(PlanRequest.team_id == team.id)
             )
         )
-        _fill(view, model, outcome, targets, under_way, asked)
+        workshops = _workshop_themes(session, team.area_id, team.id)
+        _fill(view, model, outcome, targets, under_way, asked, workshops)
         return view
 
 
@@ -395,5 +441,6 @@ def area_recommendations(actor: Actor, area_id: int) -> RecommendationsView:
             results.model, repo.target_levels(session, actor.organisation_id, area.id)
         )
         under_way = repo.interventions_in_plan(session, area.id)
-        _fill(view, results.model, results.total, targets, under_way)
+        workshops = _workshop_themes(session, area.id)
+        _fill(view, results.model, results.total, targets, under_way, workshops=workshops)
         return view

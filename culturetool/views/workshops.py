@@ -76,7 +76,7 @@ class ActionLine:
     """An action agreed in stage 6; it is one of the area plan's actions, so its status and
     timescale are the plan's words."""
 
-    theme_id: int
+    theme_id: int | None  # None once the theme it addressed was deleted; the action stays
     title: str
     viewpoint_label: str
     owner: str
