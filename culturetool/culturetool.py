@@ -29,6 +29,8 @@ from culturetool.ui.pages.targets import TargetsState, targets_page
 from culturetool.ui.pages.team import TeamState, team_page
 from culturetool.ui.pages.team_import import ImportState, import_page
 from culturetool.ui.pages.workshop import WorkshopOverviewState, workshop_page
+from culturetool.ui.pages.workshop_board import BoardState, board_page
+from culturetool.ui.pages.workshop_collect import CollectState, collect_page
 from culturetool.web import backend
 
 app = rx.App(
@@ -62,6 +64,10 @@ app.add_page(
 app.add_page(
     workshop_page, route=routes.WORKSHOP, title="Workshop", on_load=WorkshopOverviewState.load
 )
+app.add_page(
+    collect_page, route=routes.WORKSHOP_COLLECT, title="Collect", on_load=CollectState.load
+)
+app.add_page(board_page, route=routes.WORKSHOP_BOARD, title="Theme board", on_load=BoardState.load)
 app.add_page(invite_page, route=routes.INVITATION, title="Invitation", on_load=InviteState.load)
 app.add_page(home_page, route=routes.HOME, title="culturetool", on_load=HomeState.load)
 app.add_page(sign_in_page, route=routes.SIGN_IN, title="Sign in", on_load=SignInState.load)

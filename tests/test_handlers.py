@@ -63,6 +63,15 @@ PUBLIC_HANDLERS = {
     "PeopleState.deactivate_dialog_changed",
     "PeopleState.edit_teams",
     "PeopleState.stop_editing_teams",
+    # The theme board and the collect page: ticks, dialogs and which statement is being typed,
+    # all on what the page already shows; every edit they lead to checks again.
+    "BoardState.tick",
+    "BoardState.clear_ticks",
+    "BoardState.start_statement",
+    "BoardState.ask_to_delete",
+    "BoardState.delete_dialog_changed",
+    "CollectState.ask_to_redact",
+    "CollectState.redact_dialog_changed",
 }
 REFLEX_BUILT_INS = {"setvar"}
 # Tables any allowed call may write besides its own: the audit log and the disclosure ledger,
@@ -686,6 +695,212 @@ MATRIX: dict[str, Row] = {
         delivered=lambda s, w, _: s.workshop_title == "Carers' voices" and s.live_update != "",
     ),
 }
+
+
+# ---- a workshop's collection and theme board (ui/pages/workshop_collect.py, workshop_board.py)
+
+RUNS_THE_WORKSHOP = {"facilitator"}
+ENTRIES_CSV = "kind,entry,channel\nworking well,Kind staff,paper\nfuture,A break,online\n"
+WORKSHOP_WRITES = ("workshop", "workshop_entry")  # every write raises the revision
+BOARD_WRITES = ("workshop", "workshop_entry", "workshop_theme")
+
+
+def _workshop_params(world: World) -> dict[str, str]:
+    return {"workshop_id": str(world.workshop_id)}
+
+
+def _on_board(state, world: World, *themes: int, ticked: int = 0) -> None:
+    """Entries typed by the workshop's facilitator (three of what is not working well); the
+    first `sum(themes)` made into themes of that many each; the page loaded as this person
+    and `ticked` of the remaining entries ticked. Ids in _prepared."""
+    from culturetool.services import workshop_board as board
+
+    runner = accounts.actor_for_session(world.tokens["facilitator"])
+    entries = [
+        board.add_entry(runner, world.workshop_id, "not_working_well", "paper", None, text)
+        for text in ("Waiting", "Forms", "Phones")
+    ]
+    start = 0
+    for number, size in enumerate(themes):
+        made = board.make_theme(runner, world.workshop_id, entries[start : start + size], {})
+        _prepared[f"theme {number}"] = made.theme_id
+        start += size
+    _prepared["entries"] = entries  # type: ignore[assignment]
+    _workshop_loaded(state, world)
+    if ticked:
+        state.selected = entries[:ticked] if not themes else entries[start - ticked : start]
+
+
+def _workshop_loaded(state, world: World) -> None:
+    """The page as this person's browser holds it once opened, on the workshop (whose id a
+    refused person's page would not have: the services must refuse them all the same)."""
+    _as_loaded(state)
+    state.workshop_id_shown = world.workshop_id
+
+
+def _entries_upload() -> rx.UploadFile:
+    return rx.UploadFile(
+        file=io.BytesIO(ENTRIES_CSV.encode()),
+        path=Path("entries.csv"),
+        headers=Headers({"content-type": "text/csv"}),
+    )
+
+
+def _workshop_page_rows(state: str, loaded: Callable[[object], bool]) -> dict[str, Row]:
+    """load and the live check of a workshop page, for everyone who reads the workshop."""
+    return {
+        f"{state}.load": Row(
+            allowed=READS_THE_WORKSHOP,
+            params=_workshop_params,
+            call=lambda s, w: type(s).load.fn(s),
+            delivered=lambda s, w, _: loaded(s),
+        ),
+        f"{state}.check_for_changes": Row(
+            allowed=READS_THE_WORKSHOP,
+            prepare=lambda s, w: (
+                _someone_else_changed(w.workshop_id),
+                setattr(s, "workshop_id_shown", w.workshop_id),
+                setattr(s, "revision", 1),
+            ),
+            call=lambda s, w: type(s).check_for_changes.fn(s),
+            delivered=lambda s, w, _: loaded(s) and s.live_update != "",
+        ),
+    }
+
+
+def _board_row(call, done: str, prepare, writes=BOARD_WRITES, **more) -> Row:
+    return Row(
+        writes=writes,
+        allowed=RUNS_THE_WORKSHOP,
+        params=_workshop_params,
+        prepare=prepare,
+        call=call,
+        delivered=lambda s, w, _: s.message == "" and s.done.startswith(done),
+        **more,
+    )
+
+
+MATRIX.update(
+    {
+        **_workshop_page_rows(
+            "CollectState", lambda s: s.view is not None and s.view.title == "Carers' voices"
+        ),
+        **_workshop_page_rows(
+            "BoardState", lambda s: s.view is not None and s.view.title == "Carers' voices"
+        ),
+        "CollectState.add_entry": Row(
+            writes=WORKSHOP_WRITES,
+            allowed=RUNS_THE_WORKSHOP,
+            params=_workshop_params,
+            prepare=lambda s, w: _workshop_loaded(s, w),
+            call=lambda s, w: type(s).add_entry.fn(
+                s, _form(kind="working_well", channel="paper", perspective="carers", text="Kind")
+            ),
+            delivered=lambda s, w, _: s.saved == "Entry saved." and s.total == 1,
+        ),
+        "CollectState.add_pasted": Row(
+            writes=WORKSHOP_WRITES,
+            allowed=RUNS_THE_WORKSHOP,
+            params=_workshop_params,
+            prepare=lambda s, w: _workshop_loaded(s, w),
+            call=lambda s, w: type(s).add_pasted.fn(
+                s, _form(kind="future", channel="online", perspective="", text="A break\nTea")
+            ),
+            delivered=lambda s, w, _: s.saved == "2 entries saved." and s.total == 2,
+        ),
+        "CollectState.check_file": Row(
+            allowed=RUNS_THE_WORKSHOP,
+            params=_workshop_params,
+            prepare=lambda s, w: _workshop_loaded(s, w),
+            call=lambda s, w: type(s).check_file.fn(s, [_entries_upload()]),
+            delivered=lambda s, w, _: s.ready_to_save == 2 and len(s.report_rows) == 2,
+        ),
+        "CollectState.refuse_file": Row(
+            allowed=RUNS_THE_WORKSHOP,
+            params=_workshop_params,
+            prepare=lambda s, w: _workshop_loaded(s, w),
+            call=lambda s, w: type(s).refuse_file.fn(s, ["notes.pdf"], ["file-invalid-type"]),
+            delivered=lambda s, w, _: len(s.problems) == 1 and "notes.pdf" in s.problems[0],
+        ),
+        "CollectState.import_file": Row(
+            writes=WORKSHOP_WRITES,
+            allowed=RUNS_THE_WORKSHOP,
+            params=_workshop_params,
+            prepare=lambda s, w: (
+                _workshop_loaded(s, w),
+                setattr(s, "_file_name", "entries.csv"),
+                setattr(s, "_file", ENTRIES_CSV.encode()),
+            ),
+            call=lambda s, w: type(s).import_file.fn(s),
+            delivered=lambda s, w, _: s.saved.startswith("2 entries saved") and s.total == 2,
+        ),
+        "CollectState.redact": Row(
+            writes=WORKSHOP_WRITES,
+            allowed=RUNS_THE_WORKSHOP,
+            params=_workshop_params,
+            prepare=lambda s, w: _on_board(s, w),
+            call=lambda s, w: type(s).redact.fn(
+                s, _form(entry_id=str(_prepared["entries"][0]), text="[name] kept me waiting")
+            ),
+            delivered=lambda s, w, _: s.saved.startswith("Entry redacted"),
+        ),
+        "BoardState.make_theme": _board_row(
+            lambda s, w: type(s).make_theme.fn(s),
+            "Theme made with 2 entries",
+            prepare=lambda s, w: _on_board(s, w, ticked=2),
+        ),
+        "BoardState.add_to_theme": _board_row(
+            lambda s, w: type(s).add_to_theme.fn(s, _form(theme_id=str(_prepared["theme 0"]))),
+            "1 entry now in the theme",
+            prepare=lambda s, w: (
+                _on_board(s, w, 1),
+                setattr(s, "selected", [_prepared["entries"][2]]),
+            ),
+        ),
+        "BoardState.take_out": _board_row(
+            lambda s, w: type(s).take_out.fn(s),
+            "1 entry taken out",
+            prepare=lambda s, w: _on_board(s, w, 2, ticked=1),
+        ),
+        "BoardState.split_theme": _board_row(
+            lambda s, w: type(s).split_theme.fn(s, _prepared["theme 0"]),
+            "1 entry split off",
+            prepare=lambda s, w: _on_board(s, w, 2, ticked=1),
+        ),
+        "BoardState.merge_themes": _board_row(
+            lambda s, w: type(s).merge_themes.fn(
+                s, _form(theme_id=str(_prepared["theme 0"]), other_id=str(_prepared["theme 1"]))
+            ),
+            "Themes merged",
+            prepare=lambda s, w: _on_board(s, w, 1, 1),
+        ),
+        "BoardState.save_statement": _board_row(
+            lambda s, w: type(s).save_statement.fn(
+                s, _form(theme_id=str(_prepared["theme 0"]), statement="I want answers")
+            ),
+            "Statement saved",
+            writes=("workshop", "workshop_theme"),
+            prepare=lambda s, w: _on_board(s, w, 1),
+        ),
+        "BoardState.save_conditions": _board_row(
+            lambda s, w: type(s).save_conditions.fn(
+                s, {"theme_id": str(_prepared["theme 0"]), "condition_strategic_clarity": "on"}
+            ),
+            "Theme tagged with 1 condition",
+            writes=("workshop", "workshop_theme"),
+            prepare=lambda s, w: _on_board(s, w, 1),
+        ),
+        "BoardState.delete_theme": _board_row(
+            lambda s, w: type(s).delete_theme.fn(s),
+            "Theme deleted",
+            prepare=lambda s, w: (
+                _on_board(s, w, 1),
+                setattr(s, "deleting_theme", _prepared["theme 0"]),
+            ),
+            page_flags=frozenset({"deleting_theme"}),  # the dialog closes, whoever asked
+        ),
+    }
+)
 
 
 def _as_loaded(state: rx.State) -> None:

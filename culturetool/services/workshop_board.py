@@ -32,7 +32,7 @@ from culturetool.domain.wording import count_of
 from culturetool.domain.workshop import intake
 from culturetool.domain.workshop.board import Board, Theme
 from culturetool.domain.workshop.intake import EntryProblems, ImportReport
-from culturetool.domain.workshop.kinds import Channel, EntryKind
+from culturetool.domain.workshop.kinds import Channel, EntryKind, Perspective
 from culturetool.domain.workshop.stages import check_perspective, perspective_label
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import workshop_in_reach
@@ -151,13 +151,18 @@ def _writable(session: Session, actor: Actor, workshop_id: int) -> Workshop:
 
 
 def _perspectives(session: Session, workshop_id: int) -> dict[str, str]:
-    """The perspectives taking part: key → label, in the order they were added."""
+    """The perspectives taking part: key → label, the named ones in their usual order, then
+    the ones the workshop added, by name."""
     keys = session.scalars(
-        select(WorkshopPerspective.key)
-        .where(WorkshopPerspective.workshop_id == workshop_id)
-        .order_by(WorkshopPerspective.key)
+        select(WorkshopPerspective.key).where(WorkshopPerspective.workshop_id == workshop_id)
     )
-    return {key: perspective_label(key) for key in keys}
+    named = list(Perspective)
+
+    def order(key: str) -> tuple[int, str]:
+        member = member_of(Perspective, key)
+        return (named.index(member) if member else len(named), key.casefold())
+
+    return {key: perspective_label(key) for key in sorted(keys, key=order)}
 
 
 def _kind(raw: str) -> EntryKind:
@@ -306,6 +311,22 @@ def _report(session: Session, workshop_id: int, filename: str, data: bytes) -> I
     if isinstance(rows, str):
         return _file_problem(rows)
     return intake.entry_rows(rows, _perspectives(session, workshop_id))
+
+
+def explain_refused_file(actor: Actor, workshop_id: int, name: str, reasons: str) -> list[str]:
+    """What to fix about a file the browser would not send (reasons: react-dropzone's codes)."""
+    with transaction() as session:
+        _writable(session, actor, workshop_id)
+    shown = shown_name(name)
+    if "file-too-large" in reasons:
+        return [
+            f"“{shown}” is too large: one import can take {kilobytes(IMPORT_MAX_BYTES)} at "
+            "most. Split it into smaller files."
+        ]
+    return [
+        f"“{shown}” is not a CSV file or an Excel workbook (.xlsx). Save it as one of those "
+        "and choose it again."
+    ]
 
 
 def check_import(actor: Actor, workshop_id: int, filename: str, data: bytes) -> ImportReport:

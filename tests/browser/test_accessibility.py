@@ -26,6 +26,7 @@ from workshop_rows import add_workshop
 from culturetool.domain.access import Role
 from culturetool.domain.kinds import ActionTimescale
 from culturetool.services import admin as admin_service
+from culturetool.services import workshop_board
 from culturetool.services.organisation import add_area, add_team
 from culturetool.services.plans import ActionDraft, create_action
 from culturetool.services.rounds import close_round
@@ -202,6 +203,7 @@ def world(app_url, app_db_url, model) -> World:
         }
         people[Role.MANAGER] = manager
         workshop = add_workshop(area, "Carers' voices", people[Role.FACILITATOR])
+        _collected(workshop, people[Role.FACILITATOR])
         other_facilitator = make_person(Role.FACILITATOR, password=PASSWORD)
         add_workshop(area, "Staff voices", other_facilitator)
         invitation = admin_service.invite_user(
@@ -240,6 +242,47 @@ class Visit:
     state: str
     path: str
     act: Callable[[Page], None] | None = None  # what the person does after the page loads
+
+
+def _collected(workshop: int, facilitator) -> None:
+    """Entries of every kind on the workshop's board, two of them in a theme with a statement
+    and a condition, the rest unthemed."""
+    texts = {
+        "working_well": ["My carer knows how I like things done"],
+        "not_working_well": ["Nobody calls me back", "I tell my story again and again"],
+        "future": ["Having a break when I need it"],
+    }
+    ids = {
+        text: workshop_board.add_entry(facilitator, workshop, kind, "paper", "carers", text)
+        for kind, some in texts.items()
+        for text in some
+    }
+    theme = workshop_board.make_theme(facilitator, workshop, list(ids.values())[1:3], {})
+    workshop_board.set_statement(
+        facilitator, workshop, theme.theme_id, "I want to be heard", {theme.theme_id: 1}
+    )
+
+
+def _tick_an_entry(page: Page) -> None:
+    box = page.get_by_role("checkbox", name="Having a break when I need it")
+    box.click()
+    expect(box).to_be_checked()
+
+
+def _ask_to_delete_a_theme(page: Page) -> None:
+    page.get_by_role("button", name="Delete theme").click()
+    expect(page.get_by_role("alertdialog")).to_be_visible()
+
+
+def _ask_to_redact(page: Page) -> None:
+    page.get_by_role("button", name="Redact the entry “Nobody calls me back”").click()
+    expect(page.get_by_role("dialog")).to_be_visible()
+
+
+def _statement_refused(page: Page) -> None:
+    page.get_by_label("“I” or “We” statement").fill("Being heard")
+    page.get_by_role("button", name="Save statement").click()
+    expect(page.get_by_role("alert")).to_be_visible()
 
 
 def _wrong_password(page: Page) -> None:
@@ -383,6 +426,8 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("team plan, read only", f"{team}/plan"),
                 Visit("targets", "/targets"),
                 Visit("workshop overview", workshop),
+                Visit("workshop entries, read only", f"{workshop}/collect"),
+                Visit("theme board, read only", f"{workshop}/board"),
             ],
         ),
         (
@@ -402,9 +447,23 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
             [
                 Visit("facilitator's start page", "/"),
                 Visit("own workshop's overview", workshop),
+                Visit("collecting entries", f"{workshop}/collect"),
+                Visit("redacting an entry", f"{workshop}/collect", _ask_to_redact),
+                Visit("theme board", f"{workshop}/board"),
+                Visit("theme board, an entry ticked", f"{workshop}/board", _tick_an_entry),
+                Visit("statement not first person", f"{workshop}/board", _statement_refused),
+                Visit("deleting a theme", f"{workshop}/board", _ask_to_delete_a_theme),
+                Visit("unknown workshop's board", f"/workshops/{NO_SUCH_ID}/board"),
             ],
         ),
-        (w.other_facilitator_email, [Visit("another facilitator's workshop refused", workshop)]),
+        (
+            w.other_facilitator_email,
+            [
+                Visit("another facilitator's workshop refused", workshop),
+                Visit("another facilitator's board refused", f"{workshop}/board"),
+                Visit("another facilitator's entries refused", f"{workshop}/collect"),
+            ],
+        ),
     ]
 
 
