@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from culturetool.domain import clock
-from culturetool.domain.access import Actor, Permission
+from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.kinds import ActionStatus, ActionTimescale
 from culturetool.domain.wording import day_month_year
@@ -34,7 +34,7 @@ from culturetool.reports.workshop_summary import summary_pdf
 from culturetool.services.exports import XLSX_TYPE, Download, _file_stem
 from culturetool.services.model_provider import current_model
 from culturetool.services.plans import STATUS_LABELS, TIMESCALE_LABELS
-from culturetool.services.reach import workshop_in_reach
+from culturetool.services.workshops import workshop_to_read
 from culturetool.store import workshops as store
 from culturetool.store.db import transaction
 from culturetool.store.tables import (
@@ -67,12 +67,12 @@ SUMMARY_FORMATS = ("pdf", "csv", "xlsx")
 
 def summary(actor: Actor, workshop_id: int) -> WorkshopSummary:
     """The workshop's summary as it stands today, for anyone who may read the workshop (a
-    facilitator only for a workshop they are assigned to)."""
+    facilitator only a workshop they are assigned to; see `services.workshops.READING`)."""
     # Asked before the transaction: on a new database the model provider stores the model in
     # a transaction of its own.
     conditions = {condition.id: condition.name for condition in current_model().conditions}
     with transaction() as session:
-        workshop = workshop_in_reach(session, actor, workshop_id, Permission.VIEW_WORKSHOPS)
+        workshop = workshop_to_read(session, actor, workshop_id)
         return _summary_of(session, workshop, conditions)
 
 
