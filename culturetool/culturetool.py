@@ -31,6 +31,8 @@ from culturetool.ui.pages.team_import import ImportState, import_page
 from culturetool.ui.pages.workshop import WorkshopOverviewState, workshop_page
 from culturetool.ui.pages.workshop_board import BoardState, board_page
 from culturetool.ui.pages.workshop_collect import CollectState, collect_page
+from culturetool.ui.pages.workshop_plan import WorkshopPlanState, workshop_plan_page
+from culturetool.ui.pages.workshop_understand import UnderstandState, understand_page
 from culturetool.web import backend
 
 app = rx.App(
@@ -68,6 +70,18 @@ app.add_page(
     collect_page, route=routes.WORKSHOP_COLLECT, title="Collect", on_load=CollectState.load
 )
 app.add_page(board_page, route=routes.WORKSHOP_BOARD, title="Theme board", on_load=BoardState.load)
+app.add_page(
+    understand_page,
+    route=routes.WORKSHOP_UNDERSTAND,
+    title="Understand and vote",
+    on_load=UnderstandState.load,
+)
+app.add_page(
+    workshop_plan_page,
+    route=routes.WORKSHOP_PLAN,
+    title="Success, plan and review",
+    on_load=WorkshopPlanState.load,
+)
 app.add_page(invite_page, route=routes.INVITATION, title="Invitation", on_load=InviteState.load)
 app.add_page(home_page, route=routes.HOME, title="culturetool", on_load=HomeState.load)
 app.add_page(sign_in_page, route=routes.SIGN_IN, title="Sign in", on_load=SignInState.load)

@@ -84,7 +84,7 @@ class CauseTheme:
 
     id: int
     statement: str
-    entry_count: int
+    entries_text: str  # "3 entries"
     root_causes: list[RootCauseLine] = field(default_factory=list)
 
 
@@ -96,7 +96,7 @@ class BallotChoice:
     id: int
     statement: str
     kind_label: str
-    entry_count: int
+    entries_text: str  # "3 entries"
     ticked: bool
 
 
@@ -107,7 +107,7 @@ class ResultLine:
     votes: int
     place: str  # "1st", "Joint 2nd"
     chosen: bool
-    suggested: bool  # among the top themes the vote proposes to address
+    suggested: bool  # once voting closed: among the top themes, proposed to address
 
 
 @dataclass(frozen=True)
@@ -423,7 +423,11 @@ def understand_view(actor: Actor, workshop_id: int) -> UnderstandView:
             .order_by(WorkshopRootCause.id)
         ):
             causes.setdefault(cause.theme_id, []).append(RootCauseLine(cause.id, cause.text))
-        entries = {t.id: len(board.themes[t.id].entry_ids) for t in rows if t.id in board.themes}
+        entries = {
+            t.id: count_of(len(board.themes[t.id].entry_ids), "entry", "entries")
+            for t in rows
+            if t.id in board.themes
+        }
         anyone_chose = any(t.on_ballot for t in rows)
         proposed = votes.default_ballot(board)
         order = list(EntryKind)
@@ -432,7 +436,7 @@ def understand_view(actor: Actor, workshop_id: int) -> UnderstandView:
                 t.id,
                 _statement(t),
                 EntryKind(t.kind).label,
-                entries.get(t.id, 0),
+                entries.get(t.id, ""),
                 t.on_ballot if anyone_chose else t.id in proposed,
             )
             for t in sorted(rows, key=lambda t: (order.index(EntryKind(t.kind)), t.id))
@@ -440,7 +444,9 @@ def understand_view(actor: Actor, workshop_id: int) -> UnderstandView:
         state = VotingState(workshop.voting)
         ranked = _ranking(session, workshop) if state != VotingState.NOT_OPEN else []
         given = sum(line.votes for line in ranked)
-        suggested = stages.top_themes(ranked, SUGGESTED_THEMES)
+        suggested = (
+            stages.top_themes(ranked, SUGGESTED_THEMES) if state == VotingState.CLOSED else set()
+        )
         statements = {t.id: _statement(t) for t in rows}
         chosen = [t.id for t in rows if t.chosen]
         results = [
@@ -458,7 +464,7 @@ def understand_view(actor: Actor, workshop_id: int) -> UnderstandView:
             workshop_id=workshop.id,
             can_run=actor.can(Permission.RUN_WORKSHOPS),
             cause_themes=[
-                CauseTheme(t.id, _statement(t), entries.get(t.id, 0), causes.get(t.id, []))
+                CauseTheme(t.id, _statement(t), entries.get(t.id, ""), causes.get(t.id, []))
                 for t in rows
                 if t.kind == EntryKind.NOT_WORKING_WELL
             ],

@@ -21,6 +21,7 @@ from helpers import TIMEOUT, sign_in
 from people import PASSWORD, make_person
 from playwright.sync_api import Browser, Page, expect
 from respondents import open_link_round
+from workshop_decided import decided_workshop
 from workshop_rows import add_workshop
 
 from culturetool.domain.access import Role
@@ -150,6 +151,8 @@ class World:
     emails: dict[Role, str]
     workshop: int  # run by the facilitator of `emails`
     other_facilitator_email: str  # a facilitator of another workshop
+    decided_workshop: int = 0  # voting closed, themes chosen and planned (same facilitator)
+    voting_workshop: int = 0  # voting open (same facilitator)
 
 
 def _respond(round_id: int, people: int, model, comments: tuple[str, ...] = ()) -> None:
@@ -204,6 +207,8 @@ def world(app_url, app_db_url, model) -> World:
         people[Role.MANAGER] = manager
         workshop = add_workshop(area, "Carers' voices", people[Role.FACILITATOR])
         _collected(workshop, people[Role.FACILITATOR])
+        decided = decided_workshop(area, people[Role.FACILITATOR], "Respite review")
+        voting = decided_workshop(area, people[Role.FACILITATOR], "Day services", voting="open")
         other_facilitator = make_person(Role.FACILITATOR, password=PASSWORD)
         add_workshop(area, "Staff voices", other_facilitator)
         invitation = admin_service.invite_user(
@@ -234,6 +239,8 @@ def world(app_url, app_db_url, model) -> World:
             emails=emails,
             workshop=workshop,
             other_facilitator_email=other_facilitator_email,
+            decided_workshop=decided,
+            voting_workshop=voting,
         )
 
 
@@ -346,6 +353,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
     (each entry is another browser)."""
     team, area = f"/teams/{w.shown_team}", f"/areas/{w.area}"
     workshop = f"/workshops/{w.workshop}"
+    decided, voting = f"/workshops/{w.decided_workshop}", f"/workshops/{w.voting_workshop}"
     return [
         (
             "",
@@ -428,6 +436,8 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("workshop overview", workshop),
                 Visit("workshop entries, read only", f"{workshop}/collect"),
                 Visit("theme board, read only", f"{workshop}/board"),
+                Visit("vote result, read only", f"{decided}/understand"),
+                Visit("success, plan and review, read only", f"{decided}/plan"),
             ],
         ),
         (
@@ -454,6 +464,11 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("statement not first person", f"{workshop}/board", _statement_refused),
                 Visit("deleting a theme", f"{workshop}/board", _ask_to_delete_a_theme),
                 Visit("unknown workshop's board", f"/workshops/{NO_SUCH_ID}/board"),
+                Visit("root causes and the ballot", f"{workshop}/understand"),
+                Visit("voting open, a table's votes", f"{voting}/understand"),
+                Visit("vote closed, themes to choose", f"{decided}/understand"),
+                Visit("no themes chosen yet", f"{workshop}/plan"),
+                Visit("success, plan and review", f"{decided}/plan"),
             ],
         ),
         (
@@ -462,6 +477,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("another facilitator's workshop refused", workshop),
                 Visit("another facilitator's board refused", f"{workshop}/board"),
                 Visit("another facilitator's entries refused", f"{workshop}/collect"),
+                Visit("another facilitator's vote refused", f"{workshop}/understand"),
             ],
         ),
     ]
