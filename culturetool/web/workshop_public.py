@@ -132,7 +132,7 @@ def _field(kind: EntryKind, number: int) -> str:
     return f"{kind.value}-{number}"
 
 
-def document(title: str, body: str, main_attributes: str = "") -> str:
+def document(title: str, body: str, main_attributes: str = "", easy_read: bool = False) -> str:
     return (
         "<!doctype html>\n"
         '<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n'
@@ -143,7 +143,8 @@ def document(title: str, body: str, main_attributes: str = "") -> str:
         f'<link rel="stylesheet" href="{CSS}">\n'
         f'<script src="{JS}" defer></script>\n'
         "</head>\n<body>\n"
-        f'<main id="main" class="page workshop-public"{main_attributes}>\n'
+        f'<main id="main" class="page workshop-public{" easy-read" if easy_read else ""}"'
+        f"{main_attributes}>\n"
         f"{body}\n</main>\n</body>\n</html>\n"
     )
 
@@ -282,7 +283,7 @@ def collection_page(
 <div class="buttons"><button type="submit" class="button" id="send">{escape(SEND(easy))}</button>
 </div>
 </form>"""
-    return document(f"{TITLE(easy)}: {view.workshop_title}", body)
+    return document(f"{TITLE(easy)}: {view.workshop_title}", body, easy_read=easy)
 
 
 def _open_form(token: str) -> links.CollectionForm | HTMLResponse:
@@ -342,7 +343,8 @@ async def send_collection(request: Request) -> Response:
         return _page(collection_page(view, easy, entered, str(problem)), 422)
     # A resend of the same form (a double tap, a retry) added nothing more: that is success too.
     heading, more = THANKS(easy), THANKS_MORE(easy)
-    return _page(document(heading, f"<h1>{escape(heading)}</h1>\n<p>{escape(more)}</p>"))
+    body = f"<h1>{escape(heading)}</h1>\n<p>{escape(more)}</p>"
+    return _page(document(heading, body, easy_read=easy))
 
 
 # ---- the phone vote --------------------------------------------------------------------------

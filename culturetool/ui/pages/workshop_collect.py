@@ -23,6 +23,7 @@ from culturetool.ui.layout import data_table, notice, shown_if
 from culturetool.ui.pages.team_import import _named_file_input, _texts
 from culturetool.ui.session import SessionState, id_number, public, signed_in
 from culturetool.ui.workshop_frame import WorkshopPageState, workshop_frame
+from culturetool.ui.workshop_links import collection_link_panel
 
 UPLOAD_ID = "entries_file"
 NO_NAMES = (
@@ -405,9 +406,7 @@ def _reach() -> rx.Component:
 
 
 def _links_panel() -> rx.Component:
-    # PLACE FOR H4: the public collection link (`collection_link_panel()` from
-    # ui/workshop_links.py) goes here once it exists.
-    return rx.fragment()
+    return collection_link_panel()
 
 
 def _entry(entry) -> rx.Component:
