@@ -138,3 +138,41 @@ def test_two_facilitators_theme_one_board_live(browser, app_url, app_db_url, scr
     phone.locator("#main[aria-busy='false']").wait_for()
     expect(theme_card(phone, first)).to_be_visible()
     phone.screenshot(path=str(screenshot_dir / "workshop-board-375.png"), full_page=True)
+
+
+def test_entries_imported_from_a_file_and_themed_by_keyboard_alone(browser, app_url, app_db_url):
+    room = live_workshop(app_db_url, "Young carers")
+    anna, _ = facilitator_pages(browser, app_url, room, "/collect")
+
+    # A file with one bad row: the report names it and nothing can be saved.
+    bad = "kind,entry,channel\nworking well,My youth worker listens,online\nsometimes,Buses,paper\n"
+    anna.locator("input[type=file]").set_input_files(
+        files=[{"name": "entries.csv", "mimeType": "text/csv", "buffer": bad.encode()}]
+    )
+    expect(anna.get_by_role("alert")).to_contain_text("Row 3: the kind must be")
+    expect(anna.get_by_role("button", name="Save 1 entry")).to_have_count(0)
+
+    good = (
+        "kind,entry,channel\n"
+        "working well,My youth worker listens,online\n"
+        "future,Help with college,paper\n"
+    )
+    anna.locator("input[type=file]").set_input_files(
+        files=[{"name": "entries.csv", "mimeType": "text/csv", "buffer": good.encode()}]
+    )
+    anna.get_by_role("button", name="Save 2 entries").click()
+    expect(anna.get_by_text("2 entries saved from entries.csv.")).to_be_visible()
+    expect(anna.get_by_role("heading", name="Reach: 9 entries so far")).to_be_visible()
+
+    # On the board, by keyboard: tick two entries with Space, reach the button with Tab.
+    anna.goto(f"{app_url}/workshops/{room.workshop_id}/board")
+    anna.locator("#main[aria-busy='false']").wait_for()
+    for text in ("My youth worker listens", WORKING_WELL[0]):
+        box = anna.get_by_role("checkbox", name=text)
+        box.focus()
+        anna.keyboard.press("Space")
+        expect(box).to_be_checked()
+    anna.get_by_role("button", name="Make a theme").focus()
+    anna.keyboard.press("Enter")
+    expect(anna.get_by_text("Theme made with 2 entries.")).to_be_visible()
+    expect(anna.locator("article.theme-card h3")).to_be_focused()

@@ -14,6 +14,7 @@ from reflex.vars import ArrayVar, ObjectVar
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.team_import import shown_name
+from culturetool.domain.wording import count_of
 from culturetool.domain.workshop.intake import EntryProblems, ImportReport
 from culturetool.domain.workshop.stages import perspective_label
 from culturetool.services import workshop_board as service
@@ -115,7 +116,7 @@ class CollectState(WorkshopPageState, SessionState):
         except InputProblem as problem:
             self.problems = [str(problem)]
             return
-        self._saved(actor, f"{count} {'entry' if count == 1 else 'entries'} saved.")
+        self._saved(actor, f"{_how_many(count)} saved.")
 
     def _forget_file(self) -> None:
         self._file_name, self._file = "", b""
@@ -167,7 +168,7 @@ class CollectState(WorkshopPageState, SessionState):
         except EntryProblems as problems:
             self.problems = problems.problems
             return
-        self._saved(actor, f"{count} entries saved from {shown_name(name)}.")
+        self._saved(actor, f"{_how_many(count)} saved from {shown_name(name)}.")
 
     @rx.event
     @public
@@ -192,6 +193,10 @@ class CollectState(WorkshopPageState, SessionState):
             return
         self.redacting_id = 0
         self._saved(actor, "Entry redacted. Its old words are gone.")
+
+
+def _how_many(count: int) -> str:
+    return count_of(count, "entry", "entries")
 
 
 def _report_rows(report: ImportReport) -> list[dict[str, str]]:
@@ -370,7 +375,11 @@ def _import() -> rx.Component:
         shown_if(
             CollectState.ready_to_save > 0,
             rx.button(
-                "Save " + CollectState.ready_to_save.to_string() + " entries",
+                rx.cond(
+                    CollectState.ready_to_save == 1,
+                    "Save 1 entry",
+                    "Save " + CollectState.ready_to_save.to_string() + " entries",
+                ),
                 on_click=CollectState.import_file,
                 type="button",
             ),
