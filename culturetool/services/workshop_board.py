@@ -251,7 +251,7 @@ def _file_problem(problem: str) -> ImportReport:
     return ImportReport((problem,), ())
 
 
-def _csv_rows(data: bytes) -> list[list[str]] | str:
+def _csv_rows(data: bytes) -> list[Sequence[object]] | str:
     """The rows of a CSV file, or what is wrong with it."""
     try:
         text = data.decode("utf-8-sig")  # a byte-order mark, as Excel writes, is dropped
