@@ -910,6 +910,195 @@ MATRIX.update(
 )
 
 
+# ---- a workshop's understand and plan pages (ui/pages/workshop_understand.py, workshop_plan.py)
+
+
+def _outcomes_ready(
+    state, world: World, voting: str = "not_open", chosen: bool = False, on_ballot: bool = True
+) -> None:
+    """Two themes of what is not working well on the workshop's board, each with an entry (on
+    the ballot unless told); voting as given; both chosen to address if `chosen`; a root
+    cause, a success statement, an action, a parked issue and an unthemed entry to change. The
+    page loaded as this person. Ids in _prepared."""
+    from culturetool.store.tables import (
+        PlanAction,
+        WorkshopEntry,
+        WorkshopParkedIssue,
+        WorkshopRootCause,
+        WorkshopSuccess,
+        WorkshopTheme,
+    )
+
+    with db.transaction() as session:
+        themes = [
+            WorkshopTheme(workshop_id=world.workshop_id, kind="not_working_well",
+                          statement=statement, on_ballot=on_ballot, chosen=chosen)
+            for statement in ("I wait too long", "We fill in forms twice")
+        ]  # fmt: skip
+        session.add_all(themes)
+        session.flush()
+        session.add_all(
+            WorkshopEntry(workshop_id=world.workshop_id, kind="not_working_well",
+                          channel="paper", text=theme.statement, theme_id=theme.id)
+            for theme in themes
+        )  # fmt: skip
+        loose = WorkshopEntry(
+            workshop_id=world.workshop_id, kind="future", channel="paper", text="A café"
+        )
+        cause = WorkshopRootCause(theme_id=themes[0].id, text="Too few staff")
+        success = WorkshopSuccess(theme_id=themes[0].id, perspective="carers", text="I am heard")
+        parked = WorkshopParkedIssue(workshop_id=world.workshop_id, issue="Parking", owner="Sam")
+        action = PlanAction(
+            organisation_id=session.scalar(
+                sa.text("select organisation_id from area where id = :id"), {"id": world.area_id}
+            ),
+            area_id=world.area_id, title="Call back in two days",
+            owner="Duty manager", timescale="first_week", due_on=datetime.date(2026, 3, 19),
+            workshop_id=world.workshop_id, workshop_theme_id=themes[0].id, viewpoint="radical",
+        )  # fmt: skip
+        session.add_all([loose, cause, success, parked, action])
+        session.execute(
+            sa.text("update workshop set voting = :voting where id = :id"),
+            {"voting": voting, "id": world.workshop_id},
+        )
+        session.flush()
+        _prepared.update(
+            {"theme 0": themes[0].id, "theme 1": themes[1].id, "root cause": cause.id,
+             "success": success.id, "parked": parked.id, "action": action.id,
+             "loose entry": loose.id}
+        )  # fmt: skip
+    _workshop_loaded(state, world)
+
+
+def _outcome_row(call, done: str, writes: tuple[str, ...], **ready) -> Row:
+    return Row(
+        writes=("workshop", *writes),
+        allowed=RUNS_THE_WORKSHOP,
+        params=_workshop_params,
+        prepare=lambda s, w: _outcomes_ready(s, w, **ready),
+        call=call,
+        delivered=lambda s, w, _: s.message == "" and s.saved.startswith(done),
+    )
+
+
+def _theme_form(**fields: str) -> dict[str, str]:
+    return {"theme_id": str(_prepared["theme 0"]), **fields}
+
+
+MATRIX.update(
+    {
+        **_workshop_page_rows("UnderstandState", lambda s: s.view is not None),
+        **_workshop_page_rows("WorkshopPlanState", lambda s: s.view is not None),
+        "UnderstandState.add_root_cause": _outcome_row(
+            lambda s, w: type(s).add_root_cause.fn(s, _theme_form(text="No cover at weekends")),
+            "Root cause added",
+            ("workshop_root_cause",),
+        ),  # fmt: skip
+        "UnderstandState.edit_root_cause": _outcome_row(
+            lambda s, w: type(s).edit_root_cause.fn(
+                s, _form(root_cause_id=str(_prepared["root cause"]), text="Too few carers")
+            ),
+            "Root cause saved",
+            ("workshop_root_cause",),
+        ),  # fmt: skip
+        "UnderstandState.remove_root_cause": _outcome_row(
+            lambda s, w: type(s).remove_root_cause.fn(s, _prepared["root cause"]),
+            "Root cause removed",
+            ("workshop_root_cause",),
+        ),  # fmt: skip
+        "UnderstandState.save_ballot": _outcome_row(
+            lambda s, w: type(s).save_ballot.fn(
+                s, {f"ballot_{_prepared['theme 0']}": "on", f"ballot_{_prepared['theme 1']}": "on"}
+            ),
+            "The ballot is saved",
+            ("workshop_theme",),
+            on_ballot=False,
+        ),  # fmt: skip
+        "UnderstandState.open_voting": _outcome_row(
+            lambda s, w: type(s).open_voting.fn(s), "Voting is open", ()
+        ),
+        "UnderstandState.close_voting": _outcome_row(
+            lambda s, w: type(s).close_voting.fn(s), "Voting has closed", (), voting="open"
+        ),
+        "UnderstandState.record_table_votes": _outcome_row(
+            lambda s, w: type(s).record_table_votes.fn(
+                s, _form(table="Table 2", people="2", **{f"votes_{_prepared['theme 0']}": "4"})
+            ),
+            "Votes recorded for Table 2",
+            ("workshop_table_vote",),
+            voting="open",
+        ),  # fmt: skip
+        "UnderstandState.choose_themes": _outcome_row(
+            lambda s, w: type(s).choose_themes.fn(s, {f"chosen_{_prepared['theme 1']}": "on"}),
+            "The themes to address are saved",
+            ("workshop_theme",),
+            voting="closed",
+        ),  # fmt: skip
+        "WorkshopPlanState.add_success": _outcome_row(
+            lambda s, w: type(s).add_success.fn(
+                s, _theme_form(perspective="staff", text="We have time to listen")
+            ),
+            "Success statement added",
+            ("workshop_success",),
+            chosen=True,
+        ),  # fmt: skip
+        "WorkshopPlanState.remove_success": _outcome_row(
+            lambda s, w: type(s).remove_success.fn(s, _prepared["success"]),
+            "Success statement removed",
+            ("workshop_success",),
+            chosen=True,
+        ),  # fmt: skip
+        "WorkshopPlanState.save_already_happening": _outcome_row(
+            lambda s, w: type(s).save_already_happening.fn(
+                s, _form(already_happening="A carers' hub pilot")
+            ),
+            "Saved what is already happening",
+            (),
+        ),  # fmt: skip
+        "WorkshopPlanState.add_action": _outcome_row(
+            lambda s, w: type(s).add_action.fn(
+                s,
+                _theme_form(
+                    title="A duty line",
+                    owner="Sam",
+                    viewpoint="community",
+                    timescale="three_months",
+                ),
+            ),
+            "Action added",
+            ("plan_action",),
+            chosen=True,
+        ),  # fmt: skip
+        "WorkshopPlanState.save_review_notes": _outcome_row(
+            lambda s, w: type(s).save_review_notes.fn(
+                s, _form(action_id=str(_prepared["action"]), notes="Met for most calls")
+            ),
+            "Review notes saved",
+            ("plan_action",),
+            chosen=True,
+        ),  # fmt: skip
+        "WorkshopPlanState.park_issue": _outcome_row(
+            lambda s, w: type(s).park_issue.fn(s, _form(issue="Bus routes", owner="Transport")),
+            "Issue added to the parking board",
+            ("workshop_parked_issue",),
+        ),  # fmt: skip
+        "WorkshopPlanState.save_parked_status": _outcome_row(
+            lambda s, w: type(s).save_parked_status.fn(
+                s, _form(parked_id=str(_prepared["parked"]), status="done")
+            ),
+            "Status saved",
+            ("workshop_parked_issue",),
+        ),  # fmt: skip
+        "WorkshopPlanState.mark_follow_up": _outcome_row(
+            lambda s, w: type(s).mark_follow_up.fn(s, _prepared["loose entry"], True),
+            "Marked for a follow-up session",
+            ("workshop_entry",),
+            chosen=True,
+        ),  # fmt: skip
+    }
+)
+
+
 # ---- a workshop's public links (ui/workshop_links.py) ----------------------------------------
 
 LINK_WRITES = ("workshop", "workshop_link")

@@ -31,6 +31,7 @@ from culturetool.ui import routes
 from culturetool.ui.layout import notice, shown_if
 from culturetool.ui.session import SessionState, id_number, signed_in
 from culturetool.ui.workshop_frame import WorkshopPageState, workshop_frame
+from culturetool.ui.workshop_links import voting_link_panel
 
 BALLOT_PREFIX = "ballot_"
 VOTES_PREFIX = "votes_"
@@ -430,8 +431,7 @@ def _vote() -> rx.Component:
                 ),
             ),
             rx.fragment(
-                # The phone voting link (helper H4's voting_link_panel) goes here once
-                # ui/workshop_links.py provides it.
+                shown_if(CAN_RUN, voting_link_panel()),
                 shown_if(
                     CAN_RUN & (voting == VotingState.OPEN.value),
                     rx.fragment(
