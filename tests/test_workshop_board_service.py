@@ -193,6 +193,8 @@ def test_each_board_operation_keeps_every_entry_once(url, model):
     board.take_out(anna, workshop_id, [entries[2]], seen(view, second))
     view = check()
     assert entries[2] in [e.id for e in view.columns[1].unthemed]
+    with pytest.raises(InputProblem, match="nothing to take out"):
+        board.take_out(anna, workshop_id, [entries[2]], {})
 
     deleted = board.delete_theme(anna, workshop_id, second, seen(view, second))
     assert "unthemed again" in deleted.message

@@ -539,7 +539,14 @@ def add_to_theme(
 def take_out(
     actor: Actor, workshop_id: int, entry_ids: Collection[int], seen: Mapping[int, int]
 ) -> BoardChange:
-    _change(actor, workshop_id, lambda board: board.take_out(entry_ids, seen))
+    def take_out_of_themes(board: Board) -> Board:
+        if all(board.theme_of(entry_id) is None for entry_id in entry_ids):
+            raise InputProblem(
+                "None of the ticked entries is in a theme: there is nothing to take out."
+            )
+        return board.take_out(entry_ids, seen)
+
+    _change(actor, workshop_id, take_out_of_themes)
     number = len(set(entry_ids))
     return BoardChange(
         f"{_entries(number)} taken out of {'its theme' if number == 1 else 'their themes'}; "

@@ -33,6 +33,7 @@ class BoardState(WorkshopPageState, SessionState):
     view: BoardView | None = None
     selected: list[int] = []  # the ticked entries
     selected_kind: str = ""  # their kind, when they are all of one kind
+    ticked_themes: list[int] = []  # the themes the ticked entries are in
     add_choices: list[Choice] = []  # themes of that kind, for "Add to theme…"
     done: str = ""  # what the last action did, read out politely
     may_edit: bool = False  # leaders and the innovation team read the board only
@@ -65,6 +66,7 @@ class BoardState(WorkshopPageState, SessionState):
 
     def _select(self, entry_ids: list[int]) -> None:
         self.selected = entry_ids
+        self.ticked_themes = sorted({self._place[e] for e in entry_ids} - {0})
         kinds = {self._kind[entry_id] for entry_id in entry_ids}
         self.selected_kind = kinds.pop() if len(kinds) == 1 else ""
         column = next(
@@ -91,7 +93,7 @@ class BoardState(WorkshopPageState, SessionState):
             self.message = str(problem)
             self._refresh(actor)
             return None
-        self.selected = []
+        self._select([])
         self._refresh(actor)
         self.done = outcome.message
         target = f"theme-{outcome.theme_id}" if outcome.theme_id else "board-toolbar"
@@ -301,7 +303,7 @@ def _toolbar() -> rx.Component:
             rx.button(
                 "Take out of theme",
                 on_click=BoardState.take_out,
-                disabled=count == 0,
+                disabled=BoardState.ticked_themes.length() == 0,
                 variant="surface",
                 type="button",
             ),
@@ -438,7 +440,7 @@ def _theme_actions(theme, column) -> rx.Component:
             rx.button(
                 "Split ticked entries off",
                 on_click=BoardState.split_theme(theme.id),
-                disabled=BoardState.selected.length() == 0,
+                disabled=~BoardState.ticked_themes.contains(theme.id),
                 size="2",
                 variant="surface",
                 type="button",
