@@ -299,7 +299,9 @@ def test_actions_are_the_area_plans_and_their_status_comes_from_it(room, model):
         "From the workshop “Carers' voices”: theme “I wait too long for a call back”"
     )
     assert row.condition_names == [model.condition_by_id["strategic_clarity"].name]
+    before = revision_of(anna, workshop_id)
     plans.set_action_status(innovation, action_id, "in_progress", today=TODAY)
+    assert revision_of(anna, workshop_id) == before + 1  # the workshop's pages reload
 
     view = outcomes.plan_view(anna, workshop_id)
     (waiting,) = view.chosen

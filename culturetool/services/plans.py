@@ -38,6 +38,7 @@ from culturetool.domain.text import clean_line, clean_notes
 from culturetool.domain.wording import count_of, day_month_year
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import action_in_reach, area_in_reach, team_in_reach
+from culturetool.services.workshops import touch
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import (
@@ -182,6 +183,15 @@ def _origin(model: CultureModel, draft: ActionDraft) -> tuple[str | None, str | 
     return None, bundle_id
 
 
+def _touch_its_workshop(session: Session, action: PlanAction) -> None:
+    """An action a workshop agreed shows on the workshop's pages too: they reload when it
+    changes here."""
+    if action.workshop_id is not None:
+        workshop = session.get(Workshop, action.workshop_id)
+        if workshop is not None:
+            touch(session, workshop)
+
+
 def _for_whom(action: PlanAction, area: Area) -> str:
     """Who an action is for, as the audit log says it: "Alpha" or "the whole of North"."""
     return action.team.name if action.team is not None else f"the whole of {area.name}"
@@ -299,6 +309,7 @@ def set_action_status(
             f"“{action.title}” for {_for_whom(action, action.area)}: was {before}, now "
             f"{STATUS_LABELS[chosen].lower()}",
         )
+        _touch_its_workshop(session, action)
 
 
 def update_action_notes(actor: Actor, action_id: int, notes: str) -> None:
@@ -318,6 +329,7 @@ def update_action_notes(actor: Actor, action_id: int, notes: str) -> None:
                 "action notes changed",
                 f"“{action.title}” for {_for_whom(action, action.area)}: {said}",
             )
+            _touch_its_workshop(session, action)
 
 
 def ask_area_plan(actor: Actor, team_id: int, intervention_id: str) -> bool:
