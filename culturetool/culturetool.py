@@ -33,6 +33,7 @@ from culturetool.ui.pages.workshop_board import BoardState, board_page
 from culturetool.ui.pages.workshop_collect import CollectState, collect_page
 from culturetool.ui.pages.workshop_plan import WorkshopPlanState, workshop_plan_page
 from culturetool.ui.pages.workshop_understand import UnderstandState, understand_page
+from culturetool.ui.pages.workshops import WorkshopsState, workshops_page
 from culturetool.web import backend
 
 app = rx.App(
@@ -89,6 +90,7 @@ app.add_page(account_page, route=routes.ACCOUNT, title="Your account", on_load=A
 app.add_page(people_page, route=routes.PEOPLE, title="People", on_load=PeopleState.load)
 app.add_page(settings_page, route=routes.SETTINGS, title="Settings", on_load=SettingsState.load)
 app.add_page(audit_page, route=routes.AUDIT, title="Audit log", on_load=AuditState.load)
+app.add_page(workshops_page, route=routes.WORKSHOPS, title="Workshops", on_load=WorkshopsState.load)
 app.add_page(targets_page, route=routes.TARGETS, title="Targets", on_load=TargetsState.load)
 app.add_page(
     import_page, route=routes.IMPORT, title="Import areas and teams", on_load=ImportState.load

@@ -35,6 +35,7 @@ from workshop_rows import add_workshop
 import culturetool.culturetool  # noqa: F401  (registers every page and state)
 from culturetool.domain.access import Forbidden, Role
 from culturetool.domain.team_import import TeamFile
+from culturetool.domain.workshop.kinds import Perspective
 from culturetool.services import accounts, responding
 from culturetool.services import admin as admin_service
 from culturetool.services import targets as targets_service
@@ -281,6 +282,10 @@ def _is_download(outcome: object, kind: str) -> bool:
     return head.startswith("data:") and len(base64.b64decode(data)) > 0
 
 
+def _redirected_to(outcomes: list, path: str) -> bool:
+    return any((_event(o, "_redirect") or {}).get("path") == path for o in outcomes)
+
+
 def _is_sign_in(outcome: object) -> bool:
     args = _event(outcome, "_redirect")
     return args is not None and str(args["path"]).startswith("/sign-in")
@@ -356,6 +361,36 @@ def _link_sent(outcomes) -> bool:
     )
 
 
+ARRANGES_WORKSHOPS = {"administrator", "innovation"}
+PREPARES_THE_WORKSHOP = {"administrator", "innovation", "facilitator"}
+
+
+def _new_workshop_form(world: World) -> dict[str, str]:
+    return {
+        "title": "Voices of young carers",
+        "area_id": str(world.area_id),
+        "day_1": "2026-04-20",
+        f"facilitator_{world.user_ids['facilitator']}": "on",
+        "perspective_carers": "on",
+        "tables": "2",
+        "vote_budget": "5",
+        "votes_per_theme": "2",
+    }
+
+
+def _preparation_form(**changes: str) -> dict[str, str]:
+    form = {"title": "Carers' voices", "place": "Town hall", "day_1": "2026-03-12",
+            "tables": "1", "vote_budget": "5", "votes_per_theme": "3"}  # fmt: skip
+    form.update({f"perspective_{p.value}": "on" for p in Perspective})
+    return {**form, **changes}
+
+
+def _showing_the_workshop(state, world: World) -> None:
+    """The overview page as it was drawn at the workshop's first revision."""
+    state.workshop_id_shown = world.workshop_id
+    state.form_revision = 1
+
+
 def _someone_else_changed(workshop_id: int) -> None:
     with db.transaction() as session:
         session.execute(sa.text(f"update workshop set revision = 2 where id = {workshop_id}"))
@@ -363,12 +398,11 @@ def _someone_else_changed(workshop_id: int) -> None:
 
 MATRIX: dict[str, Row] = {
     "HomeState.load": Row(
-        # Facilitators start from their workshops.
-        shows_nothing_to=frozenset({"facilitator", "other facilitator"}),
         page_flags=frozenset({"loaded"}),
-        allowed={"administrator", "leader", "innovation", "manager", "other manager"},
+        allowed=EVERYONE,
         call=lambda s, w: type(s).load.fn(s),
-        delivered=lambda s, w, _: len(s.areas) > 0,
+        # Facilitators start from their workshops.
+        delivered=lambda s, w, outcomes: len(s.areas) > 0 or _redirected_to(outcomes, "/workshops"),
     ),
     "HomeState.add_area": Row(
         writes=("area",),
@@ -690,6 +724,46 @@ MATRIX: dict[str, Row] = {
         params=lambda w: {"workshop_id": str(w.workshop_id)},
         call=lambda s, w: type(s).load.fn(s),
         delivered=lambda s, w, _: s.workshop_title == "Carers' voices" and s.revision > 0,
+    ),
+    "WorkshopsState.load": Row(
+        allowed=READS_THE_WORKSHOP | {"other facilitator"},
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w, _: s.view is not None and len(s.view.rows) > 0,
+    ),
+    "WorkshopsState.create": Row(
+        writes=("workshop", "workshop_day", "workshop_perspective", "workshop_facilitator"),
+        allowed=ARRANGES_WORKSHOPS,
+        call=lambda s, w: type(s).create.fn(s, _new_workshop_form(w)),
+        delivered=lambda s, w, outcomes: (
+            s.form_message == ""
+            and any(
+                str((_event(o, "_redirect") or {}).get("path", "")).startswith("/workshops/")
+                for o in outcomes
+            )
+        ),  # fmt: skip
+    ),
+    "WorkshopOverviewState.save_preparation": Row(
+        writes=("workshop",),
+        allowed=PREPARES_THE_WORKSHOP,
+        prepare=_showing_the_workshop,
+        call=lambda s, w: type(s).save_preparation.fn(s, _preparation_form(place="Library")),
+        delivered=lambda s, w, _: s.view is not None and s.view.place == "Library",
+    ),
+    "WorkshopOverviewState.save_facilitators": Row(
+        writes=("workshop", "workshop_facilitator"),
+        allowed=ARRANGES_WORKSHOPS,
+        prepare=_showing_the_workshop,
+        call=lambda s, w: type(s).save_facilitators.fn(
+            s, {f"facilitator_{w.user_ids['other facilitator']}": "on"}
+        ),
+        delivered=lambda s, w, _: s.confirmation == "The facilitators are saved.",
+    ),
+    "WorkshopOverviewState.move_stage": Row(
+        writes=("workshop",),
+        allowed=PREPARES_THE_WORKSHOP,
+        prepare=_showing_the_workshop,
+        call=lambda s, w: type(s).move_stage.fn(s, {"stage": "collect"}),
+        delivered=lambda s, w, _: "Collect" in s.confirmation,
     ),
     "WorkshopOverviewState.check_for_changes": Row(
         allowed=READS_THE_WORKSHOP,

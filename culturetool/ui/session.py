@@ -118,6 +118,7 @@ class SessionState(rx.State):
     person_name: str = ""
     role_title: str = ""
     is_admin: bool = False
+    sees_workshops: bool = False
     denied: str = ""
 
     def _session_hash(self) -> str:
@@ -128,8 +129,16 @@ class SessionState(rx.State):
         self.person_name = actor.name
         self.role_title = actor.role.label
         self.is_admin = actor.can(Permission.MANAGE_USERS)
+        self.sees_workshops = any(
+            actor.can(p)
+            for p in (
+                Permission.VIEW_WORKSHOPS,
+                Permission.RUN_WORKSHOPS,
+                Permission.ARRANGE_WORKSHOPS,
+            )
+        )
         self.denied = ""
 
     def _forget_person(self) -> None:
         self.person_name = self.role_title = ""
-        self.is_admin = False
+        self.is_admin = self.sees_workshops = False

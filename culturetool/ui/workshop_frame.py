@@ -55,6 +55,9 @@ class WorkshopPageState(SessionState, mixin=True):
     def _reload(self, actor: Actor) -> None:
         """Reads this page's view of workshop `self.workshop_id_shown` (pages override it)."""
 
+    def _opened(self) -> None:
+        """Clears what the page keeps between its own events, as it opens (pages override it)."""
+
     def _refresh(self, actor: Actor, workshop_id: int | None = None) -> None:
         """The heading and revision first, then the page's view: a change that lands between
         the two shows now and is read again at the next check, which is harmless. Nothing is
@@ -80,6 +83,7 @@ class WorkshopPageState(SessionState, mixin=True):
     def load(self, actor: Actor):
         self.message = self.live_update = ""
         self.revision = 0
+        self._opened()
         self._refresh(actor, id_number(self.router.page.params.get("workshop_id", "")))
 
     @rx.event

@@ -327,6 +327,15 @@ def _ask_to_deactivate(page: Page) -> None:
     expect(page.get_by_role("alertdialog")).to_be_visible()
 
 
+def _new_workshop_refused(page: Page) -> None:
+    """The new workshop form, sent without a facilitator ticked: the server says what to fix."""
+    page.get_by_text("New workshop", exact=True).click()
+    page.get_by_label("Title").fill("Carers' voices again")
+    page.get_by_label("First day").fill("2026-05-04")
+    page.get_by_role("button", name="Set up the workshop").click()
+    expect(page.get_by_role("alert")).to_contain_text("facilitator")
+
+
 def _easy_read(page: Page) -> None:
     page.locator("#easy-read").check()
 
@@ -393,6 +402,8 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("results refused", f"/rounds/{w.shown_round}"),
                 Visit("workshop overview", workshop),
                 Visit("unknown workshop", f"/workshops/{NO_SUCH_ID}"),
+                Visit("workshops", "/workshops"),
+                Visit("new workshop refused", "/workshops", _new_workshop_refused),
             ],
         ),
         (
@@ -434,6 +445,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("team plan, read only", f"{team}/plan"),
                 Visit("targets", "/targets"),
                 Visit("workshop overview", workshop),
+                Visit("workshops", "/workshops"),
                 Visit("workshop entries, read only", f"{workshop}/collect"),
                 Visit("theme board, read only", f"{workshop}/board"),
                 Visit("vote result, read only", f"{decided}/understand"),
@@ -450,12 +462,13 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("area targets, editable", f"/targets?scope=area:{w.area}"),
                 Visit("area results", area),
                 Visit("workshop overview", workshop),
+                Visit("workshops", "/workshops"),
             ],
         ),
         (
             w.emails[Role.FACILITATOR],
             [
-                Visit("facilitator's start page", "/"),
+                Visit("facilitator's start page: their workshops", "/"),
                 Visit("own workshop's overview", workshop),
                 Visit("collecting entries", f"{workshop}/collect"),
                 Visit("redacting an entry", f"{workshop}/collect", _ask_to_redact),

@@ -30,7 +30,7 @@ class HomeState(SessionState):
         self.loaded = True
         self.sees_teams = actor.can(Permission.SEE_TEAMS)
         if not self.sees_teams:
-            return  # a facilitator: workshops will appear here when they exist
+            return  # a role with neither teams nor workshops
         view = organisation.organisation_overview(actor)
         self.organisation_name = view.name
         self.threshold = view.threshold
@@ -50,7 +50,10 @@ class HomeState(SessionState):
     @signed_in
     def load(self, actor: Actor):
         self.error = self.confirmation = ""
+        if not actor.can(Permission.SEE_TEAMS) and self.sees_workshops:
+            return rx.redirect(routes.WORKSHOPS)  # a facilitator starts from their workshops
         self._refresh(actor)
+        return None
 
     def _attempt(self, actor: Actor, action, done: str) -> None:
         self.error = self.confirmation = ""
