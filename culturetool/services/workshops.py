@@ -195,7 +195,7 @@ def list_workshops(actor: Actor) -> WorkshopList:
                 (WorkshopFacilitator.workshop_id == Workshop.id)
                 & (WorkshopFacilitator.user_id == actor.user_id),
             )
-        found = session.execute(query).all()
+        found = list(session.execute(query).all())
         ids = [workshop.id for workshop, _ in found]
         days = _day_texts(session, ids)
         names = _facilitator_names(session, ids)
