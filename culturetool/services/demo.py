@@ -17,6 +17,7 @@ from culturetool.domain.access import Role
 from culturetool.domain.kinds import AccessMode
 from culturetool.domain.model_schema import CultureModel, Item
 from culturetool.services.accounts import hash_password
+from culturetool.services.demo_workshops import add_demo_workshops
 from culturetool.services.model_provider import current_model
 from culturetool.services.plans import due_date
 from culturetool.store import repository as repo
@@ -293,6 +294,7 @@ def load_demo(only_if_empty: bool = True) -> bool:
             )
         session.flush()
         _add_actions(session, model, organisation, teams_by_name)
+        add_demo_workshops(session, organisation.id)
     return True
 
 
