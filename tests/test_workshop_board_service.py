@@ -21,7 +21,6 @@ from culturetool.domain.workshop.intake import EntryProblems
 from culturetool.services import workshop_board as board
 from culturetool.services.workshops import revision_of
 from culturetool.store.db import transaction
-from culturetool.store.migrate import upgrade
 from culturetool.store.tables import AuditEvent, WorkshopEntry
 
 WELL, NOT_WELL, FUTURE = "working_well", "not_working_well", "future"
@@ -30,10 +29,9 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-def postgres(monkeypatch, model) -> Iterator[str]:
+def postgres(monkeypatch) -> Iterator[str]:
     with migrated_schema("workshop_board") as url:
         monkeypatch.setenv("CULTURETOOL_DB_URL", url)
-        upgrade(url)
         yield url
 
 

@@ -5,9 +5,11 @@ naming the row and the problem; a good file saves every entry, in one go."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 
 import pytest
 from openpyxl import Workbook
+from postgres import migrated_schema
 from sqlalchemy import select
 from workshop_people import facilitator_of, make_workshop
 
@@ -25,6 +27,18 @@ GOOD_CSV = (
     "important for the future,Having a break when I need it,online,people\n"
 )
 ONE_BAD_ROW = GOOD_CSV + "working well,Good food,carrier pigeon,\n"
+
+
+@pytest.fixture
+def postgres(monkeypatch) -> Iterator[str]:
+    with migrated_schema("workshop_import") as url:
+        monkeypatch.setenv("CULTURETOOL_DB_URL", url)
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request) -> str:
+    return request.getfixturevalue("database" if request.param == "sqlite" else "postgres")
 
 
 def saved(workshop_id: int) -> list[tuple[str, str, str, str | None]]:
@@ -49,7 +63,7 @@ def workbook(rows: list[list[object]]) -> bytes:
     return out.getvalue()
 
 
-def test_a_file_with_one_bad_row_is_refused_whole_and_names_the_row(database):
+def test_a_file_with_one_bad_row_is_refused_whole_and_names_the_row(url):
     workshop_id = make_workshop()
     anna = facilitator_of(workshop_id)
     data = ONE_BAD_ROW.encode()
@@ -68,7 +82,7 @@ def test_a_file_with_one_bad_row_is_refused_whole_and_names_the_row(database):
     assert saved(workshop_id) == []
 
 
-def test_a_good_csv_saves_every_entry_and_is_audited(database):
+def test_a_good_csv_saves_every_entry_and_is_audited(url):
     workshop_id = make_workshop()
     anna = facilitator_of(workshop_id)
     data = ("\ufeff" + GOOD_CSV).encode()  # as Excel saves "CSV UTF-8"
@@ -87,13 +101,13 @@ def test_a_good_csv_saves_every_entry_and_is_audited(database):
         assert event.detail == "3 entries from entries.csv into “Carers' voices”"
 
 
-def test_the_template_imports_as_it_is(database):
+def test_the_template_imports_as_it_is(url):
     workshop_id = make_workshop()
     anna = facilitator_of(workshop_id)
     assert board.import_entries(anna, workshop_id, "template.csv", TEMPLATE.encode()) == 3
 
 
-def test_a_good_xlsx_saves_every_entry(database):
+def test_a_good_xlsx_saves_every_entry(url):
     workshop_id = make_workshop()
     anna = facilitator_of(workshop_id)
     data = workbook(
@@ -113,7 +127,7 @@ def test_a_good_xlsx_saves_every_entry(database):
     ]
 
 
-def test_an_xlsx_with_a_bad_row_saves_nothing(database):
+def test_an_xlsx_with_a_bad_row_saves_nothing(url):
     workshop_id = make_workshop()
     anna = facilitator_of(workshop_id)
     data = workbook(
@@ -138,7 +152,7 @@ def test_an_xlsx_with_a_bad_row_saves_nothing(database):
         ("entries.csv", b"", "The file is empty"),
     ],
 )
-def test_files_that_cannot_be_read_say_what_to_do(database, name, data, problem):
+def test_files_that_cannot_be_read_say_what_to_do(url, name, data, problem):
     workshop_id = make_workshop()
     anna = facilitator_of(workshop_id)
     report = board.check_import(anna, workshop_id, name, data)
