@@ -176,7 +176,7 @@ def _last(fields: dict[str, list[str]], name: str) -> str:
     return values[-1] if values else ""
 
 
-async def _posted_form(request: Request) -> dict[str, list[str]] | HTMLResponse:
+async def _posted_form(request: Request) -> dict[str, list[str]] | Response:
     """The posted form's fields, or the page that says why it cannot be read."""
     if request.headers.get("content-type", "").split(";")[0].strip() != (
         "application/x-www-form-urlencoded"
