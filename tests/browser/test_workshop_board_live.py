@@ -140,7 +140,9 @@ def test_two_facilitators_theme_one_board_live(browser, app_url, app_db_url, scr
     phone.screenshot(path=str(screenshot_dir / "workshop-board-375.png"), full_page=True)
 
 
-def test_entries_imported_from_a_file_and_themed_by_keyboard_alone(browser, app_url, app_db_url):
+def test_entries_imported_from_a_file_and_themed_by_keyboard_alone(
+    browser, app_url, app_db_url, screenshot_dir
+):
     room = live_workshop(app_db_url, "Young carers")
     anna, _ = facilitator_pages(browser, app_url, room, "/collect")
 
@@ -163,6 +165,9 @@ def test_entries_imported_from_a_file_and_themed_by_keyboard_alone(browser, app_
     anna.get_by_role("button", name="Save 2 entries").click()
     expect(anna.get_by_text("2 entries saved from entries.csv.")).to_be_visible()
     expect(anna.get_by_role("heading", name="Reach: 9 entries so far")).to_be_visible()
+    anna.set_viewport_size({"width": 375, "height": 800})
+    anna.screenshot(path=str(screenshot_dir / "workshop-collect-375.png"), full_page=True)
+    anna.set_viewport_size({"width": 1280, "height": 900})
 
     # On the board, by keyboard: tick two entries with Space, reach the button with Tab.
     anna.goto(f"{app_url}/workshops/{room.workshop_id}/board")
