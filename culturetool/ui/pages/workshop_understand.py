@@ -420,6 +420,8 @@ def _vote() -> rx.Component:
         "The vote",
         rx.el.p(VIEW.voting_text, role="status", class_name="voting-state"),
         rx.text(VIEW.budget_text, class_name="help"),
+        # Made before voting opens, so its QR code can be on the screen when it does.
+        shown_if(CAN_RUN, voting_link_panel()),
         rx.cond(
             voting == VotingState.NOT_OPEN.value,
             rx.cond(
@@ -431,7 +433,6 @@ def _vote() -> rx.Component:
                 ),
             ),
             rx.fragment(
-                shown_if(CAN_RUN, voting_link_panel()),
                 shown_if(
                     CAN_RUN & (voting == VotingState.OPEN.value),
                     rx.fragment(
