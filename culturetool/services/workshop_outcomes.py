@@ -352,7 +352,8 @@ def record_table_votes(
             actor,
             workshop,
             "workshop table votes recorded",
-            f"{name}: {how_many} people, {sum(numbers.values())} votes",
+            f"{name}: {count_of(how_many, 'person', 'people')}, "
+            f"{count_of(sum(numbers.values()), 'vote', 'votes')}",
         )
         workshops.touch(session, workshop)
 
