@@ -21,7 +21,7 @@ from culturetool.domain.workshop.intake import EntryProblems
 from culturetool.services import workshop_board as board
 from culturetool.services.workshops import revision_of
 from culturetool.store.db import transaction
-from culturetool.store.tables import AuditEvent, WorkshopEntry
+from culturetool.store.tables import AuditEvent, WorkshopEntry, WorkshopSuccess
 
 WELL, NOT_WELL, FUTURE = "working_well", "not_working_well", "future"
 
@@ -263,3 +263,19 @@ def test_who_may_write_and_read(url):
         board.redact_entry(anna, workshop_id, elsewhere, "x")
     assert len(stored_entries(workshop_id)) == 1
     assert stored_entries(other_workshop)[0][1] == "Their entry"
+
+
+def test_a_theme_with_success_statements_is_not_deleted_or_merged_away(url):
+    workshop_id = make_workshop()
+    anna = facilitator_of(workshop_id)
+    entries = typed(anna, workshop_id, NOT_WELL, "Waiting", "Forms")
+    first = board.make_theme(anna, workshop_id, entries[:1], {}).theme_id
+    second = board.make_theme(anna, workshop_id, entries[1:], {}).theme_id
+    with transaction() as session:
+        session.add(WorkshopSuccess(theme_id=second, perspective="carers", text="We are heard"))
+    view = board.board_view(anna, workshop_id)
+    with pytest.raises(InputProblem, match="already has votes or success statements"):
+        board.delete_theme(anna, workshop_id, second, seen(view, second))
+    with pytest.raises(InputProblem, match="already has votes or success statements"):
+        board.merge_themes(anna, workshop_id, first, [second], seen(view, first, second))
+    assert placed(board.board_view(anna, workshop_id)) == placed(view)

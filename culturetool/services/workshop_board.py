@@ -22,6 +22,7 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from culturetool.domain.access import Actor, Permission
@@ -51,6 +52,10 @@ XLSX_MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
 IMPORT_KINDS = (".csv", ".xlsx")
 TEMPLATE_NAME = "workshop-entries.csv"
 NEW_THEME = -1  # the provisional id the domain gets; the store gives the real one
+THEME_IN_USE = (
+    "That theme already has votes or success statements, so it cannot be deleted or merged "
+    "into another. Edit its statement or entries instead."
+)
 
 
 # ---- what the pages get back -----------------------------------------------------------------
@@ -500,17 +505,22 @@ def _change(
 ) -> dict[int, int]:
     """Load the board, apply the operation, save what changed and raise the revision, in one
     transaction; provisional id → stored id of any new theme. `audit` is recorded if given."""
-    with transaction() as session:
-        workshop = _writable(session, actor, workshop_id)
-        before = store.load_board(session, workshop_id)
-        after = operation(before)
-        if after == before:
-            return {}
-        stored = store.save_board(session, workshop_id, before, after)
-        touch(session, workshop)
-        if audit:
-            repo.record(session, actor, audit, f"In “{workshop.title}”")
-        return stored
+    try:
+        with transaction() as session:
+            workshop = _writable(session, actor, workshop_id)
+            before = store.load_board(session, workshop_id)
+            after = operation(before)
+            if after == before:
+                return {}
+            stored = store.save_board(session, workshop_id, before, after)
+            touch(session, workshop)
+            if audit:
+                repo.record(session, actor, audit, f"In “{workshop.title}”")
+            return stored
+    except IntegrityError:
+        # A theme that is gone from the board (deleted, or merged into another) may not take
+        # the votes or success statements recorded for it with it.
+        raise InputProblem(THEME_IN_USE) from None
 
 
 def _entries(number: int) -> str:
