@@ -32,6 +32,7 @@ from culturetool.ui.pages.workshop import WorkshopOverviewState, workshop_page
 from culturetool.ui.pages.workshop_board import BoardState, board_page
 from culturetool.ui.pages.workshop_collect import CollectState, collect_page
 from culturetool.ui.pages.workshop_plan import WorkshopPlanState, workshop_plan_page
+from culturetool.ui.pages.workshop_summary import WorkshopSummaryState, workshop_summary_page
 from culturetool.ui.pages.workshop_understand import UnderstandState, understand_page
 from culturetool.ui.pages.workshops import WorkshopsState, workshops_page
 from culturetool.web import backend
@@ -71,6 +72,12 @@ app.add_page(
     collect_page, route=routes.WORKSHOP_COLLECT, title="Collect", on_load=CollectState.load
 )
 app.add_page(board_page, route=routes.WORKSHOP_BOARD, title="Theme board", on_load=BoardState.load)
+app.add_page(
+    workshop_summary_page,
+    route=routes.WORKSHOP_SUMMARY,
+    title="Workshop summary",
+    on_load=WorkshopSummaryState.load,
+)
 app.add_page(
     understand_page,
     route=routes.WORKSHOP_UNDERSTAND,

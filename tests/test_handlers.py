@@ -1173,6 +1173,34 @@ MATRIX.update(
 )
 
 
+# ---- a workshop's summary (ui/pages/workshop_summary.py) --------------------------------------
+
+SUMMARY_FORMATS = ("pdf", "csv", "xlsx")
+
+
+def _summary_downloaded(state, world: World, outcomes) -> bool:
+    return len(outcomes) == len(SUMMARY_FORMATS) and all(
+        _is_download(outcome, kind) for outcome, kind in zip(outcomes, SUMMARY_FORMATS, strict=True)
+    )
+
+
+MATRIX.update(
+    {
+        **_workshop_page_rows(
+            "WorkshopSummaryState",
+            lambda s: any(section.heading == "About this workshop" for section in s.sections),
+        ),
+        "WorkshopSummaryState.download": Row(
+            allowed=READS_THE_WORKSHOP,
+            params=_workshop_params,
+            prepare=lambda s, w: _workshop_loaded(s, w),
+            call=lambda s, w: [type(s).download.fn(s, kind) for kind in SUMMARY_FORMATS],
+            delivered=_summary_downloaded,
+        ),
+    }
+)
+
+
 # ---- a workshop's public links (ui/workshop_links.py) ----------------------------------------
 
 LINK_WRITES = ("workshop", "workshop_link")
