@@ -10,11 +10,11 @@ from workshop_rows import add_workshop
 
 from culturetool.domain.access import Forbidden, Role
 from culturetool.domain.errors import InputProblem, NotFound
-from culturetool.domain.workshop.kinds import Stage
+from culturetool.domain.workshop.kinds import Perspective, Stage, VotingState
 from culturetool.services import workshops
 from culturetool.services.organisation import add_area, create_organisation
 from culturetool.store import db
-from culturetool.store.tables import Organisation, Workshop
+from culturetool.store.tables import Organisation, Workshop, WorkshopEntry
 
 
 @pytest.fixture
@@ -253,3 +253,31 @@ def test_another_organisations_workshop_is_not_found_by_every_use_case(org):
     ):
         with pytest.raises(NotFound):
             call()
+
+
+def test_a_perspective_in_use_stays_and_an_added_one_can_be_kept(org):
+    with db.transaction() as session:
+        session.add(
+            WorkshopEntry(workshop_id=org["workshop"], kind="working_well", channel="paper",
+                          perspective="carers", text="The carers' café helps.")
+        )  # fmt: skip
+    without_carers = tuple(p.value for p in Perspective if p is not Perspective.CARERS)
+    draft = _preparation(org, org["workshop"], perspectives=without_carers)
+    with pytest.raises(InputProblem, match="“Carers and family” cannot be taken out"):
+        workshops.update_preparation(org["facilitator"], org["workshop"], draft, 1)
+    added = _preparation(org, org["workshop"], more_perspectives="Young carers")
+    workshops.update_preparation(org["facilitator"], org["workshop"], added, 1)
+    kept = _preparation(org, org["workshop"])
+    assert "Young carers" in kept.perspectives
+    workshops.update_preparation(org["facilitator"], org["workshop"], kept, 2)
+    view = workshops.workshop_overview(org["facilitator"], org["workshop"])
+    assert view.perspectives_text.endswith("Commissioners, Young carers")
+
+
+def test_the_votes_cannot_change_once_voting_has_opened(org):
+    with db.transaction() as session:
+        session.get(Workshop, org["workshop"]).voting = VotingState.OPEN.value
+    draft = _preparation(org, org["workshop"], vote_budget="8")
+    with pytest.raises(InputProblem, match="Voting has opened"):
+        workshops.update_preparation(org["facilitator"], org["workshop"], draft, 1)
+    assert workshops.revision_of(org["facilitator"], org["workshop"]) == 1  # nothing written
