@@ -9,6 +9,7 @@ threshold), shown, closed, refused or not found, a form sent with a mistake, and
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Callable
@@ -27,7 +28,7 @@ from workshop_rows import add_workshop
 from culturetool.domain.access import Role
 from culturetool.domain.kinds import ActionTimescale
 from culturetool.services import admin as admin_service
-from culturetool.services import workshop_board
+from culturetool.services import workshop_board, workshop_links
 from culturetool.services.organisation import add_area, add_team
 from culturetool.services.plans import ActionDraft, create_action
 from culturetool.services.rounds import close_round
@@ -153,6 +154,8 @@ class World:
     other_facilitator_email: str  # a facilitator of another workshop
     decided_workshop: int = 0  # voting closed, themes chosen and planned (same facilitator)
     voting_workshop: int = 0  # voting open (same facilitator)
+    collection_token: str = ""  # the public collection link of `workshop`
+    voting_token: str = ""  # the public voting link of `voting_workshop`
 
 
 def _respond(round_id: int, people: int, model, comments: tuple[str, ...] = ()) -> None:
@@ -211,6 +214,12 @@ def world(app_url, app_db_url, model) -> World:
         voting = decided_workshop(area, people[Role.FACILITATOR], "Day services", voting="open")
         other_facilitator = make_person(Role.FACILITATOR, password=PASSWORD)
         add_workshop(area, "Staff voices", other_facilitator)
+        collection_token = workshop_links.make_link(
+            people[Role.FACILITATOR], workshop, "collect", dt.date.today()
+        ).token
+        voting_token = workshop_links.make_link(
+            people[Role.FACILITATOR], voting, "vote", dt.date.today()
+        ).token
         invitation = admin_service.invite_user(
             administrator, "ivy.invitee@test.example", "Ivy Invitee", Role.LEADER.value, []
         )
@@ -241,6 +250,8 @@ def world(app_url, app_db_url, model) -> World:
             other_facilitator_email=other_facilitator_email,
             decided_workshop=decided,
             voting_workshop=voting,
+            collection_token=collection_token,
+            voting_token=voting_token,
         )
 
 
@@ -377,6 +388,10 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("questionnaire in easy read", f"/r/{w.open_token}", _easy_read),
                 Visit("round closed", f"/r/{w.closed_token}"),
                 Visit("unknown round link", f"/r/{NO_SUCH_TOKEN}"),
+                Visit("workshop collection form", f"/c/{w.collection_token}"),
+                Visit("collection form in easy read", f"/c/{w.collection_token}?easy=yes"),
+                Visit("phone vote", f"/v/{w.voting_token}"),
+                Visit("unknown workshop link", f"/c/{NO_SUCH_TOKEN}"),
                 Visit("address that does not exist", "/no-such-page"),
             ],
         ),
@@ -448,6 +463,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("workshops", "/workshops"),
                 Visit("workshop entries, read only", f"{workshop}/collect"),
                 Visit("theme board, read only", f"{workshop}/board"),
+                Visit("workshop summary", f"{workshop}/summary"),
                 Visit("vote result, read only", f"{decided}/understand"),
                 Visit("success, plan and review, read only", f"{decided}/plan"),
             ],
@@ -477,6 +493,8 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("statement not first person", f"{workshop}/board", _statement_refused),
                 Visit("deleting a theme", f"{workshop}/board", _ask_to_delete_a_theme),
                 Visit("unknown workshop's board", f"/workshops/{NO_SUCH_ID}/board"),
+                Visit("own workshop's summary", f"{workshop}/summary"),
+                Visit("summary of a decided workshop", f"{decided}/summary"),
                 Visit("root causes and the ballot", f"{workshop}/understand"),
                 Visit("voting open, a table's votes", f"{voting}/understand"),
                 Visit("vote closed, themes to choose", f"{decided}/understand"),
@@ -490,6 +508,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("another facilitator's workshop refused", workshop),
                 Visit("another facilitator's board refused", f"{workshop}/board"),
                 Visit("another facilitator's entries refused", f"{workshop}/collect"),
+                Visit("another facilitator's summary refused", f"{workshop}/summary"),
                 Visit("another facilitator's vote refused", f"{workshop}/understand"),
             ],
         ),
@@ -498,9 +517,10 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
 
 def _loaded(page: Page, visit: Visit) -> None:
     """A staff page marks its main region busy until its data has arrived (its first HTML is
-    an empty shell, so wait for the region itself); the respondent's pages are plain HTML."""
+    an empty shell, so wait for the region itself); the respondent's pages and a workshop's
+    public links are plain HTML."""
     page.wait_for_load_state("load")
-    if not visit.path.startswith("/r/"):
+    if not visit.path.startswith(("/r/", "/c/", "/v/")):
         page.locator("#main[aria-busy='false']").wait_for(timeout=TIMEOUT)
 
 
