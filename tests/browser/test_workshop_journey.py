@@ -112,6 +112,15 @@ def stage(page: Page, name: str) -> None:
     page.locator("#main[aria-busy='false']").wait_for()
 
 
+def move_workshop(page: Page, to: str, then: str) -> None:
+    """On the overview, moves the workshop on to a stage; then goes to the page of stage `then`."""
+    stage(page, "Overview and preparation")
+    page.get_by_label("Move the workshop").select_option(label=f"Move on to {to}")
+    page.get_by_role("button", name="Move", exact=True).click()
+    expect(page.get_by_text(f"The workshop is now at the stage {to}.")).to_be_visible()
+    stage(page, then)
+
+
 def participant(browser: Browser, link: str) -> Page:
     phone = new_person(browser, width=375)
     phone.goto(link)
@@ -123,8 +132,13 @@ def test_a_workshop_from_collection_to_plan(browser, app_url, app_db_url):
     screenshot_dir = ARTIFACTS
     screenshot_dir.mkdir(exist_ok=True)
     room, area_id, leader_email = journey_room(app_db_url)
-    anna, ben = facilitator_pages(browser, app_url, room, "/collect")
+    anna, ben = facilitator_pages(browser, app_url, room, "")
     base = f"{app_url}/workshops/{room.workshop_id}"
+
+    # Anna moves the workshop on to collecting; Ben's page shows the new stage without reloading.
+    move_workshop(anna, "Collect", "Collect")
+    expect(ben.locator(".stage-now")).to_have_text("Stage 2 of 8: Collect", timeout=LIVE_MS)
+    stage(ben, "Collect")
 
     # 1. Collect. Anna types entries one at a time; Ben pastes five, one a line. Each sees the
     # other's entries arrive without reloading.
@@ -146,9 +160,11 @@ def test_a_workshop_from_collection_to_plan(browser, app_url, app_db_url):
         expect(column(anna, "Not working well")).to_contain_text(text, timeout=LIVE_MS)
     expect(anna.get_by_role("heading", name="Reach: 7 entries so far")).to_be_visible()
 
-    # 2. Theme. Both go to the board; Anna makes a theme of two entries, Ben sees it appear.
+    # 2. Theme. Anna moves the workshop on and both go to the board. Anna makes a theme of two
+    # entries; Ben sees it appear.
+    move_workshop(anna, "Theme", "Theme")
+    stage(ben, "Theme")
     for page in (anna, ben):
-        stage(page, "Theme")
         expect(page.get_by_role("checkbox", name=MESSAGES_LOST)).to_be_visible()
     make_theme(anna, CALL_BACK, RETURN_CALLS)
     expect(theme_card(ben, CALL_BACK)).to_contain_text(RETURN_CALLS, timeout=LIVE_MS)
@@ -185,8 +201,8 @@ def test_a_workshop_from_collection_to_plan(browser, app_url, app_db_url):
     ben.screenshot(path=str(screenshot_dir / "journey-board-1280.png"), full_page=True)
 
     # 3. Understand: a root cause, the ballot, voting opened and its link made.
-    for page in (anna, ben):
-        stage(page, "Understand and vote")
+    move_workshop(anna, "Understand", "Understand and vote")
+    stage(ben, "Understand and vote")
     causes = anna.get_by_role("region", name="Root causes")
     causes.get_by_label("Add a root cause").first.fill("Calls go to a shared inbox nobody owns")
     causes.get_by_role("button", name="Add", exact=True).first.click()
@@ -270,6 +286,7 @@ def test_a_workshop_from_collection_to_plan(browser, app_url, app_db_url):
     expect(ben.get_by_text("Chosen to address: 1 theme.")).to_be_visible(timeout=LIVE_MS)
 
     # 6. Success, what is already happening, and an action from each viewpoint.
+    move_workshop(anna, "Identify success", "Understand and vote")
     anna.get_by_role("link", name="Go on to success, plan and review").click()
     anna.locator("#main[aria-busy='false']").wait_for()
     open_details(anna, "Add a success statement")
@@ -289,6 +306,7 @@ def test_a_workshop_from_collection_to_plan(browser, app_url, app_db_url):
         "Community": ("Carers' group keeps a list of who to call", "Carers' centre"),
         "Radical": ("Each family has one named worker", "Head of service"),
     }
+    move_workshop(anna, "Plan", "Success, plan and review")
     for viewpoint, (title, owner) in actions.items():
         open_details(anna, "Add an action")
         anna.get_by_role("combobox", name="Viewpoint").select_option(label=viewpoint)
@@ -314,6 +332,7 @@ def test_a_workshop_from_collection_to_plan(browser, app_url, app_db_url):
     leader.goto(f"{base}/summary")
     summary = leader.locator("#main")
     expect(summary).to_contain_text(CALLS_THEME)
+    expect(summary).to_contain_text("at the stage “Plan”")
     for statement, place, votes in ((CALLS_THEME, "Joint 1st", "5"), (STORY_THEME, "3rd", "3")):
         row = summary.get_by_role("row").filter(has_text=statement).filter(has_text=place)
         expect(row).to_contain_text(votes)
