@@ -1235,6 +1235,19 @@ def _link_rows(state: str, purpose: str) -> dict[str, Row]:
             shows_nothing_to=NO_LINK_PANEL,
             page_flags=frozenset({"has_link"}),
         ),
+        f"{state}.refresh": Row(
+            allowed=RUNS_THE_WORKSHOP,
+            params=_workshop_params,
+            prepare=lambda s, w: (
+                _link_made(s, w, purpose),
+                setattr(s, "workshop_id_shown", w.workshop_id),
+                setattr(s, "runs_workshop", True),
+                setattr(s, "revision_seen", 0),
+            ),
+            call=lambda s, w: type(s).refresh.fn(s),
+            delivered=lambda s, w, _: s.address.endswith(str(_prepared[f"{purpose} link"])),
+            page_flags=frozenset({"has_link"}),
+        ),
         f"{state}.make": Row(
             writes=LINK_WRITES,
             allowed=RUNS_THE_WORKSHOP,

@@ -5,8 +5,11 @@ responses it has taken; and a form to make the link, or a new one in its place (
 warning: the old address then stops working), or to close it now.
 
 Each panel has its own state, which reads the workshop's id from the page's route and loads
-itself when it appears; the services decide who may see and change the links (the workshop's
-own facilitators). A link's token identifies no one, so it may sit in the state.
+itself when it appears. Like the page around it, it checks the workshop's revision every 1.5
+seconds and reads the link again when it moved, so another facilitator's new or closed link
+shows here too (an open warning is left as it is). The services decide who may see and change
+the links (the workshop's own facilitators). A link's token identifies no one, so it may sit
+in the state.
 """
 
 from __future__ import annotations
@@ -22,9 +25,11 @@ from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.limits import DEFAULT_COLLECTION_RESPONSES, MAX_COLLECTION_RESPONSES
 from culturetool.services import workshop_links as links
+from culturetool.services import workshops
 from culturetool.ui import routes
 from culturetool.ui.layout import field, link_box, notice, shown_if
 from culturetool.ui.session import SessionState, id_number, public, signed_in
+from culturetool.ui.workshop_frame import CHECK_EVERY_MS
 
 REPLACE = "replace"
 CLOSE = "close"
@@ -53,6 +58,7 @@ class LinkPanelState(SessionState, mixin=True):
 
     runs_workshop: bool = False  # only the workshop's facilitators see and change its links
     workshop_id_shown: int = 0
+    revision_seen: int = 0  # the workshop's revision when the link was read
     has_link: bool = False
     address: str = ""
     qr_code: str = ""  # an SVG data URI
@@ -69,9 +75,11 @@ class LinkPanelState(SessionState, mixin=True):
 
     def _show(self, actor: Actor, workshop_id: int | None = None) -> None:
         """Reads the link; nothing is set before the service let this person see it."""
-        shown = links.links_of(
-            actor, self.workshop_id_shown if workshop_id is None else workshop_id
-        )
+        workshop_id = self.workshop_id_shown if workshop_id is None else workshop_id
+        # The revision first: a change landing between the two reads is read again next time.
+        revision = workshops.revision_of(actor, workshop_id)
+        shown = links.links_of(actor, workshop_id)
+        self.revision_seen = revision
         link = shown.collect if self._purpose() == "collect" else shown.vote
         self.workshop_id_shown = shown.workshop_id
         self.runs_workshop = True
@@ -87,8 +95,10 @@ class LinkPanelState(SessionState, mixin=True):
             if self._purpose() == "collect"
             else routes.WORKSHOP_VOTING_LINK
         )
-        self.address = f"{base}{prefix}{link.token}"
-        self.qr_code = segno.make(self.address, error="m").svg_data_uri(scale=4, border=2)
+        address = f"{base}{prefix}{link.token}"
+        if address != self.address or not self.qr_code:
+            self.qr_code = segno.make(address, error="m").svg_data_uri(scale=4, border=2)
+        self.address = address
         self.closes_on_words = link.closes_on_words
         self.taken_words = f"{link.entries_taken:,} of {link.most_entries:,} responses"
         self.takes_answers = link.takes_answers
@@ -105,6 +115,15 @@ class LinkPanelState(SessionState, mixin=True):
             self._show(actor, id_number(self.router.page.params.get("workshop_id", "")))
         except NotFound:
             self.workshop_id_shown = 0
+
+    @rx.event
+    @signed_in
+    def refresh(self, actor: Actor, _tick: str = ""):
+        """The panel's live check: reads the link again only when the workshop changed."""
+        if not self.runs_workshop or self.workshop_id_shown == 0:
+            return
+        if workshops.revision_of(actor, self.workshop_id_shown) != self.revision_seen:
+            self._show(actor)
 
     @rx.event
     @public
@@ -326,6 +345,12 @@ def _panel(state, name: str, heading: str, intro: str, what: str, collect: bool)
                     rx.text("There is no link yet."),
                 ),
                 _form(state, name, collect),
+                rx.moment(
+                    interval=CHECK_EVERY_MS,
+                    format="x",  # milliseconds, so every tick changes the text and fires
+                    on_change=state.refresh,
+                    display="none",
+                ),
                 aria_labelledby=f"{name}-heading",
                 class_name="link-panel",
                 display="flex",

@@ -222,9 +222,8 @@ def test_a_workshop_from_collection_to_plan(browser, app_url, app_db_url):
     address = anna.get_by_label("Share this link")
     expect(address).to_have_value(re.compile(r"/v/[A-Za-z0-9_-]{20,}$"))
     link = address.input_value()
-    # Not checked: Ben's voting link panel showing the link Anna made. The panel reads its link
-    # only when it is drawn (ui/workshop_links.py, on_mount), not at the page's live check, so
-    # another facilitator's panel keeps saying there is no link (or shows a replaced one).
+    # Ben's panel shows the link Anna made, without reloading, so either can put it on screen.
+    expect(ben.get_by_label("Share this link")).to_have_value(link, timeout=LIVE_MS)
 
     # 4. Two participants vote on their phones. Priya spends all five votes, three on one
     # theme (the most one theme takes) and two on another; her sixth is refused with the reason.
