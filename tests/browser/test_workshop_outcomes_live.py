@@ -36,7 +36,7 @@ def test_facilitators_and_the_area_plan_see_each_others_changes(
     with pytest.MonkeyPatch.context() as env:
         env.setenv("CULTURETOOL_DB_URL", app_db_url)
         administrator = make_person(Role.ADMINISTRATOR)
-        area = add_area(administrator, "Live Vale")
+        area = add_area(administrator, "Outcome Vale")
         anna = make_person(Role.FACILITATOR, password=PASSWORD)
         ben = make_person(Role.FACILITATOR, password=PASSWORD)
         innovation = make_person(Role.INNOVATION, password=PASSWORD)
