@@ -131,13 +131,24 @@ class WorkshopHeading:
     id: int
     title: str
     stage: Stage
-    stage_text: str  # "Stage 2 of 8: Collect"
+    stage_text: str  # "This workshop is at stage 2 of 8: Collect."
     revision: int
 
 
-def stage_text(stage: Stage) -> str:
+def _stage_place(stage: Stage) -> str:
     stages = list(Stage)
-    return f"Stage {stages.index(stage) + 1} of {len(stages)}: {stage.label}"
+    return f"{stages.index(stage) + 1} of {len(stages)}: {stage.label}"
+
+
+def stage_text(stage: Stage) -> str:
+    """The stage as a list shows it: "Stage 2 of 8: Collect"."""
+    return f"Stage {_stage_place(stage)}"
+
+
+def stage_sentence(stage: Stage) -> str:
+    """The stage above every page of the workshop, which is not always the stage of the page
+    itself (a facilitator may theme before moving the workshop on), so it says whose it is."""
+    return f"This workshop is at stage {_stage_place(stage)}."
 
 
 def workshop_heading(actor: Actor, workshop_id: int) -> WorkshopHeading:
@@ -146,7 +157,7 @@ def workshop_heading(actor: Actor, workshop_id: int) -> WorkshopHeading:
         workshop = workshop_to_read(session, actor, workshop_id)
         stage = Stage(workshop.stage)
         return WorkshopHeading(
-            workshop.id, workshop.title, stage, stage_text(stage), workshop.revision
+            workshop.id, workshop.title, stage, stage_sentence(stage), workshop.revision
         )
 
 

@@ -46,7 +46,7 @@ class WorkshopPageState(SessionState, mixin=True):
 
     workshop_id_shown: int = 0
     workshop_title: str = ""
-    stage_text: str = ""  # "Stage 2 of 8: Collect"
+    stage_text: str = ""  # "This workshop is at stage 2 of 8: Collect."
     revision: int = 0
     found: bool = True
     message: str = ""  # a refusal or a conflict, in words that say what to do
