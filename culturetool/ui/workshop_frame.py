@@ -14,7 +14,7 @@ from __future__ import annotations
 import reflex as rx
 
 from culturetool.domain.access import Actor
-from culturetool.domain.errors import NotFound
+from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.services import workshops
 from culturetool.ui import routes
 from culturetool.ui.layout import page_frame
@@ -100,6 +100,27 @@ class WorkshopPageState(SessionState, mixin=True):
         if latest != self.revision:
             self._refresh(actor)
             self.live_update = CHANGE_ARRIVED
+
+
+class WorkshopChangeState(WorkshopPageState, mixin=True):
+    """A workshop page whose forms each make one change through a service (the understand and
+    plan pages): declared as `class XState(WorkshopChangeState, SessionState)`."""
+
+    saved: str = ""  # what the last change did, read out politely
+    form_version: int = 0  # raised after a save, so the add forms are drawn empty again
+
+    def _change(self, actor: Actor, change, done: str) -> None:
+        """Makes one change through the service: says what it did, or what to fix."""
+        self.message = self.saved = self.live_update = ""
+        try:
+            change()
+        except (InputProblem, NotFound) as problem:
+            self.message = str(problem)
+            self._refresh(actor)
+            return
+        self.saved = done
+        self.form_version += 1
+        self._refresh(actor)
 
 
 def _stage_navigation(state, current_route_name: str) -> rx.Component:

@@ -11,7 +11,6 @@ from typing import Any
 import reflex as rx
 
 from culturetool.domain.access import Actor
-from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.limits import (
     ACTION_NOTES_LENGTH,
     ACTION_TITLE_LENGTH,
@@ -33,29 +32,14 @@ from culturetool.services.workshop_outcomes import (
 from culturetool.ui import routes
 from culturetool.ui.layout import notice, shown_if
 from culturetool.ui.session import SessionState, id_number, signed_in
-from culturetool.ui.workshop_frame import WorkshopPageState, workshop_frame
+from culturetool.ui.workshop_frame import WorkshopChangeState, workshop_frame
 
 
-class WorkshopPlanState(WorkshopPageState, SessionState):
+class WorkshopPlanState(WorkshopChangeState, SessionState):
     view: PlanPageView | None = None
-    saved: str = ""  # what the last change did, read out politely
-    form_version: int = 0  # raised after a save, so the add forms are drawn empty again
 
     def _reload(self, actor: Actor) -> None:
         self.view = service.plan_view(actor, self.workshop_id_shown)
-
-    def _change(self, actor: Actor, change, done: str) -> None:
-        """Makes one change through the service: says what it did, or what to fix."""
-        self.message = self.saved = self.live_update = ""
-        try:
-            change()
-        except (InputProblem, NotFound) as problem:
-            self.message = str(problem)
-            self._refresh(actor)
-            return
-        self.saved = done
-        self.form_version += 1
-        self._refresh(actor)
 
     @rx.event
     @signed_in
