@@ -59,7 +59,9 @@ class GroupKind(StrEnum):
     """What a disclosure-ledger row's group is."""
 
     ROUND = "round"  # a team's round
-    AREA = "area"  # an area's pool of its teams' rounds
+    AREA = "area"  # an area's pool of its teams' rounds (in a period, or their latest rounds)
+    COUNTY = "county"  # the whole organisation's pool of rounds in an assessment period
+    SELECTION = "selection"  # the pool of a chosen set of areas in a period (a filter)
 
 
 class Direction(StrEnum):

@@ -16,6 +16,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -135,13 +136,53 @@ class Team(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), index=True)
     name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    # How many people work in the team, as its manager or an administrator recorded it: the
+    # denominator of the response rate, and what a period's rounds are opened with.
+    staff_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     area: Mapped[Area] = relationship(back_populates="teams")
     rounds: Mapped[list[AssessmentRound]] = relationship(
         back_populates="team", order_by="AssessmentRound.opened_at"
     )
 
-    __table_args__ = (UniqueConstraint("area_id", "name", name="uq_team_area_name"),)
+    __table_args__ = (
+        UniqueConstraint("area_id", "name", name="uq_team_area_name"),
+        CheckConstraint(
+            f"staff_count IS NULL OR staff_count BETWEEN {MIN_STAFF_COUNT} AND {MAX_STAFF_COUNT}",
+            name="staff_count_range",
+        ),
+    )
+
+
+class AssessmentPeriod(Base):
+    """A county-wide assessment period ("Spring 2027"): a round for each team of its areas,
+    opened together; rounds opened one at a time while it runs belong to it too. Every county
+    comparison is period against period, so a period's figures rest on its rounds only."""
+
+    __tablename__ = "assessment_period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_LENGTH))
+    opens_on: Mapped[dt.date] = mapped_column(Date)
+    closes_on: Mapped[dt.date] = mapped_column(Date)  # the last day answers are taken
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+    areas: Mapped[list[AssessmentPeriodArea]] = relationship(cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("organisation_id", "name", name="uq_assessment_period_organisation_name"),
+        CheckConstraint("closes_on >= opens_on", name="closes_after_opening"),
+    )
+
+
+class AssessmentPeriodArea(Base):
+    """An area a period covers."""
+
+    __tablename__ = "assessment_period_area"
+
+    period_id: Mapped[int] = mapped_column(ForeignKey("assessment_period.id"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"), primary_key=True)
 
 
 class ModelVersion(Base):
@@ -186,6 +227,15 @@ class AssessmentRound(Base):
     # How many people the team has, as the manager said when opening the round: the most
     # responses (and codes) a round can have. None for rounds opened before it was asked.
     staff_count: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The assessment period the round belongs to: the one it was opened with, or the one whose
+    # dates it was opened in. None for a round opened outside every period.
+    period_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment_period.id"), nullable=True, index=True
+    )
+    # How many responses the round's figures (`round_figure`) hold; None until they are built.
+    # Written in the transaction that saves a response, so a process that cached the figures
+    # knows from this one number whether they are still current.
+    figures_responses: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     team: Mapped[Team] = relationship(back_populates="rounds")
     model_version: Mapped[ModelVersion] = relationship()
@@ -233,6 +283,37 @@ class Answer(Base):
         CheckConstraint("value IS NULL OR (value BETWEEN 1 AND 5)", name="value_on_scale"),
         NO_ROWID,
     )
+
+
+class RoundFigure(Base):
+    """A round's running totals for one figure (a condition, a scale, a statement...): how many
+    respondents it rests on, their answers and "don't know"s, and the sum and sum of squares of
+    their scores. Written in the transaction that saves each response, so pages read figures
+    without rescoring answers. Sums hold nothing a single response could be read from once a
+    second response is in; the anonymity gate decides which of them may leave the store."""
+
+    __tablename__ = "round_figure"
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id"), primary_key=True)
+    figure: Mapped[str] = mapped_column(String(2 * NAME_LENGTH), primary_key=True)
+    respondents: Mapped[int] = mapped_column(Integer)
+    answers: Mapped[int] = mapped_column(Integer)
+    dont_know: Mapped[int] = mapped_column(Integer)
+    total: Mapped[float] = mapped_column(Float)
+    total_sq: Mapped[float] = mapped_column(Float)
+
+    __table_args__ = (NO_ROWID,)
+
+
+class ImportColumn(Base):
+    """How a column of an imported response file was mapped, remembered for the next file: a
+    header (case-folded) and the statement id it holds, or "ignore"."""
+
+    __tablename__ = "import_column"
+
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), primary_key=True)
+    header: Mapped[str] = mapped_column(String(200), primary_key=True)
+    target: Mapped[str] = mapped_column(String(NAME_LENGTH))
 
 
 class Comment(Base):
@@ -473,18 +554,28 @@ class DisclosureRecord(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
-    area_id: Mapped[int] = mapped_column(ForeignKey("area.id"))
+    # The area whose rounds the group pools; None for the county and a selection of areas.
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("area.id"), nullable=True)
     audience: Mapped[str] = mapped_column(String(10))
     group_kind: Mapped[str] = mapped_column(String(10))
     group_id: Mapped[int] = mapped_column(Integer)
+    # The assessment period an area, county or selection group pools; 0 for a round, and for
+    # an area's pool of its teams' latest rounds (the area page).
+    period_id: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     figure: Mapped[str] = mapped_column(String(2 * NAME_LENGTH))
     basis: Mapped[str] = mapped_column(Text)
     shown: Mapped[str] = mapped_column(Text)
 
     __table_args__ = (
         UniqueConstraint(
-            "audience", "group_kind", "group_id", "figure", "basis", name="uq_disclosure_record"
-        ),
+            "audience",
+            "group_kind",
+            "group_id",
+            "period_id",
+            "figure",
+            "basis",
+            name="uq_disclosure_record",
+        ),  # fmt: skip
         Index("ix_disclosure_record_area_audience", "area_id", "audience"),
         CheckConstraint(one_of("audience", Audience), name="audience_known"),
         CheckConstraint(one_of("group_kind", GroupKind), name="group_kind_known"),
