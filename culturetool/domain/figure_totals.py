@@ -1,0 +1,191 @@
+"""A response's share of its round's running figures, and scores from the added-up shares.
+
+The data path the county view needs (issue 13): instead of rescoring every answer for every
+page, each response adds its share to per-round totals (`round_figure`: respondents, answers,
+"don't know"s, sum and sum of squares per figure), and totals of rounds add up to the totals of
+an area or the county. `shares` is what one response adds; `scores_from_totals` gives back the
+same scores `domain.scoring.score_responses` computes from the answers themselves (up to float
+rounding), and `agreement_of`/`alpha_of` the measurement quality of `domain.measurement`.
+
+Figures are named as the ledger names them ("condition:<id>", "acceptance:<id>",
+"item:<id>"), plus "confidence:personal"/"confidence:work" (people who answered both) and, for
+Cronbach's alpha, "complete:<condition>" (the sum over the condition's statements of people who
+answered them all on the scale) and "complete_item:<item>" (their answer to each).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from culturetool.domain.measurement import Sums, agreement, cronbach_alpha
+from culturetool.domain.model_schema import CultureModel, Item
+from culturetool.domain.scoring import (
+    ConfidenceGap,
+    GroupScore,
+    ItemScore,
+    Response,
+    ResponseSetScores,
+    item_score,
+)
+
+
+@dataclass(frozen=True)
+class FigureTotal:
+    respondents: int = 0
+    answers: int = 0
+    dont_know: int = 0
+    total: float = 0.0
+    total_sq: float = 0.0
+
+    def __add__(self, other: FigureTotal) -> FigureTotal:
+        return FigureTotal(
+            self.respondents + other.respondents,
+            self.answers + other.answers,
+            self.dont_know + other.dont_know,
+            self.total + other.total,
+            self.total_sq + other.total_sq,
+        )
+
+    @property
+    def sums(self) -> Sums:
+        return Sums(self.respondents, self.total, self.total_sq)
+
+
+Totals = Mapping[str, FigureTotal]
+
+
+def _value(value: float | None, answers: int, dont_know: int) -> FigureTotal:
+    if value is None:
+        return FigureTotal(0, answers, dont_know, 0.0, 0.0)
+    return FigureTotal(1, answers, dont_know, value, value * value)
+
+
+def _group_share(items: list[Item], response: Response) -> tuple[FigureTotal, list[float] | None]:
+    scores: list[float] = []
+    dont_know = 0
+    for item in items:
+        if item.id not in response:
+            continue
+        score = item_score(item, response[item.id])
+        if score is None:
+            dont_know += 1
+        else:
+            scores.append(score)
+    mean = sum(scores) / len(scores) if scores else None
+    complete = scores if items and len(scores) == len(items) else None
+    return _value(mean, len(scores), dont_know), complete
+
+
+def shares(model: CultureModel, response: Response) -> dict[str, FigureTotal]:
+    """What one response adds to its round's figures; figures it adds nothing to are absent."""
+    added: dict[str, FigureTotal] = {}
+    items = model.questionnaire.items
+    for condition in model.conditions:
+        members = [i for i in items if i.condition == condition.id]
+        share, complete = _group_share(members, response)
+        if share != FigureTotal():
+            added[f"condition:{condition.id}"] = share
+        if complete is not None:
+            added[f"complete:{condition.id}"] = _value(sum(complete), len(complete), 0)
+            for item, score in zip(members, complete, strict=True):
+                added[f"complete_item:{item.id}"] = _value(score, 1, 0)
+    for scale in model.questionnaire.acceptance_scales:
+        share, _ = _group_share([i for i in items if i.acceptance_scale == scale.id], response)
+        if share != FigureTotal():
+            added[f"acceptance:{scale.id}"] = share
+    for item in items:
+        if item.id in response:
+            scored = item_score(item, response[item.id])
+            added[f"item:{item.id}"] = _value(scored, int(scored is not None), int(scored is None))
+    pair = {i.confidence: i for i in items if i.confidence is not None}
+    if "personal" in pair and "work" in pair:
+        personal = item_score(pair["personal"], response.get(pair["personal"].id))
+        work = item_score(pair["work"], response.get(pair["work"].id))
+        if personal is not None and work is not None:
+            added["confidence:personal"] = _value(personal, 1, 0)
+            added["confidence:work"] = _value(work, 1, 0)
+    return added
+
+
+def add_up(many: Iterable[Totals]) -> dict[str, FigureTotal]:
+    """Totals of several responses or rounds: figure by figure, their sum."""
+    summed: dict[str, FigureTotal] = defaultdict(FigureTotal)
+    for totals in many:
+        for figure, total in totals.items():
+            summed[figure] = summed[figure] + total
+    return dict(summed)
+
+
+def _group(key: str, name: str, total: FigureTotal | None) -> GroupScore | None:
+    if total is None or total.respondents == 0:
+        return None
+    sums = total.sums
+    assert sums.mean is not None
+    return GroupScore(
+        key=key,
+        name=name,
+        mean=sums.mean,
+        respondents=total.respondents,
+        answers=total.answers,
+        dont_know=total.dont_know,
+        spread=sums.spread,
+    )
+
+
+def scores_from_totals(model: CultureModel, totals: Totals, responses: int) -> ResponseSetScores:
+    """The scores of the responses these totals add up, as `score_responses` gives them."""
+    personal, work = totals.get("confidence:personal"), totals.get("confidence:work")
+    confidence = None
+    if personal is not None and work is not None and personal.respondents:
+        confidence = ConfidenceGap(
+            personal=personal.total / personal.respondents,
+            work=work.total / work.respondents,
+            respondents=personal.respondents,
+        )
+    return ResponseSetScores(
+        responses=responses,
+        conditions={
+            c.id: _group(c.id, c.name, totals.get(f"condition:{c.id}")) for c in model.conditions
+        },
+        acceptance={
+            s.id: _group(s.id, s.name, totals.get(f"acceptance:{s.id}"))
+            for s in model.questionnaire.acceptance_scales
+        },
+        confidence=confidence,
+    )
+
+
+def item_scores_from_totals(model: CultureModel, totals: Totals) -> dict[str, ItemScore | None]:
+    scores: dict[str, ItemScore | None] = {}
+    for item in model.questionnaire.items:
+        total = totals.get(f"item:{item.id}")
+        scores[item.id] = (
+            ItemScore(item.id, total.total / total.respondents, total.respondents, total.dont_know)
+            if total is not None and total.respondents
+            else None
+        )
+    return scores
+
+
+def agreement_of(model: CultureModel, totals: Totals, condition_id: str) -> float | None:
+    """rwg(j) of a condition within the group these totals belong to (a team's round)."""
+    statements = [
+        totals[f"item:{i.id}"].sums
+        for i in model.questionnaire.items
+        if i.condition == condition_id and f"item:{i.id}" in totals
+    ]
+    return agreement(statements)
+
+
+def alpha_of(model: CultureModel, totals: Totals, condition_id: str) -> float | None:
+    """Cronbach's alpha of a condition's statements over these totals (the county's)."""
+    members = [i for i in model.questionnaire.items if i.condition == condition_id]
+    complete = totals.get(f"complete:{condition_id}")
+    if complete is None or not members:
+        return None
+    statements = [totals.get(f"complete_item:{i.id}", FigureTotal()).sums for i in members]
+    alpha = cronbach_alpha(statements, complete.sums)
+    return alpha if alpha is None or math.isfinite(alpha) else None
