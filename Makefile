@@ -90,3 +90,4 @@ typecheck-ui: $(VENV)/.installed
 bench: setup
 	$(PY) bench/scoring.py
 	$(PY) bench/questionnaire_weight.py
+	$(PY) bench/ledger.py

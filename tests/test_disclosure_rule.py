@@ -7,11 +7,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from culturetool.domain.disclosure import (
+    Partition,
     Wanted,
     cell_sizes,
     consistent,
     decide,
     more_needed,
+    same_basis,
 )
 
 K = 5
@@ -113,3 +115,45 @@ def test_whatever_is_asked_for_what_is_shown_always_keeps_the_rule(looks, thresh
                 rounds = set(basis) | set(other)
                 difference = sum(abs(basis.get(r, 0) - other.get(r, 0)) for r in rounds)
                 assert difference == 0 or difference >= threshold
+
+
+def decide_by_definition(shown_before, candidates):
+    """`decide` as first written, rebuilding every cell for each candidate: the reference."""
+    accepted = [basis for _, basis in shown_before]
+    shown = set()
+    for wanted in candidates:
+        known = any(same_basis(wanted.basis, b) for b in accepted)
+        if known or consistent([*accepted, wanted.basis], wanted.threshold):
+            shown.add(wanted.key)
+            accepted.append(wanted.basis)
+    return shown
+
+
+wide_bases = st.dictionaries(st.integers(1, 4), st.integers(0, 14), min_size=1, max_size=4)
+
+
+@settings(max_examples=400)
+@given(
+    before=st.lists(st.tuples(st.sampled_from("ABCDEFG"), wide_bases), max_size=8),
+    asked=st.lists(
+        st.tuples(st.sampled_from("ABCDEFG"), wide_bases, st.integers(2, 6)), max_size=10
+    ),
+)
+def test_the_incremental_partition_decides_as_the_definition_does(before, asked):
+    candidates = [Wanted(key, basis, threshold) for key, basis, threshold in asked]
+    assert decide(before, candidates).shown == decide_by_definition(before, candidates)
+
+
+@settings(max_examples=300)
+@given(st.lists(wide_bases, max_size=10), st.lists(st.booleans(), max_size=10))
+def test_the_partitions_cells_are_the_cells_of_its_bases(bases, keep):
+    partition = Partition()
+    kept = []
+    for basis, stays in zip(bases, keep + [True] * len(bases), strict=False):
+        undo = partition.add(basis)
+        if stays:
+            kept.append(basis)
+        else:
+            partition.take_back(undo)
+        sizes = cell_sizes(kept)
+        assert partition.smallest_cell() == (min(sizes) if sizes else None)

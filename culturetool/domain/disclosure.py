@@ -23,6 +23,7 @@ earlier value is shown again, marked as such, until enough new people have answe
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -94,6 +95,85 @@ class Wanted(Generic[Key]):
     threshold: int
 
 
+class Partition:
+    """The cells made by a growing set of bases, kept up to date one basis at a time.
+
+    `cell_sizes` rebuilds the cells from every basis, so judging n candidates against m shown
+    figures that way costs n x m; at county scale (hundreds of teams, their areas, the county,
+    over a period) that is seconds per figure. Here a basis only splits the segments of the
+    rounds it draws on, so adding one costs its own size, and a refused one is taken back.
+    """
+
+    def __init__(self) -> None:
+        # Per round: the cut points in ascending order, and the bases each segment belongs
+        # to (segment i holds people cuts[i-1] up to cuts[i]).
+        self._cuts: dict[int, list[int]] = {}
+        self._members: dict[int, list[frozenset[int]]] = {}
+        self._size: dict[frozenset[int], int] = defaultdict(int)  # cell (its bases) -> people
+        self._sizes: dict[int, int] = defaultdict(int)  # cell size -> how many cells have it
+        self._added = 0
+
+    def _resize(self, cell: frozenset[int], people: int) -> None:
+        before = self._size[cell]
+        after = before + people
+        if cell:  # people in no shown basis are in no cell
+            for size, step in ((before, -1), (after, 1)):
+                if size > 0:
+                    self._sizes[size] += step
+                    if not self._sizes[size]:
+                        del self._sizes[size]
+        self._size[cell] = after
+
+    def smallest_cell(self) -> int | None:
+        return min(self._sizes) if self._sizes else None
+
+    def add(self, basis: Basis) -> list[tuple[int, list[int], list[frozenset[int]]]]:
+        """Add a basis; returns what `take_back` needs to undo it."""
+        index = self._added
+        self._added += 1
+        undo = []
+        for round_id, people in basis.items():
+            if people <= 0:
+                continue
+            cuts = self._cuts.setdefault(round_id, [])
+            members = self._members.setdefault(round_id, [])
+            undo.append((round_id, list(cuts), list(members)))
+            at = bisect_left(cuts, people)
+            if at == len(cuts) or cuts[at] != people:
+                start = cuts[at - 1] if at else 0
+                cell = members[at] if at < len(cuts) else frozenset()
+                cuts.insert(at, people)
+                members.insert(at, cell)  # the part below the new cut keeps its bases for now
+                if not cell:
+                    self._resize(cell, people - start)
+            for i in range(at + 1):
+                start = cuts[i - 1] if i else 0
+                old = members[i]
+                new = old | {index}
+                members[i] = new
+                self._resize(old, -(cuts[i] - start))
+                self._resize(new, cuts[i] - start)
+        return undo
+
+    def take_back(self, undo: list[tuple[int, list[int], list[frozenset[int]]]]) -> None:
+        self._added -= 1
+        for round_id, cuts, members in reversed(undo):
+            now_cuts, now_members = self._cuts[round_id], self._members[round_id]
+            for i, cell in enumerate(now_members):
+                self._resize(cell, -(now_cuts[i] - (now_cuts[i - 1] if i else 0)))
+            for i, cell in enumerate(members):
+                self._resize(cell, cuts[i] - (cuts[i - 1] if i else 0))
+            self._cuts[round_id], self._members[round_id] = cuts, members
+
+    def keeps_rule(self, threshold: int) -> bool:
+        smallest = self.smallest_cell()
+        return smallest is None or smallest >= threshold
+
+
+def _basis_key(basis: Basis) -> frozenset[tuple[int, int]]:
+    return frozenset((r, n) for r, n in basis.items() if n)
+
+
 def decide(
     shown_before: Sequence[tuple[Key, Basis]], candidates: Sequence[Wanted[Key]]
 ) -> Decision[Key]:
@@ -103,21 +183,36 @@ def decide(
     `candidates` the figures that would be shown now, best first: a candidate is taken when it
     keeps the rule, at its own threshold, with everything before it and all candidates taken so
     far, so earlier candidates win (the caller puts a total before its parts and larger parts
-    before smaller ones, so that what is lost is small).
+    before smaller ones, so that what is lost is small). The same as asking `consistent` of
+    every accepted basis and the candidate, in time proportional to the bases' sizes.
     """
-    accepted: list[Basis] = [basis for _, basis in shown_before]
+    partition = Partition()
+    known: set[frozenset[tuple[int, int]]] = set()
+    own_by_key: dict[Key, list[Basis]] = defaultdict(list)
+    for key, basis in shown_before:
+        own_by_key[key].append(basis)
+        if _basis_key(basis) not in known:
+            known.add(_basis_key(basis))
+            partition.add(basis)
     shown: set[Key] = set()
     refused: dict[Key, Refusal] = {}
     newly: dict[Key, Basis] = {}
     for wanted in candidates:
         key, basis, threshold = wanted.key, wanted.basis, wanted.threshold
-        own = [b for k, b in shown_before if k == key]
-        known = any(same_basis(basis, b) for b in accepted)
-        if known or consistent([*accepted, basis], threshold):
+        own = own_by_key.get(key, [])
+        basis_key = _basis_key(basis)
+        taken = basis_key in known  # a basis already shown adds no cell (it only renames them)
+        if not taken:
+            undo = partition.add(basis)
+            taken = partition.keeps_rule(threshold)
+            if taken:
+                known.add(basis_key)
+            else:
+                partition.take_back(undo)
+        if taken:
             shown.add(key)
             if not any(same_basis(basis, b) for b in own):
                 newly[key] = basis
-            accepted.append(basis)
             continue
         alone = consistent([*own, basis], threshold)
         refused[key] = Refusal(
