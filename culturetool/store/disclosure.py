@@ -53,6 +53,7 @@ from culturetool.domain.disclosure import (
     total_then_parts,
 )
 from culturetool.domain.disclosure import round_to_show as _round_to_show
+from culturetool.domain.figure_totals import FigureTotal, add_up, shares
 from culturetool.domain.kinds import Audience, GroupKind
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.scoring import (
@@ -72,6 +73,7 @@ from culturetool.store.tables import (
     DisclosureRecord,
     Organisation,
     Response,
+    RoundFigure,
 )
 
 # A group whose figures are shown: (GroupKind.ROUND, round id) or (GroupKind.AREA, area id).
@@ -147,6 +149,41 @@ def _scored(
 
 def _people(value: FigureValue | None) -> int:
     return value.respondents if value is not None else 0
+
+
+def round_figures(session: Session, round_: AssessmentRound) -> dict[str, FigureTotal]:
+    """A round's running figures (`round_figure`), as submissions keep them. A round opened
+    before they existed has them built here once from its answers, and kept."""
+    if round_.figures_responses is None:
+        model = model_of_round(session, round_)
+        answers = _answers_by_response(session, round_.id)
+        built = add_up(shares(model, response) for response in answers)
+        session.add_all(
+            RoundFigure(
+                round_id=round_.id,
+                figure=figure,
+                respondents=t.respondents,
+                answers=t.answers,
+                dont_know=t.dont_know,
+                total=t.total,
+                total_sq=t.total_sq,
+            )  # fmt: skip
+            for figure, t in built.items()
+        )
+        round_.figures_responses = len(answers)
+        session.flush()
+        return built
+    rows = session.execute(
+        select(
+            RoundFigure.figure,
+            RoundFigure.respondents,
+            RoundFigure.answers,
+            RoundFigure.dont_know,
+            RoundFigure.total,
+            RoundFigure.total_sq,
+        ).where(RoundFigure.round_id == round_.id)  # fmt: skip
+    )
+    return {figure: FigureTotal(*numbers) for figure, *numbers in rows}
 
 
 # ---- the ledger -----------------------------------------------------------------------------

@@ -10,10 +10,12 @@ import uuid
 from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Delete, delete, exists, func, insert, or_, select
+from sqlalchemy import CursorResult, Delete, delete, exists, func, insert, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from culturetool.domain.access import Actor
+from culturetool.domain.figure_totals import shares
 from culturetool.domain.kinds import ActionStatus, TargetScope
 from culturetool.domain.model_loader import model_from_json, model_to_json, model_version
 from culturetool.domain.model_schema import CultureModel
@@ -29,6 +31,7 @@ from culturetool.store.tables import (
     Organisation,
     PlanAction,
     Response,
+    RoundFigure,
     SubmissionReceipt,
     SurveyCode,
     Team,
@@ -173,13 +176,63 @@ def insert_response(
     response = Response(id=uuid.uuid4().hex, round_id=round_.id)
     session.add(response)
     session.flush()  # no ORM link from answers to their response: write the response first
-    session.add_all(
-        Answer(response_id=response.id, item_id=item_id, value=value)
-        for item_id, value in answers.items()
+    session.execute(  # the answers in one statement
+        insert(Answer),
+        [
+            {"response_id": response.id, "item_id": item_id, "value": value}
+            for item_id, value in answers.items()
+        ],
     )
     if comment:
         session.add(Comment(id=uuid.uuid4().hex, round_id=round_.id, text=comment))
+    add_to_round_figures(session, round_, answers)
     session.flush()
+
+
+def add_to_round_figures(
+    session: Session, round_: AssessmentRound, answers: dict[str, int | None]
+) -> None:
+    """Add one response's share to its round's running figures, in the transaction that saves
+    it: one upsert for every figure, and the round's count of responses they hold. A round whose
+    figures were never built (opened before they existed) is left for the gate to build once."""
+    if round_.figures_responses is None:
+        return
+    added = shares(model_of_round(session, round_), answers)
+    if added:
+        upsert = _dialect_insert(session)(RoundFigure).values(
+            [
+                {
+                    "round_id": round_.id,
+                    "figure": figure,
+                    "respondents": share.respondents,
+                    "answers": share.answers,
+                    "dont_know": share.dont_know,
+                    "total": share.total,
+                    "total_sq": share.total_sq,
+                }
+                for figure, share in added.items()
+            ]
+        )
+        columns = ("respondents", "answers", "dont_know", "total", "total_sq")
+        session.execute(
+            upsert.on_conflict_do_update(
+                index_elements=["round_id", "figure"],
+                set_={c: getattr(RoundFigure, c) + getattr(upsert.excluded, c) for c in columns},
+            )
+        )
+    session.execute(
+        update(AssessmentRound)
+        .where(AssessmentRound.id == round_.id)
+        .values(figures_responses=AssessmentRound.figures_responses + 1)
+    )
+    session.expire(round_, ["figures_responses"])
+
+
+def _dialect_insert(session: Session) -> Any:
+    """INSERT with ON CONFLICT for the database in use (SQLite or PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert
+    return sqlite.insert
 
 
 def withdraw_survey_codes(session: Session, round_id: int) -> int:

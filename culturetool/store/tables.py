@@ -235,7 +235,7 @@ class AssessmentRound(Base):
     # How many responses the round's figures (`round_figure`) hold; None until they are built.
     # Written in the transaction that saves a response, so a process that cached the figures
     # knows from this one number whether they are still current.
-    figures_responses: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    figures_responses: Mapped[int | None] = mapped_column(Integer, nullable=True, default=0)
 
     team: Mapped[Team] = relationship(back_populates="rounds")
     model_version: Mapped[ModelVersion] = relationship()
