@@ -153,7 +153,11 @@ def _people(value: FigureValue | None) -> int:
 
 def round_figures(session: Session, round_: AssessmentRound) -> dict[str, FigureTotal]:
     """A round's running figures (`round_figure`), as submissions keep them. A round opened
-    before they existed has them built here once from its answers, and kept."""
+    before they existed has them built here once from its answers, and kept. The build takes
+    the round's row lock first (PostgreSQL), so a response being saved is either in the answers
+    it reads or added after it, and a second build waits and finds the first one's figures."""
+    if round_.figures_responses is None:
+        session.refresh(round_, ["figures_responses"], with_for_update=True)
     if round_.figures_responses is None:
         model = model_of_round(session, round_)
         answers = _answers_by_response(session, round_.id)

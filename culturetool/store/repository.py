@@ -176,7 +176,7 @@ def insert_response(
     response = Response(id=uuid.uuid4().hex, round_id=round_.id)
     session.add(response)
     session.flush()  # no ORM link from answers to their response: write the response first
-    session.execute(  # the answers in one statement
+    session.connection().execute(  # the answers in one statement, compiled once per process
         insert(Answer),
         [
             {"response_id": response.id, "item_id": item_id, "value": value}
@@ -193,46 +193,49 @@ def add_to_round_figures(
     session: Session, round_: AssessmentRound, answers: dict[str, int | None]
 ) -> None:
     """Add one response's share to its round's running figures, in the transaction that saves
-    it: one upsert for every figure, and the round's count of responses they hold. A round whose
-    figures were never built (opened before they existed) is left for the gate to build once."""
-    if round_.figures_responses is None:
-        return
-    added = shares(model_of_round(session, round_), answers)
-    if added:
-        upsert = _dialect_insert(session)(RoundFigure).values(
-            [
-                {
-                    "round_id": round_.id,
-                    "figure": figure,
-                    "respondents": share.respondents,
-                    "answers": share.answers,
-                    "dont_know": share.dont_know,
-                    "total": share.total,
-                    "total_sq": share.total_sq,
-                }
-                for figure, share in added.items()
-            ]
-        )
-        columns = ("respondents", "answers", "dont_know", "total", "total_sq")
-        session.execute(
-            upsert.on_conflict_do_update(
-                index_elements=["round_id", "figure"],
-                set_={c: getattr(RoundFigure, c) + getattr(upsert.excluded, c) for c in columns},
-            )
-        )
-    session.execute(
+    it: the round's count of responses they hold, then one upsert for every figure. A round
+    whose figures were never built (opened before they existed) is left for the gate to build
+    once. Counting first takes the round's row lock (PostgreSQL), so a build that starts now
+    waits for this response and reads it with the others."""
+    counted = session.scalar(
         update(AssessmentRound)
         .where(AssessmentRound.id == round_.id)
         .values(figures_responses=AssessmentRound.figures_responses + 1)
+        .returning(AssessmentRound.figures_responses)
     )
     session.expire(round_, ["figures_responses"])
+    if counted is None:
+        return
+    added = shares(model_of_round(session, round_), answers)
+    if not added:
+        return
+    session.connection().execute(
+        _figure_upsert(session.get_bind().dialect.name),
+        [
+            {
+                "round_id": round_.id,
+                "figure": figure,
+                "respondents": share.respondents,
+                "answers": share.answers,
+                "dont_know": share.dont_know,
+                "total": share.total,
+                "total_sq": share.total_sq,
+            }
+            for figure, share in added.items()
+        ],
+    )
 
 
-def _dialect_insert(session: Session) -> Any:
-    """INSERT with ON CONFLICT for the database in use (SQLite or PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return postgresql.insert
-    return sqlite.insert
+@lru_cache(maxsize=2)
+def _figure_upsert(dialect: str) -> Any:
+    """INSERT ... ON CONFLICT DO UPDATE adding to a round's running figures, for SQLite or
+    PostgreSQL: one statement, built once, run with every figure's values."""
+    upsert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(RoundFigure)
+    columns = ("respondents", "answers", "dont_know", "total", "total_sq")
+    return upsert.on_conflict_do_update(
+        index_elements=["round_id", "figure"],
+        set_={c: getattr(RoundFigure, c) + getattr(upsert.excluded, c) for c in columns},
+    )
 
 
 def withdraw_survey_codes(session: Session, round_id: int) -> int:
