@@ -50,6 +50,8 @@ class Permission(StrEnum):
     ARRANGE_WORKSHOPS = "set up workshops and choose their facilitators"
     RUN_WORKSHOPS = "run workshops"
     VIEW_WORKSHOPS = "read workshops"
+    OPEN_PERIODS = "open assessment periods for the county"
+    RECORD_STAFF_COUNT = "record a team's number of staff"
 
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
@@ -63,6 +65,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_TARGETS,
             Permission.VIEW_ALL_TARGETS,
             Permission.ARRANGE_WORKSHOPS,
+            Permission.OPEN_PERIODS,
+            Permission.RECORD_STAFF_COUNT,
         }
     ),
     Role.LEADER: frozenset(
@@ -90,6 +94,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.EDIT_AREA_PLANS,
             Permission.ARRANGE_WORKSHOPS,
             Permission.VIEW_WORKSHOPS,
+            Permission.OPEN_PERIODS,
         }
     ),
     # A manager sees targets and plans for their own teams only (the services check the team),
@@ -102,6 +107,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.VIEW_TARGETS,
             Permission.VIEW_PLANS,
             Permission.EDIT_PLANS,
+            Permission.RECORD_STAFF_COUNT,
         }
     ),
     # A facilitator runs and reads only the workshops they are assigned to (services.reach).
