@@ -10,4 +10,9 @@ class NotFound(LookupError):
 
 
 class RoundClosed(Exception):
-    """The assessment round has closed and takes no more answers."""
+    """The assessment round has closed and takes no more answers. `period_note` says when, for
+    a round whose assessment period is over (the round itself may still be open)."""
+
+    def __init__(self, message: str = "This survey has closed.", period_note: str = "") -> None:
+        super().__init__(message)
+        self.period_note = period_note

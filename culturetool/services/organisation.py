@@ -11,7 +11,9 @@ from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.limits import (
     DEFAULT_ANONYMITY_THRESHOLD,
+    MAX_STAFF_COUNT,
     MIN_ANONYMITY_THRESHOLD,
+    MIN_STAFF_COUNT,
     NAME_LENGTH,
 )
 from culturetool.domain.text import clean_name
@@ -124,4 +126,29 @@ def team_view(actor: Actor, team_id: int) -> TeamView:
                 round_summary(session, r, with_token=runs_rounds) for r in reversed(team.rounds)
             ],
             managers=[m.name for m in repo.managers_of(session, team.id)],
+            staff_count=team.staff_count or 0,
+            can_record_staff_count=actor.may(Permission.RECORD_STAFF_COUNT, team.id),
         )
+
+
+def set_staff_count(actor: Actor, team_id: int, staff_count: int) -> None:
+    """Record how many people work in the team (its manager or an administrator): the
+    response rate's denominator, and what the rounds of an assessment period open with."""
+    if (
+        isinstance(staff_count, bool)
+        or not isinstance(staff_count, int)
+        or not MIN_STAFF_COUNT <= staff_count <= MAX_STAFF_COUNT
+    ):
+        raise InputProblem(
+            f"Give the number of people in the team as a whole number from {MIN_STAFF_COUNT} "
+            f"to {MAX_STAFF_COUNT}."
+        )
+    with transaction() as session:
+        team = team_in_reach(session, actor, team_id, Permission.RECORD_STAFF_COUNT)
+        if team.staff_count != staff_count:
+            before = "not recorded" if team.staff_count is None else str(team.staff_count)
+            team.staff_count = staff_count
+            repo.record(
+                session, actor, "staff number recorded",
+                f"{team.name}: {staff_count} staff (was {before})",
+            )  # fmt: skip

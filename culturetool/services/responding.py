@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 
-from culturetool.domain import survey_codes
+from culturetool.domain import clock, survey_codes
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
 from culturetool.domain.kinds import AccessMode, member_of
@@ -28,11 +28,12 @@ from culturetool.domain.limits import (
     MIN_STAFF_COUNT,
 )
 from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.periods import period_of_round, taking_answers
 from culturetool.domain.questionnaire_wording import PageText
 from culturetool.domain.rate_limit import SlidingWindowLimit
 from culturetool.domain.scoring import validate_complete_response
 from culturetool.domain.text import clean_comment, encodable
-from culturetool.domain.wording import count_of
+from culturetool.domain.wording import count_of, day_month_year
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import round_in_reach, team_in_reach
 from culturetool.services.rounds import minutes_to_answer, round_summary
@@ -196,6 +197,10 @@ def open_round(actor: Actor, team_id: int, *, access_mode: str, staff_count: int
                 "never show any. Check the number, or ask an administrator about the threshold."
             )
         version = repo.ensure_model_version(session, model)
+        # A round opened while a period runs for the team's area belongs to that period.
+        period_id = period_of_round(
+            repo.period_facts(session, actor.organisation_id), team.area_id, clock.today()
+        )
         round_ = AssessmentRound(
             team_id=team.id,
             model_version_id=version.id,
@@ -204,6 +209,7 @@ def open_round(actor: Actor, team_id: int, *, access_mode: str, staff_count: int
             comment_threshold=team.area.organisation.comment_threshold,
             access_mode=mode.value,
             staff_count=staff_count,
+            period_id=period_id,
         )
         session.add(round_)
         session.flush()
@@ -276,7 +282,13 @@ def _live_round(session, token: str) -> AssessmentRound:
     if round_ is None:
         raise NotFound("This link does not match any survey.")
     if not round_.is_open:
-        raise RoundClosed("This survey has closed.")
+        raise RoundClosed()
+    period = repo.period_of(session, round_.period_id)
+    if period is not None and not taking_answers(period, clock.today()):
+        raise RoundClosed(
+            period_note=f"The assessment “{period.name}” ended on "
+            f"{day_month_year(period.closes_on)}."
+        )
     return round_
 
 

@@ -19,9 +19,12 @@ from culturetool.domain.figure_totals import shares
 from culturetool.domain.kinds import ActionStatus, TargetScope
 from culturetool.domain.model_loader import model_from_json, model_to_json, model_version
 from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.periods import PeriodFacts
 from culturetool.store.tables import (
     Answer,
     Area,
+    AssessmentPeriod,
+    AssessmentPeriodArea,
     AssessmentRound,
     AuditEvent,
     Comment,
@@ -63,6 +66,42 @@ def open_round_of(session: Session, team_id: int) -> AssessmentRound | None:
             AssessmentRound.team_id == team_id, AssessmentRound.closed_at.is_(None)
         )
     ).first()
+
+
+def period_facts(session: Session, organisation_id: int) -> list[PeriodFacts]:
+    """The organisation's assessment periods with their areas, oldest first, as the domain's
+    rules read them."""
+    periods = session.scalars(
+        select(AssessmentPeriod)
+        .where(AssessmentPeriod.organisation_id == organisation_id)
+        .order_by(AssessmentPeriod.opens_on, AssessmentPeriod.id)
+    ).all()
+    areas: dict[int, set[int]] = {p.id: set() for p in periods}
+    rows = session.execute(
+        select(AssessmentPeriodArea.period_id, AssessmentPeriodArea.area_id).where(
+            AssessmentPeriodArea.period_id.in_(list(areas))
+        )
+    )
+    for period_id, area_id in rows:
+        areas[period_id].add(area_id)
+    return [
+        PeriodFacts(p.id, p.name, p.opens_on, p.closes_on, frozenset(areas[p.id])) for p in periods
+    ]
+
+
+def period_of(session: Session, period_id: int | None) -> PeriodFacts | None:
+    """One period as the domain's rules read it; None for no period."""
+    if period_id is None:
+        return None
+    period = session.get(AssessmentPeriod, period_id)
+    if period is None:
+        return None
+    area_ids = session.scalars(
+        select(AssessmentPeriodArea.area_id).where(AssessmentPeriodArea.period_id == period_id)
+    )
+    return PeriodFacts(
+        period.id, period.name, period.opens_on, period.closes_on, frozenset(area_ids)
+    )
 
 
 def round_by_token(session: Session, token: str) -> AssessmentRound | None:

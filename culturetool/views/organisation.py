@@ -60,3 +60,5 @@ class TeamView:
     can_view_results: bool
     rounds: list[RoundSummary] = field(default_factory=list)
     managers: list[str] = field(default_factory=list)  # the names of its active managers
+    staff_count: int = 0  # the team's number of staff as recorded; 0 when not recorded
+    can_record_staff_count: bool = False

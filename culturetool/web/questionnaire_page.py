@@ -93,11 +93,16 @@ def plain_message(
     assets: Assets,
     easy_read: bool = False,
     main_attributes: Mapping[str, str] | None = None,
+    note: str = "",
 ) -> str:
     """A page of its own. In easy read when the person chose it; otherwise in standard English
-    with the easy read folded below, as whether they chose it is not known."""
+    with the easy read folded below, as whether they chose it is not known. `note`, a plain
+    sentence of the page's own, goes under the heading."""
     heading = message.heading.filled(easy_read)
-    body = f"<h1>{escape(heading)}</h1>\n<p>{escape(message.body.filled(easy_read))}</p>"
+    body = f"<h1>{escape(heading)}</h1>\n"
+    if note:
+        body += f"<p><strong>{escape(note)}</strong></p>\n"
+    body += f"<p>{escape(message.body.filled(easy_read))}</p>"
     if not easy_read:
         body += "\n" + _easy_read_fold(message)
     return document(heading, body, assets, main_attributes)
@@ -334,10 +339,14 @@ def sent_page(token: str, text: PageText, assets: Assets, easy_read: bool) -> st
     )
 
 
-def closed_page(token: str, text: PageText, assets: Assets) -> str:
-    """The survey has closed: the script forgets any unsent answers to it on this device."""
+def closed_page(token: str, text: PageText, assets: Assets, period_note: str = "") -> str:
+    """The survey has closed: the script forgets any unsent answers to it on this device.
+    `period_note` says when its assessment period ended, for a round of a period."""
     return plain_message(
-        text.closed, assets, main_attributes={"data_round_token": token, "data_view": "closed"}
+        text.closed,
+        assets,
+        main_attributes={"data_round_token": token, "data_view": "closed"},
+        note=period_note,
     )
 
 

@@ -119,8 +119,9 @@ def _unreadable(status: int) -> HTMLResponse:
     return _message(responding.page_text().unreadable, status)
 
 
-def _closed(token: str) -> HTMLResponse:
-    return _page(html.closed_page(token, responding.page_text(), ADDRESSES), 410)
+def _closed(token: str, closed: RoundClosed) -> HTMLResponse:
+    page = html.closed_page(token, responding.page_text(), ADDRESSES, closed.period_note)
+    return _page(page, 410)
 
 
 def _open_questionnaire(token: str) -> responding.QuestionnaireView | HTMLResponse:
@@ -130,8 +131,8 @@ def _open_questionnaire(token: str) -> responding.QuestionnaireView | HTMLRespon
         return responding.questionnaire_for(token)
     except NotFound:
         return _not_found()
-    except RoundClosed:
-        return _closed(token)
+    except RoundClosed as closed:
+        return _closed(token, closed)
 
 
 async def _body(request: Request) -> bytes:
@@ -230,8 +231,8 @@ async def send_answers(request: Request) -> Response:
         )
     except NotFound:
         return _not_found()
-    except RoundClosed:
-        return _closed(token)
+    except RoundClosed as closed:
+        return _closed(token, closed)
     except InputProblem as problem:
         refusal = view.page_text.refusal(str(problem))
         return _page(_questionnaire(view, entered, refusal), 422)
