@@ -252,6 +252,12 @@ def test_uploads_are_refused_before_the_body_is_read(client):
     limit = privacy.ENTRIES_UPLOAD_BODY_LIMIT
     assert gate_answer(upload_scope(facilitator_token, str(limit + 1))) == 413
     assert gate_answer(upload_scope(facilitator_token, str(limit))) is None
+    # A team manager uploads a file of responses collected elsewhere, larger still.
+    manager = post_sign_in(client, person_email(Role.MANAGER), PASSWORD)
+    manager_token = manager.cookies[SESSION_COOKIE]
+    limit = privacy.RESPONSES_UPLOAD_BODY_LIMIT
+    assert gate_answer(upload_scope(manager_token, str(limit + 1))) == 413
+    assert gate_answer(upload_scope(manager_token, str(limit))) is None
 
 
 # ---- logs -----------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ session cookie is replaced by its sha256 (`SESSION_HEADER`), which is what `user
 stores: it identifies the session on the server but cannot be replayed as a cookie.
 
 `UploadGate` answers POST /_upload with 401, 403, 411 or 413 before a byte of the body is read
-when the caller has no session, may not import (areas and teams, or a workshop's entries), or
-sends no or too long a Content-Length.
+when the caller has no session, may not import (areas and teams, a workshop's entries, or a
+round's responses), or sends no or too long a Content-Length.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from culturetool.domain.access import Permission
 from culturetool.domain.team_import import MAX_BYTES as IMPORT_FILE_MAX_BYTES
 from culturetool.services import accounts
+from culturetool.services.response_import import IMPORT_MAX_BYTES as RESPONSES_FILE_MAX_BYTES
 from culturetool.services.workshop_board import IMPORT_MAX_BYTES as ENTRIES_FILE_MAX_BYTES
 
 SESSION_COOKIE = "culturetool_session"
@@ -38,6 +39,8 @@ UPLOAD_PATH = "/_upload"
 UPLOAD_BODY_LIMIT = IMPORT_FILE_MAX_BYTES + 16 * 1024
 # A facilitator's one CSV or XLSX file of workshop entries, with the same envelope.
 ENTRIES_UPLOAD_BODY_LIMIT = ENTRIES_FILE_MAX_BYTES + 16 * 1024
+# A team manager's one CSV or XLSX file of responses collected elsewhere, with the envelope.
+RESPONSES_UPLOAD_BODY_LIMIT = RESPONSES_FILE_MAX_BYTES + 16 * 1024
 HIDDEN_CLIENT = ("0.0.0.0", 0)
 
 # What the socket needs: the handshake (engineio/socketio check origin and upgrade; Reflex reads
@@ -126,16 +129,19 @@ async def _upload_refusal(scope: Scope) -> PlainTextResponse | None:
     actor = await run_in_threadpool(accounts.actor_for_session, session_cookie(headers))
     if actor is None:
         return _refuse(401, "Your session has ended. Sign in again, then upload the file again.")
-    # What each may upload: an administrator areas and teams, a facilitator workshop entries.
+    # What each may upload: an administrator areas and teams, a facilitator workshop entries,
+    # a team manager responses collected elsewhere.
     if actor.can(Permission.MANAGE_ORGANISATION):
         body_limit, file_limit = UPLOAD_BODY_LIMIT, IMPORT_FILE_MAX_BYTES
     elif actor.can(Permission.RUN_WORKSHOPS):
         body_limit, file_limit = ENTRIES_UPLOAD_BODY_LIMIT, ENTRIES_FILE_MAX_BYTES
+    elif actor.can(Permission.RUN_ROUNDS):
+        body_limit, file_limit = RESPONSES_UPLOAD_BODY_LIMIT, RESPONSES_FILE_MAX_BYTES
     else:
         return _refuse(
             403,
-            "Only an administrator can import areas and teams, and only a workshop's "
-            "facilitators its entries.",
+            "Only an administrator can import areas and teams, only a workshop's "
+            "facilitators its entries, and only a team's manager its responses.",
         )
     lengths = [value for name, value in headers if name.lower() == b"content-length"]
     if len(lengths) != 1 or not lengths[0].isdigit():
