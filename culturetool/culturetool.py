@@ -22,6 +22,12 @@ from culturetool.ui.pages.admin import (
 )
 from culturetool.ui.pages.area import AreaState, area_page
 from culturetool.ui.pages.home import HomeState, home_page
+from culturetool.ui.pages.periods import (
+    PeriodSheetState,
+    PeriodsState,
+    period_sheet_page,
+    periods_page,
+)
 from culturetool.ui.pages.plan import PlanState, plan_page
 from culturetool.ui.pages.recommendations import RecommendationsState, recommendations_page
 from culturetool.ui.pages.results import ResultsState, results_page
@@ -90,6 +96,12 @@ app.add_page(
     title="Success, plan and review",
     on_load=WorkshopPlanState.load,
 )
+app.add_page(
+    period_sheet_page,
+    route=routes.PERIOD_SHEET,
+    title="Links of an assessment period",
+    on_load=PeriodSheetState.load,
+)
 app.add_page(invite_page, route=routes.INVITATION, title="Invitation", on_load=InviteState.load)
 app.add_page(home_page, route=routes.HOME, title="culturetool", on_load=HomeState.load)
 app.add_page(sign_in_page, route=routes.SIGN_IN, title="Sign in", on_load=SignInState.load)
@@ -98,6 +110,9 @@ app.add_page(people_page, route=routes.PEOPLE, title="People", on_load=PeopleSta
 app.add_page(settings_page, route=routes.SETTINGS, title="Settings", on_load=SettingsState.load)
 app.add_page(audit_page, route=routes.AUDIT, title="Audit log", on_load=AuditState.load)
 app.add_page(workshops_page, route=routes.WORKSHOPS, title="Workshops", on_load=WorkshopsState.load)
+app.add_page(
+    periods_page, route=routes.PERIODS, title="Assessment periods", on_load=PeriodsState.load
+)
 app.add_page(targets_page, route=routes.TARGETS, title="Targets", on_load=TargetsState.load)
 app.add_page(
     import_page, route=routes.IMPORT, title="Import areas and teams", on_load=ImportState.load

@@ -59,6 +59,7 @@ PUBLIC_HANDLERS = {
     "TeamState.type_staff_count",
     "TeamState.type_more_codes",
     "TeamState.choose_manager",
+    "TeamState.type_team_staff",
     "PeopleState.copy_link",
     "PeopleState.link_copied",
     "PeopleState.ask_to_deactivate",
@@ -396,6 +397,30 @@ def _someone_else_changed(workshop_id: int) -> None:
         session.execute(sa.text(f"update workshop set revision = 2 where id = {workshop_id}"))
 
 
+OPENS_PERIODS = {"administrator", "innovation"}
+
+
+def _new_period_form() -> dict[str, str]:
+    today = datetime.date.today()
+    return {
+        "name": "Spring",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + datetime.timedelta(days=30)).isoformat(),
+        "scope": "all",
+    }
+
+
+def _open_a_period(world: World) -> None:
+    from culturetool.services import periods
+
+    form = _new_period_form()
+    periods.open_period(
+        accounts.actor_for_session(world.tokens["innovation"]), form["name"],
+        datetime.date.fromisoformat(form["opens_on"]),
+        datetime.date.fromisoformat(form["closes_on"]), None,
+    )  # fmt: skip
+
+
 MATRIX: dict[str, Row] = {
     "HomeState.load": Row(
         page_flags=frozenset({"loaded"}),
@@ -495,6 +520,39 @@ MATRIX: dict[str, Row] = {
         prepare=lambda s, w: setattr(s, "team_id_shown", w.team_id),
         call=lambda s, w: type(s).unassign_manager.fn(s, w.user_ids["manager"]),
         delivered=lambda s, w, _: s.confirmation.startswith("Saved") and s.managers == [],
+    ),
+    "TeamState.save_staff_count": Row(
+        writes=("team",),
+        allowed={"administrator", "manager"},
+        prepare=lambda s, w: (
+            setattr(s, "team_id_shown", w.team_id),
+            setattr(s, "team_staff_text", "11"),
+        ),
+        call=lambda s, w: type(s).save_staff_count.fn(s),
+        delivered=lambda s, w, _: s.team_staff_count == 11 and s.confirmation.startswith("Saved"),
+    ),
+    "PeriodsState.load": Row(
+        allowed=OPENS_PERIODS,
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w, _: s.view is not None and len(s.view.areas) == 1,
+    ),
+    "PeriodsState.open_period": Row(
+        # Alpha's open round joins the period; Beta has no number of staff, so no new round.
+        writes=("assessment_period", "assessment_period_area", "assessment_round"),
+        allowed=OPENS_PERIODS,
+        call=lambda s, w: type(s).open_period.fn(s, _new_period_form()),
+        delivered=lambda s, w, _: s.opened_period_id > 0 and len(s.opened_notes) == 2,
+    ),
+    "PeriodSheetState.load": Row(
+        allowed=OPENS_PERIODS,
+        params=lambda w: {"period_id": "1"},  # the first period of the world, opened below
+        prepare=lambda s, w: _open_a_period(w),
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w, _: (
+            s.loaded
+            and [t.name for t in s.areas[0].teams] == ["Alpha", "Beta"]
+            and "/r/" in s.areas[0].teams[0].link
+        ),  # fmt: skip
     ),
     "ResultsState.load": Row(
         allowed=SEES_ALPHA_RESULTS,

@@ -16,6 +16,7 @@ def _person_bar() -> rx.Component:
         rx.el.nav(
             rx.link("Teams", href=routes.HOME),
             rx.cond(SessionState.sees_workshops, rx.link("Workshops", href=routes.WORKSHOPS)),
+            rx.cond(SessionState.opens_periods, rx.link("Periods", href=routes.PERIODS)),
             rx.cond(
                 SessionState.is_admin,
                 rx.fragment(

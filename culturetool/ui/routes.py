@@ -21,6 +21,7 @@ SETTINGS = "/admin/settings"
 AUDIT = "/admin/audit"
 IMPORT = "/admin/import"
 TARGETS = "/targets"
+PERIODS = "/periods"  # assessment periods: the list and the form to open one
 # Reflex's name for the page shown at any address that is none of the others.
 NOT_FOUND = "404"
 
@@ -33,6 +34,7 @@ AREA_PLAN = "/areas/[area_id]/plan"
 TEAM_RECOMMENDATIONS = "/teams/[team_id]/recommendations"
 AREA_RECOMMENDATIONS = "/areas/[area_id]/recommendations"
 INVITATION = "/invite/[invite_token]"
+PERIOD_SHEET = "/periods/[period_id]"  # a period's printable sheet of share links
 WORKSHOPS = "/workshops"
 WORKSHOP = "/workshops/[workshop_id]"  # overview and preparation (stage 1)
 WORKSHOP_COLLECT = "/workshops/[workshop_id]/collect"  # stage 2
@@ -63,6 +65,10 @@ def round_results(round_id: Any) -> Any:
 
 def area_results(area_id: Any) -> Any:
     return "/areas/" + _part(area_id)
+
+
+def period_sheet(period_id: Any) -> Any:
+    return "/periods/" + _part(period_id)
 
 
 def team_plan(team_id: Any) -> Any:

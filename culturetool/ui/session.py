@@ -119,6 +119,7 @@ class SessionState(rx.State):
     role_title: str = ""
     is_admin: bool = False
     sees_workshops: bool = False
+    opens_periods: bool = False
     denied: str = ""
 
     def _session_hash(self) -> str:
@@ -137,8 +138,10 @@ class SessionState(rx.State):
                 Permission.ARRANGE_WORKSHOPS,
             )
         )
+        self.opens_periods = actor.can(Permission.OPEN_PERIODS)
         self.denied = ""
 
     def _forget_person(self) -> None:
         self.person_name = self.role_title = ""
+        self.opens_periods = False
         self.is_admin = self.sees_workshops = False

@@ -28,13 +28,13 @@ from workshop_rows import add_workshop
 from culturetool.domain.access import Role
 from culturetool.domain.kinds import ActionTimescale
 from culturetool.services import admin as admin_service
-from culturetool.services import workshop_board, workshop_links
-from culturetool.services.organisation import add_area, add_team
+from culturetool.services import periods, workshop_board, workshop_links
+from culturetool.services.organisation import add_area, add_team, set_staff_count
 from culturetool.services.plans import ActionDraft, create_action
 from culturetool.services.rounds import close_round
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
-from culturetool.store.tables import AssessmentRound, UserAccount
+from culturetool.store.tables import AssessmentRound, Team, UserAccount
 from culturetool.ui import routes
 from culturetool.web import respondent
 
@@ -156,6 +156,7 @@ class World:
     voting_workshop: int = 0  # voting open (same facilitator)
     collection_token: str = ""  # the public collection link of `workshop`
     voting_token: str = ""  # the public voting link of `voting_workshop`
+    period: int = 0  # an assessment period of an area of its own, with one team
 
 
 def _respond(round_id: int, people: int, model, comments: tuple[str, ...] = ()) -> None:
@@ -220,6 +221,19 @@ def world(app_url, app_db_url, model) -> World:
         voting_token = workshop_links.make_link(
             people[Role.FACILITATOR], voting, "vote", dt.date.today()
         ).token
+        # An area of its own, so the period's round changes nothing the other visits see.
+        period_team = add_team(
+            administrator, add_area(administrator, "Axe Period Downs"), "Downs Hub"
+        )
+        set_staff_count(administrator, period_team, 9)
+        today = dt.date.today()
+        period = periods.open_period(
+            people[Role.INNOVATION],
+            "Axe spring",
+            today,
+            today + dt.timedelta(days=60),
+            [session_area_of(period_team)],
+        ).period_id
         invitation = admin_service.invite_user(
             administrator, "ivy.invitee@test.example", "Ivy Invitee", Role.LEADER.value, []
         )
@@ -252,7 +266,13 @@ def world(app_url, app_db_url, model) -> World:
             voting_workshop=voting,
             collection_token=collection_token,
             voting_token=voting_token,
+            period=period,
         )
+
+
+def session_area_of(team_id: int) -> int:
+    with transaction() as session:
+        return session.get(Team, team_id).area_id
 
 
 @dataclass(frozen=True)
@@ -347,6 +367,23 @@ def _new_workshop_refused(page: Page) -> None:
     expect(page.get_by_role("alert")).to_contain_text("facilitator")
 
 
+def _period_refused(page: Page) -> None:
+    """The new period form sent with no area ticked: the server says what to fix."""
+    page.get_by_text("Open a new assessment period", exact=True).click()
+    page.get_by_label("Name of the period").fill("Nowhere spring")
+    page.get_by_label("First day").fill(dt.date.today().isoformat())
+    page.get_by_label("Closing day").fill((dt.date.today() + dt.timedelta(days=9)).isoformat())
+    page.get_by_label("Only the areas ticked below").check()
+    page.get_by_role("button", name="Open the period").click()
+    expect(page.get_by_role("alert")).to_contain_text("at least one area")
+
+
+def _staff_number_refused(page: Page) -> None:
+    page.get_by_label("How many people work in the team?").fill("0")
+    page.get_by_role("button", name="Save the number").click()
+    expect(page.get_by_role("alert")).to_contain_text("whole number from 1 to 500")
+
+
 def _easy_read(page: Page) -> None:
     page.locator("#easy-read").check()
 
@@ -419,6 +456,10 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("unknown workshop", f"/workshops/{NO_SUCH_ID}"),
                 Visit("workshops", "/workshops"),
                 Visit("new workshop refused", "/workshops", _new_workshop_refused),
+                Visit("assessment periods", "/periods"),
+                Visit("new period refused", "/periods", _period_refused),
+                Visit("a period's sheet of links", f"/periods/{w.period}"),
+                Visit("unknown period", f"/periods/{NO_SUCH_ID}"),
             ],
         ),
         (
@@ -429,6 +470,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("team with a round below the threshold", f"/teams/{w.withheld_team}"),
                 Visit("team with an open round", team),
                 Visit("team with a closed round", f"/teams/{w.closed_team}"),
+                Visit("staff number refused", f"/teams/{w.empty_team}", _staff_number_refused),
                 Visit("results withheld", f"/rounds/{w.withheld_round}"),
                 Visit("results shown", f"/rounds/{w.shown_round}"),
                 Visit("unknown round", f"/rounds/{NO_SUCH_ID}"),
@@ -466,6 +508,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("workshop summary", f"{workshop}/summary"),
                 Visit("vote result, read only", f"{decided}/understand"),
                 Visit("success, plan and review, read only", f"{decided}/plan"),
+                Visit("periods refused", "/periods"),
             ],
         ),
         (
@@ -479,6 +522,8 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("area results", area),
                 Visit("workshop overview", workshop),
                 Visit("workshops", "/workshops"),
+                Visit("assessment periods", "/periods"),
+                Visit("a period's sheet of links", f"/periods/{w.period}"),
             ],
         ),
         (

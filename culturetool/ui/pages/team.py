@@ -49,6 +49,11 @@ class TeamState(SessionState):
     more_codes_text: str = ""
     codes_sent: int = 0  # how many codes were just downloaded, to say so on the page
     managers: list[str] = []
+    # The team's number of staff as recorded (0: not yet), and the form that changes it.
+    team_staff_count: int = 0
+    can_record_staff_count: bool = False
+    team_staff_text: str = ""
+    staff_message: str = ""
     # For an administrator: the team's managers and the other team managers, to assign them.
     can_assign_managers: bool = False
     assigned_managers: list[PersonChoice] = []
@@ -98,6 +103,11 @@ class TeamState(SessionState):
         self.can_view_results = view.can_view_results
         self.rounds = view.rounds
         self.managers = view.managers
+        self.team_staff_count = view.staff_count
+        self.can_record_staff_count = view.can_record_staff_count
+        self.team_staff_text = str(view.staff_count) if view.staff_count else ""
+        if not self.staff_count_text and view.staff_count:
+            self.staff_count_text = str(view.staff_count)  # the new round's form starts from it
         self.can_assign_managers = actor.can(Permission.MANAGE_USERS)
         if self.can_assign_managers:
             choices = admin.team_managers(actor, view.id)
@@ -115,7 +125,8 @@ class TeamState(SessionState):
     @rx.event
     @signed_in
     def load(self, actor: Actor):
-        self.error = self.confirmation = ""
+        self.error = self.confirmation = self.staff_message = ""
+        self.staff_count_text = ""
         self.confirming_close = False
         self.access_mode_choice = AccessMode.CODES.value  # as the freshly drawn form shows it
         self._refresh(actor, id_number(self.team_id))
@@ -164,6 +175,25 @@ class TeamState(SessionState):
     @public
     def type_staff_count(self, text: str):
         self.staff_count_text = text  # a form field; the service checks it on opening
+
+    @rx.event
+    @public
+    def type_team_staff(self, text: str):
+        self.team_staff_text = text  # a form field; the service checks it on saving
+
+    @rx.event
+    @signed_in
+    def save_staff_count(self, actor: Actor):
+        self.error = self.confirmation = self.staff_message = ""
+        try:
+            organisation.set_staff_count(
+                actor, self.team_id_shown, whole_number(self.team_staff_text)
+            )
+        except (InputProblem, NotFound) as problem:
+            self.staff_message = str(problem)
+            return
+        self._refresh(actor, self.team_id_shown)
+        self.confirmation = f"Saved: {self.team_name} has {self.team_staff_count} staff."
 
     @rx.event
     @public
@@ -333,6 +363,36 @@ def _managers_panel() -> rx.Component:
         ),
         width="100%",
     )  # fmt: skip
+
+
+def _staff_panel() -> rx.Component:
+    """The team's number of staff: the response rate's denominator, and what the rounds of an
+    assessment period open with."""
+    return rx.card(
+        rx.heading("Number of staff", as_="h2", size="5"),
+        rx.text(
+            rx.cond(
+                TeamState.team_staff_count > 0,
+                f"{TeamState.team_name} has {TeamState.team_staff_count} staff.",
+                "Not recorded yet.",
+            ),
+            " It is used for the response rate and when an assessment period opens the "
+            "team's round; change it when people join or leave.",
+        ),
+        rx.hstack(
+            *_number_field(
+                "How many people work in the team?",
+                "team-staff",
+                TeamState.team_staff_text,
+                TeamState.type_team_staff,
+            ),  # fmt: skip
+            rx.button("Save the number", variant="soft", on_click=TeamState.save_staff_count),
+            align="center",
+            wrap="wrap",
+        ),
+        shown_if(TeamState.staff_message != "", notice(TeamState.staff_message)),
+        width="100%",
+    )
 
 
 def _round_row(round_: RoundSummary) -> rx.Component:
@@ -574,6 +634,7 @@ def team_page() -> rx.Component:
                     _managers_panel(),
                     shown_if(~TeamState.can_run_rounds, rx.text(TeamState.managed_by)),
                 ),
+                shown_if(TeamState.can_record_staff_count, _staff_panel()),
                 shown_if(
                     TeamState.can_run_rounds,
                     rx.cond(
