@@ -21,6 +21,7 @@ SETTINGS = "/admin/settings"
 AUDIT = "/admin/audit"
 IMPORT = "/admin/import"
 TARGETS = "/targets"
+COUNTY = "/county"  # the county dashboard; ?period=<id> for a period other than the newest
 PERIODS = "/periods"  # assessment periods: the list and the form to open one
 # Reflex's name for the page shown at any address that is none of the others.
 NOT_FOUND = "404"
@@ -34,6 +35,7 @@ AREA_PLAN = "/areas/[area_id]/plan"
 TEAM_RECOMMENDATIONS = "/teams/[team_id]/recommendations"
 AREA_RECOMMENDATIONS = "/areas/[area_id]/recommendations"
 INVITATION = "/invite/[invite_token]"
+COUNTY_AREA = "/county/areas/[area_id]"  # an area's teams against the county; ?period=<id>
 PERIOD_SHEET = "/periods/[period_id]"  # a period's printable sheet of share links
 WORKSHOPS = "/workshops"
 WORKSHOP = "/workshops/[workshop_id]"  # overview and preparation (stage 1)
@@ -69,6 +71,15 @@ def area_results(area_id: Any) -> Any:
 
 def period_sheet(period_id: Any) -> Any:
     return "/periods/" + _part(period_id)
+
+
+def county(period_id: Any) -> Any:
+    """The county dashboard showing one period (0 for the newest)."""
+    return COUNTY + "?period=" + _part(period_id)
+
+
+def county_area(area_id: Any, period_id: Any) -> Any:
+    return "/county/areas/" + _part(area_id) + "?period=" + _part(period_id)
 
 
 def team_plan(team_id: Any) -> Any:

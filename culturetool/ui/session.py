@@ -119,6 +119,7 @@ class SessionState(rx.State):
     role_title: str = ""
     is_admin: bool = False
     sees_workshops: bool = False
+    sees_county: bool = False
     opens_periods: bool = False
     denied: str = ""
 
@@ -139,9 +140,10 @@ class SessionState(rx.State):
             )
         )
         self.opens_periods = actor.can(Permission.OPEN_PERIODS)
+        self.sees_county = actor.can(Permission.VIEW_AREA_RESULTS)
         self.denied = ""
 
     def _forget_person(self) -> None:
         self.person_name = self.role_title = ""
         self.opens_periods = False
-        self.is_admin = self.sees_workshops = False
+        self.is_admin = self.sees_workshops = self.sees_county = False
