@@ -30,6 +30,7 @@ from culturetool.ui.pages.periods import (
 )
 from culturetool.ui.pages.plan import PlanState, plan_page
 from culturetool.ui.pages.recommendations import RecommendationsState, recommendations_page
+from culturetool.ui.pages.response_import import ResponseImportState, response_import_page
 from culturetool.ui.pages.results import ResultsState, results_page
 from culturetool.ui.pages.targets import TargetsState, targets_page
 from culturetool.ui.pages.team import TeamState, team_page
@@ -56,6 +57,12 @@ app = rx.App(
 # Dynamic routes first (Reflex's rule); their [args] become state vars.
 app.add_page(team_page, route=routes.TEAM_PAGE, title="Team", on_load=TeamState.load)
 app.add_page(results_page, route=routes.ROUND_RESULTS, title="Results", on_load=ResultsState.load)
+app.add_page(
+    response_import_page,
+    route=routes.ROUND_IMPORT,
+    title="Import responses",
+    on_load=ResponseImportState.load,
+)
 app.add_page(area_page, route=routes.AREA_RESULTS, title="Area results", on_load=AreaState.load)
 app.add_page(plan_page, route=routes.TEAM_PLAN, title="Action plan", on_load=PlanState.load)
 app.add_page(plan_page, route=routes.AREA_PLAN, title="Action plan", on_load=PlanState.load)

@@ -1334,6 +1334,97 @@ MATRIX.update(
 )
 
 
+# ---- importing responses collected elsewhere (ui/pages/response_import.py) -------------------
+
+RUNS_ALPHAS_ROUNDS = {"manager"}
+RESPONSES_CSV = "Name,strategic_clarity_1,strategic_clarity_2\nAnn,Agree,4\nBo,Don't know,5\n"
+
+
+def _responses_file(header: str = "strategic_clarity_1,strategic_clarity_2"):
+    from culturetool.services.response_import import ResponseFile
+
+    body = RESPONSES_CSV.split("\n", 1)[1].replace("Ann,", "").replace("Bo,", "")
+    return ResponseFile("responses.csv", f"{header}\n{body}".encode())
+
+
+def _responses_upload() -> rx.UploadFile:
+    return rx.UploadFile(
+        file=io.BytesIO(RESPONSES_CSV.encode()),
+        path=Path("responses.csv"),
+        headers=Headers({"content-type": "text/csv"}),
+    )
+
+
+class _AsBackgroundTaskSees:
+    """A state as a background task holds it: its writes go inside `async with self` (here
+    there is no lock to take)."""
+
+    def __init__(self, state: rx.State) -> None:
+        object.__setattr__(self, "_state", state)
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exception) -> None:
+        return None
+
+    def __getattr__(self, name: str):
+        return getattr(self._state, name)
+
+    def __setattr__(self, name: str, value) -> None:
+        setattr(self._state, name, value)
+
+
+def _import_ready(
+    state, world: World, header: str = "strategic_clarity_1,strategic_clarity_2"
+) -> None:
+    state.round_id_shown = world.round_id
+    state._file = _responses_file(header)
+
+
+MATRIX.update(
+    {
+        "ResponseImportState.load": Row(
+            allowed=RUNS_ALPHAS_ROUNDS,
+            params=_round_params,
+            call=lambda s, w: type(s).load.fn(s),
+            delivered=lambda s, w, _: s.team_name == "Alpha" and s.is_open and s.room == 55,
+        ),
+        "ResponseImportState.check_file": Row(
+            page_flags=frozenset({"file_name"}),
+            allowed=RUNS_ALPHAS_ROUNDS,
+            prepare=lambda s, w: setattr(s, "round_id_shown", w.round_id),
+            call=lambda s, w: type(s).check_file.fn(s, [_responses_upload()]),
+            delivered=lambda s, w, _: s.ready == 2 and s.dropped_identity == 1,
+        ),
+        "ResponseImportState.refuse_file": Row(
+            page_flags=frozenset({"file_name"}),
+            allowed=RUNS_ALPHAS_ROUNDS,
+            prepare=lambda s, w: setattr(s, "round_id_shown", w.round_id),
+            call=lambda s, w: type(s).refuse_file.fn(s, ["answers.pdf"], ["file-invalid-type"]),
+            delivered=lambda s, w, _: (
+                len(s.problems) == 1 and "answers.pdf" in s.problems[0].problem
+            ),
+        ),
+        "ResponseImportState.choose_column": Row(
+            allowed=RUNS_ALPHAS_ROUNDS,
+            prepare=lambda s, w: _import_ready(s, w, "Q-A,strategic_clarity_2"),
+            call=lambda s, w: type(s).choose_column.fn(s, "0|strategic_clarity_1"),
+            delivered=lambda s, w, _: s.ready == 2 and s.columns[0].how == "chosen by you",
+        ),
+        "ResponseImportState.import_file": Row(
+            writes=("response", "answer", "round_figure", "assessment_round", "import_column"),
+            allowed=RUNS_ALPHAS_ROUNDS,
+            prepare=_import_ready,
+            call=lambda s, w: type(s).import_file.fn(_AsBackgroundTaskSees(s)),
+            delivered=lambda s, w, _: (
+                s.confirmation.startswith("Imported 2 responses") and s.done == s.total == 2
+            ),
+        ),
+    }
+)
+
+
 def _as_loaded(state: rx.State) -> None:
     """The page as this person's browser holds it once opened (whatever they may see)."""
     type(state).load.fn(state)

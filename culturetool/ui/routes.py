@@ -29,6 +29,7 @@ NOT_FOUND = "404"
 # Patterns for app.add_page; [name] becomes a state var of that page.
 TEAM_PAGE = "/teams/[team_id]"
 ROUND_RESULTS = "/rounds/[round_id]"
+ROUND_IMPORT = "/rounds/[round_id]/import"  # responses collected elsewhere, into an open round
 AREA_RESULTS = "/areas/[area_id]"
 TEAM_PLAN = "/teams/[team_id]/plan"
 AREA_PLAN = "/areas/[area_id]/plan"
@@ -63,6 +64,10 @@ def team_page(team_id: Any) -> Any:
 
 def round_results(round_id: Any) -> Any:
     return "/rounds/" + _part(round_id)
+
+
+def round_import(round_id: Any) -> Any:
+    return round_results(round_id) + "/import"
 
 
 def area_results(area_id: Any) -> Any:

@@ -38,7 +38,14 @@ def public(handler):
     return handler
 
 
-def signed_in(handler):
+def signed_in_background(handler):
+    """@signed_in for a background task (under `@rx.event(background=True)`), which may write
+    its state only inside `async with self`: the guard takes the lock to note who is signed in
+    and to say what was refused; the handler takes it itself for what it shows."""
+    return signed_in(handler, background=True)
+
+
+def signed_in(handler, *, background: bool = False):
     """Runs the handler only for a valid session, passing the signed-in person as `actor`.
 
     An async handler (an upload) gets an async guard, so that the refusals it raises while it
@@ -65,7 +72,21 @@ def signed_in(handler):
         self.denied = str(refusal)
         return None
 
-    if inspect.iscoroutinefunction(handler):
+    if background:
+
+        @functools.wraps(handler)
+        async def guarded(self, *args, **kwargs):
+            async with self:
+                actor, to_sign_in = admit(self)
+            if actor is None:
+                return to_sign_in
+            try:
+                return await handler(self, actor, *args, **kwargs)
+            except (NotSignedIn, Forbidden) as refusal:
+                async with self:
+                    return refuse(self, refusal)
+
+    elif inspect.iscoroutinefunction(handler):
 
         @functools.wraps(handler)
         async def guarded(self, *args, **kwargs):

@@ -384,6 +384,16 @@ def _staff_number_refused(page: Page) -> None:
     expect(page.get_by_role("alert")).to_contain_text("whole number from 1 to 500")
 
 
+def _response_file_checked(page: Page) -> None:
+    """A file of responses with a name column (dropped) and an answer that is not on the
+    scale: the mapping and the row-by-row report."""
+    text = "Name,strategic_clarity_1,strategic_clarity_2\nAnn,Agree,Sometimes\nBo,4,5\n"
+    page.locator("input[type=file]").set_input_files(
+        {"name": "responses.csv", "mimeType": "text/csv", "buffer": text.encode()}
+    )
+    expect(page.get_by_role("alert")).to_contain_text("cannot be imported yet")
+
+
 def _easy_read(page: Page) -> None:
     page.locator("#easy-read").check()
 
@@ -474,6 +484,13 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("results withheld", f"/rounds/{w.withheld_round}"),
                 Visit("results shown", f"/rounds/{w.shown_round}"),
                 Visit("unknown round", f"/rounds/{NO_SUCH_ID}"),
+                Visit("response import", f"/rounds/{w.withheld_round}/import"),
+                Visit(
+                    "response import, file checked",
+                    f"/rounds/{w.withheld_round}/import",
+                    _response_file_checked,
+                ),
+                Visit("response import, unknown round", f"/rounds/{NO_SUCH_ID}/import"),
                 Visit("recommendations", f"{team}/recommendations"),
                 Visit("recommendations, no rounds", f"/teams/{w.empty_team}/recommendations"),
                 Visit("recommendations, withheld", f"/teams/{w.withheld_team}/recommendations"),
@@ -497,6 +514,7 @@ def visits(w: World) -> list[tuple[str, list[Visit]]]:
                 Visit("area plan", f"{area}/plan"),
                 Visit("team results", f"/rounds/{w.shown_round}"),
                 Visit("team results withheld", f"/rounds/{w.withheld_round}"),
+                Visit("response import refused", f"/rounds/{w.shown_round}/import"),
                 Visit("team page", team),
                 Visit("team recommendations", f"{team}/recommendations"),
                 Visit("team plan, read only", f"{team}/plan"),

@@ -492,6 +492,10 @@ def _share_panel() -> rx.Component:
                     rel="noreferrer noopener",
                     class_name="plain-link",
                 ),
+                rx.link(
+                    "Import responses collected on paper or in another survey tool",
+                    href=routes.round_import(current.id),
+                ),
                 rx.cond(current.access_mode == AccessMode.CODES, _codes_panel()),
                 align="start",
                 flex="1",
