@@ -24,6 +24,8 @@ from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.tables import (
     Area,
+    AssessmentPeriod,
+    AssessmentPeriodArea,
     AssessmentRound,
     Organisation,
     PlanAction,
@@ -35,6 +37,11 @@ SEED = 20261122
 ORGANISATION = "Shirebrook County Council"
 FIRST_ROUND = dt.datetime(2026, 3, 2, 9, 0)
 SECOND_ROUND = dt.datetime(2026, 9, 7, 9, 0)
+# Two county-wide assessment periods, so change over time shows: every team answered in the
+# autumn (rounds closed), and answers in the current period are coming in (rounds open). The
+# March rounds came before the county had periods.
+AUTUMN_2026 = ("Autumn 2026", SECOND_ROUND.date(), dt.date(2026, 11, 30))
+SPRING_2027 = ("Spring 2027", dt.date(2026, 12, 1), dt.date(2027, 5, 31))
 
 # area -> teams, with (baseline strength 1-5, how much it varies by condition, responses)
 COUNTY: dict[str, list[tuple[str, float, float, int]]] = {
@@ -60,8 +67,8 @@ COUNTY: dict[str, list[tuple[str, float, float, int]]] = {
         ("Technology Enabled Care Hub", 4.2, 0.4, 6),
     ],
 }
+# Teams that also answered in March 2026, before the periods: two rounds before the current one.
 TEAMS_WITH_TWO_ROUNDS = {"Hospital Discharge Team", "Older Adults East", "Riverside Front Door"}
-TEAMS_WITH_OPEN_ROUND = {"Community Reablement", "Riverside Front Door"}
 
 # Comments some respondents leave, in the words care staff use in the seed transcripts.
 DEMO_COMMENTS = [
@@ -201,6 +208,7 @@ def _add_round(
     opened_at: dt.datetime,
     close: bool,
     comment_rng: random.Random,
+    period_id: int | None = None,
 ) -> None:
     round_ = AssessmentRound(
         team_id=team.id,
@@ -211,7 +219,8 @@ def _add_round(
         closed_at=opened_at + dt.timedelta(days=21) if close else None,
         # Personal codes exist only once, on paper: a demo cannot show them.
         access_mode=AccessMode.LINK.value,
-        staff_count=responses + DEMO_STAFF_NOT_ANSWERING,
+        staff_count=team.staff_count,
+        period_id=period_id,
     )
     session.add(round_)
     session.flush()
@@ -243,44 +252,39 @@ def load_demo(only_if_empty: bool = True) -> bool:
         session.add(organisation)
         session.flush()
         teams_by_name: dict[str, Team] = {}
-        for area_name, teams in COUNTY.items():
-            area = Area(organisation_id=organisation.id, name=area_name)
-            session.add(area)
-            session.flush()
+        areas = [Area(organisation_id=organisation.id, name=name) for name in COUNTY]
+        session.add_all(areas)
+        session.flush()
+        autumn, spring = (
+            _add_period(session, organisation.id, period, areas)
+            for period in (AUTUMN_2026, SPRING_2027)
+        )
+        for area, teams in zip(areas, COUNTY.values(), strict=True):
             for team_name, base, variety, responses in teams:
-                team = Team(area_id=area.id, name=team_name)
+                team = Team(
+                    area_id=area.id,
+                    name=team_name,
+                    staff_count=responses + DEMO_STAFF_NOT_ANSWERING,
+                )
                 session.add(team)
                 session.flush()
                 teams_by_name[team_name] = team
                 profile = _team_profile(rng, model, base, variety)
-                two_rounds = team_name in TEAMS_WITH_TWO_ROUNDS
-                if two_rounds:
-                    earlier = {key: value - rng.uniform(0.1, 0.5) for key, value in profile.items()}
+                # Each period a little better than the one before.
+                autumn_profile = {k: v - rng.uniform(0.1, 0.5) for k, v in profile.items()}
+                rounds: list[tuple[dict[str, float], dt.datetime, bool, int | None]] = [
+                    (autumn_profile, SECOND_ROUND, True, autumn.id)
+                ]
+                if team_name in TEAMS_WITH_TWO_ROUNDS:
+                    march = {k: v - rng.uniform(0.1, 0.5) for k, v in autumn_profile.items()}
+                    rounds.insert(0, (march, FIRST_ROUND, True, None))
+                opened_in_spring = dt.datetime.combine(spring.opens_on, dt.time(9, 0))
+                rounds.append((profile, opened_in_spring, False, spring.id))
+                for answered_to, opened_at, close, period_id in rounds:
                     _add_round(
-                        session,
-                        rng,
-                        model,
-                        team,
-                        version.id,
-                        earlier,
-                        responses,
-                        FIRST_ROUND,
-                        True,
-                        comment_rng,
-                    )
-                still_open = team_name in TEAMS_WITH_OPEN_ROUND
-                _add_round(
-                    session,
-                    rng,
-                    model,
-                    team,
-                    version.id,
-                    profile,
-                    responses,
-                    SECOND_ROUND if two_rounds else FIRST_ROUND,
-                    close=not still_open,
-                    comment_rng=comment_rng,
-                )
+                        session, rng, model, team, version.id, answered_to, responses,
+                        opened_at, close, comment_rng, period_id,
+                    )  # fmt: skip
         for name, email, role, password, team_names in DEMO_PEOPLE:
             session.add(
                 UserAccount(
@@ -296,6 +300,23 @@ def load_demo(only_if_empty: bool = True) -> bool:
         _add_actions(session, model, organisation, teams_by_name)
         add_demo_workshops(session, organisation.id)
     return True
+
+
+def _add_period(
+    session, organisation_id: int, period: tuple[str, dt.date, dt.date], areas: list[Area]
+) -> AssessmentPeriod:
+    """A period for every area of the demo county."""
+    name, opens_on, closes_on = period
+    row = AssessmentPeriod(
+        organisation_id=organisation_id,
+        name=name,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        areas=[AssessmentPeriodArea(area_id=area.id) for area in areas],
+    )
+    session.add(row)
+    session.flush()
+    return row
 
 
 def _add_actions(
