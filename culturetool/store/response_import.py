@@ -7,7 +7,8 @@ import random
 import uuid
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from culturetool.domain.figure_totals import shares
@@ -96,17 +97,17 @@ def remembered_columns(session: Session, organisation_id: int) -> dict[str, str]
 
 
 def remember_columns(session: Session, organisation_id: int, mapping: Mapping[str, str]) -> None:
-    """Keep these headers' targets for the next file, replacing what was kept for them."""
+    """Keep these headers' targets for the next file, replacing what was kept for them: one
+    upsert, so two imports at once with the same headers both succeed (the later one wins)."""
     if not mapping:
         return
+    upsert = (
+        postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    )(ImportColumn)
     session.execute(
-        delete(ImportColumn).where(
-            ImportColumn.organisation_id == organisation_id,
-            ImportColumn.header.in_(list(mapping)),
-        )
-    )
-    session.execute(
-        insert(ImportColumn),
+        upsert.on_conflict_do_update(
+            index_elements=["organisation_id", "header"], set_={"target": upsert.excluded.target}
+        ),
         [
             {"organisation_id": organisation_id, "header": header, "target": target}
             for header, target in mapping.items()
