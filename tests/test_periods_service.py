@@ -6,11 +6,14 @@ answers refused after the closing day, and the team's number of staff."""
 from __future__ import annotations
 
 import datetime as dt
+from html import unescape
 
 import pytest
 import sqlalchemy as sa
 from people import admin, leader, make_person, manager_of
 from respondents import open_link_round, send
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
 
 from culturetool.domain.access import Forbidden, Role
 from culturetool.domain.clock import frozen_at
@@ -26,6 +29,7 @@ from culturetool.services.organisation import (
 from culturetool.services.rounds import close_round
 from culturetool.store import db
 from culturetool.store.tables import AssessmentRound, AuditEvent
+from culturetool.web import respondent
 
 pytestmark = pytest.mark.db
 
@@ -256,3 +260,18 @@ def test_a_teams_number_of_staff_is_recorded_by_its_manager_or_an_administrator(
     assert team_view(admin(), alpha).staff_count == 14
     assert team_view(manager_of(alpha), alpha).can_record_staff_count
     assert not team_view(leader(), alpha).can_record_staff_count
+
+
+def test_a_link_of_a_period_that_is_over_says_when_it_ended(county, monkeypatch):
+    areas, teams = county
+    with frozen_at(OPENS):
+        periods.open_period(admin(), "Spring 2027", OPENS, CLOSES, [areas["West"]])
+    token = rounds_by_team()[teams["Epsilon"]][0].token
+    client = TestClient(Starlette(routes=respondent.routes()))
+    with frozen_at(CLOSES + dt.timedelta(days=1)):
+        reply = client.get(f"/r/{token}")
+        sent = client.post(f"/r/{token}", data={"comment": "late"})
+    assert reply.status_code == sent.status_code == 410
+    assert "This survey has closed" in reply.text
+    assert "ended on 31 May 2027" in unescape(reply.text)
+    assert "“Spring 2027”" in unescape(sent.text)
