@@ -1378,8 +1378,10 @@ class _AsBackgroundTaskSees:
 def _import_ready(
     state, world: World, header: str = "strategic_clarity_1,strategic_clarity_2"
 ) -> None:
+    from culturetool.ui.pages.response_import import keep_file
+
     state.round_id_shown = world.round_id
-    state._file = _responses_file(header)
+    state._file_key = keep_file(_responses_file(header))
 
 
 MATRIX.update(

@@ -425,13 +425,14 @@ def check(
             if said in accepted:
                 answers[plan.target] = accepted[said]
             else:
-                shown = raw.strip() if len(raw.strip()) <= 40 else raw.strip()[:37] + "..."
+                # The cell itself is not repeated: a column matched by mistake may hold names,
+                # and the report is kept in the page's state, which Reflex saves to disk.
                 row_problems.append(
                     Problem(
                         number,
                         plan.letter,
-                        f"Row {number}, {column_name(plan)}: “{shown}” is "
-                        f"not an answer on the scale: {hint}.",
+                        f"Row {number}, {column_name(plan)}: the answer is not on the scale: "
+                        f"{hint}.",
                     )
                 )
         if not row_problems and not answers:

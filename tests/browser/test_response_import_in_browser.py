@@ -66,7 +66,7 @@ def test_a_manager_imports_paper_responses_after_the_report(
     expect(page.get_by_role("row").filter(has_text="Ann")).to_have_count(0)  # no cell shown
     expect(_column(page, "Name")).to_contain_text("it looks like names")
     expect(_column(page, "Email")).to_contain_text("it looks like email addresses")
-    problem = page.get_by_role("row").filter(has_text="“Maybe” is not an answer")
+    problem = page.get_by_role("row").filter(has_text="the answer is not on the scale")
     expect(problem).to_contain_text("3")
     expect(problem).to_contain_text("column C")
     expect(page.get_by_role("button", name="Import", exact=True)).to_have_count(0)

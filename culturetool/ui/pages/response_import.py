@@ -5,6 +5,9 @@ report, then import it all with a progress bar, or nothing."""
 from __future__ import annotations
 
 import asyncio
+import secrets
+import threading
+import time
 from typing import Any
 
 import reflex as rx
@@ -30,9 +33,41 @@ from culturetool.ui.layout import breadcrumb, data_table, loading_or_not_found, 
 from culturetool.ui.session import SessionState, id_number, signed_in, signed_in_background
 
 UPLOAD_ID = "response_file"
+# A checked file waits this long for its import, in this process's memory only.
+KEEP_SECONDS = 30 * 60
+FILE_GONE = "The file is no longer here (it waits 30 minutes for its import). Choose it again."
 PROGRESS_EVERY_SECONDS = 0.25
 # A select's value: the column's index and what it holds, so one handler serves every column.
 CHOICE_SEPARATOR = "|"
+
+
+# The uploaded file is kept here and never in the page's state: Reflex saves state to disk or
+# Redis, and the file may hold names and email addresses until its columns are dropped. A tab
+# whose events move to another process finds no file and is asked to choose it again.
+_kept: dict[str, tuple[float, ResponseFile]] = {}
+_kept_lock = threading.Lock()
+
+
+def keep_file(file: ResponseFile) -> str:
+    """Keeps the file for its import; the random key to find it with."""
+    key = secrets.token_urlsafe(24)
+    now = time.monotonic()
+    with _kept_lock:
+        for old in [k for k, (kept_at, _) in _kept.items() if now - kept_at > KEEP_SECONDS]:
+            del _kept[old]
+        _kept[key] = (now, file)
+    return key
+
+
+def kept_file(key: str) -> ResponseFile | None:
+    with _kept_lock:
+        kept = _kept.get(key)
+    return kept[1] if kept and time.monotonic() - kept[0] <= KEEP_SECONDS else None
+
+
+def forget_file(key: str) -> None:
+    with _kept_lock:
+        _kept.pop(key, None)
 
 
 class ResponseImportState(SessionState):
@@ -55,9 +90,9 @@ class ResponseImportState(SessionState):
     done: int = 0
     total: int = 0
     confirmation: str = ""
-    # The checked file stays on the server (a backend-only var never reaches the browser), and
-    # the import reads and checks it again with the columns as chosen.
-    _file: ResponseFile | None = None
+    # The checked file's key in this process's memory (`keep_file`); the import reads and
+    # checks the file again with the columns as chosen.
+    _file_key: str = ""
     _chosen: dict[int, str] = {}
 
     @rx.var
@@ -80,7 +115,8 @@ class ResponseImportState(SessionState):
         return "; ".join(parts) + ". Nothing is saved until you press Import."
 
     def _start_over(self) -> None:
-        self._file = None
+        forget_file(self._file_key)
+        self._file_key = ""
         self._chosen = {}
         self.file_name = self.confirmation = ""
         self.columns = []
@@ -101,6 +137,8 @@ class ResponseImportState(SessionState):
     def load(self, actor: Actor):
         self._start_over()
         self.importing = False
+        self.team_name = ""  # another round's page may have been open in this tab before
+        self.round_id_shown = self.team_id_shown = 0
         try:
             target = service.round_for_import(actor, id_number(self.round_id))
         except NotFound:
@@ -131,7 +169,7 @@ class ResponseImportState(SessionState):
         except InputProblem as problem:
             self.problems = [ProblemLine("", "", str(problem))]
             return
-        self._file = file
+        self._file_key = keep_file(file)
         self._show(preview)
 
     @rx.event
@@ -155,11 +193,13 @@ class ResponseImportState(SessionState):
     def choose_column(self, actor: Actor, choice: str):
         """A column's select changed: check the file again with that column as chosen."""
         index, _, target = str(choice).partition(CHOICE_SEPARATOR)
-        if self._file is None or not index.isdigit():
+        file = kept_file(self._file_key)
+        if file is None or not index.isdigit():
+            self.problems = [ProblemLine("", "", FILE_GONE)] if file is None else []
             return
         chosen = {**self._chosen, int(index): target}
         try:
-            preview = service.preview_responses(actor, self.round_id_shown, self._file, chosen)
+            preview = service.preview_responses(actor, self.round_id_shown, file, chosen)
         except InputProblem as problem:
             self.problems = [ProblemLine("", "", str(problem))]
             return
@@ -170,8 +210,11 @@ class ResponseImportState(SessionState):
     @signed_in_background
     async def import_file(self, actor: Actor):
         async with self:
-            file, chosen = self._file, dict(self._chosen)
-            if file is None or self.importing:
+            file, chosen = kept_file(self._file_key), dict(self._chosen)
+            if self.importing:
+                return
+            if file is None:
+                self.problems = [ProblemLine("", "", FILE_GONE)]
                 return
             self.importing, self.done, self.total = True, 0, self.ready
             self.confirmation = ""
@@ -278,18 +321,14 @@ def _chooser() -> rx.Component:
 
 
 def _privacy() -> rx.Component:
-    return rx.callout(
-        rx.text(
-            rx.el.strong("No names are stored. "),
-            "Columns that say who someone is (names, email addresses, phone numbers, staff or "
-            "employee numbers, network addresses, the date or time a form was sent) are "
-            "dropped before any answer is read, and nothing of them is kept. Each response is "
-            "stored as one sent through the survey link is: its answers in this round, nothing "
-            "else.",
-        ),
-        icon="shield_check",
-        color_scheme="green",
-        width="100%",
+    return rx.el.div(
+        rx.el.strong("No names are stored. "),
+        "Columns that say who someone is (names, email addresses, phone numbers, staff or "
+        "employee numbers, network addresses, the date or time a form was sent) are dropped "
+        "before any answer is read, and nothing of them is kept. Each response is stored as "
+        "one sent through the survey link is: its answers in this round, nothing else.",
+        class_name="notice notice-ok",
+        font_weight="normal",
     )
 
 
