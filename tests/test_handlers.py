@@ -1378,10 +1378,10 @@ class _AsBackgroundTaskSees:
 def _import_ready(
     state, world: World, header: str = "strategic_clarity_1,strategic_clarity_2"
 ) -> None:
-    from culturetool.ui.pages.response_import import keep_file
+    from culturetool.services.response_import import preview_responses
 
     state.round_id_shown = world.round_id
-    state._file_key = keep_file(_responses_file(header))
+    state._sheet = preview_responses(_manager(world), world.round_id, _responses_file(header)).sheet
 
 
 MATRIX.update(

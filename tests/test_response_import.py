@@ -121,6 +121,26 @@ def test_a_statements_own_wording_is_never_taken_for_identity():
         assert plan.target == item.id, item.easy_read
 
 
+def test_the_answer_sheet_a_page_keeps_holds_no_cell_text():
+    header = ["Full name", "Notes", ITEMS[0].id]
+    table = rules.read_table(
+        [header, ["Ann Fenwick", "rang me on Tuesday", "Agree"], ["Bo", "", "x"]]
+    )
+    assert isinstance(table, rules.Table)
+    sheet = rules.answer_sheet(table, MODEL, "paper.csv")
+    assert sheet.rows == (
+        (2, (rules.BLANK, rules.NOT_ON_SCALE, 4)),  # the name column is not even read
+        (3, (rules.BLANK, rules.BLANK, rules.NOT_ON_SCALE)),
+    )
+    assert all(isinstance(code, int) for _, codes in sheet.rows for code in codes)
+
+
+def test_a_remembered_statement_header_is_not_taken_for_identity():
+    timed = next(item for item in ITEMS if rules.identity_of(item.text) is not None)
+    (plan,) = rules.propose([timed.text], MODEL, {rules.header_key(timed.text): timed.id})
+    assert (plan.target, plan.how) == (timed.id, HowMatched.AS_LAST_TIME)
+
+
 def _written(value: int | None, how: int, rng: random.Random) -> str:
     """An answer as a spreadsheet might hold it: a number, the label, the easy-read words or
     don't know, in any case and with stray spaces."""
@@ -158,7 +178,9 @@ def test_answers_are_read_however_they_are_written(people, seed):
         expected.append({i.id: v for i, v in zip(ITEMS, person, strict=True) if v != "blank"})
     table = rules.read_table(rows)
     assert isinstance(table, rules.Table)
-    checked = rules.check(table, rules.propose(header, MODEL, {}), MODEL, room=None)
+    checked = rules.check(
+        rules.answer_sheet(table, MODEL), rules.propose(header, MODEL, {}), MODEL, room=None
+    )
     assert checked.problems == ()
     assert list(checked.responses) == expected
 
@@ -175,7 +197,9 @@ def test_every_problem_is_named_by_row_and_column_and_says_what_to_fix():
     ]
     table = rules.read_table(rows)
     assert isinstance(table, rules.Table)
-    checked = rules.check(table, rules.propose(header, MODEL, {}), MODEL, room=None)
+    checked = rules.check(
+        rules.answer_sheet(table, MODEL), rules.propose(header, MODEL, {}), MODEL, room=None
+    )
     assert not checked.accepted and checked.responses == ()
     by_row = [(p.row, p.column) for p in checked.problems]
     assert by_row == [(1, "C, D"), (3, "B"), (5, ""), (6, "B")]
@@ -193,7 +217,9 @@ def test_more_rows_than_the_round_can_take_is_one_problem():
     header = [ITEMS[0].id]
     table = rules.read_table([header, ["4"], ["5"], ["3"]])
     assert isinstance(table, rules.Table)
-    checked = rules.check(table, rules.propose(header, MODEL, {}), MODEL, room=2)
+    checked = rules.check(
+        rules.answer_sheet(table, MODEL), rules.propose(header, MODEL, {}), MODEL, room=2
+    )
     assert [p.text[:40] for p in checked.problems] == ["The file has 3 responses, but the round "]
 
 

@@ -166,6 +166,23 @@ class Table:
 
 Answers = dict[str, int | None]  # statement id to answer, None for "don't know"
 
+# A cell of an AnswerSheet: an answer's value on the scale (1 to 5), or one of these.
+DONT_KNOW = 0
+BLANK = -1  # not answered, or a column that says who someone is (never read)
+NOT_ON_SCALE = -2
+
+
+@dataclass(frozen=True)
+class AnswerSheet:
+    """A file's cells read as answers, and nothing else of them: the file's name and header
+    row, and for each non-empty row its number and one code per column (a value, DONT_KNOW,
+    BLANK or NOT_ON_SCALE). It holds no text anyone wrote in a cell (a name, a comment), so a
+    page may keep it between checking a file and importing it."""
+
+    file_name: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[int, tuple[int, ...]], ...]
+
 
 @dataclass(frozen=True)
 class Checked:
@@ -277,22 +294,23 @@ def propose(
     plans = []
     for index, raw in enumerate(header):
         said = words(raw.replace("_", " "))
-        identity = None
-        target, how = DROP, HowMatched.NOT_MATCHED
-        last_time = remembered.get(header_key(raw))
-        if last_time is not None and (last_time in ids or last_time == DROP):
-            target, how = last_time, HowMatched.AS_LAST_TIME
-        elif said in by_id:
-            target, how = by_id[said], HowMatched.BY_ID
+        statement, matched_by = None, HowMatched.NOT_MATCHED
+        if said in by_id:
+            statement, matched_by = by_id[said], HowMatched.BY_ID
         elif said in by_wording or _without_numbering(said) in by_wording:
-            target = by_wording.get(said) or by_wording[_without_numbering(said)]
-            how = HowMatched.BY_WORDING
-        if how in (HowMatched.NOT_MATCHED, HowMatched.AS_LAST_TIME):
-            # A statement's own id or wording is never taken for identity; anything else that
-            # looks like it is dropped even if it was mapped last time.
-            identity = identity_of(raw)
-            if identity is not None:
-                target, how = DROP, HowMatched.IDENTITY
+            statement = by_wording.get(said) or by_wording[_without_numbering(said)]
+            matched_by = HowMatched.BY_WORDING
+        # A statement's own id or wording is never taken for identity; anything else that
+        # looks like it is dropped, even if it was mapped last time.
+        identity = None if statement else identity_of(raw)
+        last_time = remembered.get(header_key(raw))
+        target, how = DROP, HowMatched.NOT_MATCHED
+        if identity is not None:
+            how = HowMatched.IDENTITY
+        elif last_time is not None and (last_time in ids or last_time == DROP):
+            target, how = last_time, HowMatched.AS_LAST_TIME
+        elif statement is not None:
+            target, how = statement, matched_by
         plans.append(ColumnPlan(index, column_letter(index), raw, target, how, identity))
     return plans
 
@@ -401,32 +419,54 @@ def _answer_words(raw: str, accepted: Mapping[str, int | None]) -> str:
     return said
 
 
+def answer_sheet(table: Table, model: CultureModel, file_name: str = "") -> AnswerSheet:
+    """The table's cells as answer codes. Columns that say who someone is are not read."""
+    identity = {p.index for p in propose(table.header, model, {}) if p.identity is not None}
+    accepted = answer_words(model)
+    read: dict[str, int] = {}  # each distinct cell's code, worked out once: answers repeat
+    width = len(table.header)
+    rows = []
+    for number, cells in table.rows:
+        codes = []
+        for index in range(width):
+            raw = cells[index] if index < len(cells) and index not in identity else ""
+            code = read.get(raw)
+            if code is None:
+                said = _answer_words(raw, accepted)
+                if not said:
+                    code = BLANK
+                elif said in accepted:
+                    value = accepted[said]
+                    code = DONT_KNOW if value is None else value
+                else:
+                    code = NOT_ON_SCALE
+                read[raw] = code
+            codes.append(code)
+        rows.append((number, tuple(codes)))
+    return AnswerSheet(file_name, table.header, tuple(rows))
+
+
 def check(
-    table: Table, plans: Sequence[ColumnPlan], model: CultureModel, room: int | None
+    sheet: AnswerSheet, plans: Sequence[ColumnPlan], model: CultureModel, room: int | None
 ) -> Checked:
-    """The responses in the table's rows under this mapping, or every problem, row by row.
+    """The responses in the sheet's rows under this mapping, or every problem, row by row.
     `room` is how many more responses the round can take (None: no limit)."""
     problems = mapping_problems(plans, model)
     mapped = [plan for plan in plans if not plan.dropped]
-    accepted = answer_words(model)
     hint = _scale_hint(model)
     responses: list[Answers] = []
-    read: dict[str, str] = {}  # each distinct cell's words, worked out once: answers repeat
-    for number, cells in table.rows:
+    for number, codes in sheet.rows:
         answers: Answers = {}
         row_problems = []
         for plan in mapped:
-            raw = cells[plan.index] if plan.index < len(cells) else ""
-            said = read.get(raw)
-            if said is None:
-                said = read[raw] = _answer_words(raw, accepted)
-            if not said:
+            code = codes[plan.index] if plan.index < len(codes) else BLANK
+            if code == BLANK:
                 continue  # not answered
-            if said in accepted:
-                answers[plan.target] = accepted[said]
+            if code != NOT_ON_SCALE:
+                answers[plan.target] = None if code == DONT_KNOW else code
             else:
-                # The cell itself is not repeated: a column matched by mistake may hold names,
-                # and the report is kept in the page's state, which Reflex saves to disk.
+                # The cell itself is not repeated: the sheet does not keep it, since a column
+                # matched by mistake may hold names.
                 row_problems.append(
                     Problem(
                         number,
@@ -448,7 +488,7 @@ def check(
         problems.extend(row_problems)
         if not row_problems:
             responses.append(answers)
-    if not table.rows:
+    if not sheet.rows:
         problems.append(
             Problem(
                 None,
@@ -456,19 +496,19 @@ def check(
                 "The file has no responses in it: add one row per person under the header row.",
             )
         )
-    elif room is not None and len(table.rows) > room:
+    elif room is not None and len(sheet.rows) > room:
         problems.insert(
             0,
             Problem(
                 None,
                 "",
-                f"The file has {len(table.rows)} responses, but "
+                f"The file has {len(sheet.rows)} responses, but "
                 f"the round can take only {room} more: it never takes more "
                 "responses than the team has staff. Check the file, or the "
                 "round's number of staff.",
             ),
         )
-    return Checked(tuple(responses) if not problems else (), tuple(problems), len(table.rows))
+    return Checked(tuple(responses) if not problems else (), tuple(problems), len(sheet.rows))
 
 
 def listed(problems: Sequence[Problem]) -> list[Problem]:

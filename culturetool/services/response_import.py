@@ -28,7 +28,7 @@ from culturetool.domain import response_import as rules
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.kinds import AccessMode
-from culturetool.domain.response_import import ColumnPlan, HowMatched, Problem, Table
+from culturetool.domain.response_import import AnswerSheet, ColumnPlan, HowMatched, Problem, Table
 from culturetool.domain.team_import import kilobytes, shown_name
 from culturetool.domain.wording import count_of
 from culturetool.services.reach import round_in_reach
@@ -116,6 +116,8 @@ class ResponsePreview:
     rows_in_file: int = 0
     statements_without_column: int = 0
     dropped_identity: int = 0
+    # The file's cells as answers only, to import from once checked (None: it could not be read).
+    sheet: AnswerSheet | None = None
 
     @property
     def accepted(self) -> bool:
@@ -285,22 +287,29 @@ def _judged(
     session: Session,
     actor: Actor,
     round_: AssessmentRound,
-    file: ResponseFile,
+    source: ResponseFile | AnswerSheet,
     chosen: Mapping[int, str] | None,
 ) -> tuple[ResponsePreview, list[ColumnPlan], tuple[rules.Answers, ...]]:
-    """The file against the round: the preview, the mapping and the responses it holds."""
-    preview = ResponsePreview(file_name=shown_name(file.name))
-    table = _table(file)
-    if isinstance(table, str):
-        preview.problems = [ProblemLine("", "", table)]
-        return preview, [], ()
+    """The file (or its answer sheet) against the round: the preview, the mapping and the
+    responses it holds."""
     model = repo.model_of_round(session, round_)
+    if isinstance(source, ResponseFile):
+        preview = ResponsePreview(file_name=shown_name(source.name))
+        table = _table(source)
+        if isinstance(table, str):
+            preview.problems = [ProblemLine("", "", table)]
+            return preview, [], ()
+        sheet = rules.answer_sheet(table, model, preview.file_name)
+    else:
+        sheet = source
+        preview = ResponsePreview(file_name=sheet.file_name)
+    preview.sheet = sheet
     plans = rules.propose(
-        table.header, model, store.remembered_columns(session, actor.organisation_id)
+        sheet.header, model, store.remembered_columns(session, actor.organisation_id)
     )
     plans = rules.choose(plans, chosen or {}, model)
     room, why_no_room = _room(session, round_)
-    checked = rules.check(table, plans, model, room)
+    checked = rules.check(sheet, plans, model, room)
     preview.columns = [_column_line(plan) for plan in plans]
     preview.problems = [_problem_line(p) for p in rules.listed(checked.problems)]
     if why_no_room and room is not None and checked.rows_in_file > room:
@@ -314,26 +323,30 @@ def _judged(
 
 
 def preview_responses(
-    actor: Actor, round_id: int, file: ResponseFile, chosen: Mapping[int, str] | None = None
+    actor: Actor,
+    round_id: int,
+    source: ResponseFile | AnswerSheet,
+    chosen: Mapping[int, str] | None = None,
 ) -> ResponsePreview:
     """The mapping proposed (or as chosen: column index to statement id or "ignore") and the
-    row-by-row report. Saves nothing."""
+    row-by-row report, with the file's answer sheet to import it from. Saves nothing."""
     with transaction() as session:
         round_ = _open_round(session, actor, round_id)
-        preview, _, _ = _judged(session, actor, round_, file, chosen)
+        preview, _, _ = _judged(session, actor, round_, source, chosen)
         return preview
 
 
 def import_responses(
     actor: Actor,
     round_id: int,
-    file: ResponseFile,
+    source: ResponseFile | AnswerSheet,
     chosen: Mapping[int, str] | None = None,
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Reads and checks the file again and imports every response in it, in one transaction,
-    or none (ResponseFileProblems). The mapping is remembered for the organisation's next file.
-    `progress` hears how many responses are written, batch by batch."""
+    """Checks the file (or the answer sheet a preview gave) again and imports every response
+    in it, in one transaction, or none (ResponseFileProblems). The mapping is remembered for
+    the organisation's next file. `progress` hears how many responses are written, batch by
+    batch."""
     with transaction() as session:
         round_ = _open_round(session, actor, round_id)
         # Locks the round's row (PostgreSQL) first, so responses sent through the link while
@@ -341,7 +354,7 @@ def import_responses(
         session.execute(
             select(AssessmentRound.id).where(AssessmentRound.id == round_.id).with_for_update()
         )
-        preview, plans, responses = _judged(session, actor, round_, file, chosen)
+        preview, plans, responses = _judged(session, actor, round_, source, chosen)
         if not preview.accepted:
             raise ResponseFileProblems(preview)
         total = len(responses)

@@ -5,9 +5,6 @@ report, then import it all with a progress bar, or nothing."""
 from __future__ import annotations
 
 import asyncio
-import secrets
-import threading
-import time
 from typing import Any
 
 import reflex as rx
@@ -16,7 +13,7 @@ from reflex.vars import ArrayVar, ObjectVar
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
-from culturetool.domain.response_import import DROP
+from culturetool.domain.response_import import DROP, AnswerSheet
 from culturetool.domain.team_import import shown_name
 from culturetool.domain.wording import count_of
 from culturetool.services import response_import as service
@@ -33,41 +30,9 @@ from culturetool.ui.layout import breadcrumb, data_table, loading_or_not_found, 
 from culturetool.ui.session import SessionState, id_number, signed_in, signed_in_background
 
 UPLOAD_ID = "response_file"
-# A checked file waits this long for its import, in this process's memory only.
-KEEP_SECONDS = 30 * 60
-FILE_GONE = "The file is no longer here (it waits 30 minutes for its import). Choose it again."
 PROGRESS_EVERY_SECONDS = 0.25
 # A select's value: the column's index and what it holds, so one handler serves every column.
 CHOICE_SEPARATOR = "|"
-
-
-# The uploaded file is kept here and never in the page's state: Reflex saves state to disk or
-# Redis, and the file may hold names and email addresses until its columns are dropped. A tab
-# whose events move to another process finds no file and is asked to choose it again.
-_kept: dict[str, tuple[float, ResponseFile]] = {}
-_kept_lock = threading.Lock()
-
-
-def keep_file(file: ResponseFile) -> str:
-    """Keeps the file for its import; the random key to find it with."""
-    key = secrets.token_urlsafe(24)
-    now = time.monotonic()
-    with _kept_lock:
-        for old in [k for k, (kept_at, _) in _kept.items() if now - kept_at > KEEP_SECONDS]:
-            del _kept[old]
-        _kept[key] = (now, file)
-    return key
-
-
-def kept_file(key: str) -> ResponseFile | None:
-    with _kept_lock:
-        kept = _kept.get(key)
-    return kept[1] if kept and time.monotonic() - kept[0] <= KEEP_SECONDS else None
-
-
-def forget_file(key: str) -> None:
-    with _kept_lock:
-        _kept.pop(key, None)
 
 
 class ResponseImportState(SessionState):
@@ -90,9 +55,9 @@ class ResponseImportState(SessionState):
     done: int = 0
     total: int = 0
     confirmation: str = ""
-    # The checked file's key in this process's memory (`keep_file`); the import reads and
-    # checks the file again with the columns as chosen.
-    _file_key: str = ""
+    # The checked file as answer codes only (no cell's text, so no name, is kept in the state
+    # Reflex saves to disk or Redis); the import checks it again with the columns as chosen.
+    _sheet: AnswerSheet | None = None
     _chosen: dict[int, str] = {}
 
     @rx.var
@@ -115,8 +80,7 @@ class ResponseImportState(SessionState):
         return "; ".join(parts) + ". Nothing is saved until you press Import."
 
     def _start_over(self) -> None:
-        forget_file(self._file_key)
-        self._file_key = ""
+        self._sheet = None
         self._chosen = {}
         self.file_name = self.confirmation = ""
         self.columns = []
@@ -169,7 +133,7 @@ class ResponseImportState(SessionState):
         except InputProblem as problem:
             self.problems = [ProblemLine("", "", str(problem))]
             return
-        self._file_key = keep_file(file)
+        self._sheet = preview.sheet
         self._show(preview)
 
     @rx.event
@@ -193,13 +157,12 @@ class ResponseImportState(SessionState):
     def choose_column(self, actor: Actor, choice: str):
         """A column's select changed: check the file again with that column as chosen."""
         index, _, target = str(choice).partition(CHOICE_SEPARATOR)
-        file = kept_file(self._file_key)
-        if file is None or not index.isdigit():
-            self.problems = [ProblemLine("", "", FILE_GONE)] if file is None else []
+        sheet = self._sheet
+        if sheet is None or not index.isdigit():
             return
         chosen = {**self._chosen, int(index): target}
         try:
-            preview = service.preview_responses(actor, self.round_id_shown, file, chosen)
+            preview = service.preview_responses(actor, self.round_id_shown, sheet, chosen)
         except InputProblem as problem:
             self.problems = [ProblemLine("", "", str(problem))]
             return
@@ -210,11 +173,8 @@ class ResponseImportState(SessionState):
     @signed_in_background
     async def import_file(self, actor: Actor):
         async with self:
-            file, chosen = kept_file(self._file_key), dict(self._chosen)
-            if self.importing:
-                return
-            if file is None:
-                self.problems = [ProblemLine("", "", FILE_GONE)]
+            sheet, chosen = self._sheet, dict(self._chosen)
+            if sheet is None or self.importing:
                 return
             self.importing, self.done, self.total = True, 0, self.ready
             self.confirmation = ""
@@ -225,7 +185,7 @@ class ResponseImportState(SessionState):
             written["done"], written["total"] = done, total
 
         work = asyncio.create_task(
-            asyncio.to_thread(service.import_responses, actor, round_id, file, chosen, progress)
+            asyncio.to_thread(service.import_responses, actor, round_id, sheet, chosen, progress)
         )
         while not work.done():
             await asyncio.wait({work}, timeout=PROGRESS_EVERY_SECONDS)
