@@ -235,6 +235,12 @@ def test_answers_are_refused_after_the_closing_day_and_the_link_says_so(county, 
         with pytest.raises(RoundClosed):
             responding.questionnaire_for(token)
         sheet = periods.period_sheet(admin(), periods.periods_view(admin()).rows[0].id)
+        (shown,) = team_view(manager_of(teams["Alpha"]), teams["Alpha"]).rounds
+    assert shown.period_name == "Spring 2027" and shown.is_open
+    assert shown.period_over.startswith(
+        "This round belongs to Spring 2027, which ended on 31 May 2027, so its link no longer "
+        "takes answers. Close it"
+    )
     assert not sheet.taking_answers
     assert all(t.token == "" and t.note == "The period is over." for t in sheet.areas[0].teams)
     assert periods.periods_view(admin()).rows[0].responses == 1

@@ -9,6 +9,7 @@ import math
 from culturetool.domain import clock
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.periods import taking_answers
 from culturetool.domain.wording import day_month_year
 from culturetool.services.reach import round_in_reach
 from culturetool.store import repository as repo
@@ -34,6 +35,14 @@ def round_dates(opened: dt.datetime, closed: dt.datetime | None) -> str:
 def round_summary(session, round_: AssessmentRound, *, with_token: bool) -> RoundSummary:
     """The round as the team's page lists it. `with_token` only for a person who may run the
     team's rounds: the token is the survey link, and anyone holding it can answer."""
+    period = repo.period_of(session, round_.period_id)
+    period_over = ""
+    if period is not None and round_.is_open and not taking_answers(period, clock.today()):
+        period_over = (
+            f"This round belongs to {period.name}, which ended on "
+            f"{day_month_year(period.closes_on)}, so its link no longer takes answers. Close "
+            "it, then open a new round if the team is to answer again."
+        )
     return RoundSummary(
         id=round_.id,
         token=round_.token if with_token else "",
@@ -45,6 +54,8 @@ def round_summary(session, round_: AssessmentRound, *, with_token: bool) -> Roun
         model_label=round_.model_version.label,
         access_mode=round_.access_mode,
         staff_count=round_.staff_count or 0,
+        period_name=period.name if period is not None else "",
+        period_over=period_over,
     )
 
 

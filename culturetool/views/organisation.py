@@ -20,6 +20,9 @@ class RoundSummary:
     model_label: str
     access_mode: str = AccessMode.LINK.value
     staff_count: int = 0  # 0 for rounds opened before the staff count was asked
+    period_name: str = ""  # the assessment period it belongs to, if any
+    # For an open round whose period is over: it takes no answers, and what to do about it.
+    period_over: str = ""
 
 
 @dataclass

@@ -398,6 +398,7 @@ def _staff_panel() -> rx.Component:
 def _round_row(round_: RoundSummary) -> rx.Component:
     return rx.table.row(
         rx.table.cell(round_.opened_on),
+        rx.table.cell(rx.cond(round_.period_name != "", round_.period_name, "None")),
         rx.table.cell(
             rx.cond(round_.is_open, rx.badge("Open", color_scheme="green"), round_.closed_on)
         ),
@@ -417,6 +418,7 @@ def _share_panel() -> rx.Component:
     current = TeamState.open_round
     return rx.card(
         rx.heading("Round open", as_="h2", size="5"),
+        shown_if(current.period_over != "", notice(current.period_over)),
         rx.text(
             f"Opened {current.opened_on}. {TeamState.responses_so_far}",
             rx.cond(current.staff_count > 0, f" from a team of {current.staff_count}", ""),
@@ -651,7 +653,7 @@ def team_page() -> rx.Component:
                 rx.cond(
                     TeamState.rounds.length() > 0,
                     data_table(
-                        ["Opened", "Closed", "Responses", "Model version", "Results"],
+                        ["Opened", "Period", "Closed", "Responses", "Model version", "Results"],
                         TeamState.rounds,
                         _round_row,
                     ),
