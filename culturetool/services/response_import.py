@@ -364,17 +364,13 @@ def import_responses(
             store.insert_responses(session, round_, responses[start : start + BATCH])
             if progress is not None:
                 progress(min(start + BATCH, total), total)
-        remembered = store.remembered_columns(session, actor.organisation_id)
-        keys = {plan.index: rules.header_key(plan.header) for plan in plans}
         store.remember_columns(
             session,
             actor.organisation_id,
             {
-                keys[plan.index]: plan.target
+                rules.header_key(plan.header): plan.target
                 for plan in plans
-                if plan.identity is None
-                and keys[plan.index]
-                and remembered.get(keys[plan.index]) != plan.target
+                if plan.identity is None and rules.header_key(plan.header)
             },
         )
         repo.record(
