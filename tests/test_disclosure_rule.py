@@ -117,15 +117,36 @@ def test_whatever_is_asked_for_what_is_shown_always_keeps_the_rule(looks, thresh
                 assert difference == 0 or difference >= threshold
 
 
+def cells_of(bases):
+    """The partition's cells by the bases they are in (indices into `bases`): people."""
+    sizes = {}
+    for round_id in {r for basis in bases for r in basis}:
+        cuts = sorted({b[round_id] for b in bases if b.get(round_id, 0) > 0})
+        below = 0
+        for cut in cuts:
+            members = frozenset(i for i, b in enumerate(bases) if b.get(round_id, 0) >= cut)
+            sizes[members] = sizes.get(members, 0) + cut - below
+            below = cut
+    return sizes
+
+
 def decide_by_definition(shown_before, candidates):
-    """`decide` as first written, rebuilding every cell for each candidate: the reference."""
-    accepted = [basis for _, basis in shown_before]
+    """`decide` by its definition, rebuilding every cell for each candidate: the reference. A
+    candidate is taken when its basis was shown before, or when every cell that adding it
+    changes holds nobody or at least its threshold."""
+    accepted = [basis for _, basis in shown_before if any(basis.values())]
     shown = set()
     for wanted in candidates:
         known = any(same_basis(wanted.basis, b) for b in accepted)
-        if known or consistent([*accepted, wanted.basis], wanted.threshold):
+        trial = [*accepted, wanted.basis]
+        before, after = cells_of(accepted), cells_of(trial)
+        changed = [n for cell, n in after.items() if before.get(cell) != n] + [
+            after.get(cell, 0) for cell in before if cell not in after
+        ]
+        if known or all(n == 0 or n >= wanted.threshold for n in changed):
             shown.add(wanted.key)
-            accepted.append(wanted.basis)
+            if any(wanted.basis.values()):
+                accepted.append(wanted.basis)
     return shown
 
 

@@ -112,9 +112,12 @@ class Partition:
         self._size: dict[frozenset[int], int] = defaultdict(int)  # cell (its bases) -> people
         self._sizes: dict[int, int] = defaultdict(int)  # cell size -> how many cells have it
         self._added = 0
+        # The cells the last `add` changed, with their sizes before it.
+        self._touched: dict[frozenset[int], int] = {}
 
     def _resize(self, cell: frozenset[int], people: int) -> None:
         before = self._size[cell]
+        self._touched.setdefault(cell, before)
         after = before + people
         if cell:  # people in no shown basis are in no cell
             for size, step in ((before, -1), (after, 1)):
@@ -131,6 +134,7 @@ class Partition:
         """Add a basis; returns what `take_back` needs to undo it."""
         index = self._added
         self._added += 1
+        self._touched = {}
         undo = []
         for round_id, people in basis.items():
             if people <= 0:
@@ -166,16 +170,58 @@ class Partition:
             self._cuts[round_id], self._members[round_id] = cuts, members
 
     def keeps_rule(self, threshold: int) -> bool:
-        smallest = self.smallest_cell()
-        return smallest is None or smallest >= threshold
+        """Whether the last basis added keeps the rule at its threshold: every cell it changed
+        holds nobody or at least `threshold` people. Cells it left alone were judged when they
+        were made, at the thresholds of the figures that made them (a team with a higher
+        threshold elsewhere in the county does not hold back a figure that never meets it)."""
+        return all(
+            not cell or (now := self._size[cell]) == before or now == 0 or now >= threshold
+            for cell, before in self._touched.items()
+        )
 
 
 def _basis_key(basis: Basis) -> frozenset[tuple[int, int]]:
     return frozenset((r, n) for r, n in basis.items() if n)
 
 
+class ShownBefore(Generic[Key]):
+    """Everything shown to one audience for one figure: each (group, basis), kept so that a
+    look that shows nothing new costs one set lookup per candidate. The store keeps one per
+    figure between looks and adds what each look newly shows."""
+
+    def __init__(self, shown: Iterable[tuple[Key, Basis]] = ()) -> None:
+        self.bases: list[Basis] = []  # distinct bases, in the order first shown
+        self.known: set[frozenset[tuple[int, int]]] = set()
+        self.own: dict[Key, list[Basis]] = defaultdict(list)
+        self._own_keys: dict[Key, set[frozenset[tuple[int, int]]]] = defaultdict(set)
+        for key, basis in shown:
+            self.add(key, basis)
+
+    def add(self, key: Key, basis: Basis) -> None:
+        basis_key = _basis_key(basis)
+        if basis_key not in self._own_keys[key]:
+            self._own_keys[key].add(basis_key)
+            self.own[key].append(basis)
+        if basis_key not in self.known:
+            self.known.add(basis_key)
+            self.bases.append(basis)
+
+    def shown_on(self, key: Key, basis: Basis) -> bool:
+        """The group showed this figure on exactly this basis before."""
+        return _basis_key(basis) in self._own_keys.get(key, set())
+
+    def copy(self) -> ShownBefore[Key]:
+        other: ShownBefore[Key] = ShownBefore()
+        other.bases = list(self.bases)
+        other.known = set(self.known)
+        other.own = defaultdict(list, {k: list(v) for k, v in self.own.items()})
+        other._own_keys = defaultdict(set, {k: set(v) for k, v in self._own_keys.items()})
+        return other
+
+
 def decide(
-    shown_before: Sequence[tuple[Key, Basis]], candidates: Sequence[Wanted[Key]]
+    shown_before: ShownBefore[Key] | Sequence[tuple[Key, Basis]],
+    candidates: Sequence[Wanted[Key]],
 ) -> Decision[Key]:
     """Which candidates may be shown, on top of what was shown before.
 
@@ -185,33 +231,38 @@ def decide(
     far, so earlier candidates win (the caller puts a total before its parts and larger parts
     before smaller ones, so that what is lost is small). The same as asking `consistent` of
     every accepted basis and the candidate, in time proportional to the bases' sizes.
+
+    A candidate whose basis was shown before adds no cell (it only renames cells), so the
+    partition is built only when some candidate's basis is new: a second look at unchanged
+    figures does no partition work at all.
     """
-    partition = Partition()
-    known: set[frozenset[tuple[int, int]]] = set()
-    own_by_key: dict[Key, list[Basis]] = defaultdict(list)
-    for key, basis in shown_before:
-        own_by_key[key].append(basis)
-        if _basis_key(basis) not in known:
-            known.add(_basis_key(basis))
-            partition.add(basis)
+    before = shown_before if isinstance(shown_before, ShownBefore) else ShownBefore(shown_before)
+    taken_now: set[frozenset[tuple[int, int]]] = set()  # new bases taken in this decision
+    partition: Partition | None = None
     shown: set[Key] = set()
     refused: dict[Key, Refusal] = {}
     newly: dict[Key, Basis] = {}
     for wanted in candidates:
         key, basis, threshold = wanted.key, wanted.basis, wanted.threshold
-        own = own_by_key.get(key, [])
+        own = before.own.get(key, [])
         basis_key = _basis_key(basis)
-        taken = basis_key in known  # a basis already shown adds no cell (it only renames them)
+        # A basis already shown adds no cell (it only renames them).
+        taken = basis_key in before.known or basis_key in taken_now
         if not taken:
+            if partition is None:
+                partition = Partition()
+                # Everything taken so far had a known basis, so this is all there is.
+                for earlier in before.bases:
+                    partition.add(earlier)
             undo = partition.add(basis)
             taken = partition.keeps_rule(threshold)
             if taken:
-                known.add(basis_key)
+                taken_now.add(basis_key)
             else:
                 partition.take_back(undo)
         if taken:
             shown.add(key)
-            if not any(same_basis(basis, b) for b in own):
+            if not before.shown_on(key, basis):
                 newly[key] = basis
             continue
         alone = consistent([*own, basis], threshold)

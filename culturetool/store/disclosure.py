@@ -31,18 +31,18 @@ statement that rests on too few people.
 from __future__ import annotations
 
 import datetime as dt
-import json
+import weakref
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from culturetool.domain.disclosure import (
     CONFIDENCE,
     ITEM,
-    Basis,
     FigureKey,
     FigureValue,
     RoundFacts,
@@ -53,31 +53,34 @@ from culturetool.domain.disclosure import (
     total_then_parts,
 )
 from culturetool.domain.disclosure import round_to_show as _round_to_show
-from culturetool.domain.figure_totals import FigureTotal, add_up, shares
+from culturetool.domain.figure_totals import (
+    FigureTotal,
+    Totals,
+    add_up,
+    agreement_of,
+    alpha_of,
+    item_scores_from_totals,
+    scores_from_totals,
+    shares,
+)
 from culturetool.domain.kinds import Audience, GroupKind
 from culturetool.domain.model_schema import CultureModel
-from culturetool.domain.scoring import (
-    ConfidenceGap,
-    GroupScore,
-    ItemScore,
-    ResponseSetScores,
-    score_items,
-    score_responses,
-)
+from culturetool.domain.periods import filter_may_show
+from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore, ResponseSetScores
+from culturetool.store.ledger import GroupKey, Ledger
 from culturetool.store.repository import model_of_round
 from culturetool.store.tables import (
     Answer,
     Area,
+    AssessmentPeriod,
+    AssessmentPeriodArea,
     AssessmentRound,
     Comment,
-    DisclosureRecord,
     Organisation,
     Response,
     RoundFigure,
+    Team,
 )
-
-# A group whose figures are shown: (GroupKind.ROUND, round id) or (GroupKind.AREA, area id).
-GroupKey = tuple[GroupKind, int]
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,11 @@ class Disclosed:
     items: Mapping[str, ItemScore] = field(default_factory=dict)
     # Figures in `scores` that are shown with an earlier value (rule 3).
     as_before: Mapping[FigureKey, AsBefore] = field(default_factory=dict)
+    # Condition id -> within-group agreement, rwg(j) (domain.measurement), for the conditions
+    # shown as they are now; None where it cannot be worked out.
+    agreement: Mapping[str, float | None] = field(default_factory=dict)
+    # Condition id -> Cronbach's alpha of its statements, for the same conditions.
+    alpha: Mapping[str, float | None] = field(default_factory=dict)
 
 
 def response_count(session: Session, round_id: int) -> int:
@@ -139,16 +147,11 @@ def _answers_by_response(session: Session, round_id: int) -> list[dict[str, int 
     return list(responses.values())
 
 
-def _scored(
-    model: CultureModel, answers: list[dict[str, int | None]]
-) -> tuple[dict[str, ItemScore | None], dict[FigureKey, FigureValue | None]]:
-    """Statements' scores, and every figure by key, of a set of responses."""
-    items = score_items(model, answers)
-    return items, figure_values(score_responses(model, answers), items)
-
-
 def _people(value: FigureValue | None) -> int:
     return value.respondents if value is not None else 0
+
+
+# ---- running figures ------------------------------------------------------------------------
 
 
 def round_figures(session: Session, round_: AssessmentRound) -> dict[str, FigureTotal]:
@@ -163,109 +166,107 @@ def round_figures(session: Session, round_: AssessmentRound) -> dict[str, Figure
         answers = _answers_by_response(session, round_.id)
         built = add_up(shares(model, response) for response in answers)
         session.add_all(
-            RoundFigure(
-                round_id=round_.id,
-                figure=figure,
-                respondents=t.respondents,
-                answers=t.answers,
-                dont_know=t.dont_know,
-                total=t.total,
-                total_sq=t.total_sq,
-            )  # fmt: skip
-            for figure, t in built.items()
+            RoundFigure(round_id=round_.id, figure=figure, **vars(total))
+            for figure, total in built.items()
         )
         round_.figures_responses = len(answers)
         session.flush()
         return built
+    return _read_figures(session, [round_.id]).get(round_.id, {})
+
+
+def _read_figures(session: Session, round_ids: Sequence[int]) -> dict[int, dict[str, FigureTotal]]:
     rows = session.execute(
         select(
+            RoundFigure.round_id,
             RoundFigure.figure,
             RoundFigure.respondents,
             RoundFigure.answers,
             RoundFigure.dont_know,
             RoundFigure.total,
             RoundFigure.total_sq,
-        ).where(RoundFigure.round_id == round_.id)  # fmt: skip
+        ).where(RoundFigure.round_id.in_(round_ids))
     )
-    return {figure: FigureTotal(*numbers) for figure, *numbers in rows}
+    read: dict[int, dict[str, FigureTotal]] = defaultdict(dict)
+    for round_id, figure, *numbers in rows:
+        read[round_id][figure] = FigureTotal(*numbers)
+    return read
 
 
-# ---- the ledger -----------------------------------------------------------------------------
+# Per process and database: a round's running figures as last read, with how many responses
+# they held then. A round's figures change only with its response count (in the same
+# transaction), so a look reads again only the rounds that have taken answers since.
+_kept_figures: weakref.WeakKeyDictionary[Engine, dict[tuple[int, str], tuple[int, Totals]]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _figure_text(key: FigureKey) -> str:
-    return f"{key[0]}:{key[1]}"
+def _kept_for(session: Session) -> dict[tuple[int, str], tuple[int, Totals]]:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    return _kept_figures.setdefault(engine, {})
 
 
-def _basis_text(basis: Basis) -> str:
-    return json.dumps({str(r): n for r, n in sorted(basis.items()) if n}, separators=(",", ":"))
-
-
-def _value_from(kind: str, text: str) -> FigureValue:
-    data = json.loads(text)
-    if kind == CONFIDENCE[0]:
-        return ConfidenceGap(**data)
-    if kind == ITEM:
-        return ItemScore(**data)
-    return GroupScore(**data)
-
-
-@dataclass(frozen=True)
-class _Shown:
-    id: int
-    group: GroupKey
-    basis: dict[int, int]
-    value_text: str
-
-
-class _Ledger:
-    """What one audience was shown of one area's groups, loaded once per look."""
-
-    def __init__(self, session: Session, area: Area, audience: Audience) -> None:
-        self.session, self.area, self.audience = session, area, audience
-        # Decisions for one area are taken one at a time, so two people looking at once cannot
-        # each be shown a figure that is safe alone and unsafe together (PostgreSQL; SQLite
-        # has one writer anyway).
-        session.execute(select(Area.id).where(Area.id == area.id).with_for_update())
-        self._by_figure: dict[str, list[_Shown]] = defaultdict(list)
-        rows = session.execute(
-            select(
-                DisclosureRecord.id,
-                DisclosureRecord.group_kind,
-                DisclosureRecord.group_id,
-                DisclosureRecord.figure,
-                DisclosureRecord.basis,
-                DisclosureRecord.shown,
-            ).where(
-                DisclosureRecord.area_id == area.id, DisclosureRecord.audience == audience.value
+def figures_of_rounds(session: Session, rounds: Sequence[AssessmentRound]) -> dict[int, Totals]:
+    """Several rounds' running figures: one query for how many responses each holds, and one
+    for the figures of those that changed since this process last read them."""
+    kept = _kept_for(session)
+    held: dict[int, int | None] = {
+        round_id: responses
+        for round_id, responses in session.execute(
+            select(AssessmentRound.id, AssessmentRound.figures_responses).where(
+                AssessmentRound.id.in_([r.id for r in rounds])
             )
         )
-        for id_, kind, group_id, figure, basis, shown in rows:
-            parsed = {int(r): n for r, n in json.loads(basis).items()}
-            self._by_figure[figure].append(_Shown(id_, (GroupKind(kind), group_id), parsed, shown))
+    }
+    figures: dict[int, Totals] = {}
+    changed: list[int] = []
+    for round_ in rounds:
+        responses = held.get(round_.id)
+        if responses is None:
+            figures[round_.id] = round_figures(session, round_)
+        elif (found := kept.get((round_.id, ""))) is not None and found[0] == responses:
+            figures[round_.id] = found[1]
+        else:
+            changed.append(round_.id)
+    if changed:
+        read = _read_figures(session, changed)
+        for round_id in changed:
+            figures[round_id] = read.get(round_id, {})
+            kept[round_id, ""] = (held[round_id] or 0, figures[round_id])
+    return figures
 
-    def shown_before(self, key: FigureKey) -> list[tuple[GroupKey, Basis]]:
-        return [(row.group, row.basis) for row in self._by_figure.get(_figure_text(key), [])]
 
-    def last_shown(self, group: GroupKey, key: FigureKey) -> FigureValue | None:
-        rows = [row for row in self._by_figure.get(_figure_text(key), []) if row.group == group]
-        if not rows:
-            return None
-        return _value_from(key[0], max(rows, key=lambda row: row.id).value_text)
+def _figures_under(
+    session: Session, round_: AssessmentRound, model: CultureModel, version_id: str, responses: int
+) -> Totals:
+    """A round's figures scored with another model than its own (a pool whose newest round uses
+    a newer model): answers to statements that model no longer has are left out. Rare, so built
+    from the answers and kept per process like the running figures."""
+    kept = _kept_for(session)
+    key = (round_.id, version_id)
+    found = kept.get(key)
+    if found is not None and found[0] == responses:
+        return found[1]
+    totals = add_up(shares(model, answers) for answers in _answers_by_response(session, round_.id))
+    kept[key] = (responses, totals)
+    return totals
 
-    def remember(self, group: GroupKey, key: FigureKey, basis: Basis, value: FigureValue) -> None:
-        record = DisclosureRecord(
-            organisation_id=self.area.organisation_id,
-            area_id=self.area.id,
-            audience=self.audience.value,
-            group_kind=group[0].value,
-            group_id=group[1],
-            figure=_figure_text(key),
-            basis=_basis_text(basis),
-            shown=json.dumps(asdict(value), separators=(",", ":")),
-        )
-        self.session.add(record)
-        self._by_figure[record.figure].append(_Shown(-1, group, dict(basis), record.shown))
+
+def _figure_name(key: FigureKey) -> str:
+    """The running figure whose respondents a ledger figure rests on."""
+    return "confidence:personal" if key == CONFIDENCE else f"{key[0]}:{key[1]}"
+
+
+def _figures(
+    model: CultureModel, totals: Totals, responses: int
+) -> tuple[dict[str, ItemScore | None], dict[FigureKey, FigureValue | None]]:
+    """Statements' scores, and every figure by key, from a group's running figures."""
+    items = item_scores_from_totals(model, totals)
+    return items, figure_values(scores_from_totals(model, totals, responses), items)
+
+
+# ---- judging figures against the ledger -----------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -286,10 +287,12 @@ class _Verdicts:
         default_factory=lambda: defaultdict(dict)
     )
     protected: dict[GroupKey, set[FigureKey]] = field(default_factory=lambda: defaultdict(set))
-    new_bases: dict[tuple[GroupKey, FigureKey], Basis] = field(default_factory=dict)
+    new_bases: dict[GroupKey, dict[FigureKey, Mapping[int, int]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
 
 
-def _judge(ledger: _Ledger, candidates: Mapping[FigureKey, Sequence[_Candidate]]) -> _Verdicts:
+def _judge(ledger: Ledger, candidates: Mapping[FigureKey, Sequence[_Candidate]]) -> _Verdicts:
     verdicts = _Verdicts()
     for key, options in candidates.items():
         decision = decide(ledger.shown_before(key), options)
@@ -297,7 +300,7 @@ def _judge(ledger: _Ledger, candidates: Mapping[FigureKey, Sequence[_Candidate]]
             if option.key in decision.shown:
                 verdicts.current[option.key][key] = option.value
                 if option.key in decision.newly_shown:
-                    verdicts.new_bases[option.key, key] = option.basis
+                    verdicts.new_bases[option.key][key] = option.basis
                 continue
             earlier = ledger.last_shown(option.key, key)
             if earlier is None:
@@ -311,18 +314,26 @@ def _judge(ledger: _Ledger, candidates: Mapping[FigureKey, Sequence[_Candidate]]
     return verdicts
 
 
-def _outcome(
-    group: GroupKey,
-    verdicts: _Verdicts,
-    ledger: _Ledger,
-    model: CultureModel,
-    all_items: Mapping[str, object],
-    responses: int,
-    threshold: int,
-) -> Disclosed:
+@dataclass(frozen=True)
+class _Group:
+    """A group being judged: its ledger key, the area its rounds are in (None for several
+    areas), its model, figures and threshold."""
+
+    key: GroupKey
+    area_id: int | None
+    model: CultureModel
+    totals: Totals
+    items: Mapping[str, ItemScore | None]
+    values: Mapping[FigureKey, FigureValue | None]
+    responses: int
+    threshold: int
+
+
+def _outcome(group: _Group, verdicts: _Verdicts, ledger: Ledger) -> Disclosed:
     """One group's figures as they may be shown; remembers in the ledger what is newly shown."""
-    current = verdicts.current.get(group, {})
-    earlier = verdicts.earlier.get(group, {})
+    current = verdicts.current.get(group.key, {})
+    earlier = verdicts.earlier.get(group.key, {})
+    model = group.model
 
     def value(key: FigureKey) -> FigureValue | None:
         if key in current:
@@ -337,26 +348,62 @@ def _outcome(
     confidence = value(CONFIDENCE)
     assert confidence is None or isinstance(confidence, ConfidenceGap)
     scores = ResponseSetScores(
-        responses=responses,
+        responses=group.responses,
         conditions={c.id: group_score(("condition", c.id)) for c in model.conditions},
         acceptance={
             s.id: group_score(("acceptance", s.id)) for s in model.questionnaire.acceptance_scales
         },
         confidence=confidence,
     )
-    items = statements_to_show(model, current, all_items)
-    for (remembered_group, key), basis in verdicts.new_bases.items():
-        if remembered_group != group or (key[0] == ITEM and key[1] not in items):
+    items = statements_to_show(model, current, group.items)
+    for key, basis in verdicts.new_bases.get(group.key, {}).items():
+        if key[0] == ITEM and key[1] not in items:
             continue
-        ledger.remember(group, key, basis, current[key])
+        ledger.remember(group.key, group.area_id, key, basis, current[key])
+    now = [c.id for c in model.conditions if ("condition", c.id) in current]
     return Disclosed(
-        responses=responses,
-        threshold=threshold,
+        responses=group.responses,
+        threshold=group.threshold,
         scores=scores,
-        protected=frozenset(verdicts.protected.get(group, set())),
+        protected=frozenset(verdicts.protected.get(group.key, set())),
         items=items,
         as_before={key: info for key, (_, info) in earlier.items() if key[0] != ITEM},
+        agreement={c: agreement_of(model, group.totals, c) for c in now},
+        alpha={c: alpha_of(model, group.totals, c) for c in now},
     )
+
+
+def _candidates(
+    pools: Sequence[tuple[_Group, Mapping[int, Totals]]], teams: Sequence[_Group]
+) -> dict[FigureKey, list[_Candidate]]:
+    """Every figure's candidates in the order they are judged: the pools as given (the widest
+    first, then by size), then the teams from the largest down, so that what subtraction
+    protection hides is the smallest. A pool's basis counts, for each of its rounds, the people
+    its figure rests on there, scored as the pool is."""
+    keys = {key for group in [*(g for g, _ in pools), *teams] for key in group.values}
+    candidates: dict[FigureKey, list[_Candidate]] = {}
+    for key in keys:
+        name = _figure_name(key)
+        pooled: list[_Candidate] = []
+        for group, by_round in pools:
+            value = group.values.get(key)
+            if group.responses < group.threshold or value is None:
+                continue
+            if value.respondents < group.threshold:
+                continue
+            basis = {r: (t[name].respondents if name in t else 0) for r, t in by_round.items()}
+            pooled.append(_Candidate(group.key, basis, group.threshold, value))
+        parts = [
+            _Candidate(g.key, {g.key[1]: value.respondents}, g.threshold, value)
+            for g in teams
+            if g.responses >= g.threshold
+            and (value := g.values.get(key)) is not None
+            and value.respondents >= g.threshold
+        ]
+        candidates[key] = (
+            pooled[:1] + total_then_parts(None, pooled[1:]) + total_then_parts(None, parts)
+        )
+    return candidates
 
 
 def round_results(
@@ -383,16 +430,26 @@ def round_results(
         if part is not None:
             return part.outcome
     audience = Audience.AREA if viewer_sees_area_figures else Audience.TEAM
-    ledger = _Ledger(session, area, audience)
-    items, values = _scored(model, _answers_by_response(session, round_.id))
-    group: GroupKey = (GroupKind.ROUND, round_.id)
-    candidates = {
-        key: [_Candidate(group, {round_.id: value.respondents}, threshold, value)]
-        for key, value in values.items()
-        if value is not None and value.respondents >= threshold
-    }
-    verdicts = _judge(ledger, candidates)
-    return _outcome(group, verdicts, ledger, model, items, count, threshold)
+    ledger = Ledger(session, area.organisation_id, audience)
+    group = _round_group(round_, model, figures_of_rounds(session, [round_])[round_.id], count)
+    verdicts = _judge(ledger, _candidates([], [group]))
+    return _outcome(group, verdicts, ledger)
+
+
+def _round_group(
+    round_: AssessmentRound, model: CultureModel, totals: Totals, responses: int
+) -> _Group:
+    items, values = _figures(model, totals, responses)
+    return _Group(
+        key=(GroupKind.ROUND, round_.id, 0),
+        area_id=round_.team.area_id,
+        model=model,
+        totals=totals,
+        items=items,
+        values=values,
+        responses=responses,
+        threshold=round_.anonymity_threshold,
+    )
 
 
 @dataclass(frozen=True)
@@ -420,12 +477,12 @@ def round_comments(session: Session, round_: AssessmentRound) -> RoundComments:
     return RoundComments(count, threshold, tuple(sorted(texts, key=str.casefold)))
 
 
-# ---- areas: a total and its parts ---------------------------------------------------------
+# ---- pools: a total and its parts ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class TeamPart:
-    """One team's latest round as it appears inside its area."""
+    """One team's round as it appears inside its area (or the county)."""
 
     team_id: int
     team_name: str
@@ -460,6 +517,84 @@ def round_to_show(rounds: list[AssessmentRound], counts: dict[int, int]) -> Asse
     return next((r for r in rounds if r.id == chosen), None)
 
 
+@dataclass(frozen=True)
+class _Pooled:
+    """Rounds to be pooled: each one as a group of its own (its own model), and its figures as
+    the pools score them (with the model of the newest round)."""
+
+    model: CultureModel
+    own: dict[int, _Group]
+    as_pooled: dict[int, Totals]
+
+
+def _pool(
+    session: Session, chosen: Sequence[AssessmentRound], counts: Mapping[int, int]
+) -> _Pooled:
+    newest = max(chosen, key=lambda r: (r.opened_at, r.id))
+    figures = figures_of_rounds(session, chosen)
+    models: dict[str, CultureModel] = {}
+    for round_ in chosen:
+        if round_.model_version_id not in models:
+            models[round_.model_version_id] = model_of_round(session, round_)
+    model = models[newest.model_version_id]
+    own = {
+        r.id: _round_group(r, models[r.model_version_id], figures[r.id], counts.get(r.id, 0))
+        for r in chosen
+    }
+    as_pooled = {
+        r.id: figures[r.id]
+        if r.model_version_id == newest.model_version_id
+        else _figures_under(session, r, model, newest.model_version_id, counts.get(r.id, 0))
+        for r in chosen
+    }
+    return _Pooled(model, own, as_pooled)
+
+
+def _pool_group(
+    key: GroupKey,
+    area_id: int | None,
+    pooled: _Pooled,
+    round_ids: Sequence[int],
+    threshold: int,
+    totals: Totals | None = None,
+) -> tuple[_Group, dict[int, Totals]]:
+    """A pool of rounds as a group, with each round's figures (for the bases). `totals`, when
+    given, are the pool's figures already added up (the county's from its areas')."""
+    by_round = {r: pooled.as_pooled[r] for r in round_ids}
+    if totals is None:
+        totals = add_up(by_round.values())
+    responses = sum(pooled.own[r].responses for r in round_ids)
+    items, values = _figures(pooled.model, totals, responses)
+    group = _Group(key, area_id, pooled.model, totals, items, values, responses, threshold)
+    return group, by_round
+
+
+def _part(round_: AssessmentRound, group: _Group, verdicts: _Verdicts, ledger: Ledger) -> TeamPart:
+    outcome: Withheld | Disclosed = (
+        _outcome(group, verdicts, ledger)
+        if group.responses >= group.threshold
+        else Withheld(group.responses, group.threshold)
+    )
+    hidden = verdicts.protected.get(group.key, set())
+    return TeamPart(
+        team_id=round_.team_id,
+        team_name=round_.team.name,
+        round_id=round_.id,
+        opened_at=round_.opened_at,
+        closed_at=round_.closed_at,
+        outcome=outcome,
+        model=group.model,
+        protected=frozenset(k for k in hidden if k[0] != ITEM),
+        protected_items=frozenset(k for k in hidden if k[0] == ITEM),
+    )
+
+
+def _total(group: _Group, verdicts: _Verdicts, ledger: Ledger) -> Withheld | Disclosed:
+    if group.responses < group.threshold:
+        return Withheld(group.responses, group.threshold)
+    return _outcome(group, verdicts, ledger)
+
+
 def area_results(session: Session, area: Area) -> AreaResults:
     """The area's pooled figures and each team's, as people who see area figures may see them,
     remembered in their ledger.
@@ -483,74 +618,166 @@ def area_results(session: Session, area: Area) -> AreaResults:
         else:
             chosen.append(round_)
     threshold = max([organisation.anonymity_threshold] + [r.anonymity_threshold for r in chosen])
-    total_count = sum(counts[r.id] for r in chosen)
     if not chosen:
         return AreaResults(area.id, area.name, threshold, Withheld(0, threshold), None, [], without)
-
-    newest = max(chosen, key=lambda r: (r.opened_at, r.id))
-    pooled_model = model_of_round(session, newest)
-    models = {r.id: model_of_round(session, r) for r in chosen}
-    answers = {r.id: _answers_by_response(session, r.id) for r in chosen}
-    scored = {r.id: _scored(models[r.id], answers[r.id]) for r in chosen}
-    part_items = {round_id: items for round_id, (items, _) in scored.items()}
-    part_values = {round_id: values for round_id, (_, values) in scored.items()}
-    # How many of each round's people the pooled figures rest on, scored as the pool is.
-    pooled_by_round = {
-        r.id: part_values[r.id]
-        if models[r.id] is pooled_model
-        else _scored(pooled_model, answers[r.id])[1]
-        for r in chosen
-    }
-    pooled_items, pooled = _scored(pooled_model, [a for r in chosen for a in answers[r.id]])
-
-    area_group: GroupKey = (GroupKind.AREA, area.id)
-    candidates: dict[FigureKey, list[_Candidate]] = {}
-    for key in {key for values in [pooled, *part_values.values()] for key in values}:
-        area_figure = None
-        value = pooled.get(key)
-        if total_count >= threshold and value is not None and value.respondents >= threshold:
-            basis = {r.id: _people(pooled_by_round[r.id].get(key)) for r in chosen}
-            area_figure = _Candidate(area_group, basis, threshold, value)
-        team_figures = [
-            _Candidate(
-                (GroupKind.ROUND, r.id), {r.id: value.respondents}, r.anonymity_threshold, value
-            )
-            for r in sorted(chosen, key=lambda r: r.id)
-            if counts[r.id] >= r.anonymity_threshold
-            and (value := part_values[r.id].get(key)) is not None
-            and value.respondents >= r.anonymity_threshold
-        ]
-        candidates[key] = total_then_parts(area_figure, team_figures)
-
-    ledger = _Ledger(session, area, Audience.AREA)
-    verdicts = _judge(ledger, candidates)
-    parts = []
-    for r in chosen:
-        outcome: Withheld | Disclosed
-        if counts[r.id] < r.anonymity_threshold:
-            outcome = Withheld(counts[r.id], r.anonymity_threshold)
-        else:
-            outcome = _outcome(
-                (GroupKind.ROUND, r.id), verdicts, ledger, models[r.id], part_items[r.id],
-                counts[r.id], r.anonymity_threshold,
-            )  # fmt: skip
-        hidden = verdicts.protected.get((GroupKind.ROUND, r.id), set())
-        parts.append(
-            TeamPart(
-                team_id=r.team_id,
-                team_name=r.team.name,
-                round_id=r.id,
-                opened_at=r.opened_at,
-                closed_at=r.closed_at,
-                outcome=outcome,
-                model=models[r.id],
-                protected=frozenset(k for k in hidden if k[0] != ITEM),
-                protected_items=frozenset(k for k in hidden if k[0] == ITEM),
-            )
-        )
-    total: Withheld | Disclosed = (
-        _outcome(area_group, verdicts, ledger, pooled_model, pooled_items, total_count, threshold)
-        if total_count >= threshold
-        else Withheld(total_count, threshold)
+    pooled = _pool(session, chosen, counts)
+    area_group, by_round = _pool_group(
+        (GroupKind.AREA, area.id, 0), area.id, pooled, [r.id for r in chosen], threshold
     )
-    return AreaResults(area.id, area.name, threshold, total, pooled_model, parts, without)
+    teams = [pooled.own[r.id] for r in sorted(chosen, key=lambda r: r.id)]
+    ledger = Ledger(session, area.organisation_id, Audience.AREA)
+    verdicts = _judge(ledger, _candidates([(area_group, by_round)], teams))
+    parts = [_part(r, pooled.own[r.id], verdicts, ledger) for r in chosen]
+    total = _total(area_group, verdicts, ledger)
+    return AreaResults(area.id, area.name, threshold, total, pooled.model, parts, without)
+
+
+# ---- the county in an assessment period ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AreaInPeriod:
+    area_id: int
+    area_name: str
+    threshold: int
+    total: Withheld | Disclosed
+    parts: list[TeamPart] = field(default_factory=list)  # teams with responses, by name
+    teams_without_responses: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class CountyResults:
+    """The county, its areas and their teams in one period, as leaders may see them.
+
+    `selection` is the pool of a chosen set of areas (a filter), judged after everything else
+    so that choosing one never hides what is shown without it; `selection_refused` when the
+    areas left out would hold fewer people than the threshold (subtracting the selection from
+    the county would show them)."""
+
+    period_id: int
+    threshold: int
+    model: CultureModel | None
+    total: Withheld | Disclosed
+    areas: list[AreaInPeriod]
+    selection: Withheld | Disclosed | None = None
+    selection_refused: bool = False
+
+
+def selection_id(area_ids: Iterable[int]) -> int:
+    """The ledger's id for a chosen set of areas."""
+    text = ",".join(str(a) for a in sorted(set(area_ids)))
+    return zlib.crc32(text.encode()) & 0x7FFFFFFF
+
+
+def county_results(
+    session: Session,
+    organisation: Organisation,
+    period: AssessmentPeriod,
+    selected_area_ids: Iterable[int] = (),
+) -> CountyResults:
+    """Every area of a period and each of its teams, pooled into the county, as people who see
+    area figures may see them, remembered in their ledger. Each team counts with one of its
+    rounds in the period (`round_to_show`); everything is scored with the model of the newest
+    of those rounds, and judged widest first: the county, the areas from the largest down, the
+    teams from the largest down, then the selection, if any."""
+    area_ids = list(
+        session.scalars(
+            select(AssessmentPeriodArea.area_id).where(AssessmentPeriodArea.period_id == period.id)
+        )
+    )
+    areas = list(session.scalars(select(Area).where(Area.id.in_(area_ids)).order_by(Area.name)))
+    teams = list(
+        session.scalars(select(Team).where(Team.area_id.in_(area_ids)).order_by(Team.name))
+    )
+    rounds = list(
+        session.scalars(select(AssessmentRound).where(AssessmentRound.period_id == period.id))
+    )
+    counts = response_counts(session, (r.id for r in rounds))
+    by_team: dict[int, list[AssessmentRound]] = defaultdict(list)
+    for round_ in rounds:
+        by_team[round_.team_id].append(round_)
+    chosen: dict[int, list[AssessmentRound]] = defaultdict(list)
+    without: dict[int, list[str]] = defaultdict(list)
+    for team in teams:
+        shown = round_to_show(by_team[team.id], counts)
+        if shown is None:
+            without[team.area_id].append(team.name)
+        else:
+            chosen[team.area_id].append(shown)
+    every = [r for area in areas for r in chosen[area.id]]
+
+    def threshold_of(rounds: Sequence[AssessmentRound]) -> int:
+        return max([organisation.anonymity_threshold] + [r.anonymity_threshold for r in rounds])
+
+    threshold = threshold_of(every)
+    if not every:
+        empty = [
+            AreaInPeriod(a.id, a.name, threshold, Withheld(0, threshold), [], without[a.id])
+            for a in areas
+        ]
+        return CountyResults(period.id, threshold, None, Withheld(0, threshold), empty)
+    pooled = _pool(session, every, counts)
+    area_pools = {
+        area.id: _pool_group(
+            (GroupKind.AREA, area.id, period.id),
+            area.id,
+            pooled,
+            [r.id for r in chosen[area.id]],
+            threshold_of(chosen[area.id]),
+        )
+        for area in areas
+        if chosen[area.id]
+    }
+    county = _pool_group(
+        (GroupKind.COUNTY, organisation.id, period.id),
+        None,
+        pooled,
+        [r.id for r in every],
+        threshold,
+        add_up(group.totals for group, _ in area_pools.values()),
+    )
+    selected = {a for a in selected_area_ids if a in area_pools}
+    selection = None
+    refused = False
+    if selected and selected != set(area_pools):
+        pools = [area_pools[a] for a in sorted(selected)]
+        responses = sum(group.responses for group, _ in pools)
+        if filter_may_show(county[0].responses, responses, threshold):
+            selection = _pool_group(
+                (GroupKind.SELECTION, selection_id(selected), period.id),
+                None,
+                pooled,
+                [r for _, by_round in pools for r in by_round],
+                threshold,
+                add_up(group.totals for group, _ in pools),
+            )
+        else:
+            refused = True
+    teams_in_order = [pooled.own[r.id] for r in sorted(every, key=lambda r: r.id)]
+    candidates = _candidates([county, *area_pools.values()], teams_in_order)
+    if selection is not None:
+        for key, options in _candidates([selection], []).items():
+            candidates.setdefault(key, []).extend(options)
+    ledger = Ledger(session, organisation.id, Audience.AREA)
+    verdicts = _judge(ledger, candidates)
+    results = []
+    for area in areas:
+        parts = [_part(r, pooled.own[r.id], verdicts, ledger) for r in chosen[area.id]]
+        if area.id in area_pools:
+            group = area_pools[area.id][0]
+            total: Withheld | Disclosed = _total(group, verdicts, ledger)
+            area_threshold = group.threshold
+        else:
+            total, area_threshold = Withheld(0, threshold), threshold
+        results.append(
+            AreaInPeriod(area.id, area.name, area_threshold, total, parts, without[area.id])
+        )
+    return CountyResults(
+        period_id=period.id,
+        threshold=threshold,
+        model=pooled.model,
+        total=_total(county[0], verdicts, ledger),
+        areas=results,
+        selection=_total(selection[0], verdicts, ledger) if selection is not None else None,
+        selection_refused=refused,
+    )

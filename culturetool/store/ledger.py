@@ -1,0 +1,174 @@
+"""The disclosure ledger (`disclosure_record`) as the gate reads it: what one audience of one
+organisation was shown, per figure, kept in memory between looks.
+
+At county scale the ledger holds tens of thousands of rows, and every look needs all of them
+(a county figure's cells cut across every area). Reading and parsing them all for each look
+would cost more than the look itself, so each process keeps them and, at the start of a look,
+reads only the rows written since (the ledger is only ever added to). The look's own new rows
+are kept apart until the next look reads them back from the database, so a look that is rolled
+back leaves nothing behind in memory. A change in the number of older rows (a restore, another
+database) throws the kept copy away.
+
+Decisions are taken one look at a time per organisation: each look first locks the
+organisation's row (PostgreSQL; SQLite has one writer anyway), so two people looking at once
+cannot each be shown a figure that is safe alone and unsafe together, and rows are committed in
+the order their ids were given, so "rows after the last id seen" misses none.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import weakref
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session
+
+from culturetool.domain.disclosure import (
+    CONFIDENCE,
+    ITEM,
+    Basis,
+    FigureKey,
+    FigureValue,
+    ShownBefore,
+)
+from culturetool.domain.kinds import Audience, GroupKind
+from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore
+from culturetool.store.tables import DisclosureRecord, Organisation
+
+# A group whose figures are shown: its kind and id, and the period it pools (0 for a round and
+# for the area page's pool of each team's latest round).
+GroupKey = tuple[GroupKind, int, int]
+
+
+def figure_text(key: FigureKey) -> str:
+    return f"{key[0]}:{key[1]}"
+
+
+def _basis_text(basis: Basis) -> str:
+    return json.dumps({str(r): n for r, n in sorted(basis.items()) if n}, separators=(",", ":"))
+
+
+def _value_from(kind: str, text: str) -> FigureValue:
+    data = json.loads(text)
+    if kind == CONFIDENCE[0]:
+        return ConfidenceGap(**data)
+    if kind == ITEM:
+        return ItemScore(**data)
+    return GroupScore(**data)
+
+
+@dataclass
+class _Kept:
+    """One audience's ledger as far as row `last_id`."""
+
+    last_id: int = 0
+    rows: int = 0
+    by_figure: dict[str, ShownBefore[GroupKey]] = field(
+        default_factory=lambda: defaultdict(ShownBefore)
+    )
+    # (figure, group) -> the value shown last, as its JSON text
+    last_value: dict[tuple[str, GroupKey], str] = field(default_factory=dict)
+    # Held while rows are added or a figure's record copied; a look in another thread only
+    # tests membership meanwhile, and the rows it might see early are committed ones.
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_kept: weakref.WeakKeyDictionary[Engine, dict[tuple[int, str], _Kept]] = weakref.WeakKeyDictionary()
+_kept_lock = threading.Lock()
+
+
+def _engine_of(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def _kept_for(session: Session, organisation_id: int, audience: Audience) -> _Kept:
+    with _kept_lock:
+        per_engine = _kept.setdefault(_engine_of(session), {})
+        return per_engine.setdefault((organisation_id, audience.value), _Kept())
+
+
+def _caught_up(session: Session, organisation_id: int, audience: Audience) -> _Kept:
+    kept = _kept_for(session, organisation_id, audience)
+    of_audience = (
+        DisclosureRecord.organisation_id == organisation_id,
+        DisclosureRecord.audience == audience.value,
+    )
+    with kept.lock:
+        older = session.scalar(
+            select(func.count()).where(*of_audience, DisclosureRecord.id <= kept.last_id)
+        )
+        if older != kept.rows:
+            kept.by_figure.clear()
+            kept.last_value.clear()
+            kept.last_id = kept.rows = 0
+        rows = session.execute(
+            select(
+                DisclosureRecord.id,
+                DisclosureRecord.group_kind,
+                DisclosureRecord.group_id,
+                DisclosureRecord.period_id,
+                DisclosureRecord.figure,
+                DisclosureRecord.basis,
+                DisclosureRecord.shown,
+            )
+            .where(*of_audience, DisclosureRecord.id > kept.last_id)
+            .order_by(DisclosureRecord.id)
+        ).all()
+        for id_, kind, group_id, period_id, figure, basis, shown in rows:
+            group: GroupKey = (GroupKind(kind), group_id, period_id)
+            kept.by_figure[figure].add(group, {int(r): n for r, n in json.loads(basis).items()})
+            kept.last_value[figure, group] = shown
+            kept.last_id = id_
+        kept.rows += len(rows)
+    return kept
+
+
+class Ledger:
+    """What one audience of one organisation was shown, for the length of one look."""
+
+    def __init__(self, session: Session, organisation_id: int, audience: Audience) -> None:
+        self.session, self.organisation_id, self.audience = session, organisation_id, audience
+        session.execute(
+            select(Organisation.id).where(Organisation.id == organisation_id).with_for_update()
+        )
+        self._kept = _caught_up(session, organisation_id, audience)
+        # What this look shows anew, on top of the kept ledger (see the module's docstring).
+        self._new: dict[str, ShownBefore[GroupKey]] = {}
+        self._new_values: dict[tuple[str, GroupKey], str] = {}
+
+    def shown_before(self, key: FigureKey) -> ShownBefore[GroupKey]:
+        figure = figure_text(key)
+        return self._new.get(figure) or self._kept.by_figure.get(figure) or ShownBefore()
+
+    def last_shown(self, group: GroupKey, key: FigureKey) -> FigureValue | None:
+        figure = figure_text(key)
+        text = self._new_values.get((figure, group)) or self._kept.last_value.get((figure, group))
+        return None if text is None else _value_from(key[0], text)
+
+    def remember(
+        self, group: GroupKey, area_id: int | None, key: FigureKey, basis: Basis, value: FigureValue
+    ) -> None:
+        figure = figure_text(key)
+        shown = json.dumps(asdict(value), separators=(",", ":"))
+        self.session.add(
+            DisclosureRecord(
+                organisation_id=self.organisation_id,
+                area_id=area_id,
+                audience=self.audience.value,
+                group_kind=group[0].value,
+                group_id=group[1],
+                period_id=group[2],
+                figure=figure,
+                basis=_basis_text(basis),
+                shown=shown,
+            )
+        )
+        if figure not in self._new:
+            with self._kept.lock:
+                self._new[figure] = self.shown_before(key).copy()
+        self._new[figure].add(group, basis)
+        self._new_values[figure, group] = shown
