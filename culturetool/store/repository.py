@@ -415,6 +415,26 @@ def interventions_in_plan(session: Session, area_id: int, team_id: int | None = 
     return {intervention for intervention in session.scalars(query) if intervention}
 
 
+def area_actions_done_between(
+    session: Session, area_id: int, start: dt.date, end: dt.date
+) -> list[PlanAction]:
+    """Actions of an area (its teams' and the whole area's) marked done from `start` to `end`
+    (both included). Oldest first."""
+    return list(
+        session.scalars(
+            select(PlanAction)
+            .where(
+                PlanAction.area_id == area_id,
+                PlanAction.status == ActionStatus.DONE.value,
+                PlanAction.done_on.is_not(None),
+                PlanAction.done_on >= start,
+                PlanAction.done_on <= end,
+            )
+            .order_by(PlanAction.done_on, PlanAction.id)
+        )
+    )
+
+
 def actions_done_between(
     session: Session, area_id: int, team_id: int, start: dt.date, end: dt.date
 ) -> list[PlanAction]:
