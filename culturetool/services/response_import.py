@@ -226,7 +226,7 @@ def _room(session: Session, round_: AssessmentRound) -> tuple[int | None, str]:
         if unused:
             # Someone whose paper form is in the file still holds a working code: counted twice,
             # the threshold would no longer mean that many different people.
-            return room - unused, (
+            return max(0, room - unused), (
                 f"This round uses personal codes and {count_of(unused, 'code is', 'codes are')} "
                 "not used yet. The people whose answers are in the file could still use theirs "
                 "and be counted twice: withdraw the unused codes on the team's page first, then "
