@@ -45,7 +45,6 @@ IMPORT_MAX_BYTES = 2 * 1024 * 1024
 # A workbook is a zip file; unzipped it may be far larger than the upload. Past this, the file
 # is refused before openpyxl reads it, so a small file cannot fill the server's memory.
 XLSX_MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
-IMPORT_KINDS = (".csv", ".xlsx")
 # Responses written per statement: the progress bar moves after each batch.
 BATCH = 250
 SAVE_AS = (
