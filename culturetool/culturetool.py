@@ -21,6 +21,7 @@ from culturetool.ui.pages.admin import (
     settings_page,
 )
 from culturetool.ui.pages.area import AreaState, area_page
+from culturetool.ui.pages.county import CountyAreaState, CountyState, county_area_page, county_page
 from culturetool.ui.pages.home import HomeState, home_page
 from culturetool.ui.pages.periods import (
     PeriodSheetState,
@@ -64,6 +65,12 @@ app.add_page(
     on_load=ResponseImportState.load,
 )
 app.add_page(area_page, route=routes.AREA_RESULTS, title="Area results", on_load=AreaState.load)
+app.add_page(
+    county_area_page,
+    route=routes.COUNTY_AREA,
+    title="Area in the county",
+    on_load=CountyAreaState.load,
+)
 app.add_page(plan_page, route=routes.TEAM_PLAN, title="Action plan", on_load=PlanState.load)
 app.add_page(plan_page, route=routes.AREA_PLAN, title="Action plan", on_load=PlanState.load)
 app.add_page(
@@ -120,6 +127,7 @@ app.add_page(workshops_page, route=routes.WORKSHOPS, title="Workshops", on_load=
 app.add_page(
     periods_page, route=routes.PERIODS, title="Assessment periods", on_load=PeriodsState.load
 )
+app.add_page(county_page, route=routes.COUNTY, title="County dashboard", on_load=CountyState.load)
 app.add_page(targets_page, route=routes.TARGETS, title="Targets", on_load=TargetsState.load)
 app.add_page(
     import_page, route=routes.IMPORT, title="Import areas and teams", on_load=ImportState.load

@@ -6,8 +6,12 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
+from county_world import COUNTY, LATER, build_county
 from openpyxl import load_workbook
+from people import leader, manager_of
 
+from culturetool.domain.access import Forbidden
 from culturetool.reports.county_exports import (
     SCORE_HEADERS,
     county_area_tables,
@@ -15,6 +19,9 @@ from culturetool.reports.county_exports import (
     suppressed_words,
 )
 from culturetool.reports.exports import to_csv, to_xlsx
+from culturetool.services import exports
+from culturetool.services.county import county_area_view, county_view
+from culturetool.services.organisation import create_organisation
 from culturetool.views.county import (
     AreaChange,
     ChangeCell,
@@ -141,11 +148,11 @@ def test_the_excel_file_holds_the_same_as_the_csv():
 
 def test_a_selection_is_the_row_under_the_county():
     view = _county_view()
-    view.selection = _row(0, "Chosen", 25, [_shown(3.3, 25, "+0.09 (−0.2 to +0.4)"),
+    view.selection = _row(0, "Selected areas (2)", 25, [_shown(3.3, 25, "+0.09 (−0.2 to +0.4)"),
                                             _shown(2.8, 24, "+0.05 (−0.3 to +0.4)")])  # fmt: skip
     view.selected_area_ids = [1, 3]
     scores = _csv_tables(to_csv(county_tables(view)))[0]
-    assert [row[0] for row in scores[2::2]][:2] == ["County", "Chosen areas together"]
+    assert [row[0] for row in scores[2::2]][:2] == ["County", "Selected areas (2)"]
 
 
 def test_a_county_without_scores_says_why_and_holds_no_figure():
@@ -172,3 +179,65 @@ def test_the_drill_down_file_holds_county_area_and_teams():
     assert by_cell[("Team One", NAMES[0])][SCORE] == "3.6"
     assert by_cell[("Team Two", NAMES[1])][SCORE] == suppressed_words(view.teams[1].cells[1])
     assert rates[5] == ["Team Two", "3", "20", "3 of 20 staff"]
+
+
+# ---- the files of a county built through the services --------------------------------------
+
+
+@pytest.fixture
+def two_periods(database, model) -> dict[str, int]:
+    create_organisation("Export County")
+    return build_county(model)
+
+
+def _expected(group: str, names: list[str], cells: list[HeatCell]) -> dict[tuple, object]:
+    """What the file must say in the score column for each of a group's conditions."""
+    cells = cells or [HeatCell(shown=False)] * len(names)
+    return {
+        (group, name): cell.mean if cell.shown else suppressed_words(cell)
+        for name, cell in zip(names, cells, strict=True)
+    }
+
+
+def test_the_county_files_hold_what_the_dashboard_shows(two_periods):
+    reader = leader()
+    period = two_periods[LATER]
+    view = county_view(reader, period)
+    expected = _expected("County", view.condition_names, [c.county for c in view.conditions])
+    for area in view.areas:
+        expected |= _expected(area.name, view.condition_names, area.cells)
+    assert any(isinstance(v, str) for v in expected.values()), "the county has a hidden cell"
+
+    csv_file = exports.county_file(reader, period, "name", [], "csv")
+    assert csv_file.filename == "county-dash-spring.csv"
+    scores = _csv_tables(csv_file.data)[0]
+    in_csv = {(row[0], row[1]): row[SCORE] for row in scores[2:]}
+    assert in_csv == {key: str(value) for key, value in expected.items()}
+
+    xlsx_file = exports.county_file(reader, period, "name", [], "xlsx")
+    sheet = load_workbook(io.BytesIO(xlsx_file.data)).worksheets[0]
+    in_xlsx = {(r[0], r[1]): r[SCORE] for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert in_xlsx == expected
+
+
+def test_the_drill_down_files_hold_what_the_drill_down_shows(two_periods):
+    reader = leader()
+    area, period = two_periods["Dash Northmoor"], two_periods[LATER]
+    view = county_area_view(reader, area, period)
+    expected = _expected("County", view.condition_names, view.county.cells)
+    expected |= _expected("Whole area", view.condition_names, view.area.cells)
+    for team in view.teams:
+        expected |= _expected(team.name, view.condition_names, team.cells)
+    scores, rates = _csv_tables(exports.county_area_file(reader, area, period, "csv").data)
+    assert {(row[0], row[1]): row[SCORE] for row in scores[2:]} == {
+        key: str(value) for key, value in expected.items()
+    }
+    assert {row[0] for row in rates[2:]} == {"County", "Whole area", *COUNTY["Dash Northmoor"]}
+
+
+def test_a_team_manager_gets_no_county_file(two_periods):
+    manager = manager_of(two_periods["Dash Moor Big"])
+    with pytest.raises(Forbidden):
+        exports.county_file(manager, two_periods[LATER], "name", [], "csv")
+    with pytest.raises(Forbidden):
+        exports.county_area_file(manager, two_periods["Dash Northmoor"], None, "xlsx")

@@ -421,6 +421,13 @@ def _open_a_period(world: World) -> None:
     )  # fmt: skip
 
 
+def _county_download_row(handler: str, params: Callable[[World], dict]) -> Row:
+    """The county files, in the world's assessment period."""
+    row = _download_row(handler, SEES_AREAS, params)
+    row.prepare = lambda s, w: _open_a_period(w)
+    return row
+
+
 MATRIX: dict[str, Row] = {
     "HomeState.load": Row(
         page_flags=frozenset({"loaded"}),
@@ -570,6 +577,51 @@ MATRIX: dict[str, Row] = {
         delivered=lambda s, w, _: s.view is not None and s.view.area_name == "North",
     ),
     "AreaState.download": _download_row("AreaState.download", SEES_AREAS, _area_params),
+    # The county dashboard and its drill-down: leaders and the innovation team, in the world's
+    # assessment period (opened by `prepare`; Alpha's round with its 5 responses joins it).
+    "CountyState.load": Row(
+        allowed=SEES_AREAS,
+        prepare=lambda s, w: _open_a_period(w),
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w, _: (
+            s.view is not None and s.view.period_name == "Spring" and s.view.responses == 5
+        ),
+    ),
+    "CountyState.choose_period": Row(
+        allowed=SEES_AREAS,
+        prepare=lambda s, w: _open_a_period(w),
+        call=lambda s, w: type(s).choose_period.fn(s, "1"),
+        delivered=lambda s, w, _: s.view is not None and s.view.period_id == 1,
+    ),
+    "CountyState.choose_order": Row(
+        allowed=SEES_AREAS,
+        prepare=lambda s, w: _open_a_period(w),
+        call=lambda s, w: type(s).choose_order.fn(s, "strategic_clarity"),
+        delivered=lambda s, w, _: s.view is not None and s.view.order_by == "strategic_clarity",
+    ),
+    "CountyState.apply_filter": Row(
+        allowed=SEES_AREAS,
+        prepare=lambda s, w: _open_a_period(w),
+        call=lambda s, w: type(s).apply_filter.fn(s, _form(**{f"area_{w.area_id}": "on"})),
+        delivered=lambda s, w, _: s.view is not None and s.view.selected_area_ids == [w.area_id],
+    ),
+    "CountyState.clear_filter": Row(
+        allowed=SEES_AREAS,
+        prepare=lambda s, w: _open_a_period(w),
+        call=lambda s, w: type(s).clear_filter.fn(s),
+        delivered=lambda s, w, _: s.view is not None and s.view.period_name == "Spring",
+    ),
+    "CountyAreaState.load": Row(
+        allowed=SEES_AREAS,
+        params=_area_params,
+        prepare=lambda s, w: _open_a_period(w),
+        call=lambda s, w: type(s).load.fn(s),
+        delivered=lambda s, w, _: (
+            s.view is not None and s.view.area_name == "North" and len(s.view.teams) == 2
+        ),
+    ),
+    "CountyState.download": _county_download_row("CountyState.download", lambda w: {}),
+    "CountyAreaState.download": _county_download_row("CountyAreaState.download", _area_params),
     "AccountState.load": Row(
         allowed=EVERYONE,
         call=lambda s, w: type(s).load.fn(s),

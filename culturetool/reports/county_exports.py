@@ -26,7 +26,6 @@ CHANGE_HEADERS = ["Area", "Condition", "Change (95% interval)", "Before", "After
 ACTION_HEADERS = ["Area", "Action completed in between", "Team", "Done on", "Conditions"]
 COUNTY = "County"
 WHOLE_AREA = "Whole area"
-CHOSEN_AREAS = "Chosen areas together"
 
 
 def suppressed_words(cell: HeatCell) -> str:
@@ -120,13 +119,13 @@ def county_tables(view: CountyView) -> list[Table]:
     names = view.condition_names
     scores.rows += _rows_of(COUNTY, names, [c.county for c in view.conditions])
     if view.selection is not None:
-        scores.rows += _rows_of(CHOSEN_AREAS, names, view.selection.cells)
+        scores.rows += _rows_of(view.selection.name, names, view.selection.cells)
     for area in view.areas:
         scores.rows += _rows_of(area.name, names, area.cells)
     rates = Table(title="Response rates", headers=RATE_HEADERS)
     rates.rows.append([COUNTY, view.responses, None, view.response_rate_text])
     if view.selection is not None:
-        rates.rows.append(_rate_row(CHOSEN_AREAS, view.selection))
+        rates.rows.append(_rate_row(view.selection.name, view.selection))
     rates.rows += [_rate_row(area.name, area) for area in view.areas]
     tables = [scores, rates, _condition_table(view.conditions)]
     return tables + (_change_tables(view) if view.changes else [])

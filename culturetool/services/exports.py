@@ -4,15 +4,17 @@ anonymity gate included) and only then turns it into a file."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.kinds import TargetScope
+from culturetool.reports.county_exports import county_area_tables, county_tables
 from culturetool.reports.exports import Table, to_csv, to_xlsx
 from culturetool.reports.plan_tables import plan_tables
 from culturetool.reports.results_tables import area_results_tables, round_results_tables
-from culturetool.services import plans
+from culturetool.services import county, plans
 from culturetool.services.area_results import area_results_view
 from culturetool.services.round_results import results_for_round
 
@@ -50,6 +52,28 @@ def area_results_file(actor: Actor, area_id: int, file_format: str) -> Download:
     view = area_results_view(actor, area_id)
     stem = _file_stem("area-results", view.area_name)
     return _as_file(area_results_tables(view), stem, file_format)
+
+
+def county_file(
+    actor: Actor,
+    period_id: int | None,
+    order_by: str,
+    selected_area_ids: Sequence[int],
+    file_format: str,
+) -> Download:
+    """The county dashboard in the period, order and selection the page shows."""
+    view = county.county_view(actor, period_id, order_by, selected_area_ids)
+    stem = _file_stem("county", view.period_name or "no-period")
+    return _as_file(county_tables(view), stem, file_format)
+
+
+def county_area_file(
+    actor: Actor, area_id: int, period_id: int | None, file_format: str
+) -> Download:
+    """An area's teams against the county, as the drill-down shows them."""
+    view = county.county_area_view(actor, area_id, period_id)
+    stem = _file_stem("county", view.area_name, view.period_name)
+    return _as_file(county_area_tables(view), stem, file_format)
 
 
 def plan_file(actor: Actor, scope: TargetScope | str, scope_id: int, file_format: str) -> Download:

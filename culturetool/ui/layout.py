@@ -15,6 +15,7 @@ def _person_bar() -> rx.Component:
         SessionState.person_name != "",
         rx.el.nav(
             rx.link("Teams", href=routes.HOME),
+            rx.cond(SessionState.sees_county, rx.link("County", href=routes.COUNTY)),
             rx.cond(SessionState.sees_workshops, rx.link("Workshops", href=routes.WORKSHOPS)),
             rx.cond(SessionState.opens_periods, rx.link("Periods", href=routes.PERIODS)),
             rx.cond(
