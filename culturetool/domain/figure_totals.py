@@ -110,6 +110,87 @@ def shares(model: CultureModel, response: Response) -> dict[str, FigureTotal]:
     return added
 
 
+def summed_shares(model: CultureModel, responses: Iterable[Response]) -> dict[str, FigureTotal]:
+    """What many responses add to their round's figures: exactly
+    `add_up(shares(model, r) for r in responses)`, worked out in one pass over plain numbers
+    with the model's groups found once, for a file of thousands of responses imported at once
+    (building a FigureTotal per figure per response took most of an import's time)."""
+    items = model.questionnaire.items
+    conditions = [
+        (condition.id, [(i.id, i.reverse) for i in items if i.condition == condition.id])
+        for condition in model.conditions
+    ]
+    scales = [
+        (scale.id, [(i.id, i.reverse) for i in items if i.acceptance_scale == scale.id])
+        for scale in model.questionnaire.acceptance_scales
+    ]
+    pair = {i.confidence: (i.id, i.reverse) for i in items if i.confidence is not None}
+    confidence = (pair["personal"], pair["work"]) if "personal" in pair and "work" in pair else None
+    summed: dict[str, list[float]] = {}
+
+    def add(figure: str, respondents: int, answers: int, dont_know: int, total: float) -> None:
+        row = summed.get(figure)
+        if row is None:
+            summed[figure] = [respondents, answers, dont_know, total, total * total]
+        else:
+            row[0] += respondents
+            row[1] += answers
+            row[2] += dont_know
+            row[3] += total
+            row[4] += total * total
+
+    def score(answer: object, reverse: bool) -> float | None:
+        if answer is None:
+            return None
+        if not (type(answer) is int and 1 <= answer <= 5):
+            raise ValueError(f"an answer must be 1 to 5 or don't know, not {answer!r}")
+        return float(6 - answer if reverse else answer)
+
+    def group(figure: str, members: list[tuple[str, bool]], response: Response) -> list[float]:
+        scores: list[float] = []
+        dont_know = 0
+        for item_id, reverse in members:
+            if item_id in response:
+                scored = score(response[item_id], reverse)
+                if scored is None:
+                    dont_know += 1
+                else:
+                    scores.append(scored)
+        if scores:
+            add(figure, 1, len(scores), dont_know, sum(scores) / len(scores))
+        elif dont_know:
+            add(figure, 0, 0, dont_know, 0.0)
+        return scores
+
+    for response in responses:
+        for condition_id, members in conditions:
+            scores = group(f"condition:{condition_id}", members, response)
+            if members and len(scores) == len(members):
+                add(f"complete:{condition_id}", 1, len(scores), 0, sum(scores))
+                for (item_id, _), scored in zip(members, scores, strict=True):
+                    add(f"complete_item:{item_id}", 1, 1, 0, scored)
+        for scale_id, members in scales:
+            group(f"acceptance:{scale_id}", members, response)
+        for item in items:
+            if item.id in response:
+                item_scored = score(response[item.id], item.reverse)
+                if item_scored is None:
+                    add(f"item:{item.id}", 0, 0, 1, 0.0)
+                else:
+                    add(f"item:{item.id}", 1, 1, 0, item_scored)
+        if confidence is not None:
+            (personal_id, personal_reverse), (work_id, work_reverse) = confidence
+            personal = score(response.get(personal_id), personal_reverse)
+            work = score(response.get(work_id), work_reverse)
+            if personal is not None and work is not None:
+                add("confidence:personal", 1, 1, 0, personal)
+                add("confidence:work", 1, 1, 0, work)
+    return {
+        figure: FigureTotal(int(r[0]), int(r[1]), int(r[2]), r[3], r[4])
+        for figure, r in summed.items()
+    }
+
+
 def add_up(many: Iterable[Totals]) -> dict[str, FigureTotal]:
     """Totals of several responses or rounds: figure by figure, their sum."""
     summed: dict[str, FigureTotal] = defaultdict(FigureTotal)

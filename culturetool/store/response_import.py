@@ -11,8 +11,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from culturetool.domain.figure_totals import shares
-from culturetool.domain.model_schema import CultureModel
+from culturetool.domain.figure_totals import summed_shares
 from culturetool.store.repository import _figure_upsert, model_of_round
 from culturetool.store.tables import Answer, AssessmentRound, ImportColumn, Response
 
@@ -51,39 +50,23 @@ def insert_responses(
     session.expire(round_, ["figures_responses"])
     if counted is None:
         return  # figures never built for this round: the gate builds them once, from answers
-    added = _summed_shares(model_of_round(session, round_), shuffled)
+    added = summed_shares(model_of_round(session, round_), shuffled)
     if added:
         connection.execute(
             _figure_upsert(session.get_bind().dialect.name),
-            [{"round_id": round_.id, "figure": figure, **total} for figure, total in added.items()],
-        )
-
-
-def _summed_shares(
-    model: CultureModel, many: Sequence[Mapping[str, int | None]]
-) -> dict[str, dict[str, float]]:
-    """What the responses add to each figure: the sum of their `shares`, added up in plain
-    numbers (adding FigureTotal values made a new object per figure per response, the largest
-    part of an import's time)."""
-    summed: dict[str, dict[str, float]] = {}
-    for response in many:
-        for figure, share in shares(model, dict(response)).items():
-            total = summed.get(figure)
-            if total is None:
-                summed[figure] = {
-                    "respondents": share.respondents,
-                    "answers": share.answers,
-                    "dont_know": share.dont_know,
-                    "total": share.total,
-                    "total_sq": share.total_sq,
+            [
+                {
+                    "round_id": round_.id,
+                    "figure": figure,
+                    "respondents": total.respondents,
+                    "answers": total.answers,
+                    "dont_know": total.dont_know,
+                    "total": total.total,
+                    "total_sq": total.total_sq,
                 }
-            else:
-                total["respondents"] += share.respondents
-                total["answers"] += share.answers
-                total["dont_know"] += share.dont_know
-                total["total"] += share.total
-                total["total_sq"] += share.total_sq
-    return summed
+                for figure, total in added.items()
+            ],
+        )
 
 
 def remembered_columns(session: Session, organisation_id: int) -> dict[str, str]:
