@@ -9,6 +9,7 @@ is offered again for the next file.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import random
 import sqlite3
@@ -43,7 +44,7 @@ from culturetool.services.response_import import (
 from culturetool.services.rounds import close_round
 from culturetool.store import db
 from culturetool.store.disclosure import round_figures
-from culturetool.store.tables import AssessmentRound
+from culturetool.store.tables import AssessmentPeriod, AssessmentPeriodArea, AssessmentRound
 
 MODEL = load_model_dir(MODEL_DIR)
 ITEMS = MODEL.questionnaire.items
@@ -480,3 +481,23 @@ def test_files_that_cannot_be_read_say_how_to_save_them(team_round):
     ]:
         preview = preview_responses(manager, round_id, ResponseFile(name, content))
         assert preview.problems[0].problem.startswith(starts), name
+
+
+def test_a_round_of_a_period_that_has_ended_takes_no_file(team_round):
+    manager, round_id, team, _ = team_round
+    data = csv_of([ITEMS[0].id], [["4"]] * 5)
+    with db.transaction() as session:
+        round_ = session.get_one(AssessmentRound, round_id)
+        period = AssessmentPeriod(
+            organisation_id=round_.team.area.organisation_id,
+            name="Spring 2020",
+            opens_on=dt.date(2020, 3, 1),
+            closes_on=dt.date(2020, 5, 31),
+            areas=[AssessmentPeriodArea(area_id=round_.team.area_id)],
+        )
+        session.add(period)
+        session.flush()
+        round_.period_id = period.id
+    with pytest.raises(InputProblem, match="“Spring 2020” ended on 31 May 2020"):
+        import_responses(manager, round_id, ResponseFile("a.csv", data))
+    assert counts(round_id)[0] == 0

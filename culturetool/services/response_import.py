@@ -24,13 +24,15 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from culturetool.domain import clock
 from culturetool.domain import response_import as rules
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.kinds import AccessMode
+from culturetool.domain.periods import taking_answers
 from culturetool.domain.response_import import AnswerSheet, ColumnPlan, HowMatched, Problem, Table
 from culturetool.domain.team_import import kilobytes, shown_name
-from culturetool.domain.wording import count_of
+from culturetool.domain.wording import count_of, day_month_year
 from culturetool.services.reach import round_in_reach
 from culturetool.store import repository as repo
 from culturetool.store import response_import as store
@@ -211,6 +213,13 @@ def _open_round(session: Session, actor: Actor, round_id: int) -> AssessmentRoun
         raise InputProblem(
             "This round has closed, so it takes no more responses. Responses are imported "
             "into an open round: open a new round for the team and import the file there."
+        )
+    period = repo.period_of(session, round_.period_id)
+    if period is not None and not taking_answers(period, clock.today()):
+        raise InputProblem(
+            f"The assessment “{period.name}” ended on {day_month_year(period.closes_on)}, so "
+            "this round takes no more responses. Import the file into a round of the current "
+            "period, or close this round and open a new one."
         )
     return round_
 
