@@ -77,9 +77,14 @@ def test_leader_reads_the_county_and_drills_down_to_an_area(
     expect(quietdale).to_contain_text("Suppressed:")
     expect(quietdale).to_contain_text("too few answers")
     assert quietdale.locator("td").first.inner_text().strip() != ""
+    # The county (35 people) minus Northmoor (18) and Eastfen (14) would give Quietdale's 3
+    # away, so one of the two is suppressed as protecting a smaller group.
     northmoor = _row(heatmap, re.compile("Dash Northmoor"))
+    eastfen = _row(heatmap, re.compile("Dash Eastfen"))
     expect(northmoor).to_contain_text("18 of 28 staff")
     expect(northmoor.locator("td").first).to_contain_text("people")
+    expect(eastfen.locator("td").first).to_contain_text("Suppressed:")
+    expect(eastfen).to_contain_text("protects a smaller team")
     expect(page.get_by_text("95% interval").first).to_be_visible()
 
     # Change since the earlier period, with the action done in between beside it.
@@ -129,6 +134,10 @@ def test_leader_reads_the_county_and_drills_down_to_an_area(
 
     # Drill down into Northmoor in the later period: its teams, the area and the county.
     page.goto(f"{app_url}/county?period={ids[LATER]}")
+    # Wait for this period's rows: the earlier period's, ordered by a condition, are drawn
+    # until the page's data arrives, and a click meanwhile lands on whichever row is there.
+    expect(page.get_by_role("heading", name=f"Areas against the county, {LATER}")).to_be_visible()
+    expect(page.get_by_label("Order the areas by")).to_have_value("name")
     page.get_by_role("link", name="Dash Northmoor: its teams").click()
     expect(page.get_by_role("heading", name="Dash Northmoor in the county")).to_be_visible()
     teams = page.get_by_role("region", name=re.compile("^Scores of each team in Dash Northmoor"))
@@ -139,6 +148,9 @@ def test_leader_reads_the_county_and_drills_down_to_an_area(
     small = _row(teams, re.compile("Dash Moor Small"))
     expect(small).to_contain_text("2 of 6 staff")
     expect(small).to_contain_text("Suppressed:")
+    # The area (18) minus the big team (9) would give away the small team's 2 with the
+    # middle team's 7: the middle team is suppressed too.
+    expect(_row(teams, re.compile("Dash Moor Mid"))).to_contain_text("protects a smaller team")
     assert "Dash Fen One" not in page.locator("main").inner_text()
     _shoot(page, screenshot_dir, "county-drilldown")
     _accessible(page, "county drill-down")
