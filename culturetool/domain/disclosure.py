@@ -27,6 +27,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Generic, TypeVar
 
 from culturetool.domain.model_schema import CultureModel, Item
@@ -93,6 +94,11 @@ class Wanted(Generic[Key]):
     key: Key
     basis: Basis
     threshold: int
+
+    @cached_property
+    def basis_key(self) -> frozenset[tuple[int, int]]:
+        """The basis as a set, for finding it among those shown (worked out once)."""
+        return _basis_key(self.basis)
 
 
 class Partition:
@@ -186,16 +192,27 @@ def _basis_key(basis: Basis) -> frozenset[tuple[int, int]]:
 
 class ShownBefore(Generic[Key]):
     """Everything shown to one audience for one figure: each (group, basis), kept so that a
-    look that shows nothing new costs one set lookup per candidate. The store keeps one per
-    figure between looks and adds what each look newly shows."""
+    look that shows nothing new costs one set lookup per candidate, with the partition of its
+    bases built the first time a look needs it and kept up to date after. The store keeps one
+    per figure between looks and adds what each look newly shows; `decide` leaves it as it
+    found it. Not safe for two threads at once: the store decides one look at a time."""
 
     def __init__(self, shown: Iterable[tuple[Key, Basis]] = ()) -> None:
         self.bases: list[Basis] = []  # distinct bases, in the order first shown
         self.known: set[frozenset[tuple[int, int]]] = set()
         self.own: dict[Key, list[Basis]] = defaultdict(list)
         self._own_keys: dict[Key, set[frozenset[tuple[int, int]]]] = defaultdict(set)
+        self._partition: Partition | None = None
         for key, basis in shown:
             self.add(key, basis)
+
+    def partition(self) -> Partition:
+        """The cells of every basis shown."""
+        if self._partition is None:
+            self._partition = Partition()
+            for basis in self.bases:
+                self._partition.add(basis)
+        return self._partition
 
     def add(self, key: Key, basis: Basis) -> None:
         basis_key = _basis_key(basis)
@@ -205,10 +222,13 @@ class ShownBefore(Generic[Key]):
         if basis_key not in self.known:
             self.known.add(basis_key)
             self.bases.append(basis)
+            if self._partition is not None:
+                self._partition.add(basis)
 
-    def shown_on(self, key: Key, basis: Basis) -> bool:
-        """The group showed this figure on exactly this basis before."""
-        return _basis_key(basis) in self._own_keys.get(key, set())
+    def shown_on(self, key: Key, basis_key: frozenset[tuple[int, int]]) -> bool:
+        """The group showed this figure on exactly this basis (as a set) before."""
+        own = self._own_keys.get(key)
+        return own is not None and basis_key in own
 
     def copy(self) -> ShownBefore[Key]:
         other: ShownBefore[Key] = ShownBefore()
@@ -216,7 +236,7 @@ class ShownBefore(Generic[Key]):
         other.known = set(self.known)
         other.own = defaultdict(list, {k: list(v) for k, v in self.own.items()})
         other._own_keys = defaultdict(set, {k: set(v) for k, v in self._own_keys.items()})
-        return other
+        return other  # its partition is built again if it is needed
 
 
 def decide(
@@ -233,36 +253,36 @@ def decide(
     every accepted basis and the candidate, in time proportional to the bases' sizes.
 
     A candidate whose basis was shown before adds no cell (it only renames cells), so the
-    partition is built only when some candidate's basis is new: a second look at unchanged
-    figures does no partition work at all.
+    partition is needed only when some candidate's basis is new, and it is kept in
+    `shown_before` between decisions: what this one adds is taken back at the end.
     """
     before = shown_before if isinstance(shown_before, ShownBefore) else ShownBefore(shown_before)
     taken_now: set[frozenset[tuple[int, int]]] = set()  # new bases taken in this decision
     partition: Partition | None = None
+    kept: list[list[tuple[int, list[int], list[frozenset[int]]]]] = []  # to take back
     shown: set[Key] = set()
     refused: dict[Key, Refusal] = {}
     newly: dict[Key, Basis] = {}
     for wanted in candidates:
         key, basis, threshold = wanted.key, wanted.basis, wanted.threshold
         own = before.own.get(key, [])
-        basis_key = _basis_key(basis)
+        basis_key = wanted.basis_key
         # A basis already shown adds no cell (it only renames them).
         taken = basis_key in before.known or basis_key in taken_now
         if not taken:
             if partition is None:
-                partition = Partition()
                 # Everything taken so far had a known basis, so this is all there is.
-                for earlier in before.bases:
-                    partition.add(earlier)
+                partition = before.partition()
             undo = partition.add(basis)
             taken = partition.keeps_rule(threshold)
             if taken:
                 taken_now.add(basis_key)
+                kept.append(undo)
             else:
                 partition.take_back(undo)
         if taken:
             shown.add(key)
-            if not before.shown_on(key, basis):
+            if not before.shown_on(key, basis_key):
                 newly[key] = basis
             continue
         alone = consistent([*own, basis], threshold)
@@ -270,6 +290,9 @@ def decide(
             changed_too_little=not alone,
             more_needed=None if alone else more_needed(own, basis, threshold),
         )
+    if partition is not None:
+        for undo in reversed(kept):
+            partition.take_back(undo)
     return Decision(frozenset(shown), refused, newly)
 
 

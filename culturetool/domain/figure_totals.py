@@ -16,7 +16,6 @@ answered them all on the scale) and "complete_item:<item>" (their answer to each
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -192,12 +191,24 @@ def summed_shares(model: CultureModel, responses: Iterable[Response]) -> dict[st
 
 
 def add_up(many: Iterable[Totals]) -> dict[str, FigureTotal]:
-    """Totals of several responses or rounds: figure by figure, their sum."""
-    summed: dict[str, FigureTotal] = defaultdict(FigureTotal)
+    """Totals of several responses or rounds: figure by figure, their sum. Added up as plain
+    numbers and made into totals once (a county adds up tens of thousands)."""
+    summed: dict[str, list[float]] = {}
     for totals in many:
-        for figure, total in totals.items():
-            summed[figure] = summed[figure] + total
-    return dict(summed)
+        for figure, t in totals.items():
+            into = summed.get(figure)
+            if into is None:
+                summed[figure] = [t.respondents, t.answers, t.dont_know, t.total, t.total_sq]
+            else:
+                into[0] += t.respondents
+                into[1] += t.answers
+                into[2] += t.dont_know
+                into[3] += t.total
+                into[4] += t.total_sq
+    return {
+        figure: FigureTotal(int(r), int(a), int(d), float(total), float(sq))
+        for figure, (r, a, d, total, sq) in summed.items()
+    }
 
 
 def _group(key: str, name: str, total: FigureTotal | None) -> GroupScore | None:

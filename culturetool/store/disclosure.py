@@ -294,8 +294,11 @@ class _Verdicts:
 
 def _judge(ledger: Ledger, candidates: Mapping[FigureKey, Sequence[_Candidate]]) -> _Verdicts:
     verdicts = _Verdicts()
+    with ledger.deciding():
+        decisions = {key: decide(ledger.shown_before(key), options)
+                     for key, options in candidates.items()}  # fmt: skip
     for key, options in candidates.items():
-        decision = decide(ledger.shown_before(key), options)
+        decision = decisions[key]
         for option in options:
             if option.key in decision.shown:
                 verdicts.current[option.key][key] = option.value
@@ -327,6 +330,10 @@ class _Group:
     values: Mapping[FigureKey, FigureValue | None]
     responses: int
     threshold: int
+    agreement: Mapping[str, float | None]  # condition id -> rwg(j)
+    alpha: Mapping[str, float | None]  # condition id -> Cronbach's alpha (pools only)
+    # A round's figures as candidates on their own (a pool's depend on the pool's rounds).
+    own_candidates: Mapping[FigureKey, _Candidate] = field(default_factory=dict)
 
 
 def _outcome(group: _Group, verdicts: _Verdicts, ledger: Ledger) -> Disclosed:
@@ -368,8 +375,8 @@ def _outcome(group: _Group, verdicts: _Verdicts, ledger: Ledger) -> Disclosed:
         protected=frozenset(verdicts.protected.get(group.key, set())),
         items=items,
         as_before={key: info for key, (_, info) in earlier.items() if key[0] != ITEM},
-        agreement={c: agreement_of(model, group.totals, c) for c in now},
-        alpha={c: alpha_of(model, group.totals, c) for c in now},
+        agreement={c: group.agreement.get(c) for c in now},
+        alpha={c: group.alpha[c] for c in now if c in group.alpha},
     )
 
 
@@ -393,13 +400,7 @@ def _candidates(
                 continue
             basis = {r: (t[name].respondents if name in t else 0) for r, t in by_round.items()}
             pooled.append(_Candidate(group.key, basis, group.threshold, value))
-        parts = [
-            _Candidate(g.key, {g.key[1]: value.respondents}, g.threshold, value)
-            for g in teams
-            if g.responses >= g.threshold
-            and (value := g.values.get(key)) is not None
-            and value.respondents >= g.threshold
-        ]
+        parts = [c for g in teams if (c := g.own_candidates.get(key)) is not None]
         candidates[key] = (
             pooled[:1] + total_then_parts(None, pooled[1:]) + total_then_parts(None, parts)
         )
@@ -439,9 +440,26 @@ def round_results(
 def _round_group(
     round_: AssessmentRound, model: CultureModel, totals: Totals, responses: int
 ) -> _Group:
-    items, values = _figures(model, totals, responses)
+    """A round as a group of its own. What its figures give (scores, agreement) is kept per
+    process with the figures it came from: a look at the county rescored nothing that did not
+    change."""
+    kept_as = (round_.id, round_.model_version_id)
+    key: GroupKey = (GroupKind.ROUND, round_.id, 0)
+    threshold = round_.anonymity_threshold
+    found = _kept_groups.get(kept_as)
+    if found is None or found[0] is not totals or found[1] != (responses, threshold):
+        items, values = _figures(model, totals, responses)
+        agreement = {c.id: agreement_of(model, totals, c.id) for c in model.conditions}
+        candidates = {
+            figure: _Candidate(key, {round_.id: value.respondents}, threshold, value)
+            for figure, value in values.items()
+            if responses >= threshold and value is not None and value.respondents >= threshold
+        }
+        found = (totals, (responses, threshold), items, values, agreement, candidates)
+        _kept_groups[kept_as] = found
+    _, _, items, values, agreement, candidates = found
     return _Group(
-        key=(GroupKind.ROUND, round_.id, 0),
+        key=key,
         area_id=round_.team.area_id,
         model=model,
         totals=totals,
@@ -449,7 +467,26 @@ def _round_group(
         values=values,
         responses=responses,
         threshold=round_.anonymity_threshold,
+        agreement=agreement,
+        alpha={},
+        own_candidates=candidates,
     )
+
+
+# (round id, model version) -> the figures they came from (the very object kept by
+# `figures_of_rounds`), responses and threshold, statements' scores, figures, agreement and the
+# figures as candidates.
+_kept_groups: dict[
+    tuple[int, str],
+    tuple[
+        Totals,
+        tuple[int, int],
+        dict[str, ItemScore | None],
+        dict[FigureKey, FigureValue | None],
+        dict[str, float | None],
+        dict[FigureKey, _Candidate],
+    ],
+] = {}
 
 
 @dataclass(frozen=True)
@@ -564,8 +601,13 @@ def _pool_group(
     if totals is None:
         totals = add_up(by_round.values())
     responses = sum(pooled.own[r].responses for r in round_ids)
-    items, values = _figures(pooled.model, totals, responses)
-    group = _Group(key, area_id, pooled.model, totals, items, values, responses, threshold)
+    model = pooled.model
+    items, values = _figures(model, totals, responses)
+    group = _Group(
+        key, area_id, model, totals, items, values, responses, threshold,
+        agreement={c.id: agreement_of(model, totals, c.id) for c in model.conditions},
+        alpha={c.id: alpha_of(model, totals, c.id) for c in model.conditions},
+    )  # fmt: skip
     return group, by_round
 
 
@@ -716,6 +758,33 @@ def county_results(
             for a in areas
         ]
         return CountyResults(period.id, threshold, None, Withheld(0, threshold), empty)
+    ledger = Ledger(session, organisation.id, Audience.AREA)
+    # Everything the results depend on: when none of it changed since a look that showed
+    # nothing new, that look's results are the answer (a closed period's, most of the time).
+    inputs = (
+        organisation.anonymity_threshold,
+        tuple(sorted(set(selected_area_ids))),
+        tuple((a.id, a.name) for a in areas),
+        tuple((t.id, t.name, t.area_id) for t in teams),
+        tuple(
+            (
+                r.id,
+                r.team_id,
+                counts.get(r.id, 0),
+                r.figures_responses,
+                r.anonymity_threshold,
+                r.model_version_id,
+                r.opened_at,
+                r.closed_at,
+            )  # fmt: skip
+            for r in sorted(rounds, key=lambda r: r.id)
+        ),
+        ledger.state,
+    )
+    kept = _kept_results_for(session)
+    found = kept.get((organisation.id, period.id))
+    if found is not None and found[0] == inputs:
+        return found[1]
     pooled = _pool(session, every, counts)
     area_pools = {
         area.id: _pool_group(
@@ -758,7 +827,6 @@ def county_results(
     if selection is not None:
         for key, options in _candidates([selection], []).items():
             candidates.setdefault(key, []).extend(options)
-    ledger = Ledger(session, organisation.id, Audience.AREA)
     verdicts = _judge(ledger, candidates)
     results = []
     for area in areas:
@@ -772,7 +840,7 @@ def county_results(
         results.append(
             AreaInPeriod(area.id, area.name, area_threshold, total, parts, without[area.id])
         )
-    return CountyResults(
+    county_results = CountyResults(
         period_id=period.id,
         threshold=threshold,
         model=pooled.model,
@@ -781,3 +849,17 @@ def county_results(
         selection=_total(selection[0], verdicts, ledger) if selection is not None else None,
         selection_refused=refused,
     )
+    if not ledger.remembered_any:
+        kept[organisation.id, period.id] = (inputs, county_results)
+    return county_results
+
+
+_kept_results: weakref.WeakKeyDictionary[
+    Engine, dict[tuple[int, int], tuple[object, CountyResults]]
+] = weakref.WeakKeyDictionary()
+
+
+def _kept_results_for(session: Session) -> dict[tuple[int, int], tuple[object, CountyResults]]:
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    return _kept_results.setdefault(engine, {})

@@ -21,6 +21,8 @@ import json
 import threading
 import weakref
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
 from sqlalchemy import Engine, func, select
@@ -71,8 +73,7 @@ class _Kept:
     )
     # (figure, group) -> the value shown last, as its JSON text
     last_value: dict[tuple[str, GroupKey], str] = field(default_factory=dict)
-    # Held while rows are added or a figure's record copied; a look in another thread only
-    # tests membership meanwhile, and the rows it might see early are committed ones.
+    # Held while rows are added, a figure's record copied or decisions taken.
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
@@ -139,6 +140,22 @@ class Ledger:
         # What this look shows anew, on top of the kept ledger (see the module's docstring).
         self._new: dict[str, ShownBefore[GroupKey]] = {}
         self._new_values: dict[tuple[str, GroupKey], str] = {}
+
+    @property
+    def state(self) -> tuple[int, int]:
+        """How far the kept ledger goes (last row id, rows): it changes whenever it does."""
+        return self._kept.last_id, self._kept.rows
+
+    @property
+    def remembered_any(self) -> bool:
+        return bool(self._new)
+
+    @contextmanager
+    def deciding(self) -> Iterator[None]:
+        """Held while decisions are taken: they try bases on the kept partitions and take
+        them back, so two looks in one process must not do it at once."""
+        with self._kept.lock:
+            yield
 
     def shown_before(self, key: FigureKey) -> ShownBefore[GroupKey]:
         figure = figure_text(key)
