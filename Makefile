@@ -17,7 +17,7 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 export REFLEX_BUN_PATH := $(CURDIR)/$(BUN)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help run test test-fast setup chromium lint typecheck typecheck-ui bench
+.PHONY: help run test test-fast setup chromium lint typecheck typecheck-ui bench bench-county
 
 help:
 	@echo "make run   - set up and start culturetool with demo data at http://localhost:$(PORT)"
@@ -91,3 +91,8 @@ bench: setup
 	$(PY) bench/scoring.py
 	$(PY) bench/questionnaire_weight.py
 	$(PY) bench/ledger.py
+	$(PY) bench/county.py
+
+# The county at scale alone (12 areas, 600 teams, 12,000 respondents; a few minutes).
+bench-county: setup
+	$(PY) bench/county.py
