@@ -123,8 +123,11 @@ def _county(threshold: int, teams_per_area: list[int]):
     return area_ids, rounds, periods
 
 
-def _shown(outcome, rounds_of: list[int], counts: dict[int, int], found: dict) -> None:
-    """Every figure shown as it is now, with its basis, into `found` (figure -> bases)."""
+def _shown(
+    outcome, rounds_of: list[int], counts: dict[int, int], found: dict, group=None, own=None
+) -> None:
+    """Every figure shown as it is now, with its basis, into `found` (figure -> bases) and
+    `own` ((figure, group) -> bases)."""
     if not isinstance(outcome, Disclosed):
         return
     shown = {("condition", k): v for k, v in outcome.scores.conditions.items() if v is not None}
@@ -135,6 +138,8 @@ def _shown(outcome, rounds_of: list[int], counts: dict[int, int], found: dict) -
         basis = {r: counts.get(r, 0) for r in rounds_of}
         assert value.respondents == sum(basis.values())
         found.setdefault(key, []).append(basis)
+        if own is not None:
+            own.setdefault((key, group), []).append(basis)
 
 
 @settings(
@@ -151,6 +156,7 @@ def test_no_shown_county_figure_can_single_out_fewer_people_than_the_threshold(
     items = [item.id for item in model.questionnaire.items]
     counts: dict[int, int] = {}
     found: dict = {}
+    own: dict = {}  # the same group's figure over looks, periods and responses
     for event in events:
         if event[0] == "answer":
             _, team, period, people = event
@@ -172,11 +178,11 @@ def test_no_shown_county_figure_can_single_out_fewer_people_than_the_threshold(
             if counts.get(pair[period], 0):
                 in_period[team_area[team]].append(pair[period])
         every = [r for rs in in_period.values() for r in rs]
-        _shown(results.total, every, counts, found)
+        _shown(results.total, every, counts, found, "county", own)
         for area in results.areas:
-            _shown(area.total, in_period[area.area_id], counts, found)
+            _shown(area.total, in_period[area.area_id], counts, found, area.area_id, own)
             for part in area.parts:
-                _shown(part.outcome, [part.round_id], counts, found)
+                _shown(part.outcome, [part.round_id], counts, found, ("team", part.team_id), own)
                 if counts.get(part.round_id, 0) < threshold:
                     assert not isinstance(part.outcome, Disclosed)
         if results.selection is not None:
@@ -189,3 +195,10 @@ def test_no_shown_county_figure_can_single_out_fewer_people_than_the_threshold(
         for key, bases in found.items():
             small = [n for n in _cells(bases) if 0 < n < threshold]
             assert not small, (key, bases)
+        # The issue's rule in its own words: two figures of one group that may be shown, for
+        # two periods or before and after more responses, differ by nobody or by at least the
+        # threshold of people.
+        for (key, group), bases in own.items():
+            for a, b in itertools.combinations(bases, 2):
+                moved = sum(abs(a.get(r, 0) - b.get(r, 0)) for r in set(a) | set(b))
+                assert moved == 0 or moved >= threshold, (key, group, a, b)
