@@ -17,7 +17,7 @@ import textwrap
 from collections.abc import Callable, Sequence
 from functools import partial
 
-from fpdf import FPDF, FontFace, ViewerPreferences
+from fpdf import FPDF, ViewerPreferences
 from fpdf.enums import PageMode
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -43,6 +43,7 @@ Progress = Callable[[int, int], None]
 # The maturity levels' shades, lowest first: the dashboard's (assets/culturetool.css).
 LEVEL_COLOURS = ("#fee2e2", "#ffedd5", "#fef9c3", "#dcfce7", "#bbf7d0")
 SUPPRESSED_COLOUR = "#e5e7eb"
+HEADING_FILL = (226, 233, 243)  # the workshop summary's table headings
 BODY = 10
 SMALL = 8
 HEATMAP_DPI = 110  # sharp enough on paper, small enough to stay quick
@@ -136,46 +137,83 @@ def _plain_table(
     pdf.ln(3)
 
 
-def _cell_text(cell: HeatCell) -> str:
+def _cell_lines(cell: HeatCell) -> list[str]:
     if not cell.shown:
-        return suppressed_words(cell)
+        return [suppressed_words(cell)]
     lines = [_score(cell), cell.level_name]
     if cell.difference_text:
-        lines.append(cell.difference_text)
+        # "+0.32 (−0.05 to +0.69)" on two lines, as the page splits it.
+        difference, _, interval = cell.difference_text.partition(" (")
+        lines += [difference, f"({interval}"] if interval else [difference]
     lines.append(f"{cell.people} people")
     if cell.agreement_low:
         lines.append("◆ low agreement")
     if cell.note:
         lines.append("as before")
-    return "\n".join(lines)
+    return lines
+
+
+HEAT_LINE = 3.2  # mm between the lines of a heat table's cell
+HEAT_PAD = 1.0
+
+
+def _wrapped(lines: Sequence[str], width: float) -> list[str]:
+    """Lines broken to fit a column `width` mm wide at the heat table's size. Measured by a
+    character count (DejaVu Sans at 7 pt averages under 1.4 mm a character): the table has
+    thousands of cells, and fpdf2's own line breaking made a large county's report too slow."""
+    characters = max(int((width - 2 * HEAT_PAD) / 1.4), 8)
+    return [part for line in lines for part in textwrap.wrap(plain(line), characters) or [""]]
+
+
+def _heat_row(
+    pdf: FPDF,
+    widths: Sequence[float],
+    columns: Sequence[list[str]],
+    fills: Sequence[tuple[int, int, int]],
+    style: str = "",
+) -> None:
+    """One row of the heat table, drawn as boxes and lines of text."""
+    height = max(len(lines) for lines in columns) * HEAT_LINE + 2 * HEAT_PAD
+    top, left = pdf.get_y(), pdf.l_margin
+    pdf.set_font(FONT, style, SMALL - 1)
+    for width, lines, fill in zip(widths, columns, fills, strict=True):
+        pdf.set_fill_color(*fill)
+        pdf.rect(left, top, width, height, style="DF")
+        for number, line in enumerate(lines):
+            # Text at its baseline: far quicker than a cell, and the lines were fitted already.
+            pdf.text(left + HEAT_PAD, top + HEAT_PAD + (number + 0.78) * HEAT_LINE, line)
+        left += width
+    pdf.set_xy(pdf.l_margin, top + height)
 
 
 def _heat_table(pdf: FPDF, names: list[str], rows: Sequence[tuple[str, str, HeatRow]]) -> None:
     """Groups by conditions, each cell with its score, level, difference from the county and
-    people, shaded by level; a suppressed cell in grey with the page's words."""
+    people, shaded by level; a suppressed cell in grey with the page's words. The heading row
+    is repeated at the top of each page the table runs on to."""
     name_width = 34.0
     width = (pdf.epw - name_width) / max(len(names), 1)
-    pdf.set_font(FONT, "", SMALL - 1)
+    widths = [name_width, *[width] * len(names)]
     pdf.set_text_color(*TEXT_COLOUR)
-    with pdf.table(
-        col_widths=(name_width, *[width] * len(names)),
-        text_align="LEFT",
-        v_align="TOP",
-        line_height=3.4,
-        padding=1.0,
-        headings_style=TABLE_HEADINGS,
-        repeat_headings=1,
-    ) as table:
-        heading = table.row()
-        heading.cell("Group")
-        for name in names:
-            heading.cell(plain(name))
-        for label, rate, row in rows:
-            drawn = table.row()
-            drawn.cell(f"{plain(label)}\n{plain(rate)}")
-            for cell in _cells(row, len(names)):
-                colour = _level_colour(cell.level) if cell.shown else SUPPRESSED_COLOUR
-                drawn.cell(_cell_text(cell), style=FontFace(fill_color=_rgb(colour)))
+    pdf.set_draw_color(150, 150, 150)
+    pdf.set_line_width(0.2)
+    heading = [_wrapped([text], w) for text, w in zip(["Group", *names], widths, strict=True)]
+    heading_fills = [HEADING_FILL] * len(widths)
+
+    def draw_heading() -> None:
+        _heat_row(pdf, widths, heading, heading_fills, "B")
+
+    draw_heading()
+    for label, rate, row in rows:
+        cells = _cells(row, len(names))
+        columns = [_wrapped([label, rate], name_width)]
+        columns += [_wrapped(_cell_lines(cell), width) for cell in cells]
+        fills = [(255, 255, 255)]
+        fills += [_rgb(_level_colour(c.level) if c.shown else SUPPRESSED_COLOUR) for c in cells]
+        height = max(len(lines) for lines in columns) * HEAT_LINE + 2 * HEAT_PAD
+        if pdf.will_page_break(height):
+            pdf.add_page()
+            draw_heading()
+        _heat_row(pdf, widths, columns, fills)
     pdf.ln(3)
 
 
