@@ -434,7 +434,9 @@ def round_results(
     ledger = Ledger(session, area.organisation_id, audience)
     group = _round_group(round_, model, figures_of_rounds(session, [round_])[round_.id], count)
     verdicts = _judge(ledger, _candidates([], [group]))
-    return _outcome(group, verdicts, ledger)
+    outcome = _outcome(group, verdicts, ledger)
+    ledger.write()
+    return outcome
 
 
 def _round_group(
@@ -662,16 +664,51 @@ def area_results(session: Session, area: Area) -> AreaResults:
     threshold = max([organisation.anonymity_threshold] + [r.anonymity_threshold for r in chosen])
     if not chosen:
         return AreaResults(area.id, area.name, threshold, Withheld(0, threshold), None, [], without)
+    ledger = Ledger(session, area.organisation_id, Audience.AREA)
+    inputs = (
+        area.name,
+        threshold,
+        tuple((t.id, t.name) for t in area.teams),
+        _round_inputs(rounds, counts),
+        ledger.state,
+    )
+    kept = _kept_results_for(session)
+    found = kept.get((GroupKind.AREA, area.id, 0))
+    if found is not None and found[0] == inputs:
+        assert isinstance(found[1], AreaResults)
+        return found[1]
     pooled = _pool(session, chosen, counts)
     area_group, by_round = _pool_group(
         (GroupKind.AREA, area.id, 0), area.id, pooled, [r.id for r in chosen], threshold
     )
     teams = [pooled.own[r.id] for r in sorted(chosen, key=lambda r: r.id)]
-    ledger = Ledger(session, area.organisation_id, Audience.AREA)
     verdicts = _judge(ledger, _candidates([(area_group, by_round)], teams))
     parts = [_part(r, pooled.own[r.id], verdicts, ledger) for r in chosen]
     total = _total(area_group, verdicts, ledger)
-    return AreaResults(area.id, area.name, threshold, total, pooled.model, parts, without)
+    results = AreaResults(area.id, area.name, threshold, total, pooled.model, parts, without)
+    if not ledger.remembered_any:
+        kept[GroupKind.AREA, area.id, 0] = (inputs, results)
+    ledger.write()
+    return results
+
+
+def _round_inputs(
+    rounds: Iterable[AssessmentRound], counts: Mapping[int, int]
+) -> tuple[tuple[object, ...], ...]:
+    """What a pool's results depend on in its rounds, to tell when they may be reused."""
+    return tuple(
+        (
+            r.id,
+            r.team_id,
+            counts.get(r.id, 0),
+            r.figures_responses,
+            r.anonymity_threshold,
+            r.model_version_id,
+            r.opened_at,
+            r.closed_at,
+        )
+        for r in sorted(rounds, key=lambda r: r.id)
+    )
 
 
 # ---- the county in an assessment period ----------------------------------------------------
@@ -766,24 +803,13 @@ def county_results(
         tuple(sorted(set(selected_area_ids))),
         tuple((a.id, a.name) for a in areas),
         tuple((t.id, t.name, t.area_id) for t in teams),
-        tuple(
-            (
-                r.id,
-                r.team_id,
-                counts.get(r.id, 0),
-                r.figures_responses,
-                r.anonymity_threshold,
-                r.model_version_id,
-                r.opened_at,
-                r.closed_at,
-            )  # fmt: skip
-            for r in sorted(rounds, key=lambda r: r.id)
-        ),
+        _round_inputs(rounds, counts),
         ledger.state,
     )
     kept = _kept_results_for(session)
-    found = kept.get((organisation.id, period.id))
+    found = kept.get((GroupKind.COUNTY, organisation.id, period.id))
     if found is not None and found[0] == inputs:
+        assert isinstance(found[1], CountyResults)
         return found[1]
     pooled = _pool(session, every, counts)
     area_pools = {
@@ -850,16 +876,21 @@ def county_results(
         selection_refused=refused,
     )
     if not ledger.remembered_any:
-        kept[organisation.id, period.id] = (inputs, county_results)
+        kept[GroupKind.COUNTY, organisation.id, period.id] = (inputs, county_results)
+    ledger.write()
     return county_results
 
 
+# Per process and database: a pool's results (the area page's, the county's in a period) with
+# everything they were computed from, reused while none of it changes.
 _kept_results: weakref.WeakKeyDictionary[
-    Engine, dict[tuple[int, int], tuple[object, CountyResults]]
+    Engine, dict[GroupKey, tuple[object, AreaResults | CountyResults]]
 ] = weakref.WeakKeyDictionary()
 
 
-def _kept_results_for(session: Session) -> dict[tuple[int, int], tuple[object, CountyResults]]:
+def _kept_results_for(
+    session: Session,
+) -> dict[GroupKey, tuple[object, AreaResults | CountyResults]]:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     return _kept_results.setdefault(engine, {})

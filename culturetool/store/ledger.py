@@ -5,9 +5,9 @@ At county scale the ledger holds tens of thousands of rows, and every look needs
 (a county figure's cells cut across every area). Reading and parsing them all for each look
 would cost more than the look itself, so each process keeps them and, at the start of a look,
 reads only the rows written since (the ledger is only ever added to). The look's own new rows
-are kept apart until the next look reads them back from the database, so a look that is rolled
-back leaves nothing behind in memory. A change in the number of older rows (a restore, another
-database) throws the kept copy away.
+are written in one statement at its end and read back by the next look, so a look that is
+rolled back leaves nothing behind in memory. A change in the number of older rows (a restore,
+another database) throws the kept copy away.
 
 Decisions are taken one look at a time per organisation: each look first locks the
 organisation's row (PostgreSQL; SQLite has one writer anyway), so two people looking at once
@@ -25,7 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.orm import Session
 
 from culturetool.domain.disclosure import (
@@ -137,9 +137,9 @@ class Ledger:
             select(Organisation.id).where(Organisation.id == organisation_id).with_for_update()
         )
         self._kept = _caught_up(session, organisation_id, audience)
-        # What this look shows anew, on top of the kept ledger (see the module's docstring).
-        self._new: dict[str, ShownBefore[GroupKey]] = {}
-        self._new_values: dict[tuple[str, GroupKey], str] = {}
+        # What this look shows anew: read back into the kept ledger by the next look.
+        self._pending: list[dict[str, object]] = []
+        self._wrote = False
 
     @property
     def state(self) -> tuple[int, int]:
@@ -148,7 +148,7 @@ class Ledger:
 
     @property
     def remembered_any(self) -> bool:
-        return bool(self._new)
+        return self._wrote or bool(self._pending)
 
     @contextmanager
     def deciding(self) -> Iterator[None]:
@@ -158,34 +158,35 @@ class Ledger:
             yield
 
     def shown_before(self, key: FigureKey) -> ShownBefore[GroupKey]:
-        figure = figure_text(key)
-        return self._new.get(figure) or self._kept.by_figure.get(figure) or ShownBefore()
+        return self._kept.by_figure.get(figure_text(key)) or ShownBefore()
 
     def last_shown(self, group: GroupKey, key: FigureKey) -> FigureValue | None:
-        figure = figure_text(key)
-        text = self._new_values.get((figure, group)) or self._kept.last_value.get((figure, group))
+        text = self._kept.last_value.get((figure_text(key), group))
         return None if text is None else _value_from(key[0], text)
 
     def remember(
         self, group: GroupKey, area_id: int | None, key: FigureKey, basis: Basis, value: FigureValue
     ) -> None:
-        figure = figure_text(key)
-        shown = json.dumps(asdict(value), separators=(",", ":"))
-        self.session.add(
-            DisclosureRecord(
-                organisation_id=self.organisation_id,
-                area_id=area_id,
-                audience=self.audience.value,
-                group_kind=group[0].value,
-                group_id=group[1],
-                period_id=group[2],
-                figure=figure,
-                basis=_basis_text(basis),
-                shown=shown,
-            )
+        """Queue a figure shown anew; `write` puts the queue in the database. A look decides
+        once, so what it queues need not be seen by its own decisions."""
+        self._pending.append(
+            {
+                "organisation_id": self.organisation_id,
+                "area_id": area_id,
+                "audience": self.audience.value,
+                "group_kind": group[0].value,
+                "group_id": group[1],
+                "period_id": group[2],
+                "figure": figure_text(key),
+                "basis": _basis_text(basis),
+                "shown": json.dumps(asdict(value), separators=(",", ":")),
+            }
         )
-        if figure not in self._new:
-            with self._kept.lock:
-                self._new[figure] = self.shown_before(key).copy()
-        self._new[figure].add(group, basis)
-        self._new_values[figure, group] = shown
+
+    def write(self) -> None:
+        """What this look showed anew, in one statement (a first look at a county shows tens
+        of thousands of figures)."""
+        if self._pending:
+            self.session.execute(insert(DisclosureRecord), self._pending)
+            self._pending = []
+            self._wrote = True
