@@ -125,16 +125,19 @@ def ensure_model_version(session: Session, model: CultureModel) -> ModelVersion:
     return stored
 
 
-@lru_cache(maxsize=32)
-def _parse_model(version_id: str, content: str) -> CultureModel:
-    return model_from_json(content)
+# Version id (the sha256 of the model's canonical JSON) -> the model: a version never changes,
+# so each process reads and parses its content once, not on every submission and look.
+_models_read: dict[str, CultureModel] = {}
 
 
 def model_of_round(session: Session, round_: AssessmentRound) -> CultureModel:
     """The model exactly as it was when the round was opened, whatever the YAML says today."""
-    version = session.get(ModelVersion, round_.model_version_id)
-    assert version is not None  # foreign key
-    return _parse_model(version.id, version.content)
+    model = _models_read.get(round_.model_version_id)
+    if model is None:
+        version = session.get(ModelVersion, round_.model_version_id)
+        assert version is not None  # foreign key
+        model = _models_read[version.id] = model_from_json(version.content)
+    return model
 
 
 def model_version_in_force(session: Session) -> str | None:
