@@ -1466,6 +1466,15 @@ MATRIX.update(
             call=lambda s, w: type(s).choose_column.fn(s, "0|strategic_clarity_1"),
             delivered=lambda s, w, _: s.ready == 2 and s.columns[0].how == "chosen by you",
         ),
+        # The county report is made in a background task and handed over as a PDF.
+        "CountyReportState.make_report": Row(
+            allowed=SEES_AREAS,
+            prepare=lambda s, w: _open_a_period(w),
+            call=lambda s, w: type(s).make_report.fn(_AsBackgroundTaskSees(s), "0", "0"),
+            delivered=lambda s, w, outcomes: (
+                any(_is_download(o, "pdf") for o in outcomes) and s.done == s.total > 0
+            ),
+        ),
         "ResponseImportState.import_file": Row(
             writes=("response", "answer", "round_figure", "assessment_round", "import_column"),
             allowed=RUNS_ALPHAS_ROUNDS,

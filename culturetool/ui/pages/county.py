@@ -14,6 +14,7 @@ import reflex as rx
 from culturetool.domain.access import Actor
 from culturetool.services import county, exports
 from culturetool.ui import routes
+from culturetool.ui.county_report import report_button
 from culturetool.ui.layout import loading_or_not_found, page_frame, shown_if
 from culturetool.ui.scores import download_buttons, download_file
 from culturetool.ui.session import SessionState, id_number, show_view, signed_in
@@ -689,6 +690,7 @@ def county_page() -> rx.Component:
                         _area_filter(view),
                         _selection_note(view),
                         download_buttons(CountyState.download),
+                        report_button(view.period_id),
                         _heatmap(view),
                         _changes(view),
                         _conditions(view),
@@ -734,6 +736,7 @@ def county_area_page() -> rx.Component:
                     + "."
                 ),  # fmt: skip
                 download_buttons(CountyAreaState.download),
+                report_button(view.period_id, view.area_id),
                 rx.heading("Teams against the county, " + view.period_name, as_="h2", size="5"),
                 heat_table(
                     "Scores of each team in "
