@@ -19,8 +19,9 @@ from culturetool.reports.county_exports import (
     suppressed_words,
 )
 from culturetool.reports.exports import to_csv, to_xlsx
-from culturetool.services import exports
+from culturetool.services import accounts, exports
 from culturetool.services.county import county_area_view, county_view
+from culturetool.services.demo import load_demo
 from culturetool.services.organisation import create_organisation
 from culturetool.views.county import (
     AreaChange,
@@ -241,3 +242,23 @@ def test_a_team_manager_gets_no_county_file(two_periods):
         exports.county_file(manager, two_periods[LATER], "name", [], "csv")
     with pytest.raises(Forbidden):
         exports.county_area_file(manager, two_periods["Dash Northmoor"], None, "xlsx")
+
+
+def test_the_demo_county_file_has_every_area_a_suppressed_team_and_change(database):
+    """The demo county (two periods): the dashboard's file holds its four areas and the change
+    since the autumn, and East Vale's drill-down names its small team as suppressed."""
+    assert load_demo()
+    reader = accounts.actor_for_session(
+        accounts.sign_in("leader@shirebrook.example", "demo-leader-pass").token
+    )
+    view = county_view(reader)
+    assert view.period_name == "Spring 2027" and view.previous_period_name == "Autumn 2026"
+    tables = _csv_tables(exports.county_file(reader, None, "name", [], "csv").data)
+    groups = {row[0] for row in tables[0][2:]}
+    assert groups == {"County", *(area.name for area in view.areas)} and len(groups) == 5
+    assert tables[3][0] == ["Change from Autumn 2026 to Spring 2027"]
+    assert {row[0] for row in tables[3][2:]} == {area.name for area in view.areas}
+    east_vale = next(area for area in view.areas if area.name == "East Vale")
+    drill_down = _csv_tables(exports.county_area_file(reader, east_vale.group_id, None, "csv").data)
+    small = [row for row in drill_down[0][2:] if row[0] == "Sensory Impairment Team"]
+    assert small and all(row[SCORE] == "Suppressed: too few answers" for row in small)
