@@ -97,7 +97,8 @@ def _new_pdf(title: str, author: str) -> _ReportPdf:
 
 def _heading(pdf: FPDF, text: str, level: int = 1) -> None:
     size = {0: 18.0, 1: 14.0, 2: 11.5}[level]
-    if level and pdf.will_page_break(30):
+    # A heading keeps its words and the start of its table with it, not alone at a foot.
+    if level and pdf.will_page_break(45):
         pdf.add_page()
     pdf.ln({0: 0.0, 1: 3.0, 2: 2.0}[level])
     pdf.start_section(text, level=level)
@@ -157,12 +158,32 @@ HEAT_LINE = 3.2  # mm between the lines of a heat table's cell
 HEAT_PAD = 1.0
 
 
-def _wrapped(lines: Sequence[str], width: float) -> list[str]:
-    """Lines broken to fit a column `width` mm wide at the heat table's size. Measured by a
-    character count (DejaVu Sans at 7 pt averages under 1.4 mm a character): the table has
-    thousands of cells, and fpdf2's own line breaking made a large county's report too slow."""
-    characters = max(int((width - 2 * HEAT_PAD) / 1.4), 8)
-    return [part for line in lines for part in textwrap.wrap(plain(line), characters) or [""]]
+class _Fitter:
+    """Breaks text into lines that fit a column, measured in the font in use. A heat table has
+    thousands of cells that mostly repeat ("Established", "12 people"), so each text is
+    measured once; fpdf2's own table layout made a large county's report too slow."""
+
+    def __init__(self, pdf: FPDF):
+        self.pdf = pdf
+        self.fitted: dict[tuple[str, float, str], list[str]] = {}
+
+    def lines(self, texts: Sequence[str], width: float, style: str = "") -> list[str]:
+        return [line for text in texts for line in self._fit(plain(text), width, style)]
+
+    def _fit(self, text: str, width: float, style: str) -> list[str]:
+        key = (text, width, style)
+        if key not in self.fitted:
+            self.pdf.set_font(FONT, style, SMALL - 1)
+            room = width - 2 * HEAT_PAD
+            lines: list[str] = []
+            for word in text.split(" "):
+                joined = f"{lines[-1]} {word}" if lines else word
+                if lines and self.pdf.get_string_width(joined) <= room:
+                    lines[-1] = joined
+                else:
+                    lines.append(word)
+            self.fitted[key] = lines or [""]
+        return self.fitted[key]
 
 
 def _heat_row(
@@ -196,7 +217,8 @@ def _heat_table(pdf: FPDF, names: list[str], rows: Sequence[tuple[str, str, Heat
     pdf.set_text_color(*TEXT_COLOUR)
     pdf.set_draw_color(150, 150, 150)
     pdf.set_line_width(0.2)
-    heading = [_wrapped([text], w) for text, w in zip(["Group", *names], widths, strict=True)]
+    fitter = _Fitter(pdf)
+    heading = [fitter.lines([t], w, "B") for t, w in zip(["Group", *names], widths, strict=True)]
     heading_fills = [HEADING_FILL] * len(widths)
 
     def draw_heading() -> None:
@@ -205,8 +227,8 @@ def _heat_table(pdf: FPDF, names: list[str], rows: Sequence[tuple[str, str, Heat
     draw_heading()
     for label, rate, row in rows:
         cells = _cells(row, len(names))
-        columns = [_wrapped([label, rate], name_width)]
-        columns += [_wrapped(_cell_lines(cell), width) for cell in cells]
+        columns = [fitter.lines([label, rate], name_width)]
+        columns += [fitter.lines(_cell_lines(cell), width) for cell in cells]
         fills = [(255, 255, 255)]
         fills += [_rgb(_level_colour(c.level) if c.shown else SUPPRESSED_COLOUR) for c in cells]
         height = max(len(lines) for lines in columns) * HEAT_LINE + 2 * HEAT_PAD
@@ -214,6 +236,9 @@ def _heat_table(pdf: FPDF, names: list[str], rows: Sequence[tuple[str, str, Heat
             pdf.add_page()
             draw_heading()
         _heat_row(pdf, widths, columns, fills)
+    # Back to white: the tables after it would take the last cell's shade.
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_draw_color(0, 0, 0)
     pdf.ln(3)
 
 
