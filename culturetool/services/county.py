@@ -17,8 +17,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from culturetool.domain import clock
-from culturetool.domain.access import Actor, Forbidden, Permission, require
+from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.disclosure import FigureKey
+from culturetool.domain.errors import NotFound
 from culturetool.domain.measurement import (
     Sums,
     consistency_warning,
@@ -203,7 +204,7 @@ def _chosen_period(periods: list[AssessmentPeriod], period_id: int | None) -> As
     if period_id:
         found = next((p for p in periods if p.id == period_id), None)
         if found is None:
-            raise Forbidden("That assessment period is not one of your organisation's.")
+            raise NotFound("There is no such assessment period.")
         return found
     today = clock.today()
     return next((p for p in periods if p.opens_on <= today), periods[0])
@@ -371,7 +372,13 @@ def county_view(
             return view
         view.condition_names = [c.name for c in model.conditions]
         county_row = _row(
-            organisation.id, "County", results.total, model, results.total, [], is_county=True
+            organisation.id,
+            "County",
+            results.total,
+            model,
+            results.total,
+            [t.staff_count for t in all_teams],
+            is_county=True,
         )
         every_part = [p for a in results.areas for p in a.parts]
         for condition, cell in zip(model.conditions, county_row.cells, strict=True):
@@ -440,15 +447,20 @@ def county_area_view(
         organisation = session.get_one(Organisation, actor.organisation_id)
         periods = _periods(session, organisation.id)
         if not periods:
-            raise Forbidden("There is no assessment period yet.")
+            raise NotFound("There is no assessment period yet, so there is no county to show.")
         period = _chosen_period(periods, period_id)
         results = county_results(session, organisation, period)
         found = next((a for a in results.areas if a.area_id == area.id), None)
         if found is None:
-            raise Forbidden(f"{area.name} is not part of {period.name}.")
+            raise NotFound(
+                f"{area.name} is not part of {period.name}: choose another period on the "
+                "county dashboard."
+            )
         model = results.model
-        teams = _staff_by_team(session, [area.id])[area.id]
+        every_team = _staff_by_team(session, [a.area_id for a in results.areas])
+        teams = every_team[area.id]
         staff = {t.id: t.staff_count for t in teams}
+        county_staff = [t.staff_count for ts in every_team.values() for t in ts]
         view = CountyAreaView(
             area_id=area.id,
             area_name=area.name,
@@ -465,7 +477,13 @@ def county_area_view(
                 [t.staff_count for t in teams],
             ),  # fmt: skip
             county=_row(
-                organisation.id, "County", results.total, model, results.total, [], is_county=True
+                organisation.id,
+                "County",
+                results.total,
+                model,
+                results.total,
+                county_staff,
+                is_county=True,
             ),  # fmt: skip
             order_by=order_by,
         )
