@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from culturetool.domain import clock
 from culturetool.domain.access import Actor, Permission, require
+from culturetool.domain.disclosure import CONFIDENCE
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.kinds import TargetScope
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.recommendations import recommend
+from culturetool.domain.scoring import GroupScore
 from culturetool.domain.targets import gap_to_band, target_band, targets_in_force
 from culturetool.domain.wording import day_month_year
 from culturetool.reports.county_report import Progress, county_report_pdf
@@ -84,16 +86,20 @@ def _bundles(
     """The bundles recommended from the figures shown, protected ones left out."""
     if not isinstance(outcome, Disclosed):
         return []
-    protected = {key for kind, key in outcome.protected if kind == "condition"}
-    conditions = {
-        key: None if key in protected else score for key, score in outcome.scores.conditions.items()
-    }
+    scores = outcome.scores
+
+    def shown(kind: str, figures: dict[str, GroupScore | None]) -> dict[str, GroupScore | None]:
+        return {k: None if (kind, k) in outcome.protected else v for k, v in figures.items()}
+
     workshops = [w for area_id in area_ids for w in _workshop_themes(session, area_id)]
     result = recommend(
         _who_acts_filled_in(model),
-        conditions,
+        shown("condition", scores.conditions),
         audience=TargetScope.AREA,
         targets=targets,
+        acceptance=shown("acceptance", scores.acceptance),
+        confidence=None if CONFIDENCE in outcome.protected else scores.confidence,
+        items=outcome.items,
         workshops=workshops,
         under_way=under_way,
     )
