@@ -416,8 +416,9 @@ def county_view(
         elif results.selection_refused:
             view.selection_note = (
                 "These areas cannot be shown together: the areas left out have fewer than "
-                f"{results.threshold} responses between them, so taking your selection away "
-                "from the county would show their answers. Choose more areas, or fewer."
+                f"{results.threshold} responses between them, so taking the areas you chose "
+                "away from the county would show what those few people said. Choose more "
+                "areas, or fewer."
             )
         view.any_hidden = any(
             not cell.shown

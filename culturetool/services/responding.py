@@ -412,7 +412,14 @@ def _save_through_link(
     if repo.receipt_exists(session, round_.id, key_hash):
         return False  # checked first: a double click is not a second sender
     if round_.staff_count is not None and (
-        response_count(session, round_.id) >= round_.staff_count
+        # The running figures count the round's responses; counting the rows instead would
+        # read the whole round for every response.
+        (
+            round_.figures_responses
+            if round_.figures_responses is not None
+            else response_count(session, round_.id)
+        )
+        >= round_.staff_count
     ):
         raise InputProblem(ROUND_FULL)
     if not sender_limits.allows(ip, agent, now):
