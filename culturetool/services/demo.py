@@ -237,13 +237,16 @@ def _add_round(
         repo.rewrite_in_random_order(session, round_.id)  # as closing a round does
 
 
-def load_demo(only_if_empty: bool = True) -> bool:
-    """Create the demo county. Returns False (and changes nothing) if data already exists."""
+def load_demo(only_if_empty: bool = True, *, beside_others: bool = False) -> bool:
+    """Create the demo county. Returns False (and changes nothing) if data already exists.
+
+    `beside_others`: add it as one more organisation even so (the browser tests read the demo
+    in the app they share, whose database holds the tests' own organisation)."""
     model = current_model()
     rng = random.Random(SEED)
     comment_rng = random.Random(SEED + 1)
     with transaction() as session:
-        if repo.the_organisation(session) is not None:
+        if repo.the_organisation(session) is not None and not beside_others:
             if only_if_empty:
                 return False
             raise RuntimeError("The database already holds an organisation; use an empty one.")
