@@ -651,12 +651,22 @@ def area_results(session: Session, area: Area) -> AreaResults:
     """
     organisation = session.get(Organisation, area.organisation_id)
     assert organisation is not None  # foreign key
-    rounds = [r for team in area.teams for r in team.rounds]
+    # One query for the area's rounds, not one per team.
+    rounds = list(
+        session.scalars(
+            select(AssessmentRound).where(
+                AssessmentRound.team_id.in_([team.id for team in area.teams])
+            )
+        )
+    )
+    by_team: dict[int, list[AssessmentRound]] = defaultdict(list)
+    for each in rounds:
+        by_team[each.team_id].append(each)
     counts = response_counts(session, (r.id for r in rounds))
     chosen: list[AssessmentRound] = []
     without: list[str] = []
     for team in area.teams:
-        round_ = round_to_show(team.rounds, counts)
+        round_ = round_to_show(by_team[team.id], counts)
         if round_ is None:
             without.append(team.name)
         else:
