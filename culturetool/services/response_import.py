@@ -14,10 +14,7 @@ its round only. The audit log says how many responses were imported, nothing of 
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +31,7 @@ from culturetool.domain.response_import import AnswerSheet, ColumnPlan, HowMatch
 from culturetool.domain.team_import import kilobytes, shown_name
 from culturetool.domain.wording import count_of, day_month_year
 from culturetool.services.reach import round_in_reach
+from culturetool.services.spreadsheet_files import SAVE_AS, csv_rows, xlsx_rows
 from culturetool.store import repository as repo
 from culturetool.store import response_import as store
 from culturetool.store.db import transaction
@@ -44,15 +42,8 @@ from culturetool.store.tables import AssessmentRound
 # 500 rows of 37 answers written out in words, with a few columns that are dropped, fit in well
 # under a megabyte of CSV.
 IMPORT_MAX_BYTES = 2 * 1024 * 1024
-# A workbook is a zip file; unzipped it may be far larger than the upload. Past this, the file
-# is refused before openpyxl reads it, so a small file cannot fill the server's memory.
-XLSX_MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
 # Responses written per statement: the progress bar moves after each batch.
 BATCH = 250
-SAVE_AS = (
-    "In Excel, choose File › Save As and pick “CSV UTF-8 (Comma delimited) (*.csv)” or "
-    "“Excel Workbook (*.xlsx)”."
-)
 
 Progress = Callable[[int, int], None]  # responses written so far, responses in the file
 
@@ -143,45 +134,6 @@ class ResponseFileProblems(InputProblem):
 # ---- reading the file -----------------------------------------------------------------------
 
 
-def _csv_rows(data: bytes) -> list[Sequence[object]] | str:
-    """The rows of a CSV file, or what is wrong with it."""
-    try:
-        text = data.decode("utf-8-sig")  # a byte-order mark, as Excel writes, is dropped
-    except UnicodeDecodeError:
-        return (
-            "The file is not saved as UTF-8 text, so letters such as é or ’ would come out "
-            f"wrong. {SAVE_AS}"
-        )
-    if "\x00" in text:
-        return f"The file is not CSV text: it looks like another kind of file. {SAVE_AS}"
-    try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error:
-        return "The file cannot be read as CSV: check that its quotation marks are paired."
-
-
-def _xlsx_rows(data: bytes) -> list[Sequence[object]] | str:
-    """The rows of a workbook's first sheet, or what is wrong with it."""
-    from openpyxl import load_workbook  # imported here: only an import of a workbook needs it
-
-    not_a_workbook = f"The file is not an Excel workbook that can be read. {SAVE_AS}"
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
-        return not_a_workbook
-    if unzipped > XLSX_MAX_UNZIPPED_BYTES:
-        return "The workbook holds too much to import at once. Split it into smaller files."
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a damaged workbook
-        return not_a_workbook
-    try:
-        return [list(row) for row in workbook.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
 def _table(file: ResponseFile) -> Table | str:
     """The file's header and rows, or what is wrong with the file as a whole."""
     name = file.name.lower()
@@ -191,9 +143,9 @@ def _table(file: ResponseFile) -> Table | str:
             "Split it into smaller files."
         )
     if name.endswith(".csv"):
-        rows = _csv_rows(file.content)
+        rows = csv_rows(file.content)
     elif name.endswith(".xlsx"):
-        rows = _xlsx_rows(file.content)
+        rows = xlsx_rows(file.content)
     else:
         return (
             f"“{shown_name(file.name)}” is not a CSV file or an Excel workbook (.xlsx). {SAVE_AS}"

@@ -15,9 +15,6 @@ transaction, so nothing of the stale edit is written and nothing of the other on
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -37,6 +34,7 @@ from culturetool.domain.workshop.kinds import Channel, EntryKind, Perspective
 from culturetool.domain.workshop.stages import check_perspective, perspective_label
 from culturetool.services.model_provider import current_model
 from culturetool.services.reach import workshop_in_reach
+from culturetool.services.spreadsheet_files import csv_rows, xlsx_rows
 from culturetool.services.workshops import touch, workshop_to_read
 from culturetool.store import repository as repo
 from culturetool.store import workshops as store
@@ -46,9 +44,6 @@ from culturetool.store.tables import Workshop, WorkshopEntry, WorkshopPerspectiv
 # The largest file one import takes. 2,000 entries (intake.MAX_IMPORTED_ENTRIES) of a sentence
 # or two fit in a few hundred kilobytes of CSV, and in far less as XLSX, which is zipped.
 IMPORT_MAX_BYTES = 512 * 1024
-# A workbook is a zip file; unzipped it may be far larger than the upload. Past this, the file
-# is refused before openpyxl reads it, so a small file cannot fill the server's memory.
-XLSX_MAX_UNZIPPED_BYTES = 40 * 1024 * 1024
 IMPORT_KINDS = (".csv", ".xlsx")
 TEMPLATE_NAME = "workshop-entries.csv"
 NEW_THEME = -1  # the provisional id the domain gets; the store gives the real one
@@ -256,47 +251,6 @@ def _file_problem(problem: str) -> ImportReport:
     return ImportReport((problem,), ())
 
 
-def _csv_rows(data: bytes) -> list[Sequence[object]] | str:
-    """The rows of a CSV file, or what is wrong with it."""
-    try:
-        text = data.decode("utf-8-sig")  # a byte-order mark, as Excel writes, is dropped
-    except UnicodeDecodeError:
-        return (
-            "The file is not saved as UTF-8 text, so letters such as é or ’ would come out "
-            "wrong. In Excel, choose File › Save As and pick “CSV UTF-8”, or save it as an "
-            "Excel workbook (.xlsx)."
-        )
-    if "\x00" in text:
-        return "The file is not CSV text: it looks like another kind of file."
-    try:
-        return list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error:
-        return "The file cannot be read as CSV: check that its quotation marks are paired."
-
-
-def _xlsx_rows(data: bytes) -> list[Sequence[object]] | str:
-    """The rows of a workbook's first sheet, or what is wrong with it."""
-    from openpyxl import load_workbook  # imported here: only an import of a workbook needs it
-
-    not_a_workbook = "The file is not an Excel workbook that can be read; save it again as .xlsx."
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(member.file_size for member in archive.infolist())
-    except zipfile.BadZipFile:
-        return not_a_workbook
-    if unzipped > XLSX_MAX_UNZIPPED_BYTES:
-        return "The workbook holds too much to import at once. Split it into smaller files."
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of error for a damaged workbook
-        return not_a_workbook
-    try:
-        sheet = workbook.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        workbook.close()
-
-
 def _report(session: Session, workshop_id: int, filename: str, data: bytes) -> ImportReport:
     name = filename.lower()
     if len(data) > IMPORT_MAX_BYTES:
@@ -305,9 +259,9 @@ def _report(session: Session, workshop_id: int, filename: str, data: bytes) -> I
             "most. Split it into smaller files."
         )
     if name.endswith(".csv"):
-        rows: list[Sequence[object]] | str = _csv_rows(data)
+        rows: list[Sequence[object]] | str = csv_rows(data)
     elif name.endswith(".xlsx"):
-        rows = _xlsx_rows(data)
+        rows = xlsx_rows(data)
     else:
         return _file_problem(
             f"“{shown_name(filename)}” is not a CSV file or an Excel workbook (.xlsx). Save it "
