@@ -37,7 +37,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
 from culturetool.domain.disclosure import (
@@ -67,7 +67,7 @@ from culturetool.domain.kinds import Audience, GroupKind
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.periods import filter_may_show
 from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore, ResponseSetScores
-from culturetool.store.ledger import GroupKey, Ledger
+from culturetool.store.ledger import GroupKey, Ledger, state_after
 from culturetool.store.repository import model_of_round
 from culturetool.store.tables import (
     Answer,
@@ -696,9 +696,8 @@ def area_results(session: Session, area: Area) -> AreaResults:
     parts = [_part(r, pooled.own[r.id], verdicts, ledger) for r in chosen]
     total = _total(area_group, verdicts, ledger)
     results = AreaResults(area.id, area.name, threshold, total, pooled.model, parts, without)
-    if not ledger.remembered_any:
-        kept[GroupKind.AREA, area.id, 0] = (inputs, results)
     ledger.write()
+    _keep_once_committed(session, (GroupKind.AREA, area.id, 0), inputs, ledger, results)
     return results
 
 
@@ -885,9 +884,10 @@ def county_results(
         selection=_total(selection[0], verdicts, ledger) if selection is not None else None,
         selection_refused=refused,
     )
-    if not ledger.remembered_any:
-        kept[GroupKind.COUNTY, organisation.id, period.id] = (inputs, county_results)
     ledger.write()
+    _keep_once_committed(
+        session, (GroupKind.COUNTY, organisation.id, period.id), inputs, ledger, county_results
+    )
     return county_results
 
 
@@ -904,3 +904,48 @@ def _kept_results_for(
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     return _kept_results.setdefault(engine, {})
+
+
+def _keep_once_committed(
+    session: Session,
+    key: GroupKey,
+    inputs: tuple[object, ...],
+    ledger: Ledger,
+    results: AreaResults | CountyResults,
+) -> None:
+    """Keep a look's results for the next look with the same inputs, the ledger's state among
+    them (`inputs` ends with it) as the next transaction will read it: with the rows this one
+    wrote, this look's and any later look's in it (a dashboard looks at two periods). Every
+    figure in the results is then in the ledger as shown, so showing them again shows nothing
+    new. Kept only once the transaction commits: a look rolled back wrote no rows, and its
+    results may not be shown without them."""
+    pending = session.info.setdefault(_TO_KEEP, [])
+    if not pending:
+        event.listen(session, "before_commit", _final_states, once=True)
+        event.listen(session, "after_commit", _keep_pending, once=True)
+        event.listen(session, "after_rollback", _keep_none, once=True)
+    pending.append((key, inputs[:-1], (ledger.organisation_id, ledger.audience), results))
+
+
+_TO_KEEP = "culturetool.results_to_keep"
+_KEEP_NOW = "culturetool.results_keep_now"
+
+
+def _final_states(session: Session) -> None:
+    """Before commit, after every look of the transaction: each result with its ledger's
+    state as the transaction leaves it."""
+    session.info[_KEEP_NOW] = [
+        (key, (*inputs, state_after(session, *audience)), results)
+        for key, inputs, audience, results in session.info.pop(_TO_KEEP, [])
+    ]
+
+
+def _keep_none(session: Session) -> None:
+    session.info.pop(_TO_KEEP, None)
+    session.info.pop(_KEEP_NOW, None)
+
+
+def _keep_pending(session: Session) -> None:
+    kept = _kept_results_for(session)
+    for key, inputs, results in session.info.pop(_KEEP_NOW, []):
+        kept[key] = (inputs, results)

@@ -5,9 +5,10 @@ At county scale the ledger holds tens of thousands of rows, and every look needs
 (a county figure's cells cut across every area). Reading and parsing them all for each look
 would cost more than the look itself, so each process keeps them and, at the start of a look,
 reads only the rows written since (the ledger is only ever added to). The look's own new rows
-are written in one statement at its end and read back by the next look, so a look that is
-rolled back leaves nothing behind in memory. A change in the number of older rows (a restore,
-another database) throws the kept copy away.
+are written in one statement at its end and added to the kept copy once its transaction has
+committed (or, if another look's rows came in between, read back by the next look), so a look
+that is rolled back leaves nothing behind in memory. A change in the number of older rows (a
+restore, another database) throws the kept copy away.
 
 Decisions are taken one look at a time per organisation: each look first locks the
 organisation's row (PostgreSQL; SQLite has one writer anyway), so two people looking at once
@@ -25,7 +26,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.orm import Session
 
 from culturetool.domain.disclosure import (
@@ -137,18 +138,16 @@ class Ledger:
             select(Organisation.id).where(Organisation.id == organisation_id).with_for_update()
         )
         self._kept = _caught_up(session, organisation_id, audience)
-        # What this look shows anew: read back into the kept ledger by the next look.
+        self._start = self.state
+        # What this look shows anew, to be written in one statement by `write`.
         self._pending: list[dict[str, object]] = []
-        self._wrote = False
+        self._read_back: list[tuple[GroupKey, str, dict[str, int], str]] = []
+        self._note_state(self.state)
 
     @property
     def state(self) -> tuple[int, int]:
         """How far the kept ledger goes (last row id, rows): it changes whenever it does."""
         return self._kept.last_id, self._kept.rows
-
-    @property
-    def remembered_any(self) -> bool:
-        return self._wrote or bool(self._pending)
 
     @contextmanager
     def deciding(self) -> Iterator[None]:
@@ -169,6 +168,10 @@ class Ledger:
     ) -> None:
         """Queue a figure shown anew; `write` puts the queue in the database. A look decides
         once, so what it queues need not be seen by its own decisions."""
+        basis_text = _basis_text(basis)
+        shown = json.dumps(asdict(value), separators=(",", ":"))
+        # As the next look would read it back: the basis without its zeros.
+        self._read_back.append((group, figure_text(key), json.loads(basis_text), shown))
         self._pending.append(
             {
                 "organisation_id": self.organisation_id,
@@ -178,15 +181,57 @@ class Ledger:
                 "group_id": group[1],
                 "period_id": group[2],
                 "figure": figure_text(key),
-                "basis": _basis_text(basis),
-                "shown": json.dumps(asdict(value), separators=(",", ":")),
+                "basis": basis_text,
+                "shown": shown,
             }
         )
 
+    def _note_state(self, state: tuple[int, int]) -> None:
+        self.session.info.setdefault(STATE_AFTER, {})[self.organisation_id, self.audience] = state
+
     def write(self) -> None:
         """What this look showed anew, in one statement (a first look at a county shows tens
-        of thousands of figures)."""
-        if self._pending:
-            self.session.execute(insert(DisclosureRecord), self._pending)
-            self._pending = []
-            self._wrote = True
+        of thousands of figures), and added to the kept ledger once the transaction commits,
+        so that the next look need not read it back. Notes in the session (`state_after`) the
+        `state` the next look will find if nothing else is written before it reads the ledger."""
+        if not self._pending:
+            return
+        rows, self._pending = self._pending, []
+        read_back, self._read_back = self._read_back, []
+        self.session.execute(insert(DisclosureRecord), rows)
+        of_audience = (
+            DisclosureRecord.organisation_id == self.organisation_id,
+            DisclosureRecord.audience == self.audience.value,
+        )
+        # The rows after those this look caught up with: the organisation's row is locked
+        # (PostgreSQL; SQLite lets no one commit while this transaction reads), so they are
+        # this look's own, unless another look of this transaction wrote before it.
+        last, after = self.session.execute(
+            select(func.max(DisclosureRecord.id), func.count()).where(
+                *of_audience, DisclosureRecord.id > self._start[0]
+            )
+        ).one()
+        self._note_state((last, self._start[1] + after))
+        if after != len(rows):
+            return  # the next look reads them back
+        start, kept = self._start, self._kept
+
+        def add_to_kept(_session: Session) -> None:
+            with kept.lock:
+                if (kept.last_id, kept.rows) != start:
+                    return  # a look since has read them, or the kept copy was started again
+                for group, figure, basis, shown in read_back:
+                    kept.by_figure[figure].add(group, {int(r): n for r, n in basis.items()})
+                    kept.last_value[figure, group] = shown
+                kept.last_id, kept.rows = last, start[1] + len(rows)
+
+        event.listen(self.session, "after_commit", add_to_kept, once=True)
+
+
+STATE_AFTER = "culturetool.ledger_state_after"
+
+
+def state_after(session: Session, organisation_id: int, audience: Audience) -> tuple[int, int]:
+    """The ledger's state as the next transaction will read it, after everything this one
+    wrote; only meaningful once a `Ledger` of this audience was made in the session."""
+    return session.info[STATE_AFTER][organisation_id, audience]

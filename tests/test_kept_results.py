@@ -1,0 +1,199 @@
+"""The county's and the area page's results are kept per process and reused while nothing they
+were computed from changes, even after a look that wrote ledger rows. What they were computed
+from is read from the database at every look, so a new response, a threshold changed, a round
+closed, a period opened or any write by another process is seen by the next look: these tests
+show each one is (the results are a new object, and say what changed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from county_world import COUNTY, LATER, build_county
+from people import admin, make_person, manager_of
+
+from culturetool.domain import clock
+from culturetool.domain.access import Role
+from culturetool.domain.kinds import Audience
+from culturetool.services.admin import set_anonymity_threshold
+from culturetool.services.organisation import create_organisation
+from culturetool.services.periods import open_period
+from culturetool.services.rounds import close_round
+from culturetool.store import ledger
+from culturetool.store import repository as repo
+from culturetool.store.db import transaction
+from culturetool.store.disclosure import Disclosed, area_results, county_results
+from culturetool.store.tables import Area, AssessmentPeriod, AssessmentRound, Organisation
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def county(database, model) -> dict[str, int]:
+    create_organisation("Kept County")
+    return build_county(model)
+
+
+def _county(period_id: int, selected: tuple[int, ...] = ()):
+    with transaction() as session:
+        organisation = session.query(Organisation).one()
+        period = session.get_one(AssessmentPeriod, period_id)
+        return county_results(session, organisation, period, selected)
+
+
+def _area(area_id: int):
+    with transaction() as session:
+        return area_results(session, session.get_one(Area, area_id))
+
+
+def _round_of(team_id: int, period_id: int) -> int:
+    with transaction() as session:
+        return (
+            session.query(AssessmentRound.id)
+            .filter_by(team_id=team_id, period_id=period_id)
+            .scalar()
+        )
+
+
+def _kept(look):
+    """A look's results, after checking that the next look reuses them (so that a test of
+    what invalidates them is not passed by results never kept at all)."""
+    results = look()
+    assert look() is results
+    return results
+
+
+def _answer(round_id: int, model, people: int = 1) -> None:
+    with transaction() as session:
+        round_ = session.get_one(AssessmentRound, round_id)
+        for _ in range(people):
+            repo.insert_response(session, round_, {i.id: 4 for i in model.questionnaire.items})
+
+
+def test_a_look_that_wrote_the_ledger_is_reused_by_the_next(county):
+    first = _county(county[LATER])
+    assert isinstance(first.total, Disclosed)
+    assert _county(county[LATER]) is first
+    area = county["Dash Northmoor"]
+    assert _area(area) is _area(area)
+
+
+def test_a_new_response_is_seen(county, model):
+    first = _kept(lambda: _county(county[LATER]))
+    area_first = _kept(lambda: _area(county["Dash Eastfen"]))
+    _answer(_round_of(county["Dash Fen One"], county[LATER]), model)
+    after = _county(county[LATER])
+    assert after is not first
+    assert after.total.responses == first.total.responses + 1
+    area_after = _area(county["Dash Eastfen"])
+    assert area_after is not area_first
+    assert area_after.total.responses == area_first.total.responses + 1
+
+
+def test_a_threshold_change_is_seen(county):
+    first = _kept(lambda: _county(county[LATER]))
+    area_first = _kept(lambda: _area(county["Dash Eastfen"]))
+    set_anonymity_threshold(admin(), first.threshold + 3)
+    after = _county(county[LATER])
+    assert after is not first and after.threshold == first.threshold + 3
+    area_after = _area(county["Dash Eastfen"])
+    assert area_after is not area_first and area_after.threshold == first.threshold + 3
+
+
+def test_a_closed_round_is_seen(county, model):
+    # The later period is over, but its rounds stay open until someone closes them.
+    round_id = _round_of(county["Dash Moor Big"], county[LATER])
+    first = _kept(lambda: _county(county[LATER]))
+    area_first = _kept(lambda: _area(county["Dash Northmoor"]))
+    close_round(manager_of(county["Dash Moor Big"]), round_id)
+    after = _county(county[LATER])
+    assert after is not first
+    part = next(p for a in after.areas for p in a.parts if p.round_id == round_id)
+    assert part.closed_at is not None
+    assert _area(county["Dash Northmoor"]) is not area_first
+
+
+def test_a_new_period_is_seen_by_the_area_page(county):
+    area = county["Dash Quietdale"]
+    first = _kept(lambda: _area(area))
+    innovation = make_person(Role.INNOVATION)
+    start = clock.today()
+    open_period(innovation, "Kept Next", start, start + dt.timedelta(days=30), [area])
+    assert _area(area) is not first
+
+
+def test_another_look_that_writes_the_ledger_is_seen(county):
+    first = _kept(lambda: _county(county[LATER]))
+    # A selection of areas is a group of its own: its look adds ledger rows.
+    _county(county[LATER], (county["Dash Northmoor"], county["Dash Eastfen"]))
+    assert _county(county[LATER]) is not first
+
+
+def test_a_look_rolled_back_is_not_kept(county):
+    class Undone(Exception):
+        pass
+
+    with pytest.raises(Undone), transaction() as session:
+        organisation = session.query(Organisation).one()
+        period = session.get_one(AssessmentPeriod, county[LATER])
+        rolled_back = county_results(session, organisation, period)
+        raise Undone
+    assert _county(county[LATER]) is not rolled_back
+
+
+def test_another_process_writing_a_response_is_seen(county, database):
+    first = _kept(lambda: _county(county[LATER]))
+    area_first = _kept(lambda: _area(county["Dash Eastfen"]))
+    round_id = _round_of(county["Dash Fen Two"], county[LATER])
+    script = textwrap.dedent(
+        f"""
+        from culturetool.services.model_provider import current_model
+        from culturetool.store import repository as repo
+        from culturetool.store.db import transaction
+        from culturetool.store.tables import AssessmentRound
+        items = current_model().questionnaire.items
+        with transaction() as session:
+            round_ = session.get_one(AssessmentRound, {round_id})
+            repo.insert_response(session, round_, {{i.id: 2 for i in items}})
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=PROJECT, env=dict(os.environ))
+    after = _county(county[LATER])
+    assert after is not first
+    assert after.total.responses == first.total.responses + 1
+    assert _area(county["Dash Eastfen"]).total.responses == area_first.total.responses + 1
+
+
+def test_the_numbers_of_the_county_world_are_as_expected(county):
+    # The tests above count on the later period's responses as county_world gives them.
+    expected = sum(counts[2] for teams in COUNTY.values() for counts in teams.values())
+    assert _county(county[LATER]).total.responses == expected
+
+
+def _ledger_copy(kept) -> tuple:
+    return (
+        kept.last_id,
+        kept.rows,
+        {figure: (list(shown.bases), dict(shown.own)) for figure, shown in kept.by_figure.items()},
+        dict(kept.last_value),
+    )
+
+
+def test_the_ledger_kept_after_looks_is_the_ledger_read_afresh(county):
+    # Looks add what they showed to the process's copy of the ledger once committed, instead
+    # of reading it back: the copy must be what reading the whole ledger gives.
+    _county(county[LATER])
+    _county(county[LATER], (county["Dash Northmoor"], county["Dash Eastfen"]))
+    _area(county["Dash Northmoor"])
+    with transaction() as session:
+        organisation_id = session.query(Organisation.id).scalar()
+        kept = ledger._caught_up(session, organisation_id, Audience.AREA)
+        assert kept.rows > 0
+        held = _ledger_copy(kept)
+        ledger._kept.pop(ledger._engine_of(session))
+        assert _ledger_copy(ledger._caught_up(session, organisation_id, Audience.AREA)) == held
