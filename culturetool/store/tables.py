@@ -577,6 +577,8 @@ class DisclosureRecord(Base):
             name="uq_disclosure_record",
         ),  # fmt: skip
         Index("ix_disclosure_record_area_audience", "area_id", "audience"),
+        # Each look reads the rows after the last it holds (store.ledger).
+        Index("ix_disclosure_record_organisation_audience", "organisation_id", "audience", "id"),
         CheckConstraint(one_of("audience", Audience), name="audience_known"),
         CheckConstraint(one_of("group_kind", GroupKind), name="group_kind_known"),
     )
