@@ -7,13 +7,18 @@ import random
 import uuid
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from culturetool.domain.figure_totals import summed_shares
-from culturetool.store.repository import _figure_upsert, model_of_round
-from culturetool.store.tables import Answer, AssessmentRound, ImportColumn, Response
+from culturetool.store.repository import (
+    add_to_figures,
+    insert_answers,
+    insert_response_rows,
+    model_of_round,
+)
+from culturetool.store.tables import AssessmentRound, ImportColumn
 
 
 def insert_responses(
@@ -32,15 +37,15 @@ def insert_responses(
     shuffled = list(many)
     random.SystemRandom().shuffle(shuffled)
     ids = [uuid.uuid4().hex for _ in shuffled]
-    connection = session.connection()
-    connection.execute(insert(Response), [{"id": id_, "round_id": round_.id} for id_ in ids])
-    answers = [
-        {"response_id": id_, "item_id": item_id, "value": value}
-        for id_, response in zip(ids, shuffled, strict=True)
-        for item_id, value in response.items()
-    ]
-    if answers:
-        connection.execute(insert(Answer), answers)
+    insert_response_rows(session, [(id_, round_.id) for id_ in ids])
+    insert_answers(
+        session,
+        [
+            (id_, item_id, value)
+            for id_, response in zip(ids, shuffled, strict=True)
+            for item_id, value in response.items()
+        ],
+    )
     counted = session.scalar(
         update(AssessmentRound)
         .where(AssessmentRound.id == round_.id)
@@ -50,23 +55,7 @@ def insert_responses(
     session.expire(round_, ["figures_responses"])
     if counted is None:
         return  # figures never built for this round: the gate builds them once, from answers
-    added = summed_shares(model_of_round(session, round_), shuffled)
-    if added:
-        connection.execute(
-            _figure_upsert(session.get_bind().dialect.name),
-            [
-                {
-                    "round_id": round_.id,
-                    "figure": figure,
-                    "respondents": total.respondents,
-                    "answers": total.answers,
-                    "dont_know": total.dont_know,
-                    "total": total.total,
-                    "total_sq": total.total_sq,
-                }
-                for figure, total in added.items()
-            ],
-        )
+    add_to_figures(session, round_.id, summed_shares(model_of_round(session, round_), shuffled))
 
 
 def remembered_columns(session: Session, organisation_id: int) -> dict[str, str]:
