@@ -187,7 +187,12 @@ def hash_survey_code(round_id: int, code: str) -> str:
 
 
 def add_survey_codes(session: Session, round_id: int, code_hashes: list[str]) -> None:
-    session.add_all(SurveyCode(round_id=round_id, code_hash=h) for h in code_hashes)
+    """Stored in random order, not in the order the codes were made (that of the printed
+    cards): PostgreSQL keeps a table's rows in the order they were inserted, and a query
+    without ORDER BY gives them back so."""
+    shuffled = list(code_hashes)
+    random.SystemRandom().shuffle(shuffled)
+    session.add_all(SurveyCode(round_id=round_id, code_hash=h) for h in shuffled)
     session.flush()
 
 
