@@ -17,7 +17,7 @@ export REFLEX_CHECK_LATEST_VERSION := 0
 export REFLEX_BUN_PATH := $(CURDIR)/$(BUN)
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help run test test-fast setup chromium lint typecheck typecheck-ui bench bench-county
+.PHONY: help run test test-fast setup chromium services lint typecheck typecheck-ui bench bench-county
 
 help:
 	@echo "make run   - set up and start culturetool with demo data at http://localhost:$(PORT)"
@@ -32,7 +32,7 @@ run: setup
 	$(PY) -m culturetool.cli demo load --if-empty
 	$(PY) -m culturetool.cli serve --port $(PORT)
 
-test: setup chromium $(AXE)
+test: setup chromium services $(AXE)
 	$(PY) -m ruff check culturetool tests bench
 	$(PY) -m mypy culturetool --exclude culturetool/ui
 	@$(MAKE) --no-print-directory typecheck-ui
@@ -72,6 +72,51 @@ chromium:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
 	else \
 		echo "Chromium is missing: install it (sudo apt-get install chromium) to run the browser tests"; \
+	fi
+	@# The scaled-mode browser test runs the app behind Debian's nginx (culturetool serve --workers).
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's nginx for the scaled-mode test"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx; \
+	else \
+		echo "nginx is missing: install it (sudo apt-get install nginx) for the scaled-mode test"; \
+	fi
+
+# The store and service tests run on PostgreSQL as well as SQLite (tests/conftest.py), at
+# 127.0.0.1:5432 with trust auth and a database `test`; Redis at 127.0.0.1:6379. Where they
+# answer (CI, the project's machines) this does nothing and restarts nothing. On a fresh Debian
+# machine, as root, it installs them from Debian and starts them; elsewhere the PostgreSQL
+# tests skip with the reason (and fail in CI).
+PG_UP := if command -v pg_isready >/dev/null; then pg_isready -q -h 127.0.0.1 -p 5432; \
+	else (exec 3<>/dev/tcp/127.0.0.1/5432) 2>/dev/null; fi
+REDIS_UP := if command -v redis-cli >/dev/null; then redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; \
+	else (exec 3<>/dev/tcp/127.0.0.1/6379) 2>/dev/null; fi
+AS_ROOT_WITH_APT := [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null
+
+services:
+	@if $(PG_UP); then :; \
+	elif $(AS_ROOT_WITH_APT); then \
+		echo "Installing Debian's PostgreSQL for the store and service tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql; \
+		version=$$(ls /etc/postgresql | sort -V | tail -n 1); \
+		hba=/etc/postgresql/$$version/main/pg_hba.conf; \
+		grep -q '^host all all 127.0.0.1/32 trust' $$hba || sed -i '1i host all all 127.0.0.1/32 trust' $$hba; \
+		if pg_ctlcluster $$version main status >/dev/null; then pg_ctlcluster $$version main reload; \
+		else pg_ctlcluster $$version main start; fi; \
+		runuser -u postgres -- psql -Atc "select 1 from pg_database where datname = 'test'" | grep -q 1 \
+			|| runuser -u postgres -- createdb test; \
+		$(PG_UP) || { echo "PostgreSQL did not start on 127.0.0.1:5432"; exit 1; }; \
+	else \
+		echo "PostgreSQL is not running on 127.0.0.1:5432: its tests will skip (Debian: apt-get install postgresql, then see the Makefile's services target)"; \
+	fi
+	@if $(REDIS_UP); then :; \
+	elif $(AS_ROOT_WITH_APT); then \
+		echo "Installing Debian's Redis"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+		$(REDIS_UP) || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --dir /var/lib/redis; \
+		sleep 1; $(REDIS_UP) || { echo "Redis did not start on 127.0.0.1:6379"; exit 1; }; \
+	else \
+		echo "Redis is not running on 127.0.0.1:6379 (Debian: apt-get install redis-server)"; \
 	fi
 
 lint: setup

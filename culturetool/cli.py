@@ -149,6 +149,8 @@ def reflex_run_command(port: int) -> list[str]:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    if args.workers > 1:
+        return _serve_scaled(args)
     command = reflex_run_command(args.port)
     print("Building and starting culturetool (the first start takes a minute)...", flush=True)
     process = subprocess.Popen(command, cwd=config.PROJECT_ROOT, start_new_session=True)
@@ -162,6 +164,55 @@ def _serve(args: argparse.Namespace) -> int:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait(timeout=30)
+
+
+def _serve_scaled(args: argparse.Namespace) -> int:
+    from culturetool.scaled import ScaledApp, ScaledModeProblem
+
+    if config.database_url().startswith("sqlite"):
+        print(
+            "Note: several processes on a SQLite file work, but a council's servers should use "
+            "PostgreSQL (CULTURETOOL_DB_URL): see README.md, Production.",
+            flush=True,
+        )
+    scaled = ScaledApp(
+        port=args.port,
+        workers=args.workers,
+        run_dir=Path(args.run_dir),
+        public_url=config.public_base_url(),
+        backend_ports=[args.first_backend_port + n for n in range(args.workers)]
+        if args.first_backend_port
+        else [],
+    )
+    stop_now = lambda *_: scaled.stop()  # noqa: E731 - a signal handler
+    signal.signal(signal.SIGTERM, stop_now)
+    try:
+        scaled.start(build=not args.no_build)
+        ports = ", ".join(str(b.port) for b in scaled.backends)
+        print(
+            f"\nculturetool is running at {scaled.public_url}: nginx on port {args.port} in "
+            f"front of {args.workers} app processes (ports {ports}).\n",
+            flush=True,
+        )
+        return scaled.watch()
+    except ScaledModeProblem as problem:
+        print(f"Not started: {problem}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        scaled.stop()
+
+
+def _proxy_config(args: argparse.Namespace) -> int:
+    from culturetool.scaled import ScaledModeProblem, proxy_config
+
+    try:
+        print(proxy_config(args.listen, args.backend, server_name=args.server_name), end="")
+    except ScaledModeProblem as problem:
+        print(f"No configuration: {problem}", file=sys.stderr)
+        return 1
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -221,8 +272,43 @@ def build_parser() -> argparse.ArgumentParser:
     restore.set_defaults(run=_restore)
 
     serve = commands.add_parser("serve", help="build and run the web app in production mode")
-    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--port", type=int, default=3000, help="where people reach the app")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="app processes; more than one runs them behind nginx, sharing state through "
+        "Redis (REFLEX_REDIS_URL)",
+    )
+    serve.add_argument(
+        "--first-backend-port",
+        type=int,
+        default=0,
+        help="with --workers: the app processes listen on this port and the next ones "
+        "(on 127.0.0.1; spare ports if not given)",
+    )
+    serve.add_argument(
+        "--run-dir",
+        default=str(config.PROJECT_ROOT / "data" / "run"),
+        help="with --workers: where nginx's files and processes.json go",
+    )
+    serve.add_argument(
+        "--no-build", action="store_true", help="with --workers: serve the pages built last time"
+    )
     serve.set_defaults(run=_serve)
+
+    proxy = commands.add_parser(
+        "proxy-config", help="print the nginx configuration for several app processes"
+    )
+    proxy.add_argument("--listen", default="80", help="nginx's listen value, e.g. 80 or 443 ssl")
+    proxy.add_argument(
+        "--backend",
+        action="append",
+        default=[],
+        help="an app process's address, e.g. 127.0.0.1:8001 (once per process)",
+    )
+    proxy.add_argument("--server-name", default="_", help="the site's host name")
+    proxy.set_defaults(run=_proxy_config)
     return parser
 
 

@@ -22,6 +22,7 @@ LAYERS: list[set[str]] = [
     {"services"},
     {"web"},
     {"ui"},
+    {"scaled"},  # scaled.py: several app processes behind nginx (culturetool serve --workers)
     {"culturetool", "cli"},  # culturetool.py (the Reflex app and its routes) and the command line
 ]
 LAYER_OF = {package: number for number, layer in enumerate(LAYERS) for package in layer}

@@ -12,10 +12,12 @@ from starlette.applications import Starlette
 
 
 def backend() -> list:
-    from culturetool.web import auth, respondent, workshop_public
+    from culturetool.web import auth, respondent, socket_tokens, workshop_public
     from culturetool.web.privacy import EventSocketPrivacy, UploadGate, keep_payloads_out_of_logs
 
     keep_payloads_out_of_logs()
+    # Before Reflex makes its event socket: pages outlive a process that dies (several processes).
+    socket_tokens.install()
     return [
         Starlette(routes=[*respondent.routes(), *workshop_public.routes(), *auth.routes()]),
         # Outermost last: uploads are refused before their body is read, and the event socket

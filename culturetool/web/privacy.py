@@ -41,6 +41,8 @@ UPLOAD_BODY_LIMIT = IMPORT_FILE_MAX_BYTES + 16 * 1024
 ENTRIES_UPLOAD_BODY_LIMIT = ENTRIES_FILE_MAX_BYTES + 16 * 1024
 # A team manager's one CSV or XLSX file of responses collected elsewhere, with the envelope.
 RESPONSES_UPLOAD_BODY_LIMIT = RESPONSES_FILE_MAX_BYTES + 16 * 1024
+# What a reverse proxy in front must let through to /_upload (deploy/nginx): the largest above.
+LARGEST_UPLOAD_BODY = max(UPLOAD_BODY_LIMIT, ENTRIES_UPLOAD_BODY_LIMIT, RESPONSES_UPLOAD_BODY_LIMIT)
 HIDDEN_CLIENT = ("0.0.0.0", 0)
 
 # What the socket needs: the handshake (engineio/socketio check origin and upgrade; Reflex reads

@@ -1,0 +1,169 @@
+"""The scaled mode for tests: `culturetool serve --workers 2` (nginx in front of two app
+processes sharing state through Redis) on PostgreSQL, started as an operator would.
+
+Tests steer where requests go as an operator could: `route_only(port)` rewrites nginx's list of
+app processes and reloads nginx, which sends new requests and sockets to that process alone
+while sockets already open stay where they are (nginx's graceful reload); `route_all()` puts
+both back. `kill(port)` is kill -9 of one app process; `culturetool serve` starts it again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, BUN, CHROMIUM, PROJECT_ROOT
+
+from culturetool.scaled import free_port, proxy_config
+
+REDIS_URL = os.environ.get("CULTURETOOL_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def cannot_run(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"the scaled-mode test cannot run in CI: {reason}")
+    pytest.skip(reason)
+
+
+def check_prerequisites() -> None:
+    if not Path(CHROMIUM).exists():
+        cannot_run("Chromium is not installed (make test installs Debian's chromium as root)")
+    if not BUN.exists():
+        cannot_run("bun is not installed (make test installs it from the npm registry)")
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        cannot_run("nginx is not installed (make test installs Debian's nginx as root)")
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except redis.RedisError as problem:
+        cannot_run(f"Redis is not reachable at {REDIS_URL}: {problem}")
+
+
+@dataclass
+class ScaledRun:
+    url: str
+    db_url: str
+    run_dir: Path
+    log: Path
+    process: subprocess.Popen
+
+    def processes(self) -> dict:
+        return json.loads((self.run_dir / "processes.json").read_text())
+
+    def backend_ports(self) -> list[int]:
+        return [b["port"] for b in self.processes()["backends"]]
+
+    def pid_of(self, port: int) -> int:
+        """The process that answers the requests of the app process on `port`."""
+        backend = next(b for b in self.processes()["backends"] if b["port"] == port)
+        (serving,) = backend["serving_pids"]
+        return serving
+
+    def _route(self, ports: list[int]) -> None:
+        site = self.run_dir / "culturetool.conf"
+        site.write_text(
+            proxy_config(
+                f"127.0.0.1:{self.url.rsplit(':', 1)[1]}",
+                [f"127.0.0.1:{port}" for port in ports],
+                server_name="localhost",
+                error_log=str(self.run_dir / "nginx-error.log"),
+            )
+        )
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        subprocess.run([nginx, "-c", str(self.run_dir / "nginx.conf"), "-s", "reload"], check=True)
+        time.sleep(1.5)  # nginx starts new workers; the old ones finish what they hold
+
+    def route_only(self, port: int) -> None:
+        self._route([port])
+
+    def route_all(self) -> None:
+        self._route(self.backend_ports())
+
+    def kill(self, port: int) -> int:
+        """kill -9 the app process on `port`; returns its process id."""
+        pid = self.pid_of(port)
+        os.kill(pid, signal.SIGKILL)
+        return pid
+
+    def wait_started_again(self, port: int, old_pid: int, timeout: float = 120) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                started_again = self.pid_of(port) != old_pid
+            except ValueError:  # being started: no serving process yet
+                started_again = False
+            if started_again and _answers(f"http://127.0.0.1:{port}/ping"):
+                return
+            time.sleep(0.5)
+        raise AssertionError(f"the app process on port {port} was not started again")
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as reply:
+            return reply.status == 200
+    except OSError:
+        return False
+
+
+@contextmanager
+def scaled_app(tmp: Path, db_url: str) -> Iterator[ScaledRun]:
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()  # this test's own Redis database number
+    port = free_port()
+    env = dict(
+        os.environ,
+        CULTURETOOL_DB_URL=db_url,
+        REFLEX_REDIS_URL=REDIS_URL,
+        REFLEX_BUN_PATH=str(BUN),
+        CULTURETOOL_PUBLIC_URL=f"http://localhost:{port}",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+    )
+    subprocess.run(
+        [
+            sys.executable, "-m", "culturetool.cli", "user", "create-admin",
+            "--email", ADMIN_EMAIL, "--name", "Ada Admin",
+            "--organisation", "Testshire County Council",
+        ],
+        env=dict(env, CULTURETOOL_ADMIN_PASSWORD=ADMIN_PASSWORD),
+        check=True,
+        cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    run_dir = tmp / "run"
+    log = tmp / "serve.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "culturetool.cli", "serve", "--workers", "2",
+             "--port", str(port), "--run-dir", str(run_dir)],  # fmt: skip
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 600
+        while not _answers(f"http://127.0.0.1:{port}/ping"):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the scaled app did not start:\n{log.read_text()[-4000:]}")
+            time.sleep(1)
+        yield ScaledRun(f"http://localhost:{port}", db_url, run_dir, log, process)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)

@@ -1,0 +1,82 @@
+"""The shipped nginx configuration (deploy/nginx), as `culturetool proxy-config` prints it: what
+it promises, and that nginx itself accepts it where nginx is installed."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from culturetool.cli import main
+from culturetool.scaled import ScaledModeProblem, _main_nginx_config, proxy_config
+from culturetool.web.privacy import LARGEST_UPLOAD_BODY
+from culturetool.web.respondent import MAX_BODY_BYTES
+
+BACKENDS = ["127.0.0.1:8001", "127.0.0.1:8002"]
+
+
+def _location(config: str, path: str) -> str:
+    found = re.search(r"location " + re.escape(path) + r" \{(.*?)\n    \}", config, re.S)
+    assert found, f"no location {path}"
+    return found.group(1)
+
+
+def test_every_app_process_is_a_server_and_routing_is_sticky_free():
+    config = proxy_config("80", BACKENDS)
+    for address in BACKENDS:
+        assert f"server {address} " in config
+    directives = "\n".join(line.split("#", 1)[0] for line in config.splitlines())
+    assert not re.search(r"\b(ip_hash|hash|sticky)\b", directives)
+
+
+def test_the_event_socket_is_upgraded_and_kept_open():
+    event = _location(proxy_config("80", BACKENDS), "/_event")
+    assert "proxy_set_header Upgrade $http_upgrade;" in event
+    assert "proxy_set_header Connection $culturetool_connection;" in event
+    assert "proxy_read_timeout 1h;" in event
+
+
+def test_bodies_are_capped_at_what_the_app_takes():
+    config = proxy_config("80", BACKENDS)
+    assert f"client_max_body_size {MAX_BODY_BYTES};" in config
+    assert f"client_max_body_size {LARGEST_UPLOAD_BODY};" in _location(config, "/_upload")
+
+
+@pytest.mark.parametrize("path", ["/r/", "/c/", "/v/", "/respondent-assets/"])
+def test_anonymous_paths_leave_no_address_in_the_logs(path):
+    block = _location(proxy_config("80", BACKENDS), path)
+    assert "access_log off;" in block
+    assert re.search(r"error_log \S+ emerg;", block)
+
+
+def test_a_post_is_never_sent_to_a_second_process_after_the_first_received_it():
+    config = proxy_config("80", BACKENDS)
+    assert "proxy_next_upstream error timeout;" in config
+    assert "non_idempotent" not in config
+
+
+def test_no_backend_is_refused():
+    with pytest.raises(ScaledModeProblem, match="at least one backend"):
+        proxy_config("80", [])
+
+
+def test_the_command_prints_it(capsys):
+    assert main(["proxy-config", "--listen", "8080", "--backend", "127.0.0.1:9001"]) == 0
+    printed = capsys.readouterr().out
+    assert "listen 8080;" in printed and "server 127.0.0.1:9001 " in printed
+
+
+@pytest.mark.skipif(
+    not shutil.which("nginx"), reason="nginx is not installed (make test installs it as root)"
+)
+def test_nginx_accepts_it(tmp_path):
+    site = tmp_path / "culturetool.conf"
+    site.write_text(proxy_config("127.0.0.1:8089", BACKENDS, error_log=str(tmp_path / "e.log")))
+    main_config = tmp_path / "nginx.conf"
+    main_config.write_text(_main_nginx_config(tmp_path, site))
+    checked = subprocess.run(
+        ["nginx", "-t", "-c", str(main_config)], capture_output=True, text=True
+    )
+    assert checked.returncode == 0, checked.stderr
