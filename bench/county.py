@@ -197,7 +197,9 @@ def main() -> None:
         token = round_.token
     answers = {i: rng.randint(1, 5) for i in items}
     responding.submit_response(token, answers, submission_key="one-more", sender_ip="10.9.9.9")
-    _, after_one = _timed(lambda: county_view(leader))
+    after, after_one = _timed(lambda: county_view(leader))
+    # The response is in a round of the period shown: the look judges it, not a kept copy.
+    assert after.responses == view.responses + 1, (after.responses, view.responses)
     _line("county dashboard, after one more response", after_one, floor)
     hidden = sum(not c.shown for row in view.areas for c in row.cells)
     print(f"  ({len(view.areas)} areas, {hidden} area cells suppressed, "

@@ -24,7 +24,7 @@ from culturetool.services.admin import set_anonymity_threshold
 from culturetool.services.organisation import create_organisation
 from culturetool.services.periods import open_period
 from culturetool.services.rounds import close_round
-from culturetool.store import ledger
+from culturetool.store import disclosure, ledger
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import Disclosed, area_results, county_results
@@ -197,3 +197,45 @@ def test_the_ledger_kept_after_looks_is_the_ledger_read_afresh(county):
         held = _ledger_copy(kept)
         ledger._kept.pop(ledger._engine_of(session))
         assert _ledger_copy(ledger._caught_up(session, organisation_id, Audience.AREA)) == held
+
+
+class _Undone(Exception):
+    pass
+
+
+def _county_rolled_back(period_id: int):
+    """A look whose ledger rows are thrown away, so that two ways of looking can be compared
+    against the same ledger."""
+    try:
+        with transaction() as session:
+            organisation = session.query(Organisation).one()
+            period = session.get_one(AssessmentPeriod, period_id)
+            results = county_results(session, organisation, period)
+            raise _Undone
+    except _Undone:
+        return results
+
+
+@pytest.mark.parametrize("people", [1, 6])
+def test_after_new_responses_only_their_team_area_and_county_are_judged_again(
+    county, model, people
+):
+    first = _kept(lambda: _county(county[LATER]))
+    _answer(_round_of(county["Dash Fen One"], county[LATER]), model, people)
+    after = _county_rolled_back(county[LATER])
+    assert after.total.responses == first.total.responses + people
+    for before, now in zip(first.areas, after.areas, strict=True):
+        if before.area_id == county["Dash Eastfen"]:
+            assert now is not before
+            assert now.total.responses == before.total.responses + people
+            for old, new in zip(before.parts, now.parts, strict=True):
+                assert (new is old) == (new.team_id != county["Dash Fen One"])
+        else:
+            assert now is before
+    # The same as a look from scratch against the same ledger (one response: the team, its
+    # area and the county shown as before; six: shown anew).
+    disclosure._kept_results.clear()
+    assert _county_rolled_back(county[LATER]) == after
+    fen_one = next(p for a in after.areas for p in a.parts if p.team_id == county["Dash Fen One"])
+    assert isinstance(fen_one.outcome, Disclosed)
+    assert bool(fen_one.outcome.as_before) == (people == 1)

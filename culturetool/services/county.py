@@ -11,6 +11,7 @@ or by one condition's score, and each shows its own band against the county's.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -221,6 +222,9 @@ def _levels(
     model: CultureModel, condition_id: str, parts: list[TeamPart]
 ) -> tuple[list[LevelCount], int]:
     counts = {level.level: 0 for level in model.meta.maturity_levels}
+    # `model.level_for_score`, with the levels sorted once for the county's hundreds of teams.
+    levels_up = sorted(model.meta.maturity_levels, key=lambda lv: lv.min_score)
+    bounds = [lv.min_score - 1e-9 for lv in levels_up]
     hidden = 0
     for part in parts:
         outcome = part.outcome
@@ -230,7 +234,8 @@ def _levels(
         if score is None:
             hidden += 1
             continue
-        counts[model.level_for_score(score.mean).level] += 1
+        at = bisect_right(bounds, score.mean)
+        counts[levels_up[at - 1 if at else 0].level] += 1
     levels = [
         LevelCount(level=lv.level, level_name=lv.name, teams=counts[lv.level])
         for lv in sorted(model.meta.maturity_levels, key=lambda lv: lv.level)

@@ -821,6 +821,13 @@ def county_results(
         assert isinstance(found[1], CountyResults)
         return found[1]
     pooled = _pool(session, every, counts)
+    if found is not None and isinstance(found[2], _CountyLook):
+        assert isinstance(found[1], CountyResults)
+        newer = _after_new_answers(
+            session, ledger, inputs, found[0], found[1], found[2], pooled, areas, chosen, every
+        )
+        if newer is not None:
+            return newer
     area_pools = {
         area.id: _pool_group(
             (GroupKind.AREA, area.id, period.id),
@@ -886,21 +893,145 @@ def county_results(
     )
     ledger.write()
     _keep_once_committed(
-        session, (GroupKind.COUNTY, organisation.id, period.id), inputs, ledger, county_results
-    )
+        session, (GroupKind.COUNTY, organisation.id, period.id), inputs, ledger, county_results,
+        _CountyLook(area_pools, frozenset(r.id for r in every)) if selection is None else None,
+    )  # fmt: skip
     return county_results
+
+
+@dataclass(frozen=True)
+class _CountyLook:
+    """What a look at the county was built from, beyond its results: each area's pool, and
+    the round each team counted with."""
+
+    area_pools: Mapping[int, tuple[_Group, Mapping[int, Totals]]]
+    chosen: frozenset[int]
+
+
+def _changed_rounds(before: tuple[object, ...], now: tuple[object, ...]) -> set[int] | None:
+    """The rounds whose responses alone changed between two looks' round inputs; None if
+    anything else changed (a round opened or closed, a threshold, a model)."""
+    if len(before) != len(now):
+        return None
+    changed: set[int] = set()
+    for old, new in zip(before, now, strict=True):
+        assert isinstance(old, tuple) and isinstance(new, tuple)
+        if old == new:
+            continue
+        if old[:2] != new[:2] or old[4:] != new[4:]:
+            return None
+        changed.add(new[0])
+    return changed
+
+
+def _after_new_answers(
+    session: Session,
+    ledger: Ledger,
+    inputs: tuple[object, ...],
+    before: object,
+    results: CountyResults,
+    look: _CountyLook,
+    pooled: _Pooled,
+    areas: Sequence[Area],
+    chosen: Mapping[int, Sequence[AssessmentRound]],
+    every: Sequence[AssessmentRound],
+) -> CountyResults | None:
+    """The county after new responses in some of its rounds and nothing else, judging again
+    only the groups they are in: those rounds, their areas and the county. None when this does
+    not apply (anything else changed, a selection of areas), for a look from scratch.
+
+    Every other group's figures rest on the same people as at the last look, and nothing was
+    shown to this audience since (the ledger is as that look left it), so they are shown as
+    they were: what was shown then is in the ledger on exactly those bases, and what was
+    withheld stays withheld. The groups judged again are judged against the whole ledger, in
+    the order a look from scratch takes (the county, areas by size, teams by size), so every
+    figure shown anew keeps the rule with everything ever shown."""
+    assert isinstance(before, tuple)
+    if inputs[1] or before[1] or before[:4] != inputs[:4] or before[5] != inputs[5]:
+        return None
+    previous_rounds, rounds_now = before[4], inputs[4]
+    assert isinstance(previous_rounds, tuple) and isinstance(rounds_now, tuple)
+    changed = _changed_rounds(previous_rounds, rounds_now)
+    if not changed or frozenset(r.id for r in every) != look.chosen:
+        return None
+    area_of = {r.id: area_id for area_id, rs in chosen.items() for r in rs}
+    changed_areas = {area_of[r] for r in changed if r in area_of}
+    period_id, threshold = results.period_id, results.threshold
+    area_pools = {
+        area.id: _pool_group(
+            (GroupKind.AREA, area.id, period_id),
+            area.id,
+            pooled,
+            [r.id for r in chosen[area.id]],
+            look.area_pools[area.id][0].threshold,  # the same rounds, the same thresholds
+        )
+        if area.id in changed_areas
+        else look.area_pools[area.id]
+        for area in areas
+        if chosen[area.id]
+    }
+    county = _pool_group(
+        (GroupKind.COUNTY, ledger.organisation_id, period_id),
+        None,
+        pooled,
+        [r.id for r in every],
+        threshold,
+        add_up(group.totals for group, _ in area_pools.values()),
+    )
+    teams = [pooled.own[r] for r in sorted(changed) if r in area_of]
+    verdicts = _judge(
+        ledger,
+        _candidates([county, *(area_pools[a.id] for a in areas if a.id in changed_areas)], teams),
+    )
+    by_area = {area.area_id: area for area in results.areas}
+    now: list[AreaInPeriod] = []
+    for area in areas:
+        kept_area = by_area[area.id]
+        if area.id not in changed_areas:
+            now.append(kept_area)
+            continue
+        kept_parts = {part.round_id: part for part in kept_area.parts}
+        parts = [
+            _part(r, pooled.own[r.id], verdicts, ledger) if r.id in changed else kept_parts[r.id]
+            for r in chosen[area.id]
+        ]
+        group = area_pools[area.id][0]
+        now.append(
+            AreaInPeriod(
+                area.id,
+                area.name,
+                group.threshold,
+                _total(group, verdicts, ledger),
+                parts,
+                kept_area.teams_without_responses,
+            )  # fmt: skip
+        )
+    newer = CountyResults(
+        period_id=period_id,
+        threshold=threshold,
+        model=pooled.model,
+        total=_total(county[0], verdicts, ledger),
+        areas=now,
+    )
+    ledger.write()
+    _keep_once_committed(
+        session, (GroupKind.COUNTY, ledger.organisation_id, period_id), inputs, ledger, newer,
+        _CountyLook(area_pools, look.chosen),
+    )  # fmt: skip
+    return newer
 
 
 # Per process and database: a pool's results (the area page's, the county's in a period) with
 # everything they were computed from, reused while none of it changes.
-_kept_results: weakref.WeakKeyDictionary[
-    Engine, dict[GroupKey, tuple[object, AreaResults | CountyResults]]
-] = weakref.WeakKeyDictionary()
+# A county's with what its look was built from (`_CountyLook`), for the next look after new
+# responses.
+_Kept = tuple[object, AreaResults | CountyResults, "_CountyLook | None"]
+_kept_results: weakref.WeakKeyDictionary[Engine, dict[GroupKey, _Kept]] = (
+    weakref.WeakKeyDictionary()
+)
 
 
-def _kept_results_for(
-    session: Session,
-) -> dict[GroupKey, tuple[object, AreaResults | CountyResults]]:
+def _kept_results_for(session: Session) -> dict[GroupKey, _Kept]:
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
     return _kept_results.setdefault(engine, {})
@@ -912,6 +1043,7 @@ def _keep_once_committed(
     inputs: tuple[object, ...],
     ledger: Ledger,
     results: AreaResults | CountyResults,
+    look: _CountyLook | None = None,
 ) -> None:
     """Keep a look's results for the next look with the same inputs, the ledger's state among
     them (`inputs` ends with it) as the next transaction will read it: with the rows this one
@@ -924,7 +1056,7 @@ def _keep_once_committed(
         event.listen(session, "before_commit", _final_states, once=True)
         event.listen(session, "after_commit", _keep_pending, once=True)
         event.listen(session, "after_rollback", _keep_none, once=True)
-    pending.append((key, inputs[:-1], (ledger.organisation_id, ledger.audience), results))
+    pending.append((key, inputs[:-1], (ledger.organisation_id, ledger.audience), results, look))
 
 
 _TO_KEEP = "culturetool.results_to_keep"
@@ -935,8 +1067,8 @@ def _final_states(session: Session) -> None:
     """Before commit, after every look of the transaction: each result with its ledger's
     state as the transaction leaves it."""
     session.info[_KEEP_NOW] = [
-        (key, (*inputs, state_after(session, *audience)), results)
-        for key, inputs, audience, results in session.info.pop(_TO_KEEP, [])
+        (key, (*inputs, state_after(session, *audience)), results, look)
+        for key, inputs, audience, results, look in session.info.pop(_TO_KEEP, [])
     ]
 
 
@@ -947,5 +1079,5 @@ def _keep_none(session: Session) -> None:
 
 def _keep_pending(session: Session) -> None:
     kept = _kept_results_for(session)
-    for key, inputs, results in session.info.pop(_KEEP_NOW, []):
-        kept[key] = (inputs, results)
+    for key, inputs, results, look in session.info.pop(_KEEP_NOW, []):
+        kept[key] = (inputs, results, look)
