@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import socket
 from html import unescape
 from html.parser import HTMLParser
 
@@ -459,3 +460,112 @@ def test_a_missing_answer_is_explained_in_easy_read_too(client, model):
     assert 'data-easy-read="You have not answered number 4. It has a red box.' in unescape(
         reply.text
     )
+
+
+def _database_out_of_reach(monkeypatch) -> None:
+    """The app's database is somewhere nothing answers (as when PostgreSQL is stopped)."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # closed again: connections are refused
+    monkeypatch.setenv(
+        "CULTURETOOL_DB_URL",
+        f"postgresql+psycopg://postgres@127.0.0.1:{port}/gone?connect_timeout=3",
+    )
+
+
+class _SendAgainForm(HTMLParser):
+    """The hidden fields and address of the "Send again" form on a page."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.action = ""
+        self.fields: dict[str, str] = {}
+        self.buttons: list[str] = []
+        self._in_button = False
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form":
+            self.action = attributes.get("action") or ""
+        elif tag == "input" and attributes.get("type") == "hidden":
+            self.fields[attributes["name"] or ""] = attributes.get("value") or ""
+        elif tag == "button":
+            self._in_button = True
+
+    def handle_data(self, data):
+        if self._in_button:
+            self.buttons.append(data.strip())
+
+    def handle_endtag(self, tag):
+        if tag == "button":
+            self._in_button = False
+
+
+def test_without_the_database_a_send_is_not_lost_and_can_be_sent_again_once(
+    client, model, database, monkeypatch, caplog
+):
+    token = a_round().round.token
+    assert client.get(f"/r/{token}").status_code == 200
+    fields = form_answers(model) | {
+        "submission_key": "outage-key-0123456789",
+        "comment": "Kept <through> the outage",
+    }
+    _database_out_of_reach(monkeypatch)
+    with caplog.at_level("DEBUG"):
+        refused = client.post(f"/r/{token}", data=fields)
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == "60"
+    assert refused.headers["cache-control"] == "no-store"
+    text = text_of(refused.text)
+    assert "Your answers have not been sent yet" in text
+    assert "try again in a minute" in text and "kept on this device" in text
+    assert "Please wait one minute." in text  # its easy read, folded below
+    assert 'data-view="not-sent-yet"' in refused.text  # not the questionnaire: the script
+    assert 'id="questionnaire"' not in refused.text  # leaves the answers it keeps alone
+    form = _SendAgainForm()
+    form.feed(refused.text)
+    assert form.action == f"/r/{token}" and form.buttons == ["Send again"]
+    assert form.fields == fields  # the same answers, comment and one-off key
+    logged = "\n".join(r.getMessage() for r in caplog.records if not r.name.startswith("httpx"))
+    assert "OperationalError" in logged
+    for trace in (token, "outage-key-0123456789", "Kept", "answer-"):
+        assert trace not in logged
+
+    monkeypatch.setenv("CULTURETOOL_DB_URL", database)  # the database is back
+    sent = client.post(form.action, data=form.fields)
+    assert sent.status_code == 200 and 'data-view="sent"' in sent.text
+    again = client.post(form.action, data=form.fields)  # the button pressed twice
+    assert again.status_code == 200
+    assert saved(Response) == 1 and saved(Comment) == 1
+
+
+def test_without_the_database_the_send_again_page_is_in_easy_read_when_chosen(
+    client, model, monkeypatch
+):
+    token = a_round().round.token
+    _database_out_of_reach(monkeypatch)
+    fields = form_answers(model) | {"submission_key": "k" * 32, "easy_read": "yes"}
+    refused = client.post(f"/r/{token}", data=fields)
+    assert refused.status_code == 503
+    text = text_of(refused.text)
+    assert "Your answers are not sent yet" in text and "Please wait one minute." in text
+    assert "Your answers have not been sent yet" not in text
+
+
+def test_without_the_database_the_questionnaire_says_to_try_again_in_a_minute(
+    client, model, monkeypatch
+):
+    token = a_round().round.token
+    _database_out_of_reach(monkeypatch)
+    page = client.get(f"/r/{token}")
+    assert page.status_code == 503 and page.headers["retry-after"] == "60"
+    assert "The survey cannot open just now" in text_of(page.text)
+    assert "kept on this device" in text_of(page.text)
+    assert 'id="questionnaire"' not in page.text
+
+
+def test_the_texts_for_an_outage_come_from_the_model_folder_before_any_were_read(monkeypatch):
+    monkeypatch.setattr(responding, "_last_current_text", [])
+    _database_out_of_reach(monkeypatch)
+    text = responding.page_text_without_database()
+    assert text.not_sent_yet is not None and text.cannot_open_now is not None

@@ -16,3 +16,8 @@ class RoundClosed(Exception):
     def __init__(self, message: str = "This survey has closed.", period_note: str = "") -> None:
         super().__init__(message)
         self.period_note = period_note
+
+
+class Unavailable(Exception):
+    """The database cannot be reached just now (stopped, restarting, out of connections): the
+    same request may succeed in a minute. The message names only the kind of error."""

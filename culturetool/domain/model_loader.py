@@ -193,6 +193,9 @@ def check_model_dir(directory: str | Path) -> tuple[CultureModel | None, list[Mo
         scale = out.validate(ResponseScale, q_data.get("scale"), QUESTIONNAIRE_FILE, "scale")
         # Required of the model files; only a model saved before it existed may lack it.
         page_text = out.validate(PageText, q_data.get("page_text"), QUESTIONNAIRE_FILE, "page_text")
+        for name in ("not_sent_yet", "cannot_open_now"):
+            if page_text is not None and getattr(page_text, name) is None:
+                out.add(QUESTIONNAIRE_FILE, f"page_text.{name}", "is required")
     acceptance: list[AcceptanceScale] = _entries(
         q_data, "acceptance_scales", AcceptanceScale, QUESTIONNAIRE_FILE, "acceptance scale", out
     )
@@ -490,6 +493,11 @@ def model_to_json(model: CultureModel) -> str:
     if data["questionnaire"]["page_text"] is None:
         # Likewise a snapshot saved before the respondent's page texts were in the model.
         del data["questionnaire"]["page_text"]
+    else:
+        for name in ("not_sent_yet", "cannot_open_now"):
+            if data["questionnaire"]["page_text"][name] is None:
+                # Likewise a snapshot saved before the texts said when the database is away.
+                del data["questionnaire"]["page_text"][name]
     return json.dumps(data, sort_keys=True, separators=(",", ":"))
 
 

@@ -63,6 +63,13 @@ class Message(_Entry):
     body: Wording
 
 
+class NotSentYet(Message):
+    """The page after a send the server could not save (its database out of reach): the
+    answers were not sent yet and are kept, with a button that sends them again."""
+
+    send_again: Wording
+
+
 class PageText(_Entry):
     """The respondent's pages, text by text (model/questionnaire.yaml, `page_text`)."""
 
@@ -101,6 +108,11 @@ class PageText(_Entry):
     unreadable: Message
     too_large: Message
     went_wrong: Message
+    # Said when the database cannot be reached, so shown from the model folder's texts or the
+    # last ones this process read, never from a round's snapshot; None in a model saved before
+    # they were written (the loader requires them of the model files).
+    not_sent_yet: NotSentYet | None = None
+    cannot_open_now: Message | None = None
     # What the service says when it refuses answers (a used code, a full round...), matched by
     # the standard text the service sends; a message not listed here shows as it is.
     refusals: list[Wording] = []
@@ -123,8 +135,12 @@ class PageText(_Entry):
             value = getattr(self, name)
             if isinstance(value, Wording):
                 found.append((name, value))
+            elif value is None:
+                continue
             elif isinstance(value, Message):
                 found += [(f"{name}.heading", value.heading), (f"{name}.body", value.body)]
+                if isinstance(value, NotSentYet):
+                    found.append((f"{name}.send_again", value.send_again))
             else:
                 found += [(f"{name}[{index}]", item) for index, item in enumerate(value)]
         return found

@@ -14,19 +14,30 @@ import hashlib
 import secrets
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import (
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+)
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from culturetool import config
 from culturetool.domain import clock, survey_codes
 from culturetool.domain.access import Actor, Permission
-from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
+from culturetool.domain.errors import InputProblem, NotFound, RoundClosed, Unavailable
 from culturetool.domain.kinds import AccessMode, member_of
 from culturetool.domain.limits import (
     COMMENT_LENGTH,
     MAX_STAFF_COUNT,
     MIN_STAFF_COUNT,
 )
+from culturetool.domain.model_loader import load_model_dir
 from culturetool.domain.model_schema import CultureModel
 from culturetool.domain.periods import period_of_round, taking_answers
 from culturetool.domain.questionnaire_wording import PageText
@@ -292,7 +303,34 @@ def _live_round(session, token: str) -> AssessmentRound:
     return round_
 
 
+def _unreachable(error: DBAPIError) -> bool:
+    """Whether a database error says the database could not be reached or went away, rather
+    than that the request was wrong: worth trying again in a minute."""
+    return isinstance(error, OperationalError | InterfaceError) or error.connection_invalidated
+
+
+@contextmanager
+def _database_reachable() -> Iterator[None]:
+    """Turn "the database is not there" into Unavailable, naming only the kind of error: the
+    driver's message can hold the statement and what was sent in it."""
+    try:
+        yield
+    except PoolTimeout as error:
+        raise Unavailable(type(error).__name__) from None
+    except DBAPIError as error:
+        if not _unreachable(error):
+            raise
+        kind = type(error.orig if error.orig is not None else error).__name__
+        raise Unavailable(kind) from None
+
+
 def questionnaire_for(token: str) -> QuestionnaireView:
+    """The open round's questionnaire; Unavailable when the database cannot be reached."""
+    with _database_reachable():
+        return _questionnaire_for(token)
+
+
+def _questionnaire_for(token: str) -> QuestionnaireView:
     with transaction() as session:
         round_ = _live_round(session, token)
         model = repo.model_of_round(session, round_)
@@ -323,13 +361,34 @@ def questionnaire_for(token: str) -> QuestionnaireView:
         )
 
 
+_last_current_text: list[PageText] = []  # the current model's, as this process last read them
+
+
 def page_text(model: CultureModel | None = None) -> PageText:
     """The respondent's page texts of a round's model; a model saved before they were written
     into it has those of the current model."""
     text = model.questionnaire.page_text if model is not None else None
     current = current_model().questionnaire.page_text
     assert current is not None  # the loader requires it of the model files
+    _last_current_text[:] = [current]
     return text or current
+
+
+@cache
+def _folder_page_text() -> PageText:
+    text = load_model_dir(config.model_dir()).questionnaire.page_text
+    assert text is not None  # the loader requires it of the model files
+    return text
+
+
+def page_text_without_database() -> PageText:
+    """The texts for when the database cannot be reached: the current model's as this process
+    last read them, or (before it read any, or from a model saved before these texts) the
+    model folder's. Every text used from it then is there: not_sent_yet, cannot_open_now."""
+    last = _last_current_text[0] if _last_current_text else None
+    if last is not None and last.not_sent_yet is not None and last.cannot_open_now is not None:
+        return last
+    return _folder_page_text()
 
 
 def _check_answers(session, round_: AssessmentRound, answers: dict[str, int | None]) -> None:
@@ -361,24 +420,44 @@ def submit_response(
         item_id: (None if value == DONT_KNOW_VALUE else value) for item_id, value in answers.items()
     }
     now = time.monotonic()
+    # All of it or none of it: a connection lost before the commit saved nothing, and the same
+    # key sent again saves once. (Lost after the commit's reply left the server, the answers
+    # are saved and the same key sent again is told so.)
+    with _database_reachable():
+        saved = _submit(
+            token, stored_answers, comment,
+            code=code, submission_key=submission_key, ip=sender_ip, agent=sender_agent, now=now,
+        )  # fmt: skip
+    if saved:
+        # Counted once saved, so a refused send (a missing answer) does not use up the allowance.
+        sender_limits.record(sender_ip, sender_agent, now)
+    return saved
+
+
+def _submit(
+    token: str,
+    stored_answers: dict[str, int | None],
+    comment: str,
+    *,
+    code: str,
+    submission_key: str,
+    ip: str,
+    agent: str,
+    now: float,
+) -> bool:
     try:
         with transaction() as session:
             round_ = _live_round(session, token)
             if round_.access_mode == AccessMode.CODES:
                 _save_with_code(session, round_, stored_answers, comment, code)
                 return True
-            saved = _save_through_link(
+            return _save_through_link(
                 session, round_, stored_answers, comment,
-                key=submission_key, ip=sender_ip, agent=sender_agent, now=now,
+                key=submission_key, ip=ip, agent=agent, now=now,
             )  # fmt: skip
-            if not saved:
-                return False
     except IntegrityError:
         # The same key arrived twice at once: the other request saved these answers.
         return False
-    # Counted once saved, so a refused send (a missing answer) does not use up the allowance.
-    sender_limits.record(sender_ip, sender_agent, now)
-    return True
 
 
 def _save_with_code(

@@ -21,7 +21,7 @@ from html import escape
 
 from culturetool.domain.kinds import AccessMode
 from culturetool.domain.questionnaire_pages import page_count, page_of_each
-from culturetool.domain.questionnaire_wording import Message, PageText, Wording
+from culturetool.domain.questionnaire_wording import Message, NotSentYet, PageText, Wording
 
 ASSETS = "/respondent-assets"
 # The switch keeps its name in both wordings, so that it can always be found and switched back.
@@ -94,15 +94,18 @@ def plain_message(
     easy_read: bool = False,
     main_attributes: Mapping[str, str] | None = None,
     note: str = "",
+    after: str = "",
 ) -> str:
     """A page of its own. In easy read when the person chose it; otherwise in standard English
     with the easy read folded below, as whether they chose it is not known. `note`, a plain
-    sentence of the page's own, goes under the heading."""
+    sentence of the page's own, goes under the heading; `after` (HTML) under the text."""
     heading = message.heading.filled(easy_read)
     body = f"<h1>{escape(heading)}</h1>\n"
     if note:
         body += f"<p><strong>{escape(note)}</strong></p>\n"
     body += f"<p>{escape(message.body.filled(easy_read))}</p>"
+    if after:
+        body += "\n" + after
     if not easy_read:
         body += "\n" + _easy_read_fold(message)
     return document(heading, body, assets, main_attributes)
@@ -337,6 +340,27 @@ def sent_page(token: str, text: PageText, assets: Assets, easy_read: bool) -> st
     return plain_message(
         text.sent, assets, easy_read, {"data_round_token": token, "data_view": "sent"}
     )
+
+
+def not_sent_yet_page(
+    action: str,
+    fields: Mapping[str, list[str]],
+    text: NotSentYet,
+    assets: Assets,
+    easy_read: bool,
+) -> str:
+    """The answers could not be saved: say so, and offer to send exactly what was sent again
+    (every field as it came, the one-off key included, so a send that did get through is not
+    saved twice). Not the questionnaire: the script leaves the answers it keeps as they are."""
+    hidden = "".join(
+        f"<input{_attrs(type='hidden', name=name, value=value)}>"
+        for name, values in fields.items()
+        for value in values[-1:]
+    )
+    label = escape(text.send_again.filled(easy_read))
+    button = f'<div class="buttons"><button type="submit" class="button">{label}</button></div>'
+    form = f'<form method="post"{_attrs(action=action)}>{hidden}{button}</form>'
+    return plain_message(text, assets, easy_read, {"data_view": "not-sent-yet"}, after=form)
 
 
 def closed_page(token: str, text: PageText, assets: Assets, period_note: str = "") -> str:

@@ -26,7 +26,7 @@ from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
-from culturetool.domain.errors import InputProblem, NotFound, RoundClosed
+from culturetool.domain.errors import InputProblem, NotFound, RoundClosed, Unavailable
 from culturetool.domain.limits import COMMENT_LENGTH
 from culturetool.services import responding
 from culturetool.web import questionnaire_page as html
@@ -180,7 +180,50 @@ def _questionnaire(view, entered: Entered | None = None, message=None) -> str:
     )
 
 
+RETRY_AFTER_SECONDS = 60
+
+
+def _unavailable_headers() -> dict[str, str]:
+    return SECURITY_HEADERS | {"Retry-After": str(RETRY_AFTER_SECONDS)}
+
+
+def _log_unavailable(kind: str, doing: str) -> None:
+    # The kind of error only (its message can hold the statement and what was sent).
+    _log.warning("The database could not be reached (%s) %s: asked to try again", kind, doing)
+
+
+def _cannot_open_now(problem: Unavailable) -> HTMLResponse:
+    """The questionnaire cannot be shown without the database: 503, try again in a minute.
+    Anything typed so far stays in the browser's storage, untouched by this page."""
+    _log_unavailable(str(problem), "opening a questionnaire")
+    text = responding.page_text_without_database().cannot_open_now
+    assert text is not None  # page_text_without_database has it
+    return HTMLResponse(
+        html.plain_message(text, ADDRESSES), status_code=503, headers=_unavailable_headers()
+    )
+
+
+def _not_sent_yet(
+    token: str, fields: dict[str, list[str]], easy_read: bool, problem: Unavailable
+) -> HTMLResponse:
+    """Nothing was saved: 503, try again in a minute, and a button that sends the same form
+    again (the same key, so a send that did get through saves nothing more). Made without the
+    database; the browser's storage keeps the answers as well."""
+    _log_unavailable(str(problem), "saving a response")
+    text = responding.page_text_without_database().not_sent_yet
+    assert text is not None  # page_text_without_database has it
+    page = html.not_sent_yet_page(f"/r/{token}", fields, text, ADDRESSES, easy_read)
+    return HTMLResponse(page, status_code=503, headers=_unavailable_headers())
+
+
 async def show_questionnaire(request: Request) -> Response:
+    try:
+        return await _show_questionnaire(request)
+    except Unavailable as problem:
+        return _cannot_open_now(problem)
+
+
+async def _show_questionnaire(request: Request) -> Response:
     token = request.path_params["token"]
     if not TOKEN_SHAPE.fullmatch(token):
         return _not_found()
@@ -211,6 +254,15 @@ async def send_answers(request: Request) -> Response:
     except (UnicodeDecodeError, ValueError):
         return _unreadable(400)
     entered, submission_key, easy_read = _entered(fields)
+    try:
+        return _saved(request, token, entered, submission_key, easy_read)
+    except Unavailable as problem:
+        return _not_sent_yet(token, fields, easy_read, problem)
+
+
+def _saved(
+    request: Request, token: str, entered: Entered, submission_key: str, easy_read: bool
+) -> Response:
     view = _open_questionnaire(token)
     if isinstance(view, HTMLResponse):
         return view
@@ -255,7 +307,8 @@ def _quietly(endpoint):
             return await endpoint(request)
         except Exception as error:  # noqa: BLE001 - the message could hold what was sent
             _log.error("The respondent's page failed with %s", type(error).__name__)
-            return _message(responding.page_text().went_wrong, 500)
+            # Without the database: it may be why this failed.
+            return _message(responding.page_text_without_database().went_wrong, 500)
 
     return guarded
 
