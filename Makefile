@@ -137,6 +137,7 @@ bench: setup
 	$(PY) bench/questionnaire_weight.py
 	$(PY) bench/ledger.py
 	$(PY) bench/county.py
+	$(PY) bench/load.py
 
 # The county at scale alone (12 areas, 600 teams, 12,000 respondents; a few minutes).
 bench-county: setup
