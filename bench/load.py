@@ -310,6 +310,15 @@ async def crowd(
     return outcome
 
 
+async def one_at_a_time(people: list[Person], base: str) -> Outcome:
+    """People one after another with no think time: each request's time with no queue."""
+    outcome = Outcome()
+    tls = ssl.create_default_context()
+    for person in people:
+        await respond(person, base, outcome, 0.0, 0.0, tls)
+    return outcome
+
+
 def warm_up(backend_ports: list[int], tokens: list[str]) -> None:
     """Each app process shows every round's page once, as a server that has been running
     has: its first requests read the round's model and open database connections."""
@@ -324,8 +333,9 @@ def warm_up(backend_ports: list[int], tokens: list[str]) -> None:
 # ---- setting up, the database's view, the floor ----------------------------------------------
 
 
-def set_up(url: str, teams: int, staff: int) -> list[tuple[int, str]]:
-    """An organisation, its teams and one open-link round each; the rounds' (id, token)."""
+def set_up(url: str, staff: list[int]) -> list[tuple[int, str]]:
+    """An organisation, a team of each staff count and an open-link round each; the rounds'
+    (id, token)."""
     from culturetool.domain.access import Actor, Role
     from culturetool.services import accounts, responding
     from culturetool.services.organisation import add_area, add_team
@@ -334,12 +344,12 @@ def set_up(url: str, teams: int, staff: int) -> list[tuple[int, str]]:
     accounts.create_administrator("bench@bench.example", "Bench Admin", password, "Bench County")
     admin = accounts.sign_in("bench@bench.example", password).actor
     area = add_area(admin, "Load bench area")
-    team_ids = [add_team(admin, area, f"Team {n + 1:02d}") for n in range(teams)]
+    team_ids = [add_team(admin, area, f"Team {n + 1:02d}") for n in range(len(staff))]
     manager = Actor(admin.user_id, admin.organisation_id, Role.MANAGER, admin.name,
                     frozenset(team_ids))  # fmt: skip
     rounds = []
-    for team_id in team_ids:
-        opened = responding.open_round(manager, team_id, access_mode="link", staff_count=staff)
+    for team_id, count in zip(team_ids, staff, strict=True):
+        opened = responding.open_round(manager, team_id, access_mode="link", staff_count=count)
         assert opened.round.token is not None
         rounds.append((opened.round.id, opened.round.token))
     return rounds
@@ -403,8 +413,8 @@ def _ms(seconds: float) -> str:
     return f"{seconds * 1000:7.1f}"
 
 
-def report(outcome: Outcome, accounting: Accounting, unknown: set[int], people: int) -> None:
-    print(f"\n{'request':<24}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
+def latency_table(outcome: Outcome) -> None:
+    print(f"{'request':<24}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}{'max ms':>9}")
     for event in EVENTS:
         values = outcome.latencies.get(event, [])
         if values:
@@ -414,11 +424,16 @@ def report(outcome: Outcome, accounting: Accounting, unknown: set[int], people: 
     if every:
         print(f"{'every request':<24}{len(every):>7}{_ms(percentile(every, 0.5)):>9}"
               f"{_ms(percentile(every, 0.95)):>9}{_ms(max(every)):>9}")  # fmt: skip
+
+
+def report(outcome: Outcome, accounting: Accounting, unknown: set[int], people: int) -> None:
+    latency_table(outcome)
+    crowd_acknowledged = sum(len(keys) for keys in outcome.acknowledged.values())
     span = outcome.last_acknowledged - outcome.first_start
     posting = outcome.last_acknowledged - outcome.first_post
-    print(f"\n{accounting.acknowledged} of {people} submissions acknowledged, "
+    print(f"\n{crowd_acknowledged} of {people} submissions acknowledged, "
           f"{span:.1f} s from the first page opened to the last answer acknowledged; "
-          f"{outcome.submission_rate(accounting.acknowledged):.1f} submissions per second "
+          f"{outcome.submission_rate(crowd_acknowledged):.1f} submissions per second "
           f"from the first POST to the last acknowledged ({posting:.1f} s)")  # fmt: skip
     print(f"repeated POSTs of acknowledged forms: {outcome.repeats_acknowledged}, each answered "
           "with the thank-you page")  # fmt: skip
@@ -427,8 +442,9 @@ def report(outcome: Outcome, accounting: Accounting, unknown: set[int], people: 
     if unknown:
         accounting.problems.append(f"rows in rounds the bench did not open: {sorted(unknown)}")
     verdict = "yes" if accounting.exactly_once else "NO"
-    print(f"exactly once: {verdict} ({accounting.acknowledged} acknowledged, "
-          f"{accounting.stored} responses stored, receipts and answer rows checked)")  # fmt: skip
+    print(f"exactly once: {verdict} ({accounting.acknowledged} acknowledged in all, the crowd's "
+          f"and those sent one at a time; {accounting.stored} responses stored; receipts and "
+          "answer rows checked)")  # fmt: skip
     for problem in accounting.problems:
         print(f"  {problem}")
 
@@ -461,6 +477,12 @@ def main() -> int:
         type=float,
         default=120.0,
         help="the crowd's whole run is stopped after this (s)",
+    )
+    parser.add_argument(
+        "--alone",
+        type=int,
+        default=20,
+        help="people who come one after another before the crowd (each request's time alone)",
     )
     parser.add_argument("--redis-db", type=int, default=12)
     parser.add_argument(
@@ -504,42 +526,51 @@ def main() -> int:
             os.environ["CULTURETOOL_DB_URL"] = url
             upgrade(url)
             staff = math.ceil(args.people / args.teams)
-            rounds = set_up(url, args.teams, staff)
+            # The crowd's rounds, then one for the people who come one at a time.
+            rounds = set_up(url, [staff] * args.teams + [max(args.alone, 5)])
+            alone_round = rounds.pop()
             items = [item.id for item in current_model().questionnaire.items]
+            every = round(1 / args.retry_share) if args.retry_share else 0
             people = [
                 Person(n, rounds[n % len(rounds)][1], rounds[n % len(rounds)][0],
-                       retries=n % round(1 / args.retry_share) == 0 if args.retry_share else False)
+                       retries=bool(every) and n % every == 0)
                 for n in range(args.people)
             ]  # fmt: skip
+            alone = [Person(args.people + n, alone_round[1], alone_round[0], retries=False)
+                     for n in range(args.alone)]  # fmt: skip
             run_dir = Path(args.run_dir or temporary)
             scaled = ScaledApp(port=free_port(), workers=args.workers, run_dir=run_dir,
                                log_path=run_dir / "serve.log")  # fmt: skip
             run_dir.mkdir(parents=True, exist_ok=True)
             scaled.start(build=not args.no_build)
             base = f"http://127.0.0.1:{scaled.port}"
-            warm_up(scaled.backend_ports, [token for _, token in rounds])
+            warm_up(scaled.backend_ports, [token for _, token in [*rounds, alone_round]])
+            print(f"{args.workers} app processes behind nginx at {base}, each warmed up by "
+                  "showing every round's page once", flush=True)  # fmt: skip
+            first = asyncio.run(one_at_a_time(alone, base))
+            print(f"\n{args.alone} people one after another, no think time (no queue):")
+            latency_table(first)
             load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
-            print(f"{args.people} people, {args.teams} open-link rounds of {staff} staff, "
-                  f"{args.workers} app processes behind nginx at {base}, think time 0-"
-                  f"{args.think:g} s, {sum(p.retries for p in people)} repeated POSTs",
-                  flush=True)  # fmt: skip
             arriving = (f"at random moments of {args.spread:g} s" if args.spread
                         else "all at once")  # fmt: skip
-            print(f"each app process warmed up by showing every round's page once; people "
-                  f"open the link {arriving}; load average before: {load}", flush=True)  # fmt: skip
+            print(f"\n{args.people} people, {args.teams} open-link rounds of {staff} staff, "
+                  f"opening the link {arriving}, think time 0-{args.think:g} s, "
+                  f"{sum(p.retries for p in people)} repeated POSTs; "
+                  f"load average before: {load}", flush=True)  # fmt: skip
             cpu = time.process_time()
             outcome = asyncio.run(crowd(people, base, args.think, args.spread, args.time_limit))
             cpu = time.process_time() - cpu
-            round_ids = [round_id for round_id, _ in rounds]
+            round_ids = [round_id for round_id, _ in [*rounds, alone_round]]
             responses, receipts, answers, unknown = stored(url, round_ids)
-            accounting = account(outcome.acknowledged, responses, receipts, answers, len(items))
+            acknowledged = {**outcome.acknowledged, **first.acknowledged}
+            accounting = account(acknowledged, responses, receipts, answers, len(items))
             report(outcome, accounting, unknown, args.people)
             print(f"this client's own CPU time during the crowd: {cpu:.1f} s")
             scaled.stop()
             scaled = None
-            submissions = accounting.acknowledged or args.people
+            submissions = sum(len(keys) for keys in outcome.acknowledged.values()) or args.people
             rate = floor_rate(url, round_ids[0], items, submissions)
-            app_rate = outcome.submission_rate(accounting.acknowledged)
+            app_rate = outcome.submission_rate(submissions)
             print(
                 f"floor: {submissions} bare submissions (a response row and its {len(items)} "
                 "answer rows, one transaction each, one after another on one connection): "
