@@ -36,7 +36,7 @@ def cannot_run(reason: str) -> None:
     pytest.skip(reason)
 
 
-def check_prerequisites() -> None:
+def check_prerequisites(redis_url: str = REDIS_URL) -> None:
     if not Path(CHROMIUM).exists():
         cannot_run("Chromium is not installed (make test installs Debian's chromium as root)")
     if not BUN.exists():
@@ -46,9 +46,9 @@ def check_prerequisites() -> None:
     import redis
 
     try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+        redis.Redis.from_url(redis_url, socket_connect_timeout=3).ping()
     except redis.RedisError as problem:
-        cannot_run(f"Redis is not reachable at {REDIS_URL}: {problem}")
+        cannot_run(f"Redis is not reachable at {redis_url}: {problem}")
 
 
 @dataclass
@@ -119,15 +119,17 @@ def _answers(url: str) -> bool:
 
 
 @contextmanager
-def scaled_app(tmp: Path, db_url: str) -> Iterator[ScaledRun]:
+def scaled_app(tmp: Path, db_url: str, redis_url: str = REDIS_URL) -> Iterator[ScaledRun]:
+    """`culturetool serve --workers 2` on this database and Redis (the fault tests give it a
+    Redis of their own, which they stop and start)."""
     import redis
 
-    redis.Redis.from_url(REDIS_URL).flushdb()  # this test's own Redis database number
+    redis.Redis.from_url(redis_url).flushdb()  # this test's own Redis database number
     port = free_port()
     env = dict(
         os.environ,
         CULTURETOOL_DB_URL=db_url,
-        REFLEX_REDIS_URL=REDIS_URL,
+        REFLEX_REDIS_URL=redis_url,
         REFLEX_BUN_PATH=str(BUN),
         CULTURETOOL_PUBLIC_URL=f"http://localhost:{port}",
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
@@ -146,8 +148,18 @@ def scaled_app(tmp: Path, db_url: str) -> Iterator[ScaledRun]:
     log = tmp / "serve.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            [sys.executable, "-m", "culturetool.cli", "serve", "--workers", "2",
-             "--port", str(port), "--run-dir", str(run_dir)],  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "culturetool.cli",
+                "serve",
+                "--workers",
+                "2",
+                "--port",
+                str(port),
+                "--run-dir",
+                str(run_dir),
+            ],  # fmt: skip
             cwd=PROJECT_ROOT,
             env=env,
             stdout=log_file,
