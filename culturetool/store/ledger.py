@@ -93,15 +93,21 @@ def _kept_for(session: Session, organisation_id: int, audience: Audience) -> _Ke
         return per_engine.setdefault((organisation_id, audience.value), _Kept())
 
 
-def _caught_up(session: Session, organisation_id: int, audience: Audience) -> _Kept:
+def _caught_up(
+    session: Session, organisation_id: int, audience: Audience, *, check_older: bool = True
+) -> _Kept:
     kept = _kept_for(session, organisation_id, audience)
     of_audience = (
         DisclosureRecord.organisation_id == organisation_id,
         DisclosureRecord.audience == audience.value,
     )
     with kept.lock:
-        older = session.scalar(
-            select(func.count()).where(*of_audience, DisclosureRecord.id <= kept.last_id)
+        older = (
+            session.scalar(
+                select(func.count()).where(*of_audience, DisclosureRecord.id <= kept.last_id)
+            )
+            if check_older
+            else kept.rows
         )
         if older != kept.rows:
             kept.by_figure.clear()
@@ -134,10 +140,17 @@ class Ledger:
 
     def __init__(self, session: Session, organisation_id: int, audience: Audience) -> None:
         self.session, self.organisation_id, self.audience = session, organisation_id, audience
-        session.execute(
-            select(Organisation.id).where(Organisation.id == organisation_id).with_for_update()
-        )
-        self._kept = _caught_up(session, organisation_id, audience)
+        # The organisation's lock and the check that no older row went missing, once per
+        # transaction (a team's page as a leader makes three ledgers, the dashboard two); the
+        # rows written since are read every time.
+        checked = session.info.setdefault(_CHECKED, {})
+        first = checked.get((organisation_id, audience)) is not session.get_transaction()
+        if first:
+            session.execute(
+                select(Organisation.id).where(Organisation.id == organisation_id).with_for_update()
+            )
+        self._kept = _caught_up(session, organisation_id, audience, check_older=first)
+        checked[organisation_id, audience] = session.get_transaction()
         self._start = self.state
         # What this look shows anew, to be written in one statement by `write`.
         self._pending: list[dict[str, object]] = []
@@ -203,9 +216,9 @@ class Ledger:
             DisclosureRecord.organisation_id == self.organisation_id,
             DisclosureRecord.audience == self.audience.value,
         )
-        # The rows after those this look caught up with: the organisation's row is locked
-        # (PostgreSQL; SQLite lets no one commit while this transaction reads), so they are
-        # this look's own, unless another look of this transaction wrote before it.
+        # The rows after those this look caught up with: its own, unless another look wrote
+        # some in between (one of this transaction, or, on SQLite, whose lock is no lock,
+        # another process's before this INSERT began the write).
         last, after = self.session.execute(
             select(func.max(DisclosureRecord.id), func.count()).where(
                 *of_audience, DisclosureRecord.id > self._start[0]
@@ -229,6 +242,7 @@ class Ledger:
 
 
 STATE_AFTER = "culturetool.ledger_state_after"
+_CHECKED = "culturetool.ledger_checked"
 
 
 def state_after(session: Session, organisation_id: int, audience: Audience) -> tuple[int, int]:
