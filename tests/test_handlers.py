@@ -170,7 +170,11 @@ def _build_world(model) -> World:
 
 @pytest.fixture(scope="module")
 def world_template(tmp_path_factory, model) -> tuple[Path, World]:
-    """Built once (password hashing is slow on purpose); each test gets its own copy."""
+    """Built once (password hashing is slow on purpose); each test gets its own copy.
+
+    SQLite only: each of the ~900 tests starts from a byte copy of this file (SQLite's backup
+    API). These tests are about who may call which UI handler; the services they reach run on
+    PostgreSQL as well in their own tests."""
     path = tmp_path_factory.mktemp("world") / "world.db"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CULTURETOOL_DB_URL", f"sqlite:///{path}")

@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 from model_fixtures import MODEL_DIR
 from openpyxl import Workbook
 from people import admin, make_person, manager_of
-from postgres import migrated_schema
 from respondents import open_link_round
 
 from culturetool.domain import response_import as rules
@@ -227,24 +226,15 @@ def test_more_rows_than_the_round_can_take_is_one_problem():
 # ---- the service, on SQLite and PostgreSQL --------------------------------------------------
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_database(request, monkeypatch):
-    if request.param == "sqlite":
-        yield request.param, request.getfixturevalue("database")
-        return
-    with migrated_schema("response_import") as url:
-        monkeypatch.setenv("CULTURETOOL_DB_URL", url)
-        yield request.param, url
-
-
 @pytest.fixture
-def team_round(any_database):
+def team_round(database):
     """A team's open link round for 40 staff, its manager, and the database's kind and URL."""
     create_organisation("Import Council")
     team = add_team(admin(), add_area(admin(), "North"), "Reablement")
     manager = manager_of(team)
     round_ = open_link_round(manager, team, staff_count=40)
-    return manager, round_.id, team, any_database
+    kind = database.split(":", 1)[0].split("+", 1)[0]  # sqlite or postgresql
+    return manager, round_.id, team, (kind, database)
 
 
 def counts(round_id: int) -> tuple[int, int, int, int | None]:

@@ -9,7 +9,6 @@ import random
 import pytest
 import sqlalchemy as sa
 from people import admin, manager_of
-from postgres import migrated_schema
 from respondents import open_link_round, send
 
 from culturetool.domain.figure_totals import item_scores_from_totals, scores_from_totals
@@ -20,16 +19,6 @@ from culturetool.store.disclosure import round_figures
 from culturetool.store.tables import AssessmentRound
 
 pytestmark = pytest.mark.db
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_database(request, monkeypatch):
-    if request.param == "sqlite":
-        yield request.getfixturevalue("database")
-        return
-    with migrated_schema("round_figures") as url:
-        monkeypatch.setenv("CULTURETOOL_DB_URL", url)
-        yield url
 
 
 def sent_answers(model, rng: random.Random) -> dict[str, int]:
@@ -61,7 +50,7 @@ def assert_figures_match(model, totals, sent) -> None:
             assert have_item.mean == pytest.approx(want_item.mean)
 
 
-def test_each_response_adds_its_share_once_in_its_own_transaction(any_database, model):
+def test_each_response_adds_its_share_once_in_its_own_transaction(database, model):
     create_organisation("Test Council")
     team = add_team(admin(), add_area(admin(), "North"), "Reablement")
     round_ = open_link_round(manager_of(team), team)
@@ -76,7 +65,7 @@ def test_each_response_adds_its_share_once_in_its_own_transaction(any_database, 
         assert_figures_match(model, round_figures(session, stored_round), sent)
 
 
-def test_a_round_without_figures_has_them_built_once_from_its_answers(any_database, model):
+def test_a_round_without_figures_has_them_built_once_from_its_answers(database, model):
     create_organisation("Test Council")
     team = add_team(admin(), add_area(admin(), "North"), "Reablement")
     round_ = open_link_round(manager_of(team), team)

@@ -6,11 +6,8 @@ tests/test_workshop_import.py."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from people import leader, make_person
-from postgres import migrated_schema
 from sqlalchemy import select
 from workshop_people import facilitator_of, make_workshop
 
@@ -29,15 +26,8 @@ pytestmark = pytest.mark.db
 
 
 @pytest.fixture
-def postgres(monkeypatch) -> Iterator[str]:
-    with migrated_schema("workshop_board") as url:
-        monkeypatch.setenv("CULTURETOOL_DB_URL", url)
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request) -> str:
-    return request.getfixturevalue("database" if request.param == "sqlite" else "postgres")
+def url(database) -> str:  # on SQLite and on PostgreSQL (conftest.py)
+    return database
 
 
 def typed(actor, workshop_id, kind, *texts) -> list[int]:
@@ -127,6 +117,7 @@ def test_redacting_keeps_only_the_new_words_and_audits_without_them(url):
         board.redact_entry(anna, workshop_id, entry_id, "[name] at the day centre helped me")
 
 
+@pytest.mark.sqlite_only("reads the free pages of the SQLite file (secure_delete)")
 def test_redacted_words_are_not_left_in_the_sqlite_file(database):
     workshop_id = make_workshop()
     anna = facilitator_of(workshop_id)

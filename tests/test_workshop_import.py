@@ -5,11 +5,9 @@ naming the row and the problem; a good file saves every entry, in one go."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 import pytest
 from openpyxl import Workbook
-from postgres import migrated_schema
 from sqlalchemy import select
 from workshop_people import facilitator_of, make_workshop
 
@@ -30,15 +28,8 @@ ONE_BAD_ROW = GOOD_CSV + "working well,Good food,carrier pigeon,\n"
 
 
 @pytest.fixture
-def postgres(monkeypatch) -> Iterator[str]:
-    with migrated_schema("workshop_import") as url:
-        monkeypatch.setenv("CULTURETOOL_DB_URL", url)
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request) -> str:
-    return request.getfixturevalue("database" if request.param == "sqlite" else "postgres")
+def url(database) -> str:  # on SQLite and on PostgreSQL (conftest.py)
+    return database
 
 
 def saved(workshop_id: int) -> list[tuple[str, str, str, str | None]]:

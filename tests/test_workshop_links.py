@@ -12,11 +12,11 @@ import hashlib
 import itertools
 import re
 from html import unescape
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from people import admin, leader, make_person
+from postgres import database_bytes
 from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
@@ -157,11 +157,6 @@ def revision(workshop_id: int) -> int:
 def audit_actions() -> list[str]:
     with db.transaction() as session:
         return list(session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
-
-
-def database_bytes(url: str) -> bytes:
-    path = Path(url.removeprefix("sqlite:///"))
-    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
 
 
 # ---- the staff side ------------------------------------------------------------------------

@@ -8,11 +8,9 @@ tests/test_handlers.py."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 from people import leader, make_person
-from postgres import migrated_schema
 from sqlalchemy import select
 from workshop_people import facilitator_of, make_workshop
 
@@ -24,7 +22,6 @@ from culturetool.services import workshop_outcomes as outcomes
 from culturetool.services.workshops import revision_of
 from culturetool.store import workshops as store
 from culturetool.store.db import transaction
-from culturetool.store.migrate import upgrade
 from culturetool.store.tables import AuditEvent, PlanAction, WorkshopEntry, WorkshopTheme
 
 pytestmark = pytest.mark.db
@@ -33,16 +30,8 @@ TODAY = dt.date(2026, 3, 12)
 
 
 @pytest.fixture
-def postgres(monkeypatch, model) -> Iterator[str]:
-    with migrated_schema("workshop_outcomes") as url:
-        monkeypatch.setenv("CULTURETOOL_DB_URL", url)
-        upgrade(url)
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request) -> str:
-    return request.getfixturevalue("database" if request.param == "sqlite" else "postgres")
+def url(database) -> str:  # on SQLite and on PostgreSQL (conftest.py)
+    return database
 
 
 def theme(workshop_id: int, kind: str, statement: str, *texts: str, conditions: str = "") -> int:

@@ -6,14 +6,12 @@ tells a device or a time."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import pytest
 import sqlalchemy as sa
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from postgres import migrated_schema
 
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.workshop.board import Board, Conflict
@@ -39,15 +37,8 @@ WORKSHOP_TABLES = {table.name for table in Base.metadata.sorted_tables if "works
 
 
 @pytest.fixture
-def postgres(monkeypatch) -> Iterator[str]:
-    with migrated_schema("workshop_store") as url:
-        monkeypatch.setenv("CULTURETOOL_DB_URL", url)
-        yield url
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def url(request) -> str:
-    return request.getfixturevalue("database" if request.param == "sqlite" else "postgres")
+def url(database) -> str:  # on SQLite and on PostgreSQL (conftest.py)
+    return database
 
 
 def make_workshop(url: str, budget: int = 3, per_theme: int = 2) -> int:
@@ -201,15 +192,16 @@ def test_an_entry_another_facilitator_has_just_themed_cannot_be_themed_again(url
     assert load(url, workshop_id) == as_a_left_it
 
 
-def test_postgresql_refuses_an_edit_whose_load_was_overtaken_inside_its_own_transaction(postgres):
+@pytest.mark.postgresql_only("two transactions at once: on SQLite the commit waits for the read")
+def test_postgresql_refuses_an_edit_whose_load_was_overtaken_inside_its_own_transaction(url):
     """Two transactions open at once, as two app processes would have them: B loads, A's edit
     commits, then B saves in the same transaction (READ COMMITTED) and is refused."""
-    workshop_id, first, _, _ = two_themes(postgres)
-    with db.transaction(postgres) as session_b:
+    workshop_id, first, _, _ = two_themes(url)
+    with db.transaction(url) as session_b:
         seen_by_b = store.load_board(session_b, workshop_id)
-        seen_by_a = load(postgres, workshop_id)
+        seen_by_a = load(url, workshop_id)
         save(
-            postgres,
+            url,
             workshop_id,
             seen_by_a,
             seen_by_a.set_statement(first, "I want to be heard", seen(seen_by_a, first)),
@@ -217,7 +209,7 @@ def test_postgresql_refuses_an_edit_whose_load_was_overtaken_inside_its_own_tran
         edit_b = seen_by_b.set_statement(first, "We want to be heard", seen(seen_by_b, first))
         with pytest.raises(Conflict):
             store.save_board(session_b, workshop_id, seen_by_b, edit_b)
-    assert load(postgres, workshop_id).themes[first].statement == "I want to be heard"
+    assert load(url, workshop_id).themes[first].statement == "I want to be heard"
 
 
 # Votes.
