@@ -70,17 +70,6 @@ def _staff_of_open_round(db_url: str) -> int:
         engine.dispose()
 
 
-def _staff_of_open_round(db_url: str) -> int:
-    engine = sa.create_engine(db_url)
-    try:
-        with engine.connect() as connection:
-            return connection.execute(
-                sa.text("SELECT staff_count FROM assessment_round WHERE closed_at IS NULL")
-            ).scalar_one()
-    finally:
-        engine.dispose()
-
-
 def _manager_of(db_url: str, team: str) -> str:
     """A new manager account for the team, made as the administrator's invitation would."""
     with pytest.MonkeyPatch.context() as env:
