@@ -9,6 +9,7 @@ import os
 import pickle
 
 import pytest
+from awaiting import run_to_end
 from reflex.utils.token_manager import SocketRecord
 
 from culturetool.web.socket_tokens import ALIVE_SECONDS, SurvivingTokenManager, alive_key
@@ -52,7 +53,7 @@ def test_a_page_whose_process_died_keeps_its_token():
         await client.set(manager._get_redis_key("page-1"), _record_of("dead"))
         return await _link(manager, "page-1", "new-socket")
 
-    assert asyncio.run(scenario()) is None  # None: the page keeps its own token
+    assert run_to_end(scenario()) is None  # None: the page keeps its own token
 
 
 def test_a_page_whose_process_died_a_moment_ago_waits_for_its_key_to_lapse():
@@ -64,7 +65,7 @@ def test_a_page_whose_process_died_a_moment_ago_waits_for_its_key_to_lapse():
         await client.set(alive_key("dying"), b"1", ex=1)  # its last renewal, a moment ago
         return await _link(manager, "page-2", "new-socket")
 
-    assert asyncio.run(scenario()) is None
+    assert run_to_end(scenario()) is None
 
 
 def test_a_tab_duplicated_on_a_live_process_gets_a_new_token():
@@ -86,5 +87,5 @@ def test_a_tab_duplicated_on_a_live_process_gets_a_new_token():
         finally:
             renewing.cancel()
 
-    new_token = asyncio.run(scenario())
+    new_token = run_to_end(scenario())
     assert new_token is not None and new_token != "page-3"

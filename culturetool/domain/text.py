@@ -56,7 +56,10 @@ def clean_email(raw: str | None) -> str:
 
 
 def encodable(text: str) -> bool:
-    """False for strings no database or hash can take (lone surrogates from broken input)."""
+    """False for strings no database or hash can take: lone surrogates from broken input, and
+    the NUL character, which PostgreSQL's text refuses (SQLite would store it)."""
+    if "\x00" in text:
+        return False
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:

@@ -29,6 +29,7 @@ from culturetool.domain import clock
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem, NotFound
 from culturetool.domain.limits import DEFAULT_COLLECTION_RESPONSES
+from culturetool.domain.text import encodable
 from culturetool.domain.wording import day_month_year
 from culturetool.domain.workshop import stages
 from culturetool.domain.workshop import votes as voting
@@ -300,6 +301,8 @@ def _open_link(
 ) -> tuple[WorkshopLink, Workshop]:
     """The link with this token and purpose and its workshop; a token of the other purpose
     opens nothing, as a wrong one does."""
+    if not encodable(token):
+        raise NotFound(NOT_OPEN)
     query = select(WorkshopLink).where(
         WorkshopLink.token == token, WorkshopLink.purpose == purpose.value
     )

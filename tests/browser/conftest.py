@@ -132,13 +132,20 @@ def app_url(app_db_url, app_log) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser(app_url):
+def playwright_driver():
+    """One Playwright for the whole run: its sync API keeps an event loop in the main thread
+    while it lives, and a second one started beside it refuses to run."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(app_url, playwright_driver):
+    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

@@ -41,13 +41,10 @@ def scaled(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def chromium(scaled):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield browser
-        browser.close()
+def chromium(scaled, playwright_driver):
+    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    yield browser
+    browser.close()
 
 
 def _responses_in(db_url: str) -> int:
