@@ -45,11 +45,11 @@ def view() -> QuestionnaireView:
         minutes=10,
         threshold=5,
         comment_threshold=10,
-        questions=[
+        questions=tuple(
             QuestionView(id=i.id, number=n, text=i.text, easy_read=i.easy_read)
             for n, i in enumerate(model.questionnaire.items, start=1)
-        ],
-        choices=choices,
+        ),
+        choices=tuple(choices),
         page_text=model.questionnaire.page_text,
     )
 

@@ -25,7 +25,7 @@ from culturetool.services.organisation import (
 )
 from culturetool.services.rounds import close_round
 from culturetool.store import db
-from culturetool.store.tables import Comment, Response
+from culturetool.store.tables import Comment, Response, Team
 from culturetool.web import respondent
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -86,6 +86,20 @@ def test_each_page_gets_a_new_key_that_is_kept_nowhere(client):
         for _ in range(2)
     }
     assert len(keys) == 2
+
+
+def test_a_page_kept_to_be_shown_again_follows_what_the_database_says(client):
+    # Pages are made once per round and wording (web/respondent.py): a team renamed since, or
+    # the round closed, must show at once.
+    opened = a_round().round
+    assert "Reablement" in client.get(f"/r/{opened.token}").text
+    with db.transaction() as session:
+        session.execute(sa.update(Team).values(name="Reablement East"))
+    assert "Reablement East" in client.get(f"/r/{opened.token}").text
+    with db.transaction() as session:
+        team_id = session.scalars(sa.select(Team.id)).one()
+    close_round(manager_of(team_id), opened.id)
+    assert client.get(f"/r/{opened.token}").status_code == 410
 
 
 def asset_addresses(page: str) -> list[str]:
@@ -565,7 +579,7 @@ def test_without_the_database_the_questionnaire_says_to_try_again_in_a_minute(
 
 
 def test_the_texts_for_an_outage_come_from_the_model_folder_before_any_were_read(monkeypatch):
-    monkeypatch.setattr(responding, "_last_current_text", [])
+    monkeypatch.setattr(responding, "_last_shown_text", [])
     _database_out_of_reach(monkeypatch)
     text = responding.page_text_without_database()
     assert text.not_sent_yet is not None and text.cannot_open_now is not None

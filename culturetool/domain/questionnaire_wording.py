@@ -81,9 +81,11 @@ class PageText(_Entry):
     privacy: Wording
     privacy_more: Wording
     kept_heading: Wording
-    kept: list[Wording] = Field(min_length=1)
+    # Tuples, not lists: the texts are frozen and hashable, so a page made from them can be
+    # kept and shown again (web/respondent.py).
+    kept: tuple[Wording, ...] = Field(min_length=1)
     not_kept_heading: Wording
-    not_kept: list[Wording] = Field(min_length=1)
+    not_kept: tuple[Wording, ...] = Field(min_length=1)
     how_to_answer: Wording
     dont_know_help: Wording
     all_statements: Wording
@@ -108,14 +110,14 @@ class PageText(_Entry):
     unreadable: Message
     too_large: Message
     went_wrong: Message
-    # Said when the database cannot be reached, so shown from the model folder's texts or the
-    # last ones this process read, never from a round's snapshot; None in a model saved before
-    # they were written (the loader requires them of the model files).
+    # Said when the database cannot be reached, so shown from the last texts this process
+    # showed that have them, or the model folder's; None in a model saved before they were
+    # written (the loader requires them of the model files).
     not_sent_yet: NotSentYet | None = None
     cannot_open_now: Message | None = None
     # What the service says when it refuses answers (a used code, a full round...), matched by
     # the standard text the service sends; a message not listed here shows as it is.
-    refusals: list[Wording] = []
+    refusals: tuple[Wording, ...] = ()
 
     @model_validator(mode="after")
     def _only_known_placeholders(self) -> PageText:

@@ -71,7 +71,7 @@ TOO_MANY_FROM_SENDER = (
 )
 
 
-@dataclass
+@dataclass(frozen=True)
 class QuestionView:
     id: str
     number: int
@@ -79,14 +79,14 @@ class QuestionView:
     easy_read: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class ScaleChoice:
     value: int  # 0 stands for "don't know" in the browser; it is stored as no score
     label: str
     easy_read: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class QuestionnaireView:
     token: str
     organisation_name: str
@@ -95,8 +95,9 @@ class QuestionnaireView:
     minutes: int
     threshold: int
     comment_threshold: int
-    questions: list[QuestionView]
-    choices: list[ScaleChoice]
+    # Tuples, so that a view can key the cache of rendered pages (web/respondent.py).
+    questions: tuple[QuestionView, ...]
+    choices: tuple[ScaleChoice, ...]
     page_text: PageText
     access_mode: str = AccessMode.LINK.value  # "codes": the person types the code from their card
 
@@ -351,27 +352,31 @@ def _questionnaire_for(token: str) -> QuestionnaireView:
             minutes=minutes_to_answer(model),
             threshold=round_.anonymity_threshold,
             comment_threshold=round_.comment_threshold,
-            questions=[
+            questions=tuple(
                 QuestionView(id=i.id, number=n, text=i.text, easy_read=i.easy_read)
                 for n, i in enumerate(items, start=1)
-            ],
-            choices=choices,
+            ),
+            choices=tuple(choices),
             page_text=page_text(model),
             access_mode=round_.access_mode,
         )
 
 
-_last_current_text: list[PageText] = []  # the current model's, as this process last read them
+# The texts this process last showed that can say "try again in a minute": a round's model
+# saved before those texts existed does not have them.
+_last_shown_text: list[PageText] = []
 
 
 def page_text(model: CultureModel | None = None) -> PageText:
     """The respondent's page texts of a round's model; a model saved before they were written
-    into it has those of the current model."""
+    into it has those of the current model (only then is the database asked which it is)."""
     text = model.questionnaire.page_text if model is not None else None
-    current = current_model().questionnaire.page_text
-    assert current is not None  # the loader requires it of the model files
-    _last_current_text[:] = [current]
-    return text or current
+    if text is None:
+        text = current_model().questionnaire.page_text
+        assert text is not None  # the loader requires it of the model files
+    if text.not_sent_yet is not None and text.cannot_open_now is not None:
+        _last_shown_text[:] = [text]
+    return text
 
 
 @cache
@@ -382,13 +387,10 @@ def _folder_page_text() -> PageText:
 
 
 def page_text_without_database() -> PageText:
-    """The texts for when the database cannot be reached: the current model's as this process
-    last read them, or (before it read any, or from a model saved before these texts) the
-    model folder's. Every text used from it then is there: not_sent_yet, cannot_open_now."""
-    last = _last_current_text[0] if _last_current_text else None
-    if last is not None and last.not_sent_yet is not None and last.cannot_open_now is not None:
-        return last
-    return _folder_page_text()
+    """The texts for when the database cannot be reached: those this process last showed, or
+    (before it showed any that have them) the model folder's. Every text used from it then is
+    there: not_sent_yet, cannot_open_now."""
+    return _last_shown_text[0] if _last_shown_text else _folder_page_text()
 
 
 def _check_answers(session, round_: AssessmentRound, answers: dict[str, int | None]) -> None:

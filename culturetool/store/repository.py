@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, Delete, delete, exists, func, insert, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from culturetool.domain.access import Actor
 from culturetool.domain.figure_totals import FigureTotal, shares
@@ -103,7 +103,15 @@ def period_of(session: Session, period_id: int | None) -> PeriodFacts | None:
 
 
 def round_by_token(session: Session, token: str) -> AssessmentRound | None:
-    return session.scalars(select(AssessmentRound).where(AssessmentRound.token == token)).first()
+    """The round a survey link opens, with its team, area and organisation in the same query:
+    the respondent's page names all three, and each would otherwise be a query of its own."""
+    return session.scalars(
+        select(AssessmentRound)
+        .where(AssessmentRound.token == token)
+        .options(
+            joinedload(AssessmentRound.team).joinedload(Team.area).joinedload(Area.organisation)
+        )
+    ).first()
 
 
 def new_round_token() -> str:

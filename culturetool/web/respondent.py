@@ -11,15 +11,20 @@ memory.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import os
 import re
 import secrets
+import weakref
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs
 
+import anyio
+import anyio.to_thread
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import ClientDisconnect, Request
@@ -165,19 +170,40 @@ def _entered(fields: dict[str, list[str]]) -> tuple[Entered, str, bool]:
     return entered, last("submission_key"), last(EASY_READ_FIELD) == "yes"
 
 
-def _questionnaire(view, entered: Entered | None = None, message=None) -> str:
+# Stands for the submission key in a page kept to be shown again; a key is URL-safe base64,
+# so this cannot be mistaken for one, and HTML escaping leaves both unchanged.
+_KEY_PLACEHOLDER = "submission.key.placeholder"
+
+
+def _render(view, submission_key: str, entered: Entered | None, message) -> str:
     return html.questionnaire(
         view,
         action=f"/r/{view.token}",
-        # Made afresh for each page shown and kept nowhere: the browser's script replaces it
-        # with the one this device keeps for the round, so a retry from another tab saves once.
-        submission_key=secrets.token_urlsafe(24),
+        submission_key=submission_key,
         access_mode=view.access_mode,
         comment_length=COMMENT_LENGTH,
         assets=ADDRESSES,
         entered=entered,
         message=message,
     )
+
+
+@lru_cache(maxsize=256)
+def _blank_questionnaire(view) -> str:
+    """The questionnaire with nothing entered yet, made once per round and wording: every
+    person of a round is shown the same page, and making it is most of the cost of showing it.
+    Keyed by the whole view, so a renamed team or another model is a new page."""
+    return _render(view, _KEY_PLACEHOLDER, None, None)
+
+
+def _questionnaire(view, entered: Entered | None = None, message=None) -> str:
+    # The key is made afresh for each page shown and kept nowhere: the browser's script
+    # replaces it with the one this device keeps for the round, so a retry from another tab
+    # saves once.
+    submission_key = secrets.token_urlsafe(24)
+    if entered is None and message is None:
+        return _blank_questionnaire(view).replace(_KEY_PLACEHOLDER, submission_key, 1)
+    return _render(view, submission_key, entered, message)
 
 
 RETRY_AFTER_SECONDS = 60
@@ -223,11 +249,31 @@ async def show_questionnaire(request: Request) -> Response:
         return _cannot_open_now(problem)
 
 
+# At most this many of a process's respondent requests use the database at once, each on a
+# thread of its own, so the event loop serves the pages' files and the staff's events while
+# they wait on it. Fewer than the engine's pool holds (5 and 10 more, store/db.py), so a crowd
+# of respondents neither waits for a connection until the pool gives up nor takes them all.
+DATABASE_TURNS = 8
+_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+async def _off_the_loop(work, *args):
+    """Run the database work of a respondent's request on a thread, DATABASE_TURNS at a time
+    (a limiter per event loop: a test client runs each request on a loop of its own)."""
+    loop = asyncio.get_running_loop()
+    turns = _turns.get(loop)
+    if turns is None:
+        turns = _turns[loop] = anyio.CapacityLimiter(DATABASE_TURNS)
+    return await anyio.to_thread.run_sync(work, *args, limiter=turns)
+
+
 async def _show_questionnaire(request: Request) -> Response:
     token = request.path_params["token"]
     if not TOKEN_SHAPE.fullmatch(token):
         return _not_found()
-    view = _open_questionnaire(token)
+    view = await _off_the_loop(_open_questionnaire, token)
     if isinstance(view, HTMLResponse):
         return view
     return _page(_questionnaire(view))
@@ -255,13 +301,21 @@ async def send_answers(request: Request) -> Response:
         return _unreadable(400)
     entered, submission_key, easy_read = _entered(fields)
     try:
-        return _saved(request, token, entered, submission_key, easy_read)
+        return await _off_the_loop(
+            _saved, _sender(request), token, entered, submission_key, easy_read
+        )
     except Unavailable as problem:
         return _not_sent_yet(token, fields, easy_read, problem)
 
 
+def _sender(request: Request) -> tuple[str, str]:
+    """The network address and browser, for the service's limit on sends per device: held in
+    memory only."""
+    return _sender_ip(request), request.headers.get("user-agent", "")
+
+
 def _saved(
-    request: Request, token: str, entered: Entered, submission_key: str, easy_read: bool
+    sender: tuple[str, str], token: str, entered: Entered, submission_key: str, easy_read: bool
 ) -> Response:
     view = _open_questionnaire(token)
     if isinstance(view, HTMLResponse):
@@ -277,9 +331,8 @@ def _saved(
             entered.comment,
             code=entered.code,
             submission_key=submission_key,
-            # For the service's limit on sends per device, held in memory only.
-            sender_ip=_sender_ip(request),
-            sender_agent=request.headers.get("user-agent", ""),
+            sender_ip=sender[0],
+            sender_agent=sender[1],
         )
     except NotFound:
         return _not_found()
