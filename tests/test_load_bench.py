@@ -76,6 +76,14 @@ def test_the_posted_form_is_a_whole_response_to_the_apps_own_reader(view):
     assert entered.comment == "" and not easy_read
 
 
+def test_a_page_seen_before_but_for_its_key_gives_that_page_s_own_key(view):
+    first, second = respondent._questionnaire(view), respondent._questionnaire(view)
+    keys = [load.read_form(page).submission_key for page in (first, second, first)]
+    assert keys[0] != keys[1] and keys[0] == keys[2]
+    assert all(f'value="{key}"' in page for key, page in zip(keys, (first, second), strict=False))
+    assert load.read_form(second).choices == load.read_form(first).choices
+
+
 def test_a_page_without_the_questionnaire_is_refused(view):
     sent = html.sent_page(TOKEN, view.page_text, respondent.ADDRESSES, False)
     assert load.SENT_MARK in sent  # how the bench knows a submission was acknowledged

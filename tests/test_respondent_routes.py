@@ -159,6 +159,10 @@ def test_text_is_sent_compressed_to_a_browser_that_takes_it(client):
         assert int(packed.headers["content-length"]) < len(packed.content) / 2
         plain = client.get(address, headers={"accept-encoding": "identity"})
         assert "content-encoding" not in plain.headers
+    # The files are compressed once, not for each request, and unpack to the file itself.
+    js = client.get(respondent.ADDRESSES.js, headers={"accept-encoding": "gzip, deflate"})
+    assert js.headers["vary"] == "Accept-Encoding"
+    assert js.content == (respondent.STATIC / "questionnaire.js").read_bytes()
 
 
 def test_unknown_link_is_a_plain_404(client):

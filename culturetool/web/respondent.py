@@ -12,6 +12,7 @@ memory.
 from __future__ import annotations
 
 import asyncio
+import gzip
 import hashlib
 import logging
 import os
@@ -51,6 +52,9 @@ STATIC = Path(__file__).with_name("static")
 class Asset:
     content: bytes
     media_type: str
+    # Compressed once, when the process starts: every new browser asks for every file, and a
+    # crowd of respondents opening the link at once would otherwise compress each for each.
+    gzipped: bytes | None = None  # None where compressing does not make the file smaller
 
 
 # The page's files by the names they are served under. Each name carries a hash of the file's
@@ -63,7 +67,8 @@ def _served(name: str, media_type: str) -> str:
     content = (STATIC / name).read_bytes()
     stem, suffix = name.rsplit(".", 1)
     hashed = f"{stem}.{hashlib.sha256(content).hexdigest()[:12]}.{suffix}"
-    ASSETS[hashed] = Asset(content, media_type)
+    packed = gzip.compress(content, mtime=0)
+    ASSETS[hashed] = Asset(content, media_type, packed if len(packed) < len(content) else None)
     return f"{html.ASSETS}/{hashed}"
 
 
@@ -349,7 +354,18 @@ async def asset(request: Request) -> Response:
     found = ASSETS.get(request.path_params["name"])
     if found is None:
         return Response(status_code=404, headers=SECURITY_HEADERS)
-    return Response(found.content, media_type=found.media_type, headers=ASSET_HEADERS)
+    # As GZipMiddleware decides for the pages.
+    if found.gzipped is not None and "gzip" in request.headers.get("accept-encoding", ""):
+        return Response(
+            found.gzipped,
+            media_type=found.media_type,
+            headers=ASSET_HEADERS | {"Content-Encoding": "gzip", "Vary": "Accept-Encoding"},
+        )
+    return Response(
+        found.content,
+        media_type=found.media_type,
+        headers=ASSET_HEADERS | ({"Vary": "Accept-Encoding"} if found.gzipped else {}),
+    )
 
 
 def _quietly(endpoint):
@@ -380,5 +396,5 @@ def routes() -> list[Route]:
             middleware=COMPRESSED,
         ),
         Route("/r/{token}", _quietly(send_answers), methods=["POST"], middleware=COMPRESSED),
-        Route(f"{html.ASSETS}/{{name}}", asset, methods=["GET", "HEAD"], middleware=COMPRESSED),
+        Route(f"{html.ASSETS}/{{name}}", asset, methods=["GET", "HEAD"]),
     ]
