@@ -32,6 +32,8 @@ from culturetool.web.privacy import LARGEST_UPLOAD_BODY
 from culturetool.web.respondent import MAX_BODY_BYTES as LARGEST_FORM_BODY
 
 TEMPLATE = config.PROJECT_ROOT / "deploy" / "nginx" / "culturetool.conf.template"
+# nginx's own pages, for when no app process answers (nginx's user must be able to read them).
+ERROR_PAGES = config.PROJECT_ROOT / "deploy" / "nginx" / "pages"
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
 RESTART_PAUSE_SECONDS = 1.0
 
@@ -60,6 +62,7 @@ def proxy_config(
         body_limit=LARGEST_FORM_BODY,
         upload_limit=LARGEST_UPLOAD_BODY,
         error_log=error_log,
+        error_pages=ERROR_PAGES,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import time
 
 import pytest
 
@@ -80,3 +81,43 @@ def test_nginx_accepts_it(tmp_path):
         ["nginx", "-t", "-c", str(main_config)], capture_output=True, text=True
     )
     assert checked.returncode == 0, checked.stderr
+
+
+@pytest.mark.skipif(
+    not shutil.which("nginx"), reason="nginx is not installed (make test installs it as root)"
+)
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_with_no_app_process_answering_a_respondent_is_told_their_answers_are_kept(
+    tmp_path, method
+):
+    import httpx
+
+    from culturetool.scaled import free_port
+
+    # Backends nothing listens on: every app process is down.
+    site = tmp_path / "culturetool.conf"
+    port = free_port()
+    down = [f"127.0.0.1:{free_port()}", f"127.0.0.1:{free_port()}"]
+    site.write_text(proxy_config(f"127.0.0.1:{port}", down, error_log=str(tmp_path / "e.log")))
+    main_config = tmp_path / "nginx.conf"
+    main_config.write_text(_main_nginx_config(tmp_path, site))
+    nginx = subprocess.Popen(["nginx", "-c", str(main_config), "-g", "daemon off;"])
+    try:
+        reply = None
+        for _ in range(100):
+            try:
+                reply = httpx.request(
+                    method, f"http://127.0.0.1:{port}/r/{'t' * 32}", data={"a": "1"}, timeout=10
+                )
+                break
+            except httpx.ConnectError:
+                time.sleep(0.05)  # nginx is still starting
+        assert reply is not None, "nginx did not start"
+        assert reply.status_code == 503 and reply.headers["retry-after"] == "60"
+        assert reply.headers["cache-control"] == "no-store"
+        assert "your answers are kept on this device" in reply.text
+        assert "Wait one minute" in reply.text  # the easy read
+        assert "Bad Gateway" not in reply.text and "nginx" not in reply.text
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
