@@ -236,6 +236,30 @@ def test_the_drill_down_files_hold_what_the_drill_down_shows(two_periods):
     assert {row[0] for row in rates[2:]} == {"County", "Whole area", *COUNTY["Dash Northmoor"]}
 
 
+def test_the_drill_down_orders_its_teams_by_a_condition_and_its_file_keeps_that_order(
+    two_periods,
+):
+    reader = leader()
+    area, period = two_periods["Dash Northmoor"], two_periods[LATER]
+    by_name = county_area_view(reader, area, period)
+    condition = by_name.order_choices[0]
+    assert [c.name for c in by_name.order_choices] == by_name.condition_names
+    ordered = county_area_view(reader, area, period, condition.id)
+    assert ordered.order_by == condition.id
+    # Shown scores lowest first, then the teams whose score is hidden, by name.
+    shown = [t for t in ordered.teams if t.cells[0].shown]
+    hidden = [t for t in ordered.teams if not t.cells[0].shown]
+    assert ordered.teams == shown + hidden and shown
+    assert [t.cells[0].mean for t in shown] == sorted(t.cells[0].mean for t in shown)
+    assert [t.name for t in hidden] == sorted((t.name for t in hidden), key=str.casefold)
+    assert sorted(t.name for t in ordered.teams) == sorted(t.name for t in by_name.teams)
+    scores, _ = _csv_tables(
+        exports.county_area_file(reader, area, period, "csv", condition.id).data
+    )
+    in_file = list(dict.fromkeys(row[0] for row in scores[2:]))
+    assert in_file == ["County", "Whole area", *(t.name for t in ordered.teams)]
+
+
 def test_a_team_manager_gets_no_county_file(two_periods):
     manager = manager_of(two_periods["Dash Moor Big"])
     with pytest.raises(Forbidden):

@@ -624,6 +624,17 @@ MATRIX: dict[str, Row] = {
             s.view is not None and s.view.area_name == "North" and len(s.view.teams) == 2
         ),
     ),
+    "CountyAreaState.choose_order": Row(
+        allowed=SEES_AREAS,
+        params=_area_params,
+        prepare=lambda s, w: _open_a_period(w),
+        call=lambda s, w: type(s).choose_order.fn(s, "strategic_clarity"),
+        delivered=lambda s, w, _: (
+            s.view is not None
+            and s.view.order_by == "strategic_clarity"
+            and len(s.view.teams) == 2
+        ),
+    ),
     "CountyState.download": _county_download_row("CountyState.download", lambda w: {}),
     "CountyAreaState.download": _county_download_row("CountyAreaState.download", _area_params),
     "AccountState.load": Row(

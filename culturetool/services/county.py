@@ -48,6 +48,7 @@ from culturetool.views.county import (
     ORDER_BY_NAME,
     AreaChange,
     ChangeCell,
+    ConditionChoice,
     ConditionColumn,
     CountyAreaView,
     CountyView,
@@ -492,6 +493,9 @@ def county_area_view(
                 is_county=True,
             ),  # fmt: skip
             order_by=order_by,
+            order_choices=[ConditionChoice(c.id, c.name) for c in model.conditions]
+            if model
+            else [],
         )
         rows = [
             _row(

@@ -17,6 +17,7 @@ from culturetool.reports.results_tables import area_results_tables, round_result
 from culturetool.services import county, plans
 from culturetool.services.area_results import area_results_view
 from culturetool.services.round_results import results_for_round
+from culturetool.views.county import ORDER_BY_NAME
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -68,10 +69,14 @@ def county_file(
 
 
 def county_area_file(
-    actor: Actor, area_id: int, period_id: int | None, file_format: str
+    actor: Actor,
+    area_id: int,
+    period_id: int | None,
+    file_format: str,
+    order_by: str = ORDER_BY_NAME,
 ) -> Download:
-    """An area's teams against the county, as the drill-down shows them."""
-    view = county.county_area_view(actor, area_id, period_id)
+    """An area's teams against the county, in the order the drill-down shows them."""
+    view = county.county_area_view(actor, area_id, period_id, order_by)
     stem = _file_stem("county", view.area_name, view.period_name)
     return _as_file(county_area_tables(view), stem, file_format)
 

@@ -24,7 +24,7 @@ import weakref
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine, event, func, insert, select
 from sqlalchemy.orm import Session
@@ -182,7 +182,9 @@ class Ledger:
         """Queue a figure shown anew; `write` puts the queue in the database. A look decides
         once, so what it queues need not be seen by its own decisions."""
         basis_text = _basis_text(basis)
-        shown = json.dumps(asdict(value), separators=(",", ":"))
+        # The figures are flat dataclasses: their fields as they are, without asdict's deep
+        # copy of each (a first look at a county remembers tens of thousands).
+        shown = json.dumps(vars(value), separators=(",", ":"))
         # As the next look would read it back: the basis without its zeros.
         self._read_back.append((group, figure_text(key), json.loads(basis_text), shown))
         self._pending.append(

@@ -65,6 +65,14 @@ class LevelCount:
 
 
 @dataclass
+class ConditionChoice:
+    """A condition rows may be ordered by."""
+
+    id: str
+    name: str
+
+
+@dataclass
 class ConditionColumn:
     """A condition: its county score and quality, and the spread of teams over its levels."""
 
@@ -146,6 +154,8 @@ class CountyAreaView:
     condition_names: list[str]
     area: HeatRow  # the area's own pooled row
     county: HeatRow  # the county's row, for reference
-    teams: list[HeatRow] = field(default_factory=list)
+    teams: list[HeatRow] = field(default_factory=list)  # ordered as asked
     order_by: str = ORDER_BY_NAME
+    # The conditions the teams may be ordered by (id and name).
+    order_choices: list[ConditionChoice] = field(default_factory=list)
     any_hidden: bool = False

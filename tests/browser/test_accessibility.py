@@ -662,6 +662,47 @@ def test_every_page_in_every_state_passes_axe_and_fits_a_phone(
     assert not failures, "\n".join(failures)
 
 
+def _pages_without_the_database() -> list[tuple[str, str]]:
+    """The pages shown when the database or every app process is out of reach, as made then:
+    the app's two (from the model folder's texts) and nginx's own (deploy/nginx/pages)."""
+    from culturetool.services import responding
+    from culturetool.web import questionnaire_page as html
+
+    text = responding.page_text_without_database()
+    assert text.cannot_open_now is not None and text.not_sent_yet is not None
+    fields = {"answer-x": ["3"], "submission_key": ["k" * 32]}
+    assets = respondent.ADDRESSES
+    return [
+        ("questionnaire cannot open", html.plain_message(text.cannot_open_now, assets)),
+        *(
+            (f"answers not sent yet{' in easy read' if easy else ''}",
+             html.not_sent_yet_page("/r/t", fields, text.not_sent_yet, assets, easy))
+            for easy in (False, True)
+        ),
+        ("no app process answers (nginx)",
+         (PROJECT_ROOT / "deploy/nginx/pages/respondent-unreachable.html").read_text()),
+    ]  # fmt: skip
+
+
+def test_the_pages_for_an_outage_pass_axe_and_fit_a_phone(browser: Browser, app_url: str) -> None:
+    # Served at a respondent's address of the running app, so the page's files load as they
+    # would; the database is not stopped for this (the fault tests do that).
+    axe_source = _axe_source()
+    problems: list[str] = []
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    page = context.new_page()
+    for state, made in _pages_without_the_database():
+        address = f"{app_url}/r/{NO_SUCH_TOKEN}"
+        page.route(address, lambda route, made=made: route.fulfill(
+            status=503, body=made, content_type="text/html; charset=utf-8"))  # fmt: skip
+        page.goto(address)
+        page.wait_for_load_state("load")
+        page.unroute(address)
+        _check(page, f"nobody signed in, {state}", axe_source, problems)
+    context.close()
+    assert not problems, "\n".join(problems)
+
+
 def test_every_declared_route_is_recognised() -> None:
     """The route matcher itself: each pattern matches an address of its own, and only it."""
     routes = declared_routes()

@@ -154,6 +154,15 @@ def test_leader_reads_the_county_and_drills_down_to_an_area(
     assert "Dash Fen One" not in page.locator("main").inner_text()
     _shoot(page, screenshot_dir, "county-drilldown")
     _accessible(page, "county drill-down")
+    # Its teams ordered by a condition: said in words, not as ranks, and every team still there.
+    page.get_by_label("Order the teams by").select_option(value=model.conditions[0].id)
+    expect(
+        page.get_by_text(f"teams are ordered by {model.conditions[0].name}, lowest first")
+    ).to_be_visible()
+    for team in COUNTY["Dash Northmoor"]:
+        expect(teams.get_by_role("link", name=team)).to_be_visible()
+    assert not re.search(r"\b(rank|1st|2nd|3rd)\b", page.locator("main").inner_text(), re.I)
+    _shoot(page, screenshot_dir, "county-drilldown-ordered")
     page.get_by_role("link", name="Back to the county dashboard").click()
     expect(page.get_by_role("heading", name=f"Areas against the county, {LATER}")).to_be_visible()
 

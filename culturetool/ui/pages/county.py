@@ -107,10 +107,12 @@ class CountyAreaState(SessionState):
     found: bool = True
     view: CountyAreaView | None = None
 
+    def _order(self) -> str:
+        return self.view.order_by if self.view is not None else ORDER_BY_NAME
+
     @rx.event
     @signed_in
     def load(self, actor: Actor):
-        # Teams in name order: this view names its conditions but gives no ids to order by.
         show_view(
             self,
             lambda: county.county_area_view(actor, id_number(self.area_id), _period_asked(self)),
@@ -118,11 +120,19 @@ class CountyAreaState(SessionState):
 
     @rx.event
     @signed_in
-    def download(self, actor: Actor, file_format: str):
+    def choose_order(self, actor: Actor, value: str):
         area_id, period_id = id_number(self.area_id), _period_asked(self)
+        # The new view replaces the old only once the service has let it through.
+        self.view = county.county_area_view(actor, area_id, period_id, value)
+
+    @rx.event
+    @signed_in
+    def download(self, actor: Actor, file_format: str):
+        """The teams in the order the page shows them, built again on the server."""
+        area_id, period_id, order_by = id_number(self.area_id), _period_asked(self), self._order()
         return download_file(
             self,
-            lambda chosen: exports.county_area_file(actor, area_id, period_id, chosen),
+            lambda chosen: exports.county_area_file(actor, area_id, period_id, chosen, order_by),
             file_format,
         )
 
@@ -282,18 +292,19 @@ def heat_notes(threshold: rx.Var, any_hidden: rx.Var) -> rx.Component:
     )
 
 
-def _order_picker(view: rx.Var) -> rx.Component:
+def _order_picker(choices: rx.Var, order_by: rx.Var, rows: str, on_change) -> rx.Component:
+    """Order the rows (areas or teams) by name or by a condition, lowest score first."""
     return rx.el.div(
-        rx.el.label("Order the areas by", html_for="order-by"),
+        rx.el.label(f"Order the {rows}s by", html_for="order-by"),
         rx.el.select(
-            rx.el.option("Area name", value=ORDER_BY_NAME),
+            rx.el.option(f"{rows.capitalize()} name", value=ORDER_BY_NAME),
             rx.foreach(
-                view.conditions,
+                choices,
                 lambda c: rx.el.option(c.name + ", lowest score first", value=c.id),
             ),
             id="order-by",
-            value=view.order_by,
-            on_change=CountyState.choose_order,
+            value=order_by,
+            on_change=on_change,
             class_name="text-input",
             width="100%",
         ),
@@ -302,19 +313,19 @@ def _order_picker(view: rx.Var) -> rx.Component:
     )
 
 
-def _ordered_by(view: rx.Var) -> rx.Component:
+def _ordered_by(choices: rx.Var, order_by: rx.Var, rows: str) -> rx.Component:
     """Says how the rows are ordered, and that it is not a ranking."""
     return shown_if(
-        view.order_by != ORDER_BY_NAME,
+        order_by != ORDER_BY_NAME,
         rx.el.p(
             rx.foreach(
-                view.conditions,
+                choices,
                 lambda c: shown_if(
-                    c.id == view.order_by,
-                    rx.el.span("The areas are ordered by ", c.name, ", lowest first. "),
+                    c.id == order_by,
+                    rx.el.span(f"The {rows}s are ordered by ", c.name, ", lowest first. "),
                 ),
             ),
-            "This is not a ranking: read each area against the county and its level.",
+            f"This is not a ranking: read each {rows} against the county and its level.",
             role="status",
             class_name="help",
         ),
@@ -413,7 +424,7 @@ def _heatmap(view: rx.Var) -> rx.Component:
         rx.heading(
             "Areas against the county, " + view.period_name, as_="h2", size="5", id="heatmap"
         ),
-        _ordered_by(view),
+        _ordered_by(view.conditions, view.order_by, "area"),
         _level_legend(view),
         heat_table(
             "Scores of each area by condition, " + view.period_name,
@@ -677,7 +688,9 @@ def county_page() -> rx.Component:
                     view.periods.length() > 0,
                     rx.flex(
                         _period_picker(view),
-                        _order_picker(view),
+                        _order_picker(
+                            view.conditions, view.order_by, "area", CountyState.choose_order
+                        ),
                         gap="4",
                         wrap="wrap",
                         width="100%",
@@ -738,6 +751,10 @@ def county_area_page() -> rx.Component:
                 download_buttons(CountyAreaState.download),
                 report_button(view.period_id, view.area_id),
                 rx.heading("Teams against the county, " + view.period_name, as_="h2", size="5"),
+                _order_picker(
+                    view.order_choices, view.order_by, "team", CountyAreaState.choose_order
+                ),
+                _ordered_by(view.order_choices, view.order_by, "team"),
                 heat_table(
                     "Scores of each team in "
                     + view.area_name
