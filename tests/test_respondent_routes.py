@@ -3,6 +3,7 @@ real migrated SQLite file (conftest's `database`), without Reflex or a browser."
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import re
 import socket
@@ -587,3 +588,33 @@ def test_the_texts_for_an_outage_come_from_the_model_folder_before_any_were_read
     _database_out_of_reach(monkeypatch)
     text = responding.page_text_without_database()
     assert text.not_sent_yet is not None and text.cannot_open_now is not None
+
+
+def test_people_sending_at_the_same_moment_are_all_saved(database, model, monkeypatch):
+    """Sends that reach one process together share the database (web/respondent.py runs
+    DATABASE_TURNS of them at once): none is told to try again because another was being
+    saved, and each is saved once."""
+    import httpx
+
+    monkeypatch.setattr(responding, "sender_limits", responding.SenderLimits())
+    token = a_round(staff_count=40).round.token
+    app = Starlette(routes=respondent.routes())
+    people = responding.PER_NETWORK - 2  # one network address for all: under its limit
+
+    async def everyone_at_once():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            sends = [
+                client.post(
+                    f"/r/{token}",
+                    data=form_answers(model) | {"submission_key": f"key-{n:02d}-" + "k" * 24},
+                    headers={"user-agent": f"browser {n}"},
+                )
+                for n in range(people)
+            ]
+            return await asyncio.gather(*sends)
+
+    replies = run_to_end(everyone_at_once())
+    assert sorted(reply.status_code for reply in replies) == [200] * people
+    assert all("Thank you" in reply.text for reply in replies)
+    assert saved(Response) == people

@@ -684,22 +684,31 @@ def _pages_without_the_database() -> list[tuple[str, str]]:
     ]  # fmt: skip
 
 
+def _serving(made: str):
+    """A route handler that answers with this page (one parameter: Playwright passes the
+    request too to a handler that takes two)."""
+    return lambda route: route.fulfill(
+        status=503, body=made, content_type="text/html; charset=utf-8"
+    )
+
+
 def test_the_pages_for_an_outage_pass_axe_and_fit_a_phone(browser: Browser, app_url: str) -> None:
     # Served at a respondent's address of the running app, so the page's files load as they
     # would; the database is not stopped for this (the fault tests do that).
     axe_source = _axe_source()
     problems: list[str] = []
     context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
-    page = context.new_page()
-    for state, made in _pages_without_the_database():
+    try:
+        page = context.new_page()
         address = f"{app_url}/r/{NO_SUCH_TOKEN}"
-        page.route(address, lambda route, made=made: route.fulfill(
-            status=503, body=made, content_type="text/html; charset=utf-8"))  # fmt: skip
-        page.goto(address)
-        page.wait_for_load_state("load")
-        page.unroute(address)
-        _check(page, f"nobody signed in, {state}", axe_source, problems)
-    context.close()
+        for state, made in _pages_without_the_database():
+            page.route(address, _serving(made))
+            page.goto(address)
+            page.wait_for_load_state("load")
+            page.unroute(address)
+            _check(page, f"nobody signed in, {state}", axe_source, problems)
+    finally:
+        context.close()
     assert not problems, "\n".join(problems)
 
 
