@@ -27,7 +27,7 @@ from culturetool.domain.targets import gap_to_band, target_band, targets_in_forc
 from culturetool.domain.wording import day_month_year
 from culturetool.reports.county_report import Progress, county_report_pdf
 from culturetool.services.county import county_area_view, county_view
-from culturetool.services.exports import Download, _file_stem
+from culturetool.services.exports import Download, file_stem
 from culturetool.services.plans import STATUS_LABELS
 from culturetool.services.recommendations import (
     _headline,
@@ -244,4 +244,4 @@ def county_report(
     parts = ["county-report", county.period_name or "no-period"]
     if data.area is not None:
         parts.insert(1, data.area.area_name)
-    return Download(f"{_file_stem(*parts)}.pdf", pdf, PDF_TYPE)
+    return Download(f"{file_stem(*parts)}.pdf", pdf, PDF_TYPE)

@@ -29,7 +29,7 @@ class Download:
     mime_type: str
 
 
-def _file_stem(*parts: str) -> str:
+def file_stem(*parts: str) -> str:
     """A filename any system accepts: letters, digits and dashes only."""
     text = "-".join(parts).lower()
     return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:80] or "results"
@@ -45,13 +45,13 @@ def _as_file(tables: list[Table], stem: str, file_format: str) -> Download:
 
 def round_results_file(actor: Actor, round_id: int, file_format: str) -> Download:
     view = results_for_round(actor, round_id)
-    stem = _file_stem("results", view.team_name, view.opened_on)
+    stem = file_stem("results", view.team_name, view.opened_on)
     return _as_file(round_results_tables(view), stem, file_format)
 
 
 def area_results_file(actor: Actor, area_id: int, file_format: str) -> Download:
     view = area_results_view(actor, area_id)
-    stem = _file_stem("area-results", view.area_name)
+    stem = file_stem("area-results", view.area_name)
     return _as_file(area_results_tables(view), stem, file_format)
 
 
@@ -64,7 +64,7 @@ def county_file(
 ) -> Download:
     """The county dashboard in the period, order and selection the page shows."""
     view = county.county_view(actor, period_id, order_by, selected_area_ids)
-    stem = _file_stem("county", view.period_name or "no-period")
+    stem = file_stem("county", view.period_name or "no-period")
     return _as_file(county_tables(view), stem, file_format)
 
 
@@ -77,7 +77,7 @@ def county_area_file(
 ) -> Download:
     """An area's teams against the county, in the order the drill-down shows them."""
     view = county.county_area_view(actor, area_id, period_id, order_by)
-    stem = _file_stem("county", view.area_name, view.period_name)
+    stem = file_stem("county", view.area_name, view.period_name)
     return _as_file(county_area_tables(view), stem, file_format)
 
 
@@ -89,5 +89,5 @@ def plan_file(actor: Actor, scope: TargetScope | str, scope_id: int, file_format
         view = plans.area_plan(actor, scope_id)
     else:
         raise InputProblem("Choose a team's plan or an area's plan.")
-    stem = _file_stem("action-plan", view.team_name or view.area_name, view.today)
+    stem = file_stem("action-plan", view.team_name or view.area_name, view.today)
     return _as_file(plan_tables(view), stem, file_format)

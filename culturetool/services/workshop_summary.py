@@ -31,7 +31,7 @@ from culturetool.domain.workshop.stages import perspective_label
 from culturetool.domain.workshop.votes import ranking
 from culturetool.reports.workshop_exports import workshop_csv, workshop_xlsx
 from culturetool.reports.workshop_summary import summary_pdf
-from culturetool.services.exports import XLSX_TYPE, Download, _file_stem
+from culturetool.services.exports import XLSX_TYPE, Download, file_stem
 from culturetool.services.model_provider import current_model
 from culturetool.services.plans import STATUS_LABELS, TIMESCALE_LABELS
 from culturetool.services.workshops import workshop_to_read
@@ -83,9 +83,9 @@ def summary_file(actor: Actor, workshop_id: int, file_format: str) -> Download:
         raise InputProblem("Choose the PDF, CSV or Excel.")
     view = summary(actor, workshop_id)
     if file_format == "pdf":
-        stem = _file_stem("workshop-summary", view.title)
+        stem = file_stem("workshop-summary", view.title)
         return Download(f"{stem}.pdf", summary_pdf(view), PDF_TYPE)
-    stem = _file_stem("workshop-results", view.title)
+    stem = file_stem("workshop-results", view.title)
     if file_format == "csv":
         return Download(f"{stem}.csv", workshop_csv(view), "text/csv")
     return Download(f"{stem}.xlsx", workshop_xlsx(view), XLSX_TYPE)

@@ -97,7 +97,7 @@ class PeriodsState(SessionState):
 class SheetTeamShown:
     name: str
     link: str
-    qr: str  # an SVG data URI of the link
+    qr: str  # a PNG data URI of the link (_qr)
     staff: str
     responses: str
     note: str

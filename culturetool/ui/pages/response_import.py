@@ -5,11 +5,8 @@ report, then import it all with a progress bar, or nothing."""
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 import reflex as rx
-from reflex.event import EventSpec
-from reflex.vars import ArrayVar, ObjectVar
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem, NotFound
@@ -28,6 +25,7 @@ from culturetool.services.response_import import (
 from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, data_table, loading_or_not_found, notice, page_frame
 from culturetool.ui.session import SessionState, id_number, signed_in, signed_in_background
+from culturetool.ui.uploads import named_file_input, refused_files, sent_texts
 
 UPLOAD_ID = "response_file"
 PROGRESS_EVERY_SECONDS = 0.25
@@ -141,10 +139,10 @@ class ResponseImportState(SessionState):
     def refuse_file(self, actor: Actor, names: list[str], reasons: list[str]):
         """The browser would not send the file (wrong type or too large): say why."""
         self._start_over()
-        name = next(iter(_texts(names)), "")
+        name = next(iter(sent_texts(names)), "")
         self.file_name = shown_name(name)
         service.round_for_import(actor, self.round_id_shown)  # only for those who may import
-        why = " ".join(_texts(reasons))
+        why = " ".join(sent_texts(reasons))
         if "file-too-large" in why:
             text = f"“{self.file_name}” is too large: one import can take {self.max_size} at most."
         else:
@@ -218,36 +216,6 @@ class ResponseImportState(SessionState):
             )
 
 
-def _texts(value: Any) -> list[str]:
-    """The text items of a list a browser sent, whatever else it holds."""
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-
-
-def _refused(refused: ArrayVar) -> EventSpec:
-    """Sends each refused file's name and reasons, worked out in the browser (the File objects
-    themselves are never sent: the socket would upload them, however large)."""
-    entries = refused.to(ArrayVar, list[dict[str, Any]])
-    names = entries.map(lambda entry: entry["file"].to(ObjectVar, dict[str, Any])["name"])
-    reasons = entries.map(
-        lambda entry: (
-            entry["errors"]
-            .to(ArrayVar, list[dict[str, Any]])
-            .map(lambda error: error["code"])
-            .join(" ")
-        )
-    )
-    return ResponseImportState.refuse_file(names, reasons)
-
-
-def _named_file_input(upload: rx.Component, name: str) -> rx.Component:
-    """rx.upload draws its own hidden file input and passes it none of our props; give it an
-    accessible name, so that a screen reader that reaches it knows what it is for."""
-    zone = upload.children[0]
-    file_input = next(c for c in zone.children if c.tag == "input")
-    file_input.custom_attrs["aria-label"] = name
-    return upload
-
-
 def _chooser() -> rx.Component:
     chooser = rx.upload(
         rx.vstack(
@@ -270,14 +238,14 @@ def _chooser() -> rx.Component:
         multiple=False,
         no_keyboard=True,
         on_drop=ResponseImportState.check_file(rx.upload_files(upload_id=UPLOAD_ID)),
-        on_drop_rejected=_refused,
+        on_drop_rejected=lambda refused: refused_files(refused, ResponseImportState.refuse_file),
         border="2px dashed #6b7280",
         border_radius="8px",
         padding="1.5rem",
         background="#fff",
         width="100%",
     )
-    return _named_file_input(chooser, "CSV or Excel file of responses")
+    return named_file_input(chooser, "CSV or Excel file of responses")
 
 
 def _privacy() -> rx.Component:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
 from urllib.parse import quote
 
 import reflex as rx
-from reflex.event import EventSpec
-from reflex.vars import ArrayVar, ObjectVar
 
 from culturetool.domain.access import Actor
 from culturetool.domain.errors import InputProblem
@@ -17,6 +14,7 @@ from culturetool.services.team_import import ImportLine
 from culturetool.ui import routes
 from culturetool.ui.layout import breadcrumb, data_table, notice, page_frame, shown_if
 from culturetool.ui.session import SessionState, signed_in
+from culturetool.ui.uploads import named_file_input, refused_files, sent_texts
 
 UPLOAD_ID = "team_file"
 TEMPLATE_NAME = "areas-and-teams.csv"
@@ -88,10 +86,10 @@ class ImportState(SessionState):
     def refuse_file(self, actor: Actor, names: list[str], reasons: list[str]):
         """The browser would not send the file (wrong type or too large): say why."""
         self._start_over()
-        name = next(iter(_texts(names)), "")
+        name = next(iter(sent_texts(names)), "")
         self.file_name = shown_name(name)
         self.problems = team_import.explain_refused_file(
-            actor, name, " ".join(_texts(reasons)).split()
+            actor, name, " ".join(sent_texts(reasons)).split()
         )
 
     @rx.event
@@ -118,27 +116,6 @@ class ImportState(SessionState):
             self.confirmation = f"Imported from {plan.file_name}: {plan.summary}."
 
 
-def _texts(value: Any) -> list[str]:
-    """The text items of a list a browser sent, whatever else it holds."""
-    return [item for item in value if isinstance(item, str)] if isinstance(value, list) else []
-
-
-def _refused(refused: ArrayVar) -> EventSpec:
-    """Sends each refused file's name and reasons, worked out in the browser. The refused File
-    objects themselves are never sent: the socket would upload all of them, however large."""
-    entries = refused.to(ArrayVar, list[dict[str, Any]])
-    names = entries.map(lambda entry: entry["file"].to(ObjectVar, dict[str, Any])["name"])
-    reasons = entries.map(
-        lambda entry: (
-            entry["errors"]
-            .to(ArrayVar, list[dict[str, Any]])
-            .map(lambda error: error["code"])
-            .join(" ")
-        )
-    )
-    return ImportState.refuse_file(names, reasons)
-
-
 def _example() -> rx.Component:
     return rx.vstack(
         data_table(
@@ -158,15 +135,6 @@ def _example() -> rx.Component:
         spacing="2",
         width="100%",
     )
-
-
-def _named_file_input(upload: rx.Component, name: str) -> rx.Component:
-    """rx.upload draws its own hidden file input and passes it none of our props; give it an
-    accessible name, so that a screen reader that reaches it knows what it is for."""
-    zone = upload.children[0]
-    file_input = next(c for c in zone.children if c.tag == "input")
-    file_input.custom_attrs["aria-label"] = name
-    return upload
 
 
 def _chooser() -> rx.Component:
@@ -190,14 +158,14 @@ def _chooser() -> rx.Component:
         multiple=False,
         no_keyboard=True,
         on_drop=ImportState.check_file(rx.upload_files(upload_id=UPLOAD_ID)),
-        on_drop_rejected=_refused,
+        on_drop_rejected=lambda refused: refused_files(refused, ImportState.refuse_file),
         border="2px dashed #6b7280",
         border_radius="8px",
         padding="1.5rem",
         background="#fff",
         width="100%",
     )
-    return _named_file_input(chooser, "CSV file of areas and teams")
+    return named_file_input(chooser, "CSV file of areas and teams")
 
 
 def _problems() -> rx.Component:

@@ -8,8 +8,6 @@ from typing import Any
 from urllib.parse import quote
 
 import reflex as rx
-from reflex.event import EventSpec
-from reflex.vars import ArrayVar, ObjectVar
 
 from culturetool.domain.access import Actor, Permission
 from culturetool.domain.errors import InputProblem
@@ -21,8 +19,8 @@ from culturetool.services import workshop_board as service
 from culturetool.services.workshop_board import BoardView, Choice, Count
 from culturetool.ui import routes
 from culturetool.ui.layout import data_table, notice, shown_if
-from culturetool.ui.pages.team_import import _named_file_input, _texts
 from culturetool.ui.session import SessionState, id_number, public, signed_in
+from culturetool.ui.uploads import named_file_input, refused_files, sent_texts
 from culturetool.ui.workshop_frame import WorkshopPageState, workshop_frame
 from culturetool.ui.workshop_links import collection_link_panel
 
@@ -151,8 +149,8 @@ class CollectState(WorkshopPageState, SessionState):
         self.problems = service.explain_refused_file(
             actor,
             self.workshop_id_shown,
-            next(iter(_texts(names)), ""),
-            " ".join(_texts(reasons)),
+            next(iter(sent_texts(names)), ""),
+            " ".join(sent_texts(reasons)),
         )
 
     @rx.event
@@ -296,22 +294,6 @@ def _paste_form() -> rx.Component:
     )
 
 
-def _refused(refused: ArrayVar) -> EventSpec:
-    """Sends each refused file's name and reasons, worked out in the browser (the File
-    objects themselves are never sent: the socket would upload them, however large)."""
-    entries = refused.to(ArrayVar, list[dict[str, Any]])
-    names = entries.map(lambda entry: entry["file"].to(ObjectVar, dict[str, Any])["name"])
-    reasons = entries.map(
-        lambda entry: (
-            entry["errors"]
-            .to(ArrayVar, list[dict[str, Any]])
-            .map(lambda error: error["code"])
-            .join(" ")
-        )
-    )
-    return CollectState.refuse_file(names, reasons)
-
-
 def _import() -> rx.Component:
     chooser = rx.upload(
         rx.vstack(
@@ -330,7 +312,7 @@ def _import() -> rx.Component:
         multiple=False,
         no_keyboard=True,
         on_drop=CollectState.check_file(rx.upload_files(upload_id=UPLOAD_ID)),
-        on_drop_rejected=_refused,
+        on_drop_rejected=lambda refused: refused_files(refused, CollectState.refuse_file),
         border="2px dashed #6b7280",
         border_radius="8px",
         padding="1.25rem",
@@ -351,7 +333,7 @@ def _import() -> rx.Component:
             href=CollectState.template_href,
             download=service.TEMPLATE_NAME,
         ),
-        _named_file_input(chooser, "CSV or Excel file of entries"),
+        named_file_input(chooser, "CSV or Excel file of entries"),
         shown_if(
             CollectState.report_rows.length() > 0,
             rx.vstack(
