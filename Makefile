@@ -34,6 +34,7 @@ run: setup
 
 test: setup chromium services $(AXE)
 	$(PY) -m ruff check culturetool tests bench
+	$(PY) -m ruff format --check culturetool tests bench
 	$(PY) -m mypy culturetool --exclude culturetool/ui
 	@$(MAKE) --no-print-directory typecheck-ui
 	$(PY) -m pytest
@@ -121,6 +122,7 @@ services:
 
 lint: setup
 	$(PY) -m ruff check culturetool tests bench
+	$(PY) -m ruff format --check culturetool tests bench
 
 # Everything below the UI, and culturetool.py, must type-check; the UI's modules are read for
 # their types but their own errors are left to typecheck-ui (see [tool.mypy] in pyproject.toml).

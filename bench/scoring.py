@@ -69,8 +69,12 @@ def main(round_size: int = 500, teams: int = 30, team_size: int = 12) -> None:
     print(f"score_responses, {round_size} responses: {floor:.4f} s (the floor below)")
     _, elapsed = _timed(
         lambda: [
-            responding.submit_response(opened.round.token, a, submission_key=f"k{n}",
-                                       sender_ip=f"10.0.{n // 250}.{n % 250}")  # fmt: skip
+            responding.submit_response(
+                opened.round.token,
+                a,
+                submission_key=f"k{n}",
+                sender_ip=f"10.0.{n // 250}.{n % 250}",
+            )  # fmt: skip
             for n, a in enumerate(sent)
         ]
     )

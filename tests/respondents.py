@@ -11,9 +11,7 @@ ROOMY_TEAM = 60  # staff count of test rounds that are not about the cap
 
 def open_link_round(actor: Actor, team_id: int, staff_count: int = ROOMY_TEAM) -> RoundSummary:
     """An open-link round, big enough for the test's responses."""
-    return responding.open_round(
-        actor, team_id, access_mode="link", staff_count=staff_count
-    ).round
+    return responding.open_round(actor, team_id, access_mode="link", staff_count=staff_count).round
 
 
 def send(token: str, key: str, answers: dict[str, int], comment: str = "") -> bool:

@@ -291,9 +291,10 @@ def test_open_link_takes_no_more_answers_than_the_team_has_staff(database, model
         "answered yet, tell your manager."
     )
     # A double click of someone who did answer still just says "already saved".
-    assert responding.submit_response(
-        opened.round.token, marked_answers(model, 0), **link_sender(0)
-    ) is False
+    assert (
+        responding.submit_response(opened.round.token, marked_answers(model, 0), **link_sender(0))
+        is False
+    )
 
 
 def test_one_browser_and_one_network_are_limited_in_ten_minutes(database, model):
@@ -359,8 +360,8 @@ def test_sender_limits_keep_no_address_in_memory():
         limits.record("203.0.113.9", "Agent X", now=0)
     assert not limits.allows("203.0.113.9", "Agent X", now=1)
     assert limits.allows("203.0.113.9", "Agent Y", now=1)
-    remembered = repr(vars(limits)) + repr(vars(limits._per_browser)) + repr(
-        vars(limits._per_network)
+    remembered = (
+        repr(vars(limits)) + repr(vars(limits._per_browser)) + repr(vars(limits._per_network))
     )
     assert "203.0.113.9" not in remembered and "Agent X" not in remembered
     # Another process (another salt) keys the same sender differently.
@@ -377,23 +378,33 @@ def test_migration_0005_keeps_the_answers_and_drops_dates_ids_and_old_receipts(t
     engine = sa.create_engine(url)
     with engine.begin() as connection:
         run = connection.exec_driver_sql
-        run("INSERT INTO organisation (id, name, anonymity_threshold, comment_threshold, "
-            "created_at) VALUES (1, 'Old Council', 5, 10, '2025-01-01')")
+        run(
+            "INSERT INTO organisation (id, name, anonymity_threshold, comment_threshold, "
+            "created_at) VALUES (1, 'Old Council', 5, 10, '2025-01-01')"
+        )
         run("INSERT INTO area (id, organisation_id, name) VALUES (1, 1, 'North')")
         run("INSERT INTO team (id, area_id, name) VALUES (1, 1, 'Reablement')")
-        run("INSERT INTO model_version (id, label, content, registered_at) "
-            "VALUES ('v', 'v1', '{}', '2025-01-01')")
+        run(
+            "INSERT INTO model_version (id, label, content, registered_at) "
+            "VALUES ('v', 'v1', '{}', '2025-01-01')"
+        )
         for round_id, closed in ((1, "'2025-02-01'"), (2, "NULL")):
-            run("INSERT INTO assessment_round (id, team_id, model_version_id, token, "
+            run(
+                "INSERT INTO assessment_round (id, team_id, model_version_id, token, "
                 "anonymity_threshold, comment_threshold, opened_at, closed_at) VALUES "
-                f"({round_id}, 1, 'v', 'token{round_id}', 5, 10, '2025-01-02', {closed})")
+                f"({round_id}, 1, 'v', 'token{round_id}', 5, 10, '2025-01-02', {closed})"
+            )
             run(f"INSERT INTO submission_receipt VALUES ({round_id}, 'hash{round_id}')")
         for number in range(6):
             response = uuid.uuid4().hex
-            run(f"INSERT INTO response (id, round_id, submitted_on) VALUES ('{response}', "
-                f"{1 + number % 2}, '2025-01-0{number + 3}')")
-            run(f"INSERT INTO answer (response_id, item_id, value) VALUES ('{response}', 'a', "
-                f"{number % 5 + 1}), ('{response}', 'b', NULL)")
+            run(
+                f"INSERT INTO response (id, round_id, submitted_on) VALUES ('{response}', "
+                f"{1 + number % 2}, '2025-01-0{number + 3}')"
+            )
+            run(
+                f"INSERT INTO answer (response_id, item_id, value) VALUES ('{response}', 'a', "
+                f"{number % 5 + 1}), ('{response}', 'b', NULL)"
+            )
         run("INSERT INTO comment VALUES ('c1', 1, 'kept')")  # fmt: skip
     upgrade(url)
     with engine.connect() as connection:
@@ -418,6 +429,7 @@ def test_migration_0005_keeps_the_answers_and_drops_dates_ids_and_old_receipts(t
 
 
 # ---- PostgreSQL: physical order and transaction ids --------------------------------------------
+
 
 def physical_order(session, model, round_id: int) -> dict[str, list[int]]:
     people = {

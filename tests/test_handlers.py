@@ -630,9 +630,7 @@ MATRIX: dict[str, Row] = {
         prepare=lambda s, w: _open_a_period(w),
         call=lambda s, w: type(s).choose_order.fn(s, "strategic_clarity"),
         delivered=lambda s, w, _: (
-            s.view is not None
-            and s.view.order_by == "strategic_clarity"
-            and len(s.view.teams) == 2
+            s.view is not None and s.view.order_by == "strategic_clarity" and len(s.view.teams) == 2
         ),
     ),
     "CountyState.download": _county_download_row("CountyState.download", lambda w: {}),

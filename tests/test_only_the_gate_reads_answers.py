@@ -74,8 +74,7 @@ def test_no_module_but_the_gate_reads_answers_or_comments():
         where: how for where, how in readers_outside_the_gate().items() if where not in ALLOWED
     }
     assert unexpected == {}, (
-        "Only store/disclosure.py may read answers or comments; read them through it: "
-        f"{unexpected}"
+        f"Only store/disclosure.py may read answers or comments; read them through it: {unexpected}"
     )
 
 

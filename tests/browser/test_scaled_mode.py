@@ -175,9 +175,7 @@ def test_pages_and_answers_move_between_processes(scaled: ScaledRun, chromium, s
     manager.screenshot(path=str(screenshot_dir / "scaled-results.png"), full_page=True)
 
 
-def test_facilitators_on_different_processes_see_each_others_change(
-    scaled: ScaledRun, chromium
-):
+def test_facilitators_on_different_processes_see_each_others_change(scaled: ScaledRun, chromium):
     room = live_workshop(scaled.db_url, title="Carers across processes")
     pages = []
     for port, email in zip(scaled.backend_ports(), room.emails, strict=True):

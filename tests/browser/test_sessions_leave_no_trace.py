@@ -113,8 +113,10 @@ def test_no_session_token_browser_or_address_reaches_the_state_store_or_log(
     ]
     admin.evaluate(SEND_FORGED_EVENTS, [str(uuid.uuid4()), forged])
     _until(
-        lambda: "An event handler failed: AttributeError in culturetool.ui.pages.account"
-        in app_log.read_text(),
+        lambda: (
+            "An event handler failed: AttributeError in culturetool.ui.pages.account"
+            in app_log.read_text()
+        ),
         "the failed handler's one log line",
     )
     log = app_log.read_text()
