@@ -7,6 +7,7 @@ import asyncio
 import hashlib
 import re
 import socket
+import time
 from html import unescape
 from html.parser import HTMLParser
 
@@ -618,3 +619,48 @@ def test_people_sending_at_the_same_moment_are_all_saved(database, model, monkey
     assert sorted(reply.status_code for reply in replies) == [200] * people
     assert all("Thank you" in reply.text for reply in replies)
     assert saved(Response) == people
+
+
+def test_two_sends_at_once_to_the_last_place_save_one(database, model, monkeypatch):
+    """A round of 5 staff with 4 responses: two people send at the same moment. The second is
+    checked only once the first is saved (PostgreSQL: the round's row is locked; SQLite: one
+    send at a time per process), so it is told the survey is full and nothing more is saved."""
+    import httpx
+
+    monkeypatch.setattr(responding, "sender_limits", responding.SenderLimits())
+    token = a_round(staff_count=5).round.token
+    every_answer = {i.id: 3 for i in model.questionnaire.items}
+    for n in range(4):
+        responding.submit_response(
+            token, every_answer, submission_key=f"early-{n}-" + "k" * 24, sender_agent=str(n)
+        )
+    real_allows = responding.sender_limits.allows
+
+    def slow_allows(ip, agent, now):
+        # Between the check of the round's places and the save: where a second send at once
+        # would slip in if nothing held it back.
+        time.sleep(0.4)
+        return real_allows(ip, agent, now)
+
+    monkeypatch.setattr(responding.sender_limits, "allows", slow_allows)
+    app = Starlette(routes=respondent.routes())
+
+    async def both_at_once():
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            return await asyncio.gather(
+                *(
+                    client.post(
+                        f"/r/{token}",
+                        data=form_answers(model) | {"submission_key": f"last-{n}-" + "k" * 24},
+                        headers={"user-agent": f"browser {n}"},
+                    )
+                    for n in range(2)
+                )
+            )
+
+    replies = run_to_end(both_at_once())
+    assert sorted(reply.status_code for reply in replies) == [200, 422]
+    refused = next(reply for reply in replies if reply.status_code == 422)
+    assert "as many answers as the team has staff" in text_of(refused.text)
+    assert saved(Response) == 5

@@ -289,8 +289,13 @@ def withdraw_unused_codes(actor: Actor, round_id: int) -> int:
 # ---- the respondent's side ------------------------------------------------------------------
 
 
-def _live_round(session, token: str) -> AssessmentRound:
-    round_ = repo.round_by_token(session, token) if token and encodable(token) else None
+def _live_round(session, token: str, *, for_saving: bool = False) -> AssessmentRound:
+    """The open round of a link. `for_saving` locks its row until the transaction ends (on
+    PostgreSQL; SQLite has no row locks), so that two sends at once to a round with one place
+    left are checked one after the other and only one is saved."""
+    round_ = (
+        repo.round_by_token(session, token, lock=for_saving) if token and encodable(token) else None
+    )
     if round_ is None:
         raise NotFound("This link does not match any survey.")
     if not round_.is_open:
@@ -449,7 +454,7 @@ def _submit(
 ) -> bool:
     try:
         with transaction() as session:
-            round_ = _live_round(session, token)
+            round_ = _live_round(session, token, for_saving=True)
             if round_.access_mode == AccessMode.CODES:
                 _save_with_code(session, round_, stored_answers, comment, code)
                 return True

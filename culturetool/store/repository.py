@@ -102,16 +102,20 @@ def period_of(session: Session, period_id: int | None) -> PeriodFacts | None:
     )
 
 
-def round_by_token(session: Session, token: str) -> AssessmentRound | None:
+def round_by_token(session: Session, token: str, lock: bool = False) -> AssessmentRound | None:
     """The round a survey link opens, with its team, area and organisation in the same query:
-    the respondent's page names all three, and each would otherwise be a query of its own."""
-    return session.scalars(
+    the respondent's page names all three, and each would otherwise be a query of its own.
+    `lock`: the round's row (only) is locked until the transaction ends."""
+    query = (
         select(AssessmentRound)
         .where(AssessmentRound.token == token)
         .options(
             joinedload(AssessmentRound.team).joinedload(Team.area).joinedload(Area.organisation)
         )
-    ).first()
+    )
+    if lock:
+        query = query.with_for_update(of=AssessmentRound)
+    return session.scalars(query).first()
 
 
 def new_round_token() -> str:

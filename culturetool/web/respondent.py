@@ -26,12 +26,14 @@ from urllib.parse import parse_qs
 
 import anyio
 import anyio.to_thread
+from sqlalchemy.engine import make_url
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from culturetool import config
 from culturetool.domain.errors import InputProblem, NotFound, RoundClosed, Unavailable
 from culturetool.domain.limits import COMMENT_LENGTH
 from culturetool.services import responding
@@ -256,21 +258,30 @@ async def show_questionnaire(request: Request) -> Response:
 
 # At most this many of a process's respondent requests use the database at once, each on a
 # thread of its own, so the event loop serves the pages' files and the staff's events while
-# they wait on it. Fewer than the engine's pool holds (5 and 10 more, store/db.py), so a crowd
-# of respondents neither waits for a connection until the pool gives up nor takes them all.
+# they wait on it. On PostgreSQL fewer than the engine's pool holds (5 and 10 more,
+# store/db.py), so a crowd of respondents neither waits for a connection until the pool gives
+# up nor takes them all; a round's row lock puts sends to one round in turn. On SQLite one at
+# a time, as without threads: it has no row locks, and the driver begins a transaction only at
+# its first write, so two sends at once to a round with one place left would both pass the
+# check.
 DATABASE_TURNS = 8
+SQLITE_DATABASE_TURNS = 1
 _turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
     weakref.WeakKeyDictionary()
 )
 
 
+def database_turns(url: str) -> int:
+    return SQLITE_DATABASE_TURNS if make_url(url).get_backend_name() == "sqlite" else DATABASE_TURNS
+
+
 async def _off_the_loop(work, *args):
-    """Run the database work of a respondent's request on a thread, DATABASE_TURNS at a time
-    (a limiter per event loop: a test client runs each request on a loop of its own)."""
+    """Run the database work of a respondent's request on a thread, so many at a time (a
+    limiter per event loop: a test client runs each request on a loop of its own)."""
     loop = asyncio.get_running_loop()
     turns = _turns.get(loop)
     if turns is None:
-        turns = _turns[loop] = anyio.CapacityLimiter(DATABASE_TURNS)
+        turns = _turns[loop] = anyio.CapacityLimiter(database_turns(config.database_url()))
     return await anyio.to_thread.run_sync(work, *args, limiter=turns)
 
 
