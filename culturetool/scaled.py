@@ -48,6 +48,7 @@ def proxy_config(
     *,
     server_name: str = "_",
     error_log: str = "/var/log/nginx/error.log",
+    cache_dir: str = "/var/cache/nginx/culturetool",
 ) -> str:
     """The nginx configuration (an http-level file) for these backend addresses."""
     if not backends:
@@ -63,6 +64,7 @@ def proxy_config(
         upload_limit=LARGEST_UPLOAD_BODY,
         error_log=error_log,
         error_pages=ERROR_PAGES,
+        cache_dir=cache_dir,
     )
 
 
@@ -71,8 +73,12 @@ def _main_nginx_config(run_dir: Path, site: Path) -> str:
     the run folder, in the foreground, with the site configuration included."""
     mime_types = Path("/etc/nginx/mime.types")
     mime = f"include {mime_types};" if mime_types.exists() else ""
+    # Its workers run as the user who started `serve`, who owns the run folder (its cache of
+    # the respondent's files is written there). Started as root, nginx would otherwise run them
+    # as `nobody`, who may not enter the folder; started as anyone else, it cannot switch.
+    user = "user root;\n" if os.geteuid() == 0 else ""
     return (
-        "worker_processes auto;\n"
+        user + "worker_processes auto;\n"
         f"pid {run_dir / 'nginx.pid'};\n"
         f"error_log {run_dir / 'nginx-error.log'} warn;\n"
         "events { worker_connections 2048; }\n"
@@ -245,6 +251,7 @@ class ScaledApp:
                 [f"127.0.0.1:{b.port}" for b in self.backends],
                 server_name="localhost",
                 error_log=str(self.run_dir / "nginx-error.log"),
+                cache_dir=str(self.run_dir / "nginx-cache"),
             )
         )
         main = self.run_dir / "nginx.conf"
