@@ -258,13 +258,15 @@ async def show_questionnaire(request: Request) -> Response:
 
 # At most this many of a process's respondent requests use the database at once, each on a
 # thread of its own, so the event loop serves the pages' files and the staff's events while
-# they wait on it. On PostgreSQL fewer than the engine's pool holds (5 and 10 more,
-# store/db.py), so a crowd of respondents neither waits for a connection until the pool gives
-# up nor takes them all; a round's row lock puts sends to one round in turn. On SQLite one at
+# they wait on it. On PostgreSQL fewer than the engine's pool keeps open (5, store/db.py), so
+# a crowd of respondents neither waits for a connection until the pool gives up nor opens and
+# closes extra ones, and the staff's pages keep one; a round's row lock puts sends to one
+# round in turn. (More threads only contend for the interpreter: the load bench's crowds of
+# 300 were no faster with 8.) On SQLite one at
 # a time, as without threads: it has no row locks, and the driver begins a transaction only at
 # its first write, so two sends at once to a round with one place left would both pass the
 # check.
-DATABASE_TURNS = 8
+DATABASE_TURNS = 4
 SQLITE_DATABASE_TURNS = 1
 _turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
     weakref.WeakKeyDictionary()
