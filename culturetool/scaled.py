@@ -68,6 +68,18 @@ def proxy_config(
     )
 
 
+def run_site_config(run_dir: Path, port: int, backend_ports: list[int]) -> str:
+    """The site configuration of nginx run by `serve`: on this machine, its logs and cache in
+    the run folder."""
+    return proxy_config(
+        f"127.0.0.1:{port}",
+        [f"127.0.0.1:{backend}" for backend in backend_ports],
+        server_name="localhost",
+        error_log=str(run_dir / "nginx-error.log"),
+        cache_dir=str(run_dir / "nginx-cache"),
+    )
+
+
 def _main_nginx_config(run_dir: Path, site: Path) -> str:
     """A whole nginx.conf for nginx run by `serve` (not as a system service): its files under
     the run folder, in the foreground, with the site configuration included."""
@@ -245,15 +257,7 @@ class ScaledApp:
         for backend in self.backends:
             self._wait_for_backend(backend)
         site = self.run_dir / "culturetool.conf"
-        site.write_text(
-            proxy_config(
-                f"127.0.0.1:{self.port}",
-                [f"127.0.0.1:{b.port}" for b in self.backends],
-                server_name="localhost",
-                error_log=str(self.run_dir / "nginx-error.log"),
-                cache_dir=str(self.run_dir / "nginx-cache"),
-            )
-        )
+        site.write_text(run_site_config(self.run_dir, self.port, [b.port for b in self.backends]))
         main = self.run_dir / "nginx.conf"
         main.write_text(_main_nginx_config(self.run_dir, site))
         checked = subprocess.run(

@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, BUN, CHROMIUM, PROJECT_ROOT
 
-from culturetool.scaled import free_port, proxy_config
+from culturetool.scaled import free_port, run_site_config
 
 REDIS_URL = os.environ.get("CULTURETOOL_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
@@ -73,16 +73,14 @@ class ScaledRun:
 
     def _route(self, ports: list[int]) -> None:
         site = self.run_dir / "culturetool.conf"
-        site.write_text(
-            proxy_config(
-                f"127.0.0.1:{self.url.rsplit(':', 1)[1]}",
-                [f"127.0.0.1:{port}" for port in ports],
-                server_name="localhost",
-                error_log=str(self.run_dir / "nginx-error.log"),
-            )
-        )
+        site.write_text(run_site_config(self.run_dir, int(self.url.rsplit(":", 1)[1]), ports))
         nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-        subprocess.run([nginx, "-c", str(self.run_dir / "nginx.conf"), "-s", "reload"], check=True)
+        main = str(self.run_dir / "nginx.conf")
+        # A reload with a configuration nginx refuses keeps the old one and says so only in
+        # its log: check it first, so the test fails here and says why.
+        checked = subprocess.run([nginx, "-t", "-q", "-c", main], capture_output=True, text=True)
+        assert checked.returncode == 0, f"nginx refuses the new routing: {checked.stderr}"
+        subprocess.run([nginx, "-c", main, "-s", "reload"], check=True)
         time.sleep(1.5)  # nginx starts new workers; the old ones finish what they hold
 
     def route_only(self, port: int) -> None:
