@@ -205,10 +205,16 @@ def _serve_scaled(args: argparse.Namespace) -> int:
 
 
 def _proxy_config(args: argparse.Namespace) -> int:
-    from culturetool.scaled import ScaledModeProblem, proxy_config
+    from culturetool.scaled import DEFAULT_CACHE_DIR, ScaledModeProblem, proxy_config
 
     try:
-        print(proxy_config(args.listen, args.backend, server_name=args.server_name), end="")
+        config = proxy_config(
+            args.listen,
+            args.backend,
+            server_name=args.server_name,
+            cache_dir=args.cache_dir or DEFAULT_CACHE_DIR,
+        )
+        print(config, end="")
     except ScaledModeProblem as problem:
         print(f"No configuration: {problem}", file=sys.stderr)
         return 1
@@ -308,6 +314,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="an app process's address, e.g. 127.0.0.1:8001 (once per process)",
     )
     proxy.add_argument("--server-name", default="_", help="the site's host name")
+    proxy.add_argument(
+        "--cache-dir",
+        default="",
+        help="where nginx keeps the respondent's page files; its parent must exist "
+        "(default: culturetool-cache in /var/lib/nginx, which Debian's nginx makes)",
+    )
     proxy.set_defaults(run=_proxy_config)
     return parser
 

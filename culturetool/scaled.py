@@ -36,6 +36,8 @@ TEMPLATE = config.PROJECT_ROOT / "deploy" / "nginx" / "culturetool.conf.template
 ERROR_PAGES = config.PROJECT_ROOT / "deploy" / "nginx" / "pages"
 NGINX_CANDIDATES = ("nginx", "/usr/sbin/nginx")
 RESTART_PAUSE_SECONDS = 1.0
+# nginx makes the folder itself but not its parent: Debian's nginx package makes this one.
+DEFAULT_CACHE_DIR = "/var/lib/nginx/culturetool-cache"
 
 
 class ScaledModeProblem(Exception):
@@ -48,7 +50,7 @@ def proxy_config(
     *,
     server_name: str = "_",
     error_log: str = "/var/log/nginx/error.log",
-    cache_dir: str = "/var/cache/nginx/culturetool",
+    cache_dir: str = DEFAULT_CACHE_DIR,
 ) -> str:
     """The nginx configuration (an http-level file) for these backend addresses."""
     if not backends:
