@@ -664,3 +664,21 @@ def test_two_sends_at_once_to_the_last_place_save_one(database, model, monkeypat
     refused = next(reply for reply in replies if reply.status_code == 422)
     assert "as many answers as the team has staff" in text_of(refused.text)
     assert saved(Response) == 5
+
+
+def test_a_share_link_s_qr_code_is_drawn_on_request_and_holds_the_link(client, monkeypatch):
+    import io
+
+    import segno
+
+    monkeypatch.setenv("CULTURETOOL_PUBLIC_URL", "https://culture.example.gov.uk")
+    token = "T" * 32
+    reply = client.get(respondent.share_link_qr_path(token))
+    assert reply.status_code == 200 and reply.headers["content-type"] == "image/png"
+    assert reply.headers["cache-control"] == "no-store"  # the token is in it
+    expected = io.BytesIO()
+    segno.make(f"https://culture.example.gov.uk/r/{token}", error="m").save(
+        expected, kind="png", scale=4, border=2
+    )
+    assert reply.content == expected.getvalue()
+    assert client.get("/r/short/qr.png").status_code == 404

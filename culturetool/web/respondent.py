@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import gzip
 import hashlib
+import io
 import logging
 import os
 import re
@@ -26,6 +27,7 @@ from urllib.parse import parse_qs
 
 import anyio
 import anyio.to_thread
+import segno
 from sqlalchemy.engine import make_url
 from starlette.middleware import Middleware
 from starlette.middleware.gzip import GZipMiddleware
@@ -381,6 +383,25 @@ async def asset(request: Request) -> Response:
     )
 
 
+def share_link_qr_path(token: str) -> str:
+    """Where the QR code of a round's share link is drawn (`share_link_qr`)."""
+    return f"/r/{token}/qr.png"
+
+
+async def share_link_qr(request: Request) -> Response:
+    """The QR code of the share link with this token, as a PNG to print (the period's sheet
+    of links shows one per team). It holds only the link, which whoever has the token has
+    already, so the database is not asked; it is drawn on request rather than carried in the
+    sheet's page state (hundreds of teams in a county)."""
+    token = request.path_params["token"]
+    if not TOKEN_SHAPE.fullmatch(token):
+        return _not_found()
+    base = config.public_base_url() or str(request.base_url).rstrip("/")
+    picture = io.BytesIO()
+    segno.make(f"{base}/r/{token}", error="m").save(picture, kind="png", scale=4, border=2)
+    return Response(picture.getvalue(), media_type="image/png", headers=SECURITY_HEADERS)
+
+
 def _quietly(endpoint):
     """Answer an unexpected failure with a plain page and log only the kind of error."""
 
@@ -409,5 +430,6 @@ def routes() -> list[Route]:
             middleware=COMPRESSED,
         ),
         Route("/r/{token}", _quietly(send_answers), methods=["POST"], middleware=COMPRESSED),
+        Route("/r/{token}/qr.png", _quietly(share_link_qr), methods=["GET", "HEAD"]),
         Route(f"{html.ASSETS}/{{name}}", asset, methods=["GET", "HEAD"]),
     ]

@@ -117,7 +117,9 @@ def declared_routes() -> set[str]:
 
     pages = {"/" if route == "index" else "/" + route for route in app._unevaluated_pages}
     questionnaire = {
-        r.path for r in respondent.routes() if "GET" in (r.methods or ()) and "{token}" in r.path
+        r.path
+        for r in respondent.routes()
+        if "GET" in (r.methods or ()) and "{token}" in r.path and not r.path.endswith(".png")
     }
     return pages | questionnaire
 

@@ -84,7 +84,11 @@ def test_an_innovation_team_member_opens_a_period_for_two_areas(
         team = page.locator(".sheet-team", has=page.get_by_role("heading", name=name))
         expect(team).to_contain_text(f"/r/{tokens[name]}")
         expect(team).to_contain_text("9 staff, 0 responses so far")
-        expect(team.get_by_role("img", name=f"QR code of the link for {name}")).to_be_visible()
+        qr = team.get_by_role("img", name=f"QR code of the link for {name}")
+        expect(qr).to_be_visible()
+        # Drawn, not a broken picture with its words: the app drew the link's code.
+        expect(qr).to_have_js_property("complete", True)
+        assert qr.evaluate("img => img.naturalWidth") > 50
     expect(page.get_by_text("Downs Hub")).to_have_count(0)
     page.screenshot(path=ARTIFACTS / "period-sheet.png", full_page=True)
     # Printed: a page per area, without the site's header.

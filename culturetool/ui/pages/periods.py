@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from dataclasses import field as default
 
 import reflex as rx
-import segno
 
 from culturetool import config
 from culturetool.domain.access import Actor
@@ -28,6 +27,7 @@ from culturetool.ui.layout import (
 )
 from culturetool.ui.session import SessionState, id_number, signed_in
 from culturetool.views.periods import PeriodRow, PeriodsView
+from culturetool.web.respondent import share_link_qr_path
 
 AREA_PREFIX = "area_"
 ALL_AREAS, CHOSEN_AREAS = "all", "chosen"
@@ -97,7 +97,7 @@ class PeriodsState(SessionState):
 class SheetTeamShown:
     name: str
     link: str
-    qr: str  # a PNG data URI of the link (_qr)
+    qr: str  # the address of the link's QR code (drawn by web/respondent.py)
     staff: str
     responses: str
     note: str
@@ -107,12 +107,6 @@ class SheetTeamShown:
 class SheetAreaShown:
     name: str
     teams: list[SheetTeamShown] = default(default_factory=list)
-
-
-def _qr(link: str) -> str:
-    """The link's QR code as a PNG data URI: about 600 bytes, a fifth of the SVG, so that a
-    county's sheet of hundreds of teams stays small enough to send to the page."""
-    return segno.make(link, error="m").png_data_uri(scale=4, border=2)
 
 
 class PeriodSheetState(SessionState):
@@ -145,7 +139,7 @@ class PeriodSheetState(SessionState):
                     SheetTeamShown(
                         name=team.name,
                         link=f"{base}/r/{team.token}" if team.token else "",
-                        qr=_qr(f"{base}/r/{team.token}") if team.token else "",
+                        qr=share_link_qr_path(team.token) if team.token else "",
                         staff=team.staff,
                         responses="1 response"
                         if team.responses == 1
