@@ -27,7 +27,7 @@ from culturetool.services.organisation import (
 )
 from culturetool.services.rounds import close_round
 from culturetool.store import db
-from culturetool.store.tables import Comment, Response, Team
+from culturetool.store.tables import Comment, Response, SubmissionReceipt, Team
 from culturetool.web import respondent
 
 FORM = {"content-type": "application/x-www-form-urlencoded"}
@@ -291,7 +291,7 @@ def test_codes_round_asks_for_the_code_and_takes_it_in_any_case_or_spacing(clien
     opened = a_round("codes", staff_count=5)
     page = client.get(f"/r/{opened.round.token}").text
     assert "Your personal code, from the card your manager gave you" in page
-    assert 'name="submission_key"' not in page
+    assert 'name="submission_key"' in page  # for a send again after a lost reply
     code = opened.codes[0]
     typed = " " + "-".join(code[i : i + 2] for i in range(0, len(code), 2)).lower() + " "
     reply = client.post(f"/r/{opened.round.token}", data=form_answers(model) | {"code": typed})
@@ -682,3 +682,22 @@ def test_a_share_link_s_qr_code_is_drawn_on_request_and_holds_the_link(client, m
     )
     assert reply.content == expected.getvalue()
     assert client.get("/r/short/qr.png").status_code == 404
+
+
+def test_a_code_send_whose_reply_was_lost_is_told_it_was_saved_when_sent_again(client, model):
+    opened = a_round("codes", staff_count=5)
+    token, code = opened.round.token, opened.codes[0]
+    fields = form_answers(model) | {"code": code, "submission_key": "lost-reply-" + "k" * 21}
+    assert client.post(f"/r/{token}", data=fields).status_code == 200
+    # The reply never arrived; the browser sends the same form again, code and key.
+    again = client.post(f"/r/{token}", data=fields)
+    assert again.status_code == 200 and "Thank you" in again.text
+    assert "already been used" not in again.text
+    assert saved(Response) == 1
+    # The spent code with another browser's key is still refused, and saves nothing.
+    other = client.post(f"/r/{token}", data=fields | {"submission_key": "other-" + "k" * 26})
+    assert other.status_code == 422 and "already been used" in other.text
+    assert saved(Response) == 1
+    # Nothing ties the receipt to the code: it is a hash of the key alone, gone at closing.
+    with db.transaction() as session:
+        assert session.scalar(sa.select(sa.func.count()).select_from(SubmissionReceipt)) == 1

@@ -418,9 +418,10 @@ def submit_response(
     already saved its answers (a double click, a second tab).
 
     The browser sends 0 for "don't know"; it is stored as no score. A codes round needs the
-    person's `code` (the key is not used); an open-link round needs the browser's one-off
-    `submission_key`, of which only a hash is kept, apart from the answers. `sender_ip` and
-    `sender_agent` serve only the in-memory limits of open-link rounds and are never stored.
+    person's `code`, and takes the browser's one-off `submission_key` when it is sent; an
+    open-link round needs the key. Of a key only a hash is kept, apart from the answers.
+    `sender_ip` and `sender_agent` serve only the in-memory limits of open-link rounds and are
+    never stored.
     """
     comment = clean_comment(comment, COMMENT_LENGTH)
     stored_answers = {
@@ -456,8 +457,9 @@ def _submit(
         with transaction() as session:
             round_ = _live_round(session, token, for_saving=True)
             if round_.access_mode == AccessMode.CODES:
-                _save_with_code(session, round_, stored_answers, comment, code)
-                return True
+                return _save_with_code(
+                    session, round_, stored_answers, comment, code, key=submission_key
+                )
             return _save_through_link(
                 session, round_, stored_answers, comment,
                 key=submission_key, ip=ip, agent=agent, now=now,
@@ -468,8 +470,21 @@ def _submit(
 
 
 def _save_with_code(
-    session, round_: AssessmentRound, answers: dict[str, int | None], comment: str, code: str
-) -> None:
+    session,
+    round_: AssessmentRound,
+    answers: dict[str, int | None],
+    comment: str,
+    code: str,
+    *,
+    key: str,
+) -> bool:
+    """Save a response of a codes round; False if this browser's key already saved one (the
+    reply to a send was lost and it is sent again: its code is spent, its answers are in).
+    The key is optional here, for a page without its script; kept as a receipt, as in an
+    open-link round, never beside the code."""
+    key_hash = repo.hash_submission_key(key) if key and len(key) <= SUBMISSION_KEY_LENGTH else None
+    if key_hash is not None and repo.receipt_exists(session, round_.id, key_hash):
+        return False
     typed = survey_codes.normalised(code or "")
     if not typed:
         raise InputProblem(CODE_MISSING)
@@ -477,7 +492,10 @@ def _save_with_code(
     # Spent and saved in one transaction: a refused response leaves its code usable.
     if not repo.spend_survey_code(session, round_.id, repo.hash_survey_code(round_.id, typed)):
         raise InputProblem(CODE_REFUSED)
+    if key_hash is not None:
+        repo.add_receipt(session, round_.id, key_hash)
     repo.insert_response(session, round_, answers, comment)
+    return True
 
 
 def _save_through_link(

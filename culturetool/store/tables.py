@@ -330,8 +330,9 @@ class Comment(Base):
 
 
 class SubmissionReceipt(Base):
-    """Marks that a device's one-off submission key was used for an open-link round (hashed,
-    unlinked). Only there to make a double click save once; deleted when the round closes."""
+    """Marks that a device's one-off submission key was used for a round (hashed, unlinked
+    from the response and, in a codes round, from the code). Only there to make a double click
+    or a send again after a lost reply save once; deleted when the round closes."""
 
     __tablename__ = "submission_receipt"
 

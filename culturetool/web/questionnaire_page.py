@@ -265,11 +265,9 @@ def questionnaire(
         if message is not None
         else ""
     )
-    key_field = (
-        ""
-        if codes
-        else f"<input{_attrs(type='hidden', name='submission_key', value=submission_key)}>"
-    )
+    # In both modes: with a code too, a send whose reply was lost and is sent again must be
+    # told its answers were saved, not that the code is used.
+    key_field = f"<input{_attrs(type='hidden', name='submission_key', value=submission_key)}>"
     form_attributes = _attrs(
         method="post",
         action=action,

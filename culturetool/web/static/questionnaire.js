@@ -4,7 +4,7 @@
    form that works on its own, so everything here only adds to what the server rendered.
 
    Storage, under one name, per survey link's token:
-     before sending  {answers: {statement id: value}, page, easy_read, key (open link only)}
+     before sending  {answers: {statement id: value}, page, easy_read, key}
      after sending   {sent: true}    nothing else: no answers, no key, no date. */
 (function () {
   "use strict";
