@@ -264,10 +264,9 @@ async def show_questionnaire(request: Request) -> Response:
 # a crowd of respondents neither waits for a connection until the pool gives up nor opens and
 # closes extra ones, and the staff's pages keep one; a round's row lock puts sends to one
 # round in turn. (More threads only contend for the interpreter: the load bench's crowds of
-# 300 were no faster with 8.) On SQLite one at
-# a time, as without threads: it has no row locks, and the driver begins a transaction only at
-# its first write, so two sends at once to a round with one place left would both pass the
-# check.
+# 300 were no faster with 8.) On SQLite one at a time, as without threads: it has no row
+# locks, and the driver begins a transaction only at its first write, so two sends at once to
+# a round with one place left would both pass the check.
 DATABASE_TURNS = 4
 SQLITE_DATABASE_TURNS = 1
 _turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, anyio.CapacityLimiter] = (
