@@ -142,10 +142,18 @@ def playwright_driver():
 
 
 @pytest.fixture(scope="session")
-def browser(app_url, playwright_driver):
-    chromium = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-    yield chromium
-    chromium.close()
+def chromium(playwright_driver):
+    """Chromium for the whole run, with no app of its own: the scaled-mode and fault tests
+    start theirs."""
+    launched = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    yield launched
+    launched.close()
+
+
+@pytest.fixture(scope="session")
+def browser(app_url, chromium):
+    """Chromium, once the app the browser tests share is running."""
+    return chromium
 
 
 @pytest.fixture

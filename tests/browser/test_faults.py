@@ -25,7 +25,7 @@ import people
 import pytest
 import redis
 import sqlalchemy as sa
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, CHROMIUM, CHROMIUM_FLAGS
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from helpers import answer_every_page, new_person, sign_in
 from playwright.sync_api import Page, expect
 from private_servers import PrivatePostgres, PrivateRedis
@@ -115,13 +115,6 @@ def scaled(servers, tmp_path_factory):
     check_prerequisites(redis_server.url)
     with scaled_app(tmp_path_factory.mktemp("faults"), postgres.url, redis_server.url) as run:
         yield run
-
-
-@pytest.fixture(scope="module")
-def chromium(scaled, playwright_driver):
-    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-    yield browser
-    browser.close()
 
 
 @pytest.fixture(scope="module")

@@ -15,7 +15,7 @@ import re
 
 import pytest
 import sqlalchemy as sa
-from conftest import ADMIN_EMAIL, ADMIN_PASSWORD, CHROMIUM, CHROMIUM_FLAGS
+from conftest import ADMIN_EMAIL, ADMIN_PASSWORD
 from helpers import add_area_and_teams, answer_every_page, new_person, sign_in
 from people import PASSWORD, make_person
 from playwright.sync_api import Page, expect
@@ -38,13 +38,6 @@ def scaled(tmp_path_factory):
         scaled_app(tmp_path_factory.mktemp("scaled"), db_url) as run,
     ):
         yield run
-
-
-@pytest.fixture(scope="module")
-def chromium(scaled, playwright_driver):
-    browser = playwright_driver.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-    yield browser
-    browser.close()
 
 
 def _responses_in(db_url: str) -> int:
