@@ -4,9 +4,11 @@ for four of the areas and a second for all twelve. Prints, each beside a floor m
 same run and the ratio:
 
 - everything the county dashboard shows for the whole county (`services.county.county_view`),
-  the first look and a look after one more response, against the floor: a bare numpy group-by
-  of the same answers already in memory (per team and per area, each condition's mean and
-  count);
+  against the floor: a bare numpy group-by of the same answers already in memory (per team and
+  per area, each condition's mean and count). Three looks: the first look at the period (every
+  figure judged and written to the ledger), a look with nothing changed (answered with the
+  view kept by the last look, once one statement has shown nothing it is made from changed),
+  and a look after one more response (its team, area and the county judged again);
 - one team's results as a leader (`results_for_round`), against the same floor;
 - importing the 12,000 responses from CSV files (one per team) through the real import;
 - submissions per second through the real submission path, against bare inserts of the same
@@ -189,8 +191,9 @@ def main() -> None:
     view, first_look = _timed(lambda: county_view(leader))
     assert view.period_name == "Autumn 2026" and len(view.areas) == AREAS, view.period_name
     _line("county dashboard, first look (figures read, ledger written)", first_look, floor)
-    _, again = _timed(lambda: county_view(leader))
-    _line("county dashboard, looked at again", again, floor)
+    again = min(_timed(lambda: county_view(leader))[1] for _ in range(3))
+    _line("county dashboard, looked at again (best of 3; nothing changed, the kept view)",
+          again, floor)  # fmt: skip
     token = None
     with transaction() as session:
         round_ = session.get_one(AssessmentRound, second_rounds[teams[0]])

@@ -21,6 +21,7 @@ from culturetool.domain import clock
 from culturetool.domain.access import Actor, Permission, require
 from culturetool.domain.disclosure import FigureKey
 from culturetool.domain.errors import NotFound
+from culturetool.domain.kinds import Audience
 from culturetool.domain.measurement import (
     Sums,
     consistency_warning,
@@ -34,6 +35,7 @@ from culturetool.domain.wording import count_of, day_month_year
 from culturetool.services.reach import area_in_reach
 from culturetool.services.score_rows import as_before_note, why_hidden
 from culturetool.store import repository as repo
+from culturetool.store.county_mark import county_mark, ledger_last_id
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import (
     AreaInPeriod,
@@ -43,6 +45,8 @@ from culturetool.store.disclosure import (
     Withheld,
     county_results,
 )
+from culturetool.store.kept_views import keep_once_committed, kept_view
+from culturetool.store.ledger import last_id_after
 from culturetool.store.tables import AssessmentPeriod, Organisation, Team
 from culturetool.views.county import (
     ORDER_BY_NAME,
@@ -342,106 +346,153 @@ def county_view(
         if not periods:
             return view
         period = _chosen_period(periods, period_id)
-        results = county_results(session, organisation, period, selected_area_ids)
-        model = results.model
-        teams = _staff_by_team(session, [a.area_id for a in results.areas])
-        all_teams = [t for area in results.areas for t in teams[area.area_id]]
-        answered = sum(len(a.parts) for a in results.areas)
-        view.period_id, view.period_name = period.id, period.name
-        view.threshold = results.threshold
-        view.responses = results.total.responses
-        view.responses_text = (
-            f"{count_of(results.total.responses, 'response', 'responses')} from "
-            f"{count_of(answered, 'team', 'teams')} of {len(all_teams)}"
-        )
-        view.response_rate_text = _rate(
-            results.total.responses,
-            sum(t.staff_count or 0 for t in all_teams),
-            sum(1 for t in all_teams if t.staff_count is None),
-        )
-        view.disclosed = isinstance(results.total, Disclosed)
-        view.selected_area_ids = sorted(
-            {a for a in selected_area_ids if a in {x.area_id for x in results.areas}}
-        )
-        if model is None:
-            view.areas = [
-                _row(
-                    a.area_id,
-                    a.area_name,
-                    a.total,
-                    None,
-                    results.total,
-                    [t.staff_count for t in teams[a.area_id]],
-                )  # fmt: skip
-                for a in results.areas
-            ]
-            return view
-        view.condition_names = [c.name for c in model.conditions]
-        county_row = _row(
+        at = periods.index(period)
+        previous = periods[at + 1] if at + 1 < len(periods) else None
+        sees_plans = actor.can(Permission.VIEW_PLANS)
+        # Everything the view is made from, read in one statement before anything else: when
+        # none of it changed since a look in this process, that look's view is the answer.
+        # Read first, so that what this look goes on to read is at least as new as its mark.
+        mark = county_mark(session, organisation.id, [p.id for p in (period, previous) if p])
+        key = (
+            "county",
             organisation.id,
-            "County",
-            results.total,
-            model,
-            results.total,
-            [t.staff_count for t in all_teams],
-            is_county=True,
+            period.id,
+            order_by,
+            tuple(sorted(set(selected_area_ids))),
+            sees_plans,
+            clock.today(),
         )
-        every_part = [p for a in results.areas for p in a.parts]
-        for condition, cell in zip(model.conditions, county_row.cells, strict=True):
-            column = ConditionColumn(id=condition.id, name=condition.name, county=cell)
-            if isinstance(results.total, Disclosed) and condition.id in results.total.alpha:
-                alpha = results.total.alpha[condition.id]
-                column.alpha = None if alpha is None else round(alpha, 2)
-                column.alpha_text = (
-                    f"{alpha:.2f}" if alpha is not None else "Not enough complete answers"
-                )
-                column.consistency_warning = consistency_warning(alpha) or ""
-            column.levels, column.teams_hidden = _levels(model, condition.id, every_part)
-            view.conditions.append(column)
-        rows = [
+        inputs = (
+            organisation.name,
+            organisation.anonymity_threshold,
+            tuple((p.id, p.name, p.opens_on, p.closes_on) for p in periods),
+            mark.data,
+        )
+        found = kept_view(session, key, (inputs, mark.ledger_last_id), CountyView)
+        if found is not None:
+            return found
+        _build_county_view(
+            session, view, organisation, period, previous, order_by, selected_area_ids, sees_plans
+        )  # fmt: skip
+        # Kept with the ledger as the next look will find it: with the rows this look wrote
+        # (under the organisation's lock), or as it was at the mark if this look made no
+        # decisions and nothing was written since.
+        after = last_id_after(session, organisation.id, Audience.AREA)
+        if after is None and ledger_last_id(session, organisation.id) == mark.ledger_last_id:
+            after = mark.ledger_last_id
+        if after is not None:
+            keep_once_committed(session, key, (inputs, after), view)
+        return view
+
+
+def _build_county_view(
+    session: Session,
+    view: CountyView,
+    organisation: Organisation,
+    period: AssessmentPeriod,
+    previous: AssessmentPeriod | None,
+    order_by: str,
+    selected_area_ids: Sequence[int],
+    sees_plans: bool,
+) -> None:
+    """Fills `view` with the period's results, and the change since `previous`."""
+    results = county_results(session, organisation, period, selected_area_ids)
+    model = results.model
+    teams = _staff_by_team(session, [a.area_id for a in results.areas])
+    all_teams = [t for area in results.areas for t in teams[area.area_id]]
+    answered = sum(len(a.parts) for a in results.areas)
+    view.period_id, view.period_name = period.id, period.name
+    view.threshold = results.threshold
+    view.responses = results.total.responses
+    view.responses_text = (
+        f"{count_of(results.total.responses, 'response', 'responses')} from "
+        f"{count_of(answered, 'team', 'teams')} of {len(all_teams)}"
+    )
+    view.response_rate_text = _rate(
+        results.total.responses,
+        sum(t.staff_count or 0 for t in all_teams),
+        sum(1 for t in all_teams if t.staff_count is None),
+    )
+    view.disclosed = isinstance(results.total, Disclosed)
+    view.selected_area_ids = sorted(
+        {a for a in selected_area_ids if a in {x.area_id for x in results.areas}}
+    )
+    if model is None:
+        view.areas = [
             _row(
                 a.area_id,
                 a.area_name,
                 a.total,
-                model,
+                None,
                 results.total,
                 [t.staff_count for t in teams[a.area_id]],
             )  # fmt: skip
             for a in results.areas
         ]
-        view.areas = _ordered(rows, order_by, model)
-        if results.selection is not None:
-            view.selection = _row(
-                0,
-                f"Selected areas ({len(view.selected_area_ids)})",
-                results.selection,
-                model,
-                results.total,
-                [t.staff_count for a in view.selected_area_ids for t in teams.get(a, [])],
+        return
+    view.condition_names = [c.name for c in model.conditions]
+    county_row = _row(
+        organisation.id,
+        "County",
+        results.total,
+        model,
+        results.total,
+        [t.staff_count for t in all_teams],
+        is_county=True,
+    )
+    every_part = [p for a in results.areas for p in a.parts]
+    for condition, cell in zip(model.conditions, county_row.cells, strict=True):
+        column = ConditionColumn(id=condition.id, name=condition.name, county=cell)
+        if isinstance(results.total, Disclosed) and condition.id in results.total.alpha:
+            alpha = results.total.alpha[condition.id]
+            column.alpha = None if alpha is None else round(alpha, 2)
+            column.alpha_text = (
+                f"{alpha:.2f}" if alpha is not None else "Not enough complete answers"
             )
-        elif results.selection_refused:
-            view.selection_note = (
-                "These areas cannot be shown together: the areas left out have fewer than "
-                f"{results.threshold} responses between them, so taking the areas you chose "
-                "away from the county would show what those few people said. Choose more "
-                "areas, or fewer."
-            )
-        view.any_hidden = any(
-            not cell.shown
-            for row in [county_row, *view.areas, *([view.selection] if view.selection else [])]
-            for cell in row.cells
+            column.consistency_warning = consistency_warning(alpha) or ""
+        column.levels, column.teams_hidden = _levels(model, condition.id, every_part)
+        view.conditions.append(column)
+    rows = [
+        _row(
+            a.area_id,
+            a.area_name,
+            a.total,
+            model,
+            results.total,
+            [t.staff_count for t in teams[a.area_id]],
+        )  # fmt: skip
+        for a in results.areas
+    ]
+    view.areas = _ordered(rows, order_by, model)
+    if results.selection is not None:
+        view.selection = _row(
+            0,
+            f"Selected areas ({len(view.selected_area_ids)})",
+            results.selection,
+            model,
+            results.total,
+            [t.staff_count for a in view.selected_area_ids for t in teams.get(a, [])],
         )
-        at = periods.index(period)
-        if at + 1 < len(periods):
-            previous = periods[at + 1]
-            before = county_results(session, organisation, previous)
-            view.previous_period_name = previous.name
-            end = min(period.closes_on, clock.today())
-            view.changes = _changes(
-                session, model, results, before, previous.opens_on, end, previous.name,
-                actor.can(Permission.VIEW_PLANS),
-            )  # fmt: skip
-        return view
+    elif results.selection_refused:
+        view.selection_note = (
+            "These areas cannot be shown together: the areas left out have fewer than "
+            f"{results.threshold} responses between them, so taking the areas you chose "
+            "away from the county would show what those few people said. Choose more "
+            "areas, or fewer."
+        )
+    view.any_hidden = any(
+        not cell.shown
+        for row in [county_row, *view.areas, *([view.selection] if view.selection else [])]
+        for cell in row.cells
+    )
+    if previous is not None:
+        before = county_results(session, organisation, previous)
+        view.previous_period_name = previous.name
+        end = min(period.closes_on, clock.today())
+        view.changes = _changes(
+            session, model, results, before, previous.opens_on, end, previous.name,
+            sees_plans,
+        )  # fmt: skip
 
 
 def county_area_view(

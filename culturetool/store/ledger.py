@@ -251,3 +251,11 @@ def state_after(session: Session, organisation_id: int, audience: Audience) -> t
     """The ledger's state as the next transaction will read it, after everything this one
     wrote; only meaningful once a `Ledger` of this audience was made in the session."""
     return session.info[STATE_AFTER][organisation_id, audience]
+
+
+def last_id_after(session: Session, organisation_id: int, audience: Audience) -> int | None:
+    """The ledger's last row id as the next transaction will read it, once a `Ledger` of this
+    audience was made in the session (it holds the organisation's lock until the transaction
+    ends); None if none was."""
+    state = session.info.get(STATE_AFTER, {}).get((organisation_id, audience))
+    return None if state is None else state[0]
