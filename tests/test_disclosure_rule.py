@@ -178,3 +178,29 @@ def test_the_partitions_cells_are_the_cells_of_its_bases(bases, keep):
             partition.take_back(undo)
         sizes = cell_sizes(kept)
         assert partition.smallest_cell() == (min(sizes) if sizes else None)
+
+
+def _state(partition: Partition):
+    """What a partition holds, with cells of nobody left out (one by one, a split cell can
+    stay behind at size 0)."""
+    sizes = {cell: n for cell, n in partition._size.items() if n}
+    return partition._cuts, partition._members, sizes, dict(partition._sizes), partition._added
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(wide_bases, max_size=12),
+    st.lists(st.tuples(wide_bases, st.integers(2, 6)), max_size=4),
+)
+def test_a_partition_built_at_once_is_the_partition_built_one_basis_at_a_time(bases, then):
+    at_once, one_by_one = Partition.of(bases), Partition()
+    for basis in bases:
+        one_by_one.add(basis)
+    assert _state(at_once) == _state(one_by_one)
+    for basis, threshold in then:  # and it goes on the same way
+        undo_at_once, undo_one_by_one = at_once.add(basis), one_by_one.add(basis)
+        assert at_once.keeps_rule(threshold) == one_by_one.keeps_rule(threshold)
+        assert _state(at_once) == _state(one_by_one)
+        at_once.take_back(undo_at_once)
+        one_by_one.take_back(undo_one_by_one)
+        assert _state(at_once) == _state(one_by_one)
