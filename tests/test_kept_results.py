@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from county_world import COUNTY, LATER, build_county
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from people import admin, make_person, manager_of
 
 from culturetool.domain import clock
@@ -256,3 +258,10 @@ def test_a_figure_is_written_to_the_ledger_as_its_fields_and_read_back_the_same(
         assert vars(value) == dataclasses.asdict(value)
         written = json.dumps(vars(value), separators=(",", ":"))
         assert ledger._value_from(kind, written) == value
+
+
+@settings(max_examples=200)
+@given(st.dictionaries(st.integers(0, 10**9), st.integers(0, 10**6), max_size=30))
+def test_a_basis_is_written_as_json_would_write_it(basis):
+    expected = json.dumps({str(r): n for r, n in sorted(basis.items()) if n}, separators=(",", ":"))
+    assert ledger._basis_text(basis) == expected

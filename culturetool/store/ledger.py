@@ -51,7 +51,9 @@ def figure_text(key: FigureKey) -> str:
 
 
 def _basis_text(basis: Basis) -> str:
-    return json.dumps({str(r): n for r, n in sorted(basis.items()) if n}, separators=(",", ":"))
+    """The basis as JSON, round ids in order and zeros left out: what `json.dumps` writes for
+    it, written out directly (a first look at a county remembers tens of thousands)."""
+    return "{" + ",".join(f'"{int(r)}":{int(n)}' for r, n in sorted(basis.items()) if n) + "}"
 
 
 def _value_from(kind: str, text: str) -> FigureValue:
@@ -154,7 +156,7 @@ class Ledger:
         self._start = self.state
         # What this look shows anew, to be written in one statement by `write`.
         self._pending: list[dict[str, object]] = []
-        self._read_back: list[tuple[GroupKey, str, dict[str, int], str]] = []
+        self._read_back: list[tuple[GroupKey, str, dict[int, int], str]] = []
         self._note_state(self.state)
 
     @property
@@ -186,7 +188,8 @@ class Ledger:
         # copy of each (a first look at a county remembers tens of thousands).
         shown = json.dumps(vars(value), separators=(",", ":"))
         # As the next look would read it back: the basis without its zeros.
-        self._read_back.append((group, figure_text(key), json.loads(basis_text), shown))
+        kept_basis = {r: n for r, n in basis.items() if n}
+        self._read_back.append((group, figure_text(key), kept_basis, shown))
         self._pending.append(
             {
                 "organisation_id": self.organisation_id,
@@ -213,7 +216,9 @@ class Ledger:
             return
         rows, self._pending = self._pending, []
         read_back, self._read_back = self._read_back, []
-        self.session.execute(insert(DisclosureRecord), rows)
+        # Core's insert, not the ORM's: the rows are plain values, and the ORM's bookkeeping
+        # for each of a first look's tens of thousands costs more than writing them.
+        self.session.connection().execute(insert(_RECORDS), rows)
         of_audience = (
             DisclosureRecord.organisation_id == self.organisation_id,
             DisclosureRecord.audience == self.audience.value,
@@ -236,7 +241,7 @@ class Ledger:
                 if (kept.last_id, kept.rows) != start:
                     return  # a look since has read them, or the kept copy was started again
                 for group, figure, basis, shown in read_back:
-                    kept.by_figure[figure].add(group, {int(r): n for r, n in basis.items()})
+                    kept.by_figure[figure].add(group, basis)
                     kept.last_value[figure, group] = shown
                 kept.last_id, kept.rows = last, start[1] + len(rows)
 
@@ -244,6 +249,7 @@ class Ledger:
 
 
 STATE_AFTER = "culturetool.ledger_state_after"
+_RECORDS = DisclosureRecord.metadata.tables[DisclosureRecord.__tablename__]
 _CHECKED = "culturetool.ledger_checked"
 
 
