@@ -8,7 +8,8 @@ same run and the ratio:
   per area, each condition's mean and count). Three looks: the first look at the period (every
   figure judged and written to the ledger), a look with nothing changed (answered with the
   view kept by the last look, once one statement has shown nothing it is made from changed),
-  and a look after one more response (its team, area and the county judged again);
+  a look after one more response (its team, area and the county judged again), and a first
+  look in a new app process (the ledger read from the database);
 - one team's results as a leader (`results_for_round`), against the same floor;
 - importing the 12,000 responses from CSV files (one per team) through the real import;
 - submissions per second through the real submission path, against bare inserts of the same
@@ -27,6 +28,8 @@ import os
 import random
 import resource
 import secrets
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -68,6 +71,19 @@ def _csv(items: list[str], people: list[dict[str, int | None]]) -> bytes:
             ",".join("Don't know" if answers[i] is None else str(answers[i]) for i in items)
         )
     return ("\n".join(lines) + "\n").encode()
+
+
+_FRESH_LOOK = """
+import time
+from culturetool.domain.access import Actor, Role
+from culturetool.services.county import county_view
+from culturetool.services.model_provider import current_model
+current_model()
+leader = Actor({user}, {organisation}, Role.LEADER, "Bench", frozenset())
+started = time.perf_counter()
+county_view(leader)
+print(time.perf_counter() - started)
+"""
 
 
 def main() -> None:
@@ -204,6 +220,14 @@ def main() -> None:
     # The response is in a round of the period shown: the look judges it, not a kept copy.
     assert after.responses == view.responses + 1, (after.responses, view.responses)
     _line("county dashboard, after one more response", after_one, floor)
+    # A new app process (a restart, or another of several): the same look, with the ledger read
+    # from the database instead of kept in memory.
+    script = _FRESH_LOOK.format(user=admin.user_id, organisation=admin.organisation_id)
+    fresh = subprocess.run(
+        [sys.executable, "-c", script],
+        check=True, capture_output=True, text=True, env=dict(os.environ), cwd=PROJECT_ROOT,
+    )  # fmt: skip
+    _line("county dashboard, first look in a new app process", float(fresh.stdout), floor)
     hidden = sum(not c.shown for row in view.areas for c in row.cells)
     print(f"  ({len(view.areas)} areas, {hidden} area cells suppressed, "
           f"{len(view.changes)} areas with change over time)")  # fmt: skip
