@@ -346,8 +346,11 @@ def _grew_too_little(own: Sequence[Basis], basis: Basis, threshold: int) -> bool
     small, and the partition need not be asked (it would say the same, at more cost)."""
     total = sum(basis.values())
     for earlier in own:
-        inside = all(n <= basis.get(r, 0) for r, n in earlier.items())
-        if inside and 0 < total - sum(earlier.values()) < threshold:
+        if not 0 < total - sum(earlier.values()) < threshold:
+            continue
+        # Inside: no count of the earlier basis above this one's. Only the counts that differ
+        # can be (a county's basis after new answers differs in the few rounds that had them).
+        if all(n <= basis.get(r, 0) for r, n in earlier.items() - basis.items()):
             return True
     return False
 

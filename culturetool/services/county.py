@@ -259,6 +259,11 @@ def _changes(
     sees_plans: bool,
 ) -> list[AreaChange]:
     earlier = {area.area_id: area for area in before.areas}
+    done = (
+        repo.areas_actions_done_between(session, [a.area_id for a in now.areas], start, end)
+        if sees_plans
+        else {}
+    )
     changes = []
     for area in now.areas:
         change = AreaChange(area_id=area.area_id, area_name=area.area_name)
@@ -278,7 +283,7 @@ def _changes(
                         if c in model.condition_by_id
                     ),
                 )
-                for action in repo.area_actions_done_between(session, area.area_id, start, end)
+                for action in done[area.area_id]
             ]
         changes.append(change)
     return changes

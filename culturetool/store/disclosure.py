@@ -562,6 +562,7 @@ class _Pooled:
     the pools score them (with the model of the newest round)."""
 
     model: CultureModel
+    version_id: str  # the model's version: the newest round's
     own: dict[int, _Group]
     as_pooled: dict[int, Totals]
 
@@ -570,23 +571,46 @@ def _pool(
     session: Session, chosen: Sequence[AssessmentRound], counts: Mapping[int, int]
 ) -> _Pooled:
     newest = max(chosen, key=lambda r: (r.opened_at, r.id))
-    figures = figures_of_rounds(session, chosen)
-    models: dict[str, CultureModel] = {}
-    for round_ in chosen:
+    model = model_of_round(session, newest)
+    pooled = _Pooled(model, newest.model_version_id, {}, {})
+    _add_to_pool(session, pooled, chosen, counts)
+    return pooled
+
+
+def _pool_again(
+    session: Session,
+    before: _Pooled,
+    changed: Sequence[AssessmentRound],
+    counts: Mapping[int, int],
+) -> _Pooled:
+    """The same rounds pooled again after some of them (`changed`) took answers, and nothing
+    else changed (no round opened or closed, no threshold, model or team moved): the other
+    rounds' groups and figures are those of `before`, as `_pool` would make them again."""
+    pooled = _Pooled(before.model, before.version_id, dict(before.own), dict(before.as_pooled))
+    _add_to_pool(session, pooled, changed, counts)
+    return pooled
+
+
+def _add_to_pool(
+    session: Session,
+    pooled: _Pooled,
+    rounds: Sequence[AssessmentRound],
+    counts: Mapping[int, int],
+) -> None:
+    figures = figures_of_rounds(session, rounds)
+    models = {pooled.version_id: pooled.model}
+    for round_ in rounds:
         if round_.model_version_id not in models:
             models[round_.model_version_id] = model_of_round(session, round_)
-    model = models[newest.model_version_id]
-    own = {
-        r.id: _round_group(r, models[r.model_version_id], figures[r.id], counts.get(r.id, 0))
-        for r in chosen
-    }
-    as_pooled = {
-        r.id: figures[r.id]
-        if r.model_version_id == newest.model_version_id
-        else _figures_under(session, r, model, newest.model_version_id, counts.get(r.id, 0))
-        for r in chosen
-    }
-    return _Pooled(model, own, as_pooled)
+        responses = counts.get(round_.id, 0)
+        pooled.own[round_.id] = _round_group(
+            round_, models[round_.model_version_id], figures[round_.id], responses
+        )
+        pooled.as_pooled[round_.id] = (
+            figures[round_.id]
+            if round_.model_version_id == pooled.version_id
+            else _figures_under(session, round_, pooled.model, pooled.version_id, responses)
+        )
 
 
 def _pool_group(
@@ -820,14 +844,14 @@ def county_results(
     if found is not None and found[0] == inputs:
         assert isinstance(found[1], CountyResults)
         return found[1]
-    pooled = _pool(session, every, counts)
     if found is not None and isinstance(found[2], _CountyLook):
         assert isinstance(found[1], CountyResults)
         newer = _after_new_answers(
-            session, ledger, inputs, found[0], found[1], found[2], pooled, areas, chosen, every
+            session, ledger, inputs, found[0], found[1], found[2], counts, areas, chosen, every
         )
         if newer is not None:
             return newer
+    pooled = _pool(session, every, counts)
     area_pools = {
         area.id: _pool_group(
             (GroupKind.AREA, area.id, period.id),
@@ -894,7 +918,9 @@ def county_results(
     ledger.write()
     _keep_once_committed(
         session, (GroupKind.COUNTY, organisation.id, period.id), inputs, ledger, county_results,
-        _CountyLook(area_pools, frozenset(r.id for r in every)) if selection is None else None,
+        _CountyLook(area_pools, frozenset(r.id for r in every), pooled)
+        if selection is None
+        else None,
     )  # fmt: skip
     return county_results
 
@@ -906,6 +932,7 @@ class _CountyLook:
 
     area_pools: Mapping[int, tuple[_Group, Mapping[int, Totals]]]
     chosen: frozenset[int]
+    pooled: _Pooled
 
 
 def _changed_rounds(before: tuple[object, ...], now: tuple[object, ...]) -> set[int] | None:
@@ -931,7 +958,7 @@ def _after_new_answers(
     before: object,
     results: CountyResults,
     look: _CountyLook,
-    pooled: _Pooled,
+    counts: Mapping[int, int],
     areas: Sequence[Area],
     chosen: Mapping[int, Sequence[AssessmentRound]],
     every: Sequence[AssessmentRound],
@@ -954,6 +981,7 @@ def _after_new_answers(
     changed = _changed_rounds(previous_rounds, rounds_now)
     if not changed or frozenset(r.id for r in every) != look.chosen:
         return None
+    pooled = _pool_again(session, look.pooled, [r for r in every if r.id in changed], counts)
     area_of = {r.id: area_id for area_id, rs in chosen.items() for r in rs}
     changed_areas = {area_of[r] for r in changed if r in area_of}
     period_id, threshold = results.period_id, results.threshold
@@ -1016,7 +1044,7 @@ def _after_new_answers(
     ledger.write()
     _keep_once_committed(
         session, (GroupKind.COUNTY, ledger.organisation_id, period_id), inputs, ledger, newer,
-        _CountyLook(area_pools, look.chosen),
+        _CountyLook(area_pools, look.chosen, pooled),
     )  # fmt: skip
     return newer
 

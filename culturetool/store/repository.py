@@ -447,24 +447,26 @@ def interventions_in_plan(session: Session, area_id: int, team_id: int | None = 
     return {intervention for intervention in session.scalars(query) if intervention}
 
 
-def area_actions_done_between(
-    session: Session, area_id: int, start: dt.date, end: dt.date
-) -> list[PlanAction]:
-    """Actions of an area (its teams' and the whole area's) marked done from `start` to `end`
-    (both included). Oldest first."""
-    return list(
-        session.scalars(
-            select(PlanAction)
-            .where(
-                PlanAction.area_id == area_id,
-                PlanAction.status == ActionStatus.DONE.value,
-                PlanAction.done_on.is_not(None),
-                PlanAction.done_on >= start,
-                PlanAction.done_on <= end,
-            )
-            .order_by(PlanAction.done_on, PlanAction.id)
+def areas_actions_done_between(
+    session: Session, area_ids: Sequence[int], start: dt.date, end: dt.date
+) -> dict[int, list[PlanAction]]:
+    """Per area: its actions (its teams' and the whole area's) marked done from `start` to
+    `end` (both included), oldest first, with their teams; in one query for all the areas."""
+    done: dict[int, list[PlanAction]] = {area_id: [] for area_id in area_ids}
+    for action in session.scalars(
+        select(PlanAction)
+        .options(joinedload(PlanAction.team))
+        .where(
+            PlanAction.area_id.in_(area_ids),
+            PlanAction.status == ActionStatus.DONE.value,
+            PlanAction.done_on.is_not(None),
+            PlanAction.done_on >= start,
+            PlanAction.done_on <= end,
         )
-    )
+        .order_by(PlanAction.done_on, PlanAction.id)
+    ):
+        done[action.area_id].append(action)
+    return done
 
 
 def actions_done_between(
