@@ -6,6 +6,11 @@ Used by the county dashboard's browser test and the county export tests."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
 
 from people import make_person
 
@@ -42,6 +47,27 @@ def respond(round_id: int, people: int, base: int, model) -> None:
                 for index, item in enumerate(items)
             }
             repo.insert_response(session, round_, answers, "")
+
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def answer_in_another_process(round_id: int) -> None:
+    """One response to the round, saved by another Python process (as another app process
+    would), so that nothing this process keeps in memory knows of it."""
+    script = textwrap.dedent(
+        f"""
+        from culturetool.services.model_provider import current_model
+        from culturetool.store import repository as repo
+        from culturetool.store.db import transaction
+        from culturetool.store.tables import AssessmentRound
+        items = current_model().questionnaire.items
+        with transaction() as session:
+            round_ = session.get_one(AssessmentRound, {round_id})
+            repo.insert_response(session, round_, {{i.id: 2 for i in items}})
+        """
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, cwd=PROJECT, env=dict(os.environ))
 
 
 def rounds_of(period_id: int) -> dict[int, int]:

@@ -6,14 +6,9 @@ A look answered from the kept view does not call the gate at all, which the test
 from __future__ import annotations
 
 import datetime as dt
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 import pytest
-from county_world import ACTION, LATER, build_county
+from county_world import ACTION, LATER, answer_in_another_process, build_county
 from people import admin, make_person, manager_of
 
 from culturetool.domain import clock
@@ -29,8 +24,6 @@ from culturetool.store import repository as repo
 from culturetool.store.county_mark import ledger_last_id
 from culturetool.store.db import transaction
 from culturetool.store.tables import AssessmentRound, Organisation, PlanAction
-
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -174,17 +167,5 @@ def test_a_look_rolled_back_is_not_kept(county, leader, gate_calls, monkeypatch)
 def test_another_process_writing_a_response_is_seen(county, leader, gate_calls):
     first = _kept(leader, gate_calls, county[LATER])
     round_id = _round_of(county["Dash Fen Two"], county[LATER])
-    script = textwrap.dedent(
-        f"""
-        from culturetool.services.model_provider import current_model
-        from culturetool.store import repository as repo
-        from culturetool.store.db import transaction
-        from culturetool.store.tables import AssessmentRound
-        items = current_model().questionnaire.items
-        with transaction() as session:
-            round_ = session.get_one(AssessmentRound, {round_id})
-            repo.insert_response(session, round_, {{i.id: 2 for i in items}})
-        """
-    )
-    subprocess.run([sys.executable, "-c", script], check=True, cwd=PROJECT, env=dict(os.environ))
+    answer_in_another_process(round_id)
     assert county_view(leader, county[LATER]).responses == first.responses + 1

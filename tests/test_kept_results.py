@@ -9,14 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
-import textwrap
-from pathlib import Path
 
 import pytest
-from county_world import COUNTY, LATER, build_county
+from county_world import COUNTY, LATER, answer_in_another_process, build_county
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from people import admin, make_person, manager_of
@@ -33,8 +28,6 @@ from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import Disclosed, area_results, county_results
 from culturetool.store.tables import Area, AssessmentPeriod, AssessmentRound, Organisation
-
-PROJECT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture
@@ -154,19 +147,7 @@ def test_another_process_writing_a_response_is_seen(county, database):
     first = _kept(lambda: _county(county[LATER]))
     area_first = _kept(lambda: _area(county["Dash Eastfen"]))
     round_id = _round_of(county["Dash Fen Two"], county[LATER])
-    script = textwrap.dedent(
-        f"""
-        from culturetool.services.model_provider import current_model
-        from culturetool.store import repository as repo
-        from culturetool.store.db import transaction
-        from culturetool.store.tables import AssessmentRound
-        items = current_model().questionnaire.items
-        with transaction() as session:
-            round_ = session.get_one(AssessmentRound, {round_id})
-            repo.insert_response(session, round_, {{i.id: 2 for i in items}})
-        """
-    )
-    subprocess.run([sys.executable, "-c", script], check=True, cwd=PROJECT, env=dict(os.environ))
+    answer_in_another_process(round_id)
     after = _county(county[LATER])
     assert after is not first
     assert after.total.responses == first.total.responses + 1
