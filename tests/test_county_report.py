@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import re
-import time
 
 import pytest
 from county_world import EARLIER, LATER, build_county
@@ -166,13 +165,11 @@ def _big_county(areas: int, teams: int) -> CountyReportData:
     return CountyReportData(county=county, made_on="2 December 2026", areas=views)
 
 
-def test_a_large_county_report_is_quick_and_repeats_its_headings():
-    """12 areas of 50 teams (the benchmark's county): the printing alone well under the 5 s the
-    whole report has; an area's table runs over pages with its heading row on each."""
+def test_a_large_county_report_repeats_its_headings():
+    """12 areas of 50 teams (the benchmark's county, whose PDF time bench/county.py prints): an
+    area's table runs over pages with its heading row on each."""
     data = _big_county(12, 50)
-    started = time.perf_counter()
     made = county_report_pdf(data)
-    assert time.perf_counter() - started < 4
     reader = PdfReader(io.BytesIO(made))
     team_pages = [p.extract_text() for p in reader.pages if "Team 0-" in p.extract_text()]
     assert len(team_pages) > 1
