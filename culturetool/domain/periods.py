@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from culturetool.domain.errors import InputProblem
 from culturetool.domain.limits import NAME_LENGTH
@@ -91,7 +92,12 @@ def period_of_round(periods: Iterable[PeriodFacts], area_id: int, opened_on: dt.
     return matching[0] if matching else None
 
 
-def taking_answers(period: PeriodFacts | None, today: dt.date) -> bool:
+class HasClosingDay(Protocol):
+    @property
+    def closes_on(self) -> dt.date: ...
+
+
+def taking_answers(period: HasClosingDay | None, today: dt.date) -> bool:
     """A round of a period takes answers until the period's closing day, inclusive."""
     return period is None or today <= period.closes_on
 

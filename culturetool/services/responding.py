@@ -293,14 +293,15 @@ def _live_round(session, token: str, *, for_saving: bool = False) -> AssessmentR
     """The open round of a link. `for_saving` locks its row until the transaction ends (on
     PostgreSQL; SQLite has no row locks), so that two sends at once to a round with one place
     left are checked one after the other and only one is saved."""
-    round_ = (
-        repo.round_by_token(session, token, lock=for_saving) if token and encodable(token) else None
-    )
+    round_ = None
+    if token and encodable(token):
+        find = repo.round_to_save_into if for_saving else repo.round_by_token
+        round_ = find(session, token)
     if round_ is None:
         raise NotFound("This link does not match any survey.")
     if not round_.is_open:
         raise RoundClosed()
-    period = repo.period_of(session, round_.period_id)
+    period = repo.period_closing(session, round_.period_id)
     if period is not None and not taking_answers(period, clock.today()):
         raise RoundClosed(
             period_note=f"The assessment “{period.name}” ended on "
@@ -483,7 +484,8 @@ def _save_with_code(
     The key is optional here, for a page without its script; kept as a receipt, as in an
     open-link round, never beside the code."""
     key_hash = repo.hash_submission_key(key) if key and len(key) <= SUBMISSION_KEY_LENGTH else None
-    if key_hash is not None and repo.receipt_exists(session, round_.id, key_hash):
+    # Marked first: if anything below refuses the response, the transaction takes it back.
+    if key_hash is not None and not repo.add_receipt(session, round_.id, key_hash):
         return False
     typed = survey_codes.normalised(code or "")
     if not typed:
@@ -492,8 +494,6 @@ def _save_with_code(
     # Spent and saved in one transaction: a refused response leaves its code usable.
     if not repo.spend_survey_code(session, round_.id, repo.hash_survey_code(round_.id, typed)):
         raise InputProblem(CODE_REFUSED)
-    if key_hash is not None:
-        repo.add_receipt(session, round_.id, key_hash)
     repo.insert_response(session, round_, answers, comment)
     return True
 
@@ -513,8 +513,10 @@ def _save_through_link(
     if not key or len(key) > SUBMISSION_KEY_LENGTH:
         raise InputProblem("Your browser did not send its one-off key; please reload the page.")
     key_hash = repo.hash_submission_key(key)
-    if repo.receipt_exists(session, round_.id, key_hash):
-        return False  # checked first: a double click is not a second sender
+    # Marked first, and taken back with the transaction if the response is refused below: a
+    # double click is not a second sender.
+    if not repo.add_receipt(session, round_.id, key_hash):
+        return False
     if round_.staff_count is not None and (
         # The running figures count the round's responses; counting the rows instead would
         # read the whole round for every response.
@@ -529,6 +531,5 @@ def _save_through_link(
     if not sender_limits.allows(ip, agent, now):
         raise InputProblem(TOO_MANY_FROM_SENDER)
     _check_answers(session, round_, answers)
-    repo.add_receipt(session, round_.id, key_hash)
     repo.insert_response(session, round_, answers, comment)
     return True

@@ -8,9 +8,10 @@ import random
 import secrets
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Delete, delete, exists, func, insert, or_, select, update
+from sqlalchemy import CursorResult, Delete, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from culturetool.domain.access import Actor
@@ -102,20 +103,44 @@ def period_of(session: Session, period_id: int | None) -> PeriodFacts | None:
     )
 
 
-def round_by_token(session: Session, token: str, lock: bool = False) -> AssessmentRound | None:
+def round_by_token(session: Session, token: str) -> AssessmentRound | None:
     """The round a survey link opens, with its team, area and organisation in the same query:
-    the respondent's page names all three, and each would otherwise be a query of its own.
-    `lock`: the round's row (only) is locked until the transaction ends."""
-    query = (
+    the respondent's page names all three, and each would otherwise be a query of its own."""
+    return session.scalars(
         select(AssessmentRound)
         .where(AssessmentRound.token == token)
         .options(
             joinedload(AssessmentRound.team).joinedload(Team.area).joinedload(Area.organisation)
         )
-    )
-    if lock:
-        query = query.with_for_update(of=AssessmentRound)
-    return session.scalars(query).first()
+    ).first()
+
+
+def round_to_save_into(session: Session, token: str) -> AssessmentRound | None:
+    """The round a survey link sends answers to, its row (only) locked until the transaction
+    ends. Without its team, area and organisation: saving names none of them, and the joins
+    cost about as much as the answers' insert."""
+    return session.scalars(
+        select(AssessmentRound).where(AssessmentRound.token == token).with_for_update()
+    ).first()
+
+
+@dataclass(frozen=True)
+class PeriodClosing:
+    name: str
+    closes_on: dt.date
+
+
+def period_closing(session: Session, period_id: int | None) -> PeriodClosing | None:
+    """A period's name and closing day, in one query (what a submission checks); None for no
+    period."""
+    if period_id is None:
+        return None
+    row = session.execute(
+        select(AssessmentPeriod.name, AssessmentPeriod.closes_on).where(
+            AssessmentPeriod.id == period_id
+        )
+    ).first()
+    return None if row is None else PeriodClosing(row.name, row.closes_on)
 
 
 def new_round_token() -> str:
@@ -174,22 +199,19 @@ def hash_submission_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def receipt_exists(session: Session, round_id: int, key_hash: str) -> bool:
-    return bool(
-        session.scalar(
-            select(
-                exists().where(
-                    SubmissionReceipt.round_id == round_id, SubmissionReceipt.key_hash == key_hash
-                )
-            )
-        )
+def add_receipt(session: Session, round_id: int, key_hash: str) -> bool:
+    """Mark a submission key as used for a round; False if it already was (the answers it came
+    with are saved). It has no link to the response it came with. One statement for the check
+    and the mark: a second send of the same key at the same moment waits for the first one's
+    transaction (PostgreSQL) and then finds its mark."""
+    connection = session.connection()
+    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    added = connection.exec_driver_sql(
+        f"INSERT INTO submission_receipt (round_id, key_hash) VALUES ({mark}, {mark}) "
+        "ON CONFLICT (round_id, key_hash) DO NOTHING",
+        (round_id, key_hash),
     )
-
-
-def add_receipt(session: Session, round_id: int, key_hash: str) -> None:
-    """Mark a submission key as used for a round; it has no link to the response it came with."""
-    session.add(SubmissionReceipt(round_id=round_id, key_hash=key_hash))
-    session.flush()
+    return added.rowcount == 1
 
 
 def hash_survey_code(round_id: int, code: str) -> str:
@@ -230,10 +252,9 @@ def insert_response(
 ) -> None:
     """A response (random id, the round, nothing else), its answers and, apart from them, the
     comment with its own random id and no link to the response."""
-    response = Response(id=uuid.uuid4().hex, round_id=round_.id)
-    session.add(response)
-    session.flush()  # no ORM link from answers to their response: write the response first
-    insert_answers(session, [(response.id, item_id, value) for item_id, value in answers.items()])
+    response_id = uuid.uuid4().hex
+    insert_response_rows(session, [(response_id, round_.id)])
+    insert_answers(session, [(response_id, item_id, value) for item_id, value in answers.items()])
     if comment:
         session.add(Comment(id=uuid.uuid4().hex, round_id=round_.id, text=comment))
     add_to_round_figures(session, round_, answers)
@@ -248,11 +269,16 @@ def add_to_round_figures(
     whose figures were never built (opened before they existed) is left for the gate to build
     once. Counting first takes the round's row lock (PostgreSQL), so a build that starts now
     waits for this response and reads it with the others."""
-    counted = session.scalar(
-        update(AssessmentRound)
-        .where(AssessmentRound.id == round_.id)
-        .values(figures_responses=AssessmentRound.figures_responses + 1)
-        .returning(AssessmentRound.figures_responses)
+    # Core's update, not the ORM's: its bookkeeping for this one row cost more than the row.
+    counted = (
+        session.connection()
+        .execute(
+            update(AssessmentRound)
+            .where(AssessmentRound.id == round_.id)
+            .values(figures_responses=AssessmentRound.figures_responses + 1)
+            .returning(AssessmentRound.figures_responses)
+        )
+        .scalar()
     )
     session.expire(round_, ["figures_responses"])
     if counted is None:
