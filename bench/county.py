@@ -75,9 +75,11 @@ def _csv(items: list[str], people: list[dict[str, int | None]]) -> bytes:
 
 _FRESH_LOOK = """
 import time
+from culturetool import config
 from culturetool.domain.access import Actor, Role
 from culturetool.services.county import county_view
 from culturetool.services.model_provider import current_model
+config.tune_garbage_collector()
 current_model()
 leader = Actor({user}, {organisation}, Role.LEADER, "Bench", frozenset())
 started = time.perf_counter()
@@ -93,6 +95,9 @@ def main() -> None:
 
     from sqlalchemy import insert, select, update
 
+    from culturetool import config
+
+    config.tune_garbage_collector()  # as the app does in each of its processes
     from culturetool.domain import clock
     from culturetool.domain.access import Actor, Role
     from culturetool.services import accounts, responding

@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from culturetool import config
 from culturetool.ui import routes
 from culturetool.ui.errors import backend_exception_handler, no_such_page
 from culturetool.ui.pages.account import (
@@ -44,6 +45,8 @@ from culturetool.ui.pages.workshop_summary import WorkshopSummaryState, workshop
 from culturetool.ui.pages.workshop_understand import UnderstandState, understand_page
 from culturetool.ui.pages.workshops import WorkshopsState, workshops_page
 from culturetool.web import backend
+
+config.tune_garbage_collector()
 
 app = rx.App(
     stylesheets=["/culturetool.css"],

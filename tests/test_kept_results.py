@@ -11,7 +11,7 @@ import datetime as dt
 import json
 
 import pytest
-from county_world import COUNTY, LATER, answer_in_another_process, build_county
+from county_world import COUNTY, EARLIER, LATER, answer_in_another_process, build_county
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from people import admin, make_person, manager_of
@@ -199,6 +199,24 @@ def _county_rolled_back(period_id: int):
             raise _Undone
     except _Undone:
         return results
+
+
+def test_a_look_rolled_back_leaves_nothing_in_the_kept_ledger(county):
+    # A look adds what it showed to the process's copy of the ledger at once, so that a second
+    # look in the same transaction (the dashboard's two periods) need not read it back. Rolled
+    # back, those rows never were, and SQLite gives their ids to the next rows written: the
+    # copy must not go on holding them.
+    _county(county[LATER])
+    _county_rolled_back(county[EARLIER])
+    with transaction() as session:
+        organisation_id = session.query(Organisation.id).scalar()
+        in_memory = _ledger_copy(ledger._kept_for(session, organisation_id, Audience.AREA))
+        ledger._kept.pop(ledger._engine_of(session))
+        afresh = _ledger_copy(ledger._caught_up(session, organisation_id, Audience.AREA))
+    assert afresh[1] > 0
+    assert in_memory[1] <= afresh[1]
+    for figure, (bases, _) in in_memory[2].items():
+        assert all(basis in afresh[2][figure][0] for basis in bases), figure
 
 
 @pytest.mark.parametrize("people", [1, 6])

@@ -160,17 +160,27 @@ class Partition:
         partition._added = len(bases)
         return partition
 
-    def _resize(self, cell: frozenset[int], people: int) -> None:
-        before = self._size[cell]
-        self._touched.setdefault(cell, before)
-        after = before + people
-        if cell:  # people in no shown basis are in no cell
-            for size, step in ((before, -1), (after, 1)):
-                if size > 0:
-                    self._sizes[size] += step
-                    if not self._sizes[size]:
-                        del self._sizes[size]
-        self._size[cell] = after
+    def _resize(self, moved: Mapping[frozenset[int], int]) -> None:
+        """Apply the change in people of each cell: everything one `add` or `take_back` moved,
+        counted per cell first (a county's basis moves the people of hundreds of rounds into
+        the same few cells), so each cell's size and the count of cells of each size change
+        once."""
+        size, sizes, touched = self._size, self._sizes, self._touched
+        for cell, people in moved.items():
+            if not people:
+                continue
+            before = size[cell]
+            touched.setdefault(cell, before)
+            after = before + people
+            if cell:  # people in no shown basis are in no cell
+                if before > 0:
+                    if sizes[before] == 1:
+                        del sizes[before]
+                    else:
+                        sizes[before] -= 1
+                if after > 0:
+                    sizes[after] += 1
+            size[cell] = after
 
     def smallest_cell(self) -> int | None:
         return min(self._sizes) if self._sizes else None
@@ -180,6 +190,8 @@ class Partition:
         index = self._added
         self._added += 1
         self._touched = {}
+        moved: dict[frozenset[int], int] = defaultdict(int)
+        joined: dict[frozenset[int], frozenset[int]] = {}  # cell -> the cell it becomes
         undo = []
         for round_id, people in basis.items():
             if people <= 0:
@@ -194,25 +206,36 @@ class Partition:
                 cuts.insert(at, people)
                 members.insert(at, cell)  # the part below the new cut keeps its bases for now
                 if not cell:
-                    self._resize(cell, people - start)
+                    moved[cell] += people - start
+            below = 0
             for i in range(at + 1):
-                start = cuts[i - 1] if i else 0
                 old = members[i]
-                new = old | {index}
+                new = joined.get(old)
+                if new is None:
+                    new = joined[old] = old | {index}
                 members[i] = new
-                self._resize(old, -(cuts[i] - start))
-                self._resize(new, cuts[i] - start)
+                segment = cuts[i] - below
+                moved[old] -= segment
+                moved[new] += segment
+                below = cuts[i]
+        self._resize(moved)
         return undo
 
     def take_back(self, undo: list[tuple[int, list[int], list[frozenset[int]]]]) -> None:
         self._added -= 1
+        moved: dict[frozenset[int], int] = defaultdict(int)
         for round_id, cuts, members in reversed(undo):
             now_cuts, now_members = self._cuts[round_id], self._members[round_id]
-            for i, cell in enumerate(now_members):
-                self._resize(cell, -(now_cuts[i] - (now_cuts[i - 1] if i else 0)))
-            for i, cell in enumerate(members):
-                self._resize(cell, cuts[i] - (cuts[i - 1] if i else 0))
+            below = 0
+            for cut, cell in zip(now_cuts, now_members, strict=True):
+                moved[cell] -= cut - below
+                below = cut
+            below = 0
+            for cut, cell in zip(cuts, members, strict=True):
+                moved[cell] += cut - below
+                below = cut
             self._cuts[round_id], self._members[round_id] = cuts, members
+        self._resize(moved)
 
     def keeps_rule(self, threshold: int) -> bool:
         """Whether the last basis added keeps the rule at its threshold: every cell it changed
@@ -253,8 +276,12 @@ class ShownBefore(Generic[Key]):
             self._partition = Partition.of(self.bases)
         return self._partition
 
-    def add(self, key: Key, basis: Basis) -> None:
-        basis_key = _basis_key(basis)
+    def add(
+        self, key: Key, basis: Basis, basis_key: frozenset[tuple[int, int]] | None = None
+    ) -> None:
+        """Add a figure shown; `basis_key` is the basis as a set, where the caller has it."""
+        if basis_key is None:
+            basis_key = _basis_key(basis)
         if basis_key not in self._own_keys[key]:
             self._own_keys[key].add(basis_key)
             self.own[key].append(basis)

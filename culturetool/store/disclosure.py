@@ -287,7 +287,9 @@ class _Verdicts:
         default_factory=lambda: defaultdict(dict)
     )
     protected: dict[GroupKey, set[FigureKey]] = field(default_factory=lambda: defaultdict(set))
-    new_bases: dict[GroupKey, dict[FigureKey, Mapping[int, int]]] = field(
+    # The figures shown on a basis new for their group: to remember (each a candidate, which
+    # carries its basis and the basis's set form, worked out once).
+    new_bases: dict[GroupKey, dict[FigureKey, Wanted[GroupKey]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
 
@@ -303,7 +305,7 @@ def _judge(ledger: Ledger, candidates: Mapping[FigureKey, Sequence[_Candidate]])
             if option.key in decision.shown:
                 verdicts.current[option.key][key] = option.value
                 if option.key in decision.newly_shown:
-                    verdicts.new_bases[option.key][key] = option.basis
+                    verdicts.new_bases[option.key][key] = option
                 continue
             earlier = ledger.last_shown(option.key, key)
             if earlier is None:
@@ -363,10 +365,10 @@ def _outcome(group: _Group, verdicts: _Verdicts, ledger: Ledger) -> Disclosed:
         confidence=confidence,
     )
     items = statements_to_show(model, current, group.items)
-    for key, basis in verdicts.new_bases.get(group.key, {}).items():
+    for key, wanted in verdicts.new_bases.get(group.key, {}).items():
         if key[0] == ITEM and key[1] not in items:
             continue
-        ledger.remember(group.key, group.area_id, key, basis, current[key])
+        ledger.remember(group.key, group.area_id, key, wanted, current[key])
     now = [c.id for c in model.conditions if ("condition", c.id) in current]
     return Disclosed(
         responses=group.responses,

@@ -5,10 +5,12 @@ At county scale the ledger holds tens of thousands of rows, and every look needs
 (a county figure's cells cut across every area). Reading and parsing them all for each look
 would cost more than the look itself, so each process keeps them and, at the start of a look,
 reads only the rows written since (the ledger is only ever added to). The look's own new rows
-are written in one statement at its end and added to the kept copy once its transaction has
-committed (or, if another look's rows came in between, read back by the next look), so a look
-that is rolled back leaves nothing behind in memory. A change in the number of older rows (a
-restore, another database) throws the kept copy away.
+are written in one statement at its end and added to the kept copy at once (or, if another
+look's rows came in between, read back by the next look), so that a second look in the same
+transaction (a dashboard looks at two periods) need not read them back. A transaction that wrote
+rows and is then rolled back throws the kept copy away: it may hold rows that were never
+committed, and SQLite gives their ids to the next rows written. A change in the number of older
+rows (a restore, another database) throws the kept copy away too.
 
 Decisions are taken one look at a time per organisation: each look first locks the
 organisation's row (PostgreSQL; SQLite has one writer anyway), so two people looking at once
@@ -36,6 +38,7 @@ from culturetool.domain.disclosure import (
     FigureKey,
     FigureValue,
     ShownBefore,
+    Wanted,
 )
 from culturetool.domain.kinds import Audience, GroupKind
 from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore
@@ -79,6 +82,12 @@ class _Kept:
     # Held while rows are added, a figure's record copied or decisions taken.
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def forget(self) -> None:
+        """Start again from nothing (the caller holds the lock)."""
+        self.by_figure.clear()
+        self.last_value.clear()
+        self.last_id = self.rows = 0
+
 
 _kept: weakref.WeakKeyDictionary[Engine, dict[tuple[int, str], _Kept]] = weakref.WeakKeyDictionary()
 _kept_lock = threading.Lock()
@@ -112,9 +121,7 @@ def _caught_up(
             else kept.rows
         )
         if older != kept.rows:
-            kept.by_figure.clear()
-            kept.last_value.clear()
-            kept.last_id = kept.rows = 0
+            kept.forget()
         rows = session.execute(
             select(
                 DisclosureRecord.id,
@@ -156,7 +163,9 @@ class Ledger:
         self._start = self.state
         # What this look shows anew, to be written in one statement by `write`.
         self._pending: list[dict[str, object]] = []
-        self._read_back: list[tuple[GroupKey, str, dict[int, int], str]] = []
+        self._read_back: list[
+            tuple[GroupKey, str, dict[int, int], frozenset[tuple[int, int]], str]
+        ] = []
         self._note_state(self.state)
 
     @property
@@ -179,17 +188,24 @@ class Ledger:
         return None if text is None else _value_from(key[0], text)
 
     def remember(
-        self, group: GroupKey, area_id: int | None, key: FigureKey, basis: Basis, value: FigureValue
+        self,
+        group: GroupKey,
+        area_id: int | None,
+        key: FigureKey,
+        shown_as: Wanted[GroupKey],
+        value: FigureValue,
     ) -> None:
-        """Queue a figure shown anew; `write` puts the queue in the database. A look decides
-        once, so what it queues need not be seen by its own decisions."""
+        """Queue a figure shown anew, on the basis of the candidate it was shown as; `write`
+        puts the queue in the database. A look decides once, so what it queues need not be
+        seen by its own decisions."""
+        basis = shown_as.basis
         basis_text = _basis_text(basis)
         # The figures are flat dataclasses: their fields as they are, without asdict's deep
         # copy of each (a first look at a county remembers tens of thousands).
         shown = json.dumps(vars(value), separators=(",", ":"))
         # As the next look would read it back: the basis without its zeros.
         kept_basis = {r: n for r, n in basis.items() if n}
-        self._read_back.append((group, figure_text(key), kept_basis, shown))
+        self._read_back.append((group, figure_text(key), kept_basis, shown_as.basis_key, shown))
         self._pending.append(
             {
                 "organisation_id": self.organisation_id,
@@ -209,13 +225,16 @@ class Ledger:
 
     def write(self) -> None:
         """What this look showed anew, in one statement (a first look at a county shows tens
-        of thousands of figures), and added to the kept ledger once the transaction commits,
-        so that the next look need not read it back. Notes in the session (`state_after`) the
-        `state` the next look will find if nothing else is written before it reads the ledger."""
+        of thousands of figures), added to the kept ledger at once so that the next look need
+        not read it back. Notes in the session (`state_after`) the `state` the next look will
+        find if nothing else is written before it reads the ledger."""
         if not self._pending:
             return
         rows, self._pending = self._pending, []
         read_back, self._read_back = self._read_back, []
+        # From here the kept copy may hold rows of this transaction (this look's, or read back
+        # by a later look in it): if the transaction is rolled back, they never were.
+        _forget_on_rollback(self.session, self._kept)
         # Core's insert, not the ORM's: the rows are plain values, and the ORM's bookkeeping
         # for each of a first look's tens of thousands costs more than writing them.
         self.session.connection().execute(insert(_RECORDS), rows)
@@ -234,18 +253,36 @@ class Ledger:
         self._note_state((last, self._start[1] + after))
         if after != len(rows):
             return  # the next look reads them back
-        start, kept = self._start, self._kept
+        kept = self._kept
+        with kept.lock:
+            if (kept.last_id, kept.rows) != self._start:
+                return  # a look since has read them, or the kept copy was started again
+            for group, figure, basis, basis_key, shown in read_back:
+                kept.by_figure[figure].add(group, basis, basis_key)
+                kept.last_value[figure, group] = shown
+            kept.last_id, kept.rows = last, self._start[1] + len(rows)
 
-        def add_to_kept(_session: Session) -> None:
-            with kept.lock:
-                if (kept.last_id, kept.rows) != start:
-                    return  # a look since has read them, or the kept copy was started again
-                for group, figure, basis, shown in read_back:
-                    kept.by_figure[figure].add(group, basis)
-                    kept.last_value[figure, group] = shown
-                kept.last_id, kept.rows = last, start[1] + len(rows)
 
-        event.listen(self.session, "after_commit", add_to_kept, once=True)
+def _forget_on_rollback(session: Session, kept: _Kept) -> None:
+    """Throw `kept` away if the session's transaction is rolled back (once per transaction)."""
+    touched: dict[int, _Kept] | None = session.info.get(_TOUCHED)
+    if touched is None:
+        touched = session.info[_TOUCHED] = {}
+
+        def committed(session: Session) -> None:
+            session.info.pop(_TOUCHED, None)
+
+        def rolled_back(session: Session) -> None:
+            for kept in session.info.pop(_TOUCHED, {}).values():
+                with kept.lock:
+                    kept.forget()
+
+        event.listen(session, "after_commit", committed, once=True)
+        event.listen(session, "after_rollback", rolled_back, once=True)
+    touched[id(kept)] = kept
+
+
+_TOUCHED = "culturetool.ledger_rows_written"
 
 
 STATE_AFTER = "culturetool.ledger_state_after"
