@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from culturetool.domain.disclosure import (
     Partition,
+    ShownBefore,
     Wanted,
     cell_sizes,
     consistent,
@@ -204,3 +205,44 @@ def test_a_partition_built_at_once_is_the_partition_built_one_basis_at_a_time(ba
         at_once.take_back(undo_at_once)
         one_by_one.take_back(undo_one_by_one)
         assert _state(at_once) == _state(one_by_one)
+
+
+def _cells(record: ShownBefore) -> list[int]:
+    """The sizes of a record's cells, whatever their names (the bases' indices)."""
+    return sorted(n for cell, n in record.partition()._size.items() if cell and n)
+
+
+@settings(max_examples=300)
+@given(
+    before=st.lists(st.tuples(st.sampled_from("ABCDEFG"), wide_bases), max_size=8),
+    asked=st.dictionaries(
+        st.sampled_from("ABCDEFG"), st.tuples(wide_bases, st.integers(2, 6)), max_size=7
+    ),
+    forgotten=st.sets(st.sampled_from("ABCDEFG")),
+    then=st.lists(st.tuples(st.sampled_from("ABCDEFG"), wide_bases, st.integers(2, 6)), max_size=5),
+)
+def test_a_decision_kept_and_settled_leaves_what_adding_the_remembered_figures_would(
+    before, asked, forgotten, then
+):
+    # The store decides with keep=True and settles: the bases tried stay in the partition when
+    # every one of them is remembered, and are taken back otherwise (some figures shown are
+    # not remembered: statements of a figure with one hidden). Either way the record must then
+    # be what deciding, taking everything back and adding the remembered figures makes.
+    kept, plain = ShownBefore(before), ShownBefore(before)
+    kept.partition(), plain.partition()
+    candidates = [Wanted(key, basis, threshold) for key, (basis, threshold) in asked.items()]
+    decision = decide(kept, candidates, keep=True)
+    assert decision.shown == decide(plain, candidates).shown
+    remembered = [
+        wanted
+        for wanted in candidates
+        if wanted.key in decision.newly_shown and wanted.key not in forgotten
+    ]
+    in_partition = kept.settle(decision, remembered)
+    for wanted in remembered:
+        kept.add(wanted.key, wanted.basis, wanted.basis_key, in_partition=in_partition)
+        plain.add(wanted.key, wanted.basis)
+    assert _cells(kept) == _cells(plain)
+    assert kept.known == plain.known and kept.own == plain.own
+    later = [Wanted(key, basis, threshold) for key, basis, threshold in then]
+    assert decide(kept, later).shown == decide(plain, later).shown

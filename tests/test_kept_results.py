@@ -180,8 +180,24 @@ def test_the_ledger_kept_after_looks_is_the_ledger_read_afresh(county):
         kept = ledger._caught_up(session, organisation_id, Audience.AREA)
         assert kept.rows > 0
         held = _ledger_copy(kept)
+        cells = {figure: _cells(record) for figure, record in kept.by_figure.items()}
         ledger._kept.pop(ledger._engine_of(session))
-        assert _ledger_copy(ledger._caught_up(session, organisation_id, Audience.AREA)) == held
+        afresh = ledger._caught_up(session, organisation_id, Audience.AREA)
+        assert _ledger_copy(afresh) == held
+        # The partitions the looks kept up to date (bases tried while deciding and kept, as
+        # `ShownBefore.settle` allows) are those of the bases read afresh.
+        assert any(size is not None for size in cells.values())
+        for figure, record in afresh.by_figure.items():
+            if cells[figure] is not None:
+                assert _cells(record, build=True) == cells[figure], figure
+
+
+def _cells(record, build: bool = False) -> list[int] | None:
+    """The sizes of a figure's cells, whatever their names; None if its partition was never
+    built (unless told to build it)."""
+    if record._partition is None and not build:
+        return None
+    return sorted(n for cell, n in record.partition()._size.items() if cell and n)
 
 
 class _Undone(Exception):

@@ -80,11 +80,19 @@ class Refusal:
     more_needed: int | None  # people still to answer before it can update, where it is known
 
 
+# What `Partition.add` returns for `take_back`: per round, its cuts and segments before.
+Undo = list[tuple[int, list[int], list[frozenset[int]]]]
+
+
 @dataclass(frozen=True)
 class Decision(Generic[Key]):
     shown: frozenset[Key]
     refused: Mapping[Key, Refusal]
     newly_shown: Mapping[Key, Basis]  # shown now on a basis never shown before: to remember
+    # With `decide(..., keep=True)`: the bases it left in the partition (as sets), and how to
+    # take them back, for `ShownBefore.settle`.
+    added: tuple[frozenset[tuple[int, int]], ...] = ()
+    undo: tuple[Undo, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -185,7 +193,7 @@ class Partition:
     def smallest_cell(self) -> int | None:
         return min(self._sizes) if self._sizes else None
 
-    def add(self, basis: Basis) -> list[tuple[int, list[int], list[frozenset[int]]]]:
+    def add(self, basis: Basis) -> Undo:
         """Add a basis; returns what `take_back` needs to undo it."""
         index = self._added
         self._added += 1
@@ -221,7 +229,7 @@ class Partition:
         self._resize(moved)
         return undo
 
-    def take_back(self, undo: list[tuple[int, list[int], list[frozenset[int]]]]) -> None:
+    def take_back(self, undo: Undo) -> None:
         self._added -= 1
         moved: dict[frozenset[int], int] = defaultdict(int)
         for round_id, cuts, members in reversed(undo):
@@ -277,9 +285,15 @@ class ShownBefore(Generic[Key]):
         return self._partition
 
     def add(
-        self, key: Key, basis: Basis, basis_key: frozenset[tuple[int, int]] | None = None
+        self,
+        key: Key,
+        basis: Basis,
+        basis_key: frozenset[tuple[int, int]] | None = None,
+        *,
+        in_partition: bool = False,
     ) -> None:
-        """Add a figure shown; `basis_key` is the basis as a set, where the caller has it."""
+        """Add a figure shown; `basis_key` is the basis as a set, where the caller has it.
+        `in_partition`: a decision settled with `settle` left the basis in the partition."""
         if basis_key is None:
             basis_key = _basis_key(basis)
         if basis_key not in self._own_keys[key]:
@@ -288,8 +302,25 @@ class ShownBefore(Generic[Key]):
         if basis_key not in self.known:
             self.known.add(basis_key)
             self.bases.append(basis)
-            if self._partition is not None:
+            if self._partition is not None and not in_partition:
                 self._partition.add(basis)
+
+    def settle(self, decision: Decision[Key], remembered: Iterable[Wanted[Key]]) -> bool:
+        """After `decide(self, ..., keep=True)`, before anything else decides on these figures:
+        `remembered` are the candidates it showed that will be remembered. If their bases hold
+        every basis the decision left in the partition, the partition keeps them, and True:
+        the caller adds them `in_partition` (adding them again would cost as much as deciding
+        did). Otherwise (statements not shown because another of their figure's statements
+        is hidden) the partition is taken back to what it was, and False. Until they are
+        added, the partition holds bases not known here: a later decision that adds one again
+        splits no cell, so it decides the same."""
+        if {wanted.basis_key for wanted in remembered} >= set(decision.added):
+            return True
+        partition = self._partition
+        assert partition is not None  # bases were added to it
+        for undo in reversed(decision.undo):
+            partition.take_back(undo)
+        return False
 
     def shown_on(self, key: Key, basis_key: frozenset[tuple[int, int]]) -> bool:
         """The group showed this figure on exactly this basis (as a set) before."""
@@ -308,6 +339,8 @@ class ShownBefore(Generic[Key]):
 def decide(
     shown_before: ShownBefore[Key] | Sequence[tuple[Key, Basis]],
     candidates: Sequence[Wanted[Key]],
+    *,
+    keep: bool = False,
 ) -> Decision[Key]:
     """Which candidates may be shown, on top of what was shown before.
 
@@ -320,12 +353,15 @@ def decide(
 
     A candidate whose basis was shown before adds no cell (it only renames cells), so the
     partition is needed only when some candidate's basis is new, and it is kept in
-    `shown_before` between decisions: what this one adds is taken back at the end.
+    `shown_before` between decisions: what this one adds is taken back at the end, unless
+    `keep`, when the caller must `settle` the decision with `shown_before` before anything
+    else decides on it.
     """
     before = shown_before if isinstance(shown_before, ShownBefore) else ShownBefore(shown_before)
     taken_now: set[frozenset[tuple[int, int]]] = set()  # new bases taken in this decision
     partition: Partition | None = None
-    kept: list[list[tuple[int, list[int], list[frozenset[int]]]]] = []  # to take back
+    kept: list[Undo] = []  # to take back
+    added: list[frozenset[tuple[int, int]]] = []
     shown: set[Key] = set()
     refused: dict[Key, Refusal] = {}
     newly: dict[Key, Basis] = {}
@@ -349,6 +385,7 @@ def decide(
             if taken:
                 taken_now.add(basis_key)
                 kept.append(undo)
+                added.append(basis_key)
             else:
                 partition.take_back(undo)
         if taken:
@@ -361,6 +398,8 @@ def decide(
             changed_too_little=not alone,
             more_needed=None if alone else more_needed(own, basis, threshold),
         )
+    if keep:
+        return Decision(frozenset(shown), refused, newly, tuple(added), tuple(kept))
     if partition is not None:
         for undo in reversed(kept):
             partition.take_back(undo)

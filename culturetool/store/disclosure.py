@@ -292,30 +292,63 @@ class _Verdicts:
     new_bases: dict[GroupKey, dict[FigureKey, Wanted[GroupKey]]] = field(
         default_factory=lambda: defaultdict(dict)
     )
+    # The statements each group may show (`statements_to_show`).
+    statements: dict[GroupKey, dict[str, ItemScore]] = field(default_factory=dict)
+    # The figures whose new bases the kept partition holds already (`ShownBefore.settle`).
+    in_partition: set[FigureKey] = field(default_factory=set)
 
 
-def _judge(ledger: Ledger, candidates: Mapping[FigureKey, Sequence[_Candidate]]) -> _Verdicts:
+def _judge(
+    ledger: Ledger,
+    candidates: Mapping[FigureKey, Sequence[_Candidate]],
+    groups: Iterable[_Group],
+) -> _Verdicts:
+    """Every candidate judged against the ledger; `groups` are the groups they are of, whose
+    outcomes the caller will make (`_outcome`), remembering what they newly show.
+
+    What is newly shown is known here already (`statements_to_show` takes a figure's
+    statements back when one of them is hidden), so each figure's decision is settled at once
+    with its record in the kept ledger: the bases it tried on the partition stay there when
+    they are all to be remembered, instead of being taken back and added again when the
+    ledger is written."""
     verdicts = _Verdicts()
+    of_group = {group.key: group for group in groups}
     with ledger.deciding():
-        decisions = {key: decide(ledger.shown_before(key), options)
+        records = {key: ledger.shown_before(key) for key in candidates}
+        decisions = {key: decide(records[key], options, keep=True)
                      for key, options in candidates.items()}  # fmt: skip
-    for key, options in candidates.items():
-        decision = decisions[key]
-        for option in options:
-            if option.key in decision.shown:
-                verdicts.current[option.key][key] = option.value
-                if option.key in decision.newly_shown:
-                    verdicts.new_bases[option.key][key] = option
-                continue
-            earlier = ledger.last_shown(option.key, key)
-            if earlier is None:
-                verdicts.protected[option.key].add(key)
-            else:
-                refusal = decision.refused[option.key]
-                verdicts.earlier[option.key][key] = (
-                    earlier,
-                    AsBefore(people=_people(earlier), more_needed=refusal.more_needed),
-                )
+        for key, options in candidates.items():
+            decision = decisions[key]
+            for option in options:
+                if option.key in decision.shown:
+                    verdicts.current[option.key][key] = option.value
+                    if option.key in decision.newly_shown:
+                        verdicts.new_bases[option.key][key] = option
+                    continue
+                earlier = ledger.last_shown(option.key, key)
+                if earlier is None:
+                    verdicts.protected[option.key].add(key)
+                else:
+                    refusal = decision.refused[option.key]
+                    verdicts.earlier[option.key][key] = (
+                        earlier,
+                        AsBefore(people=_people(earlier), more_needed=refusal.more_needed),
+                    )
+        for group_key, group in of_group.items():
+            verdicts.statements[group_key] = statements_to_show(
+                group.model, verdicts.current.get(group_key, {}), group.items
+            )
+        for key, options in candidates.items():
+            remembered = [
+                option
+                for option in options
+                if option.key in decisions[key].newly_shown
+                and (key[0] != ITEM or key[1] in verdicts.statements[option.key])
+            ]
+            if records[key].settle(decisions[key], remembered):
+                verdicts.in_partition.add(key)
+                if remembered:
+                    ledger.keep_record(key, records[key])
     return verdicts
 
 
@@ -364,11 +397,13 @@ def _outcome(group: _Group, verdicts: _Verdicts, ledger: Ledger) -> Disclosed:
         },
         confidence=confidence,
     )
-    items = statements_to_show(model, current, group.items)
+    items = verdicts.statements[group.key]
     for key, wanted in verdicts.new_bases.get(group.key, {}).items():
         if key[0] == ITEM and key[1] not in items:
             continue
-        ledger.remember(group.key, group.area_id, key, wanted, current[key])
+        ledger.remember(
+            group.key, group.area_id, key, wanted, current[key], key in verdicts.in_partition
+        )
     now = [c.id for c in model.conditions if ("condition", c.id) in current]
     return Disclosed(
         responses=group.responses,
@@ -435,7 +470,7 @@ def round_results(
     audience = Audience.AREA if viewer_sees_area_figures else Audience.TEAM
     ledger = Ledger(session, area.organisation_id, audience)
     group = _round_group(round_, model, figures_of_rounds(session, [round_])[round_.id], count)
-    verdicts = _judge(ledger, _candidates([], [group]))
+    verdicts = _judge(ledger, _candidates([], [group]), [group])
     outcome = _outcome(group, verdicts, ledger)
     ledger.write()
     return outcome
@@ -718,7 +753,7 @@ def area_results(session: Session, area: Area) -> AreaResults:
         (GroupKind.AREA, area.id, 0), area.id, pooled, [r.id for r in chosen], threshold
     )
     teams = [pooled.own[r.id] for r in sorted(chosen, key=lambda r: r.id)]
-    verdicts = _judge(ledger, _candidates([(area_group, by_round)], teams))
+    verdicts = _judge(ledger, _candidates([(area_group, by_round)], teams), [area_group, *teams])
     parts = [_part(r, pooled.own[r.id], verdicts, ledger) for r in chosen]
     total = _total(area_group, verdicts, ledger)
     results = AreaResults(area.id, area.name, threshold, total, pooled.model, parts, without)
@@ -895,7 +930,8 @@ def county_results(
     if selection is not None:
         for key, options in _candidates([selection], []).items():
             candidates.setdefault(key, []).extend(options)
-    verdicts = _judge(ledger, candidates)
+    judged = [county[0], *(group for group, _ in area_pools.values()), *teams_in_order]
+    verdicts = _judge(ledger, candidates, judged + ([selection[0]] if selection else []))
     results = []
     for area in areas:
         parts = [_part(r, pooled.own[r.id], verdicts, ledger) for r in chosen[area.id]]
@@ -1009,10 +1045,8 @@ def _after_new_answers(
         add_up(group.totals for group, _ in area_pools.values()),
     )
     teams = [pooled.own[r] for r in sorted(changed) if r in area_of]
-    verdicts = _judge(
-        ledger,
-        _candidates([county, *(area_pools[a.id] for a in areas if a.id in changed_areas)], teams),
-    )
+    judged = [county, *(area_pools[a.id] for a in areas if a.id in changed_areas)]
+    verdicts = _judge(ledger, _candidates(judged, teams), [*(group for group, _ in judged), *teams])
     by_area = {area.area_id: area for area in results.areas}
     now: list[AreaInPeriod] = []
     for area in areas:

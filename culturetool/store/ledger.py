@@ -164,7 +164,7 @@ class Ledger:
         # What this look shows anew, to be written in one statement by `write`.
         self._pending: list[dict[str, object]] = []
         self._read_back: list[
-            tuple[GroupKey, str, dict[int, int], frozenset[tuple[int, int]], str]
+            tuple[GroupKey, str, dict[int, int], frozenset[tuple[int, int]], bool, str]
         ] = []
         self._note_state(self.state)
 
@@ -175,13 +175,25 @@ class Ledger:
 
     @contextmanager
     def deciding(self) -> Iterator[None]:
-        """Held while decisions are taken: they try bases on the kept partitions and take
-        them back, so two looks in one process must not do it at once."""
+        """Held while decisions are taken: they try bases on the kept partitions, and keep
+        those that will be remembered, so two looks in one process must not do it at once.
+        From here the kept copy may hold what this transaction shows: if it is rolled back,
+        or deciding fails half way, the copy is thrown away."""
+        _forget_on_rollback(self.session, self._kept)
         with self._kept.lock:
-            yield
+            try:
+                yield
+            except BaseException:
+                self._kept.forget()
+                raise
 
     def shown_before(self, key: FigureKey) -> ShownBefore[GroupKey]:
         return self._kept.by_figure.get(figure_text(key)) or ShownBefore()
+
+    def keep_record(self, key: FigureKey, record: ShownBefore[GroupKey]) -> None:
+        """Keep a figure's record, which `shown_before` may have made new, with the partition
+        its decision left bases in (while deciding)."""
+        self._kept.by_figure.setdefault(figure_text(key), record)
 
     def last_shown(self, group: GroupKey, key: FigureKey) -> FigureValue | None:
         text = self._kept.last_value.get((figure_text(key), group))
@@ -194,10 +206,12 @@ class Ledger:
         key: FigureKey,
         shown_as: Wanted[GroupKey],
         value: FigureValue,
+        in_partition: bool = False,
     ) -> None:
         """Queue a figure shown anew, on the basis of the candidate it was shown as; `write`
         puts the queue in the database. A look decides once, so what it queues need not be
-        seen by its own decisions."""
+        seen by its own decisions. `in_partition`: its decision left the basis in the kept
+        partition (`ShownBefore.settle`)."""
         basis = shown_as.basis
         basis_text = _basis_text(basis)
         # The figures are flat dataclasses: their fields as they are, without asdict's deep
@@ -205,7 +219,9 @@ class Ledger:
         shown = json.dumps(vars(value), separators=(",", ":"))
         # As the next look would read it back: the basis without its zeros.
         kept_basis = {r: n for r, n in basis.items() if n}
-        self._read_back.append((group, figure_text(key), kept_basis, shown_as.basis_key, shown))
+        self._read_back.append(
+            (group, figure_text(key), kept_basis, shown_as.basis_key, in_partition, shown)
+        )
         self._pending.append(
             {
                 "organisation_id": self.organisation_id,
@@ -257,8 +273,8 @@ class Ledger:
         with kept.lock:
             if (kept.last_id, kept.rows) != self._start:
                 return  # a look since has read them, or the kept copy was started again
-            for group, figure, basis, basis_key, shown in read_back:
-                kept.by_figure[figure].add(group, basis, basis_key)
+            for group, figure, basis, basis_key, in_partition, shown in read_back:
+                kept.by_figure[figure].add(group, basis, basis_key, in_partition=in_partition)
                 kept.last_value[figure, group] = shown
             kept.last_id, kept.rows = last, self._start[1] + len(rows)
 
