@@ -290,10 +290,11 @@ class ShownBefore(Generic[Key]):
         basis: Basis,
         basis_key: frozenset[tuple[int, int]] | None = None,
         *,
-        in_partition: bool = False,
+        held_by: Partition | None = None,
     ) -> None:
         """Add a figure shown; `basis_key` is the basis as a set, where the caller has it.
-        `in_partition`: a decision settled with `settle` left the basis in the partition."""
+        `held_by`: the partition a decision settled with `settle` left the basis in. If that
+        is still this record's partition, the basis is not added to it again."""
         if basis_key is None:
             basis_key = _basis_key(basis)
         if basis_key not in self._own_keys[key]:
@@ -302,25 +303,27 @@ class ShownBefore(Generic[Key]):
         if basis_key not in self.known:
             self.known.add(basis_key)
             self.bases.append(basis)
-            if self._partition is not None and not in_partition:
+            if self._partition is not None and self._partition is not held_by:
                 self._partition.add(basis)
 
-    def settle(self, decision: Decision[Key], remembered: Iterable[Wanted[Key]]) -> bool:
+    def settle(
+        self, decision: Decision[Key], remembered: Iterable[Wanted[Key]]
+    ) -> Partition | None:
         """After `decide(self, ..., keep=True)`, before anything else decides on these figures:
         `remembered` are the candidates it showed that will be remembered. If their bases hold
-        every basis the decision left in the partition, the partition keeps them, and True:
-        the caller adds them `in_partition` (adding them again would cost as much as deciding
-        did). Otherwise (statements not shown because another of their figure's statements
-        is hidden) the partition is taken back to what it was, and False. Until they are
-        added, the partition holds bases not known here: a later decision that adds one again
-        splits no cell, so it decides the same."""
+        every basis the decision left in the partition, the partition keeps them and is
+        returned: the caller adds them `held_by` it (adding them to it again would cost as
+        much as deciding did). Otherwise (statements not shown because another of their
+        figure's statements is hidden) the partition is taken back to what it was, and None.
+        Until they are added, the partition holds bases not known here: a later decision that
+        adds one again splits no cell, so it decides the same."""
         if {wanted.basis_key for wanted in remembered} >= set(decision.added):
-            return True
+            return self._partition
         partition = self._partition
         assert partition is not None  # bases were added to it
         for undo in reversed(decision.undo):
             partition.take_back(undo)
-        return False
+        return None
 
     def shown_on(self, key: Key, basis_key: frozenset[tuple[int, int]]) -> bool:
         """The group showed this figure on exactly this basis (as a set) before."""

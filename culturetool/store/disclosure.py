@@ -45,6 +45,7 @@ from culturetool.domain.disclosure import (
     ITEM,
     FigureKey,
     FigureValue,
+    Partition,
     RoundFacts,
     Wanted,
     decide,
@@ -294,8 +295,8 @@ class _Verdicts:
     )
     # The statements each group may show (`statements_to_show`).
     statements: dict[GroupKey, dict[str, ItemScore]] = field(default_factory=dict)
-    # The figures whose new bases the kept partition holds already (`ShownBefore.settle`).
-    in_partition: set[FigureKey] = field(default_factory=set)
+    # The kept partition that holds a figure's new bases already (`ShownBefore.settle`).
+    held_by: dict[FigureKey, Partition] = field(default_factory=dict)
 
 
 def _judge(
@@ -345,10 +346,11 @@ def _judge(
                 if option.key in decisions[key].newly_shown
                 and (key[0] != ITEM or key[1] in verdicts.statements[option.key])
             ]
-            if records[key].settle(decisions[key], remembered):
-                verdicts.in_partition.add(key)
-                if remembered:
-                    ledger.keep_record(key, records[key])
+            held = records[key].settle(decisions[key], remembered)
+            if held is not None:
+                verdicts.held_by[key] = held
+            if remembered:
+                ledger.keep_record(key, records[key])
     return verdicts
 
 
@@ -402,7 +404,7 @@ def _outcome(group: _Group, verdicts: _Verdicts, ledger: Ledger) -> Disclosed:
         if key[0] == ITEM and key[1] not in items:
             continue
         ledger.remember(
-            group.key, group.area_id, key, wanted, current[key], key in verdicts.in_partition
+            group.key, group.area_id, key, wanted, current[key], verdicts.held_by.get(key)
         )
     now = [c.id for c in model.conditions if ("condition", c.id) in current]
     return Disclosed(

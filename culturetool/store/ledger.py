@@ -37,6 +37,7 @@ from culturetool.domain.disclosure import (
     Basis,
     FigureKey,
     FigureValue,
+    Partition,
     ShownBefore,
     Wanted,
 )
@@ -164,7 +165,7 @@ class Ledger:
         # What this look shows anew, to be written in one statement by `write`.
         self._pending: list[dict[str, object]] = []
         self._read_back: list[
-            tuple[GroupKey, str, dict[int, int], frozenset[tuple[int, int]], bool, str]
+            tuple[GroupKey, str, dict[int, int], frozenset[tuple[int, int]], Partition | None, str]
         ] = []
         self._note_state(self.state)
 
@@ -206,12 +207,12 @@ class Ledger:
         key: FigureKey,
         shown_as: Wanted[GroupKey],
         value: FigureValue,
-        in_partition: bool = False,
+        held_by: Partition | None = None,
     ) -> None:
         """Queue a figure shown anew, on the basis of the candidate it was shown as; `write`
         puts the queue in the database. A look decides once, so what it queues need not be
-        seen by its own decisions. `in_partition`: its decision left the basis in the kept
-        partition (`ShownBefore.settle`)."""
+        seen by its own decisions. `held_by`: the kept partition its decision left the basis
+        in (`ShownBefore.settle`)."""
         basis = shown_as.basis
         basis_text = _basis_text(basis)
         # The figures are flat dataclasses: their fields as they are, without asdict's deep
@@ -220,7 +221,7 @@ class Ledger:
         # As the next look would read it back: the basis without its zeros.
         kept_basis = {r: n for r, n in basis.items() if n}
         self._read_back.append(
-            (group, figure_text(key), kept_basis, shown_as.basis_key, in_partition, shown)
+            (group, figure_text(key), kept_basis, shown_as.basis_key, held_by, shown)
         )
         self._pending.append(
             {
@@ -273,8 +274,10 @@ class Ledger:
         with kept.lock:
             if (kept.last_id, kept.rows) != self._start:
                 return  # a look since has read them, or the kept copy was started again
-            for group, figure, basis, basis_key, in_partition, shown in read_back:
-                kept.by_figure[figure].add(group, basis, basis_key, in_partition=in_partition)
+            for group, figure, basis, basis_key, held_by, shown in read_back:
+                # A figure's record may be new since it was decided (the kept copy thrown
+                # away and read again by another look): its partition then lacks the basis.
+                kept.by_figure[figure].add(group, basis, basis_key, held_by=held_by)
                 kept.last_value[figure, group] = shown
             kept.last_id, kept.rows = last, self._start[1] + len(rows)
 
