@@ -240,11 +240,11 @@ def test_a_decision_kept_and_settled_leaves_what_adding_the_remembered_figures_w
     ]
     held = kept.settle(decision, remembered)
     for wanted in remembered:
-        kept.add(wanted.key, wanted.basis, wanted.basis_key, held_by=held)
+        kept.add(wanted.key, wanted.basis, wanted.basis_key, held=held)
         plain.add(wanted.key, wanted.basis)
         # A record made again in between (the store's kept copy thrown away and read afresh)
         # has a partition of its own, which must get the basis.
-        other.add(wanted.key, wanted.basis, wanted.basis_key, held_by=held)
+        other.add(wanted.key, wanted.basis, wanted.basis_key, held=held)
     assert _cells(kept) == _cells(plain) == _cells(other)
     assert kept.known == plain.known and kept.own == plain.own
     later = [Wanted(key, basis, threshold) for key, basis, threshold in then]

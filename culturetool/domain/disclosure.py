@@ -85,6 +85,14 @@ Undo = list[tuple[int, list[int], list[frozenset[int]]]]
 
 
 @dataclass(frozen=True)
+class Held:
+    """Bases a settled decision left in a partition (`ShownBefore.settle`), as sets."""
+
+    partition: Partition
+    bases: frozenset[frozenset[tuple[int, int]]]
+
+
+@dataclass(frozen=True)
 class Decision(Generic[Key]):
     shown: frozenset[Key]
     refused: Mapping[Key, Refusal]
@@ -290,11 +298,11 @@ class ShownBefore(Generic[Key]):
         basis: Basis,
         basis_key: frozenset[tuple[int, int]] | None = None,
         *,
-        held_by: Partition | None = None,
+        held: Held | None = None,
     ) -> None:
         """Add a figure shown; `basis_key` is the basis as a set, where the caller has it.
-        `held_by`: the partition a decision settled with `settle` left the basis in. If that
-        is still this record's partition, the basis is not added to it again."""
+        `held`: what a decision settled with `settle` left in the partition. If the basis is
+        among it and that is still this record's partition, it is not added to it again."""
         if basis_key is None:
             basis_key = _basis_key(basis)
         if basis_key not in self._own_keys[key]:
@@ -303,27 +311,31 @@ class ShownBefore(Generic[Key]):
         if basis_key not in self.known:
             self.known.add(basis_key)
             self.bases.append(basis)
-            if self._partition is not None and self._partition is not held_by:
+            if self._partition is not None and not (
+                held is not None and held.partition is self._partition and basis_key in held.bases
+            ):
                 self._partition.add(basis)
 
-    def settle(
-        self, decision: Decision[Key], remembered: Iterable[Wanted[Key]]
-    ) -> Partition | None:
+    def settle(self, decision: Decision[Key], remembered: Iterable[Wanted[Key]]) -> Held | None:
         """After `decide(self, ..., keep=True)`, before anything else decides on these figures:
-        `remembered` are the candidates it showed that will be remembered. If their bases hold
-        every basis the decision left in the partition, the partition keeps them and is
-        returned: the caller adds them `held_by` it (adding them to it again would cost as
-        much as deciding did). Otherwise (statements not shown because another of their
-        figure's statements is hidden) the partition is taken back to what it was, and None.
-        Until they are added, the partition holds bases not known here: a later decision that
-        adds one again splits no cell, so it decides the same."""
-        if {wanted.basis_key for wanted in remembered} >= set(decision.added):
-            return self._partition
+        `remembered` are the candidates it showed that will be remembered. The bases the
+        decision left in the partition stay there up to the first that will not be remembered
+        (statements not shown because another of their figure's statements is hidden); from
+        that one on they are taken back, as the partition takes bases back only in the order
+        opposite to adding them. Returns what stays, for the caller to add `held` (adding it
+        to the partition again would cost as much as deciding did). Until it is added, the
+        partition holds bases not known here: a later decision that adds one again splits no
+        cell, so it decides the same."""
         partition = self._partition
-        assert partition is not None  # bases were added to it
-        for undo in reversed(decision.undo):
+        if partition is None or not decision.added:
+            return None
+        keys = {wanted.basis_key for wanted in remembered}
+        stay = next((i for i, key in enumerate(decision.added) if key not in keys), None)
+        if stay is None:
+            return Held(partition, frozenset(decision.added))
+        for undo in reversed(decision.undo[stay:]):
             partition.take_back(undo)
-        return None
+        return Held(partition, frozenset(decision.added[:stay])) if stay else None
 
     def shown_on(self, key: Key, basis_key: frozenset[tuple[int, int]]) -> bool:
         """The group showed this figure on exactly this basis (as a set) before."""

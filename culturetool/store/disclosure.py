@@ -45,7 +45,7 @@ from culturetool.domain.disclosure import (
     ITEM,
     FigureKey,
     FigureValue,
-    Partition,
+    Held,
     RoundFacts,
     Wanted,
     decide,
@@ -295,8 +295,8 @@ class _Verdicts:
     )
     # The statements each group may show (`statements_to_show`).
     statements: dict[GroupKey, dict[str, ItemScore]] = field(default_factory=dict)
-    # The kept partition that holds a figure's new bases already (`ShownBefore.settle`).
-    held_by: dict[FigureKey, Partition] = field(default_factory=dict)
+    # The new bases of a figure the kept partition holds already (`ShownBefore.settle`).
+    held: dict[FigureKey, Held] = field(default_factory=dict)
 
 
 def _judge(
@@ -348,7 +348,7 @@ def _judge(
             ]
             held = records[key].settle(decisions[key], remembered)
             if held is not None:
-                verdicts.held_by[key] = held
+                verdicts.held[key] = held
             if remembered:
                 ledger.keep_record(key, records[key])
     return verdicts
@@ -403,9 +403,7 @@ def _outcome(group: _Group, verdicts: _Verdicts, ledger: Ledger) -> Disclosed:
     for key, wanted in verdicts.new_bases.get(group.key, {}).items():
         if key[0] == ITEM and key[1] not in items:
             continue
-        ledger.remember(
-            group.key, group.area_id, key, wanted, current[key], verdicts.held_by.get(key)
-        )
+        ledger.remember(group.key, group.area_id, key, wanted, current[key], verdicts.held.get(key))
     now = [c.id for c in model.conditions if ("condition", c.id) in current]
     return Disclosed(
         responses=group.responses,

@@ -37,7 +37,7 @@ from culturetool.domain.disclosure import (
     Basis,
     FigureKey,
     FigureValue,
-    Partition,
+    Held,
     ShownBefore,
     Wanted,
 )
@@ -165,7 +165,7 @@ class Ledger:
         # What this look shows anew, to be written in one statement by `write`.
         self._pending: list[dict[str, object]] = []
         self._read_back: list[
-            tuple[GroupKey, str, dict[int, int], frozenset[tuple[int, int]], Partition | None, str]
+            tuple[GroupKey, str, dict[int, int], frozenset[tuple[int, int]], Held | None, str]
         ] = []
         self._note_state(self.state)
 
@@ -207,12 +207,12 @@ class Ledger:
         key: FigureKey,
         shown_as: Wanted[GroupKey],
         value: FigureValue,
-        held_by: Partition | None = None,
+        held: Held | None = None,
     ) -> None:
         """Queue a figure shown anew, on the basis of the candidate it was shown as; `write`
         puts the queue in the database. A look decides once, so what it queues need not be
-        seen by its own decisions. `held_by`: the kept partition its decision left the basis
-        in (`ShownBefore.settle`)."""
+        seen by its own decisions. `held`: what its decision left in the kept partition
+        (`ShownBefore.settle`)."""
         basis = shown_as.basis
         basis_text = _basis_text(basis)
         # The figures are flat dataclasses: their fields as they are, without asdict's deep
@@ -221,7 +221,7 @@ class Ledger:
         # As the next look would read it back: the basis without its zeros.
         kept_basis = {r: n for r, n in basis.items() if n}
         self._read_back.append(
-            (group, figure_text(key), kept_basis, shown_as.basis_key, held_by, shown)
+            (group, figure_text(key), kept_basis, shown_as.basis_key, held, shown)
         )
         self._pending.append(
             {
@@ -274,10 +274,10 @@ class Ledger:
         with kept.lock:
             if (kept.last_id, kept.rows) != self._start:
                 return  # a look since has read them, or the kept copy was started again
-            for group, figure, basis, basis_key, held_by, shown in read_back:
+            for group, figure, basis, basis_key, held, shown in read_back:
                 # A figure's record may be new since it was decided (the kept copy thrown
                 # away and read again by another look): its partition then lacks the basis.
-                kept.by_figure[figure].add(group, basis, basis_key, held_by=held_by)
+                kept.by_figure[figure].add(group, basis, basis_key, held=held)
                 kept.last_value[figure, group] = shown
             kept.last_id, kept.rows = last, self._start[1] + len(rows)
 
