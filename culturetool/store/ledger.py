@@ -60,6 +60,10 @@ def _basis_text(basis: Basis) -> str:
     return "{" + ",".join(f'"{int(r)}":{int(n)}' for r, n in sorted(basis.items()) if n) + "}"
 
 
+# json.dumps with separators makes an encoder per call; a first look writes tens of thousands.
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def _value_from(kind: str, text: str) -> FigureValue:
     data = json.loads(text)
     if kind == CONFIDENCE[0]:
@@ -217,7 +221,7 @@ class Ledger:
         basis_text = _basis_text(basis)
         # The figures are flat dataclasses: their fields as they are, without asdict's deep
         # copy of each (a first look at a county remembers tens of thousands).
-        shown = json.dumps(vars(value), separators=(",", ":"))
+        shown = _compact_json(vars(value))
         # As the next look would read it back: the basis without its zeros.
         kept_basis = {r: n for r, n in basis.items() if n}
         self._read_back.append(
