@@ -418,13 +418,19 @@ def _outcome(group: _Group, verdicts: _Verdicts, ledger: Ledger) -> Disclosed:
 
 
 def _candidates(
-    pools: Sequence[tuple[_Group, Mapping[int, Totals]]], teams: Sequence[_Group]
+    pools: Sequence[tuple[_Group, Mapping[int, Totals]]],
+    teams: Sequence[_Group],
+    bases_before: Mapping[GroupKey, Mapping[FigureKey, Mapping[int, int]]] | None = None,
+    changed: Iterable[int] = (),
 ) -> dict[FigureKey, list[_Candidate]]:
     """Every figure's candidates in the order they are judged: the pools as given (the widest
     first, then by size), then the teams from the largest down, so that what subtraction
     protection hides is the smallest. A pool's basis counts, for each of its rounds, the people
-    its figure rests on there, scored as the pool is."""
+    its figure rests on there, scored as the pool is. `bases_before`: pools' bases at a look
+    after which only the rounds `changed` took answers (a county's are hundreds of rounds
+    long): those bases with the changed rounds counted again."""
     keys = {key for group in [*(g for g, _ in pools), *teams] for key in group.values}
+    changed = list(changed)
     candidates: dict[FigureKey, list[_Candidate]] = {}
     for key in keys:
         name = _figure_name(key)
@@ -435,13 +441,32 @@ def _candidates(
                 continue
             if value.respondents < group.threshold:
                 continue
-            basis = {r: (t[name].respondents if name in t else 0) for r, t in by_round.items()}
+            before = (bases_before or {}).get(group.key, {}).get(key)
+            if before is None:
+                basis = {r: (t[name].respondents if name in t else 0) for r, t in by_round.items()}
+            else:
+                basis = dict(before)
+                for r in changed:
+                    if (t := by_round.get(r)) is not None:
+                        basis[r] = t[name].respondents if name in t else 0
             pooled.append(_Candidate(group.key, basis, group.threshold, value))
         parts = [c for g in teams if (c := g.own_candidates.get(key)) is not None]
         candidates[key] = (
             pooled[:1] + total_then_parts(None, pooled[1:]) + total_then_parts(None, parts)
         )
     return candidates
+
+
+def _bases_of(
+    group: _Group, candidates: Mapping[FigureKey, Sequence[_Candidate]]
+) -> dict[FigureKey, Mapping[int, int]]:
+    """One group's candidate bases, by figure."""
+    return {
+        key: option.basis
+        for key, options in candidates.items()
+        for option in options
+        if option.key == group.key
+    }
 
 
 def round_results(
@@ -956,7 +981,9 @@ def county_results(
     ledger.write()
     _keep_once_committed(
         session, (GroupKind.COUNTY, organisation.id, period.id), inputs, ledger, county_results,
-        _CountyLook(area_pools, frozenset(r.id for r in every), pooled)
+        _CountyLook(
+            area_pools, frozenset(r.id for r in every), pooled, _bases_of(county[0], candidates)
+        )
         if selection is None
         else None,
     )  # fmt: skip
@@ -971,6 +998,7 @@ class _CountyLook:
     area_pools: Mapping[int, tuple[_Group, Mapping[int, Totals]]]
     chosen: frozenset[int]
     pooled: _Pooled
+    county_bases: Mapping[FigureKey, Mapping[int, int]]  # the county's candidates' bases
 
 
 def _changed_rounds(before: tuple[object, ...], now: tuple[object, ...]) -> set[int] | None:
@@ -1046,7 +1074,8 @@ def _after_new_answers(
     )
     teams = [pooled.own[r] for r in sorted(changed) if r in area_of]
     judged = [county, *(area_pools[a.id] for a in areas if a.id in changed_areas)]
-    verdicts = _judge(ledger, _candidates(judged, teams), [*(group for group, _ in judged), *teams])
+    candidates = _candidates(judged, teams, {county[0].key: look.county_bases}, changed)
+    verdicts = _judge(ledger, candidates, [*(group for group, _ in judged), *teams])
     by_area = {area.area_id: area for area in results.areas}
     now: list[AreaInPeriod] = []
     for area in areas:
@@ -1080,7 +1109,7 @@ def _after_new_answers(
     ledger.write()
     _keep_once_committed(
         session, (GroupKind.COUNTY, ledger.organisation_id, period_id), inputs, ledger, newer,
-        _CountyLook(area_pools, look.chosen, pooled),
+        _CountyLook(area_pools, look.chosen, pooled, _bases_of(county[0], candidates)),
     )  # fmt: skip
     return newer
 
