@@ -28,6 +28,7 @@ import os
 import random
 import resource
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -282,6 +283,7 @@ def main() -> None:
           f"ratio {real_rate / bare_rate:.2f} (target at least 0.5)")  # fmt: skip
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory of the process: {peak:.0f} MB")
+    shutil.rmtree(workdir, ignore_errors=True)  # the county's database, about 60 MB
 
 
 if __name__ == "__main__":

@@ -423,6 +423,15 @@ def test_the_mapping_chosen_is_offered_for_the_next_file(team_round):
         (t, HowMatched.AS_LAST_TIME.value) for t in targets
     ]
     assert again.accepted and again.responses == 2
+    # Another choice for two of the headers replaces what was remembered for them only.
+    swapped = {1: targets[1], 2: targets[0], 3: targets[2]}
+    import_responses(other_manager, other_round.id, ResponseFile("paper2.csv", data), swapped)
+    third_team = add_team(admin(), add_area(admin(), "West"), "Outreach")
+    third_round = open_link_round(manager_of(third_team), third_team)
+    third = preview_responses(
+        manager_of(third_team), third_round.id, ResponseFile("paper3.csv", data)
+    )
+    assert [c.target for c in third.columns[1:]] == [targets[1], targets[0], targets[2]]
 
 
 def test_only_an_open_round_of_ones_own_team_takes_a_file(team_round):

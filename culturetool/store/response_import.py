@@ -46,11 +46,16 @@ def insert_responses(
             for item_id, value in response.items()
         ],
     )
-    counted = session.scalar(
-        update(AssessmentRound)
-        .where(AssessmentRound.id == round_.id)
-        .values(figures_responses=AssessmentRound.figures_responses + len(shuffled))
-        .returning(AssessmentRound.figures_responses)
+    # Core's update, not the ORM's: its bookkeeping for this one row cost more than the row.
+    counted = (
+        session.connection()
+        .execute(
+            update(AssessmentRound)
+            .where(AssessmentRound.id == round_.id)
+            .values(figures_responses=AssessmentRound.figures_responses + len(shuffled))
+            .returning(AssessmentRound.figures_responses)
+        )
+        .scalar()
     )
     session.expire(round_, ["figures_responses"])
     if counted is None:
@@ -70,7 +75,11 @@ def remembered_columns(session: Session, organisation_id: int) -> dict[str, str]
 
 def remember_columns(session: Session, organisation_id: int, mapping: Mapping[str, str]) -> None:
     """Keep these headers' targets for the next file, replacing what was kept for them: one
-    upsert, so two imports at once with the same headers both succeed (the later one wins)."""
+    upsert of those that changed, so two imports at once with the same headers both succeed
+    (the later one wins). A council importing one file per team changes nothing after the
+    first, and the upsert of every header cost more than reading them."""
+    kept = remembered_columns(session, organisation_id)
+    mapping = {header: target for header, target in mapping.items() if kept.get(header) != target}
     if not mapping:
         return
     upsert = (
