@@ -309,9 +309,9 @@ def _judge(
 
     What is newly shown is known here already (`statements_to_show` takes a figure's
     statements back when one of them is hidden), so each figure's decision is settled at once
-    with its record in the kept ledger: the bases it tried on the partition stay there when
-    they are all to be remembered, instead of being taken back and added again when the
-    ledger is written."""
+    with its record in the kept ledger: the bases it tried on the partition stay there up to
+    the first that will not be remembered, instead of being taken back and added again when
+    the ledger is written. Every candidate's group must be among `groups`."""
     verdicts = _Verdicts()
     of_group = {group.key: group for group in groups}
     with ledger.deciding():
