@@ -131,6 +131,27 @@ def test_another_look_that_writes_the_ledger_is_seen(county):
     assert _county(county[LATER]) is not first
 
 
+def test_figures_shown_for_another_period_leave_a_periods_results_kept(county, model):
+    # The dashboard looks at two periods: new figures of the later one (six more people in a
+    # team, so it, its area and the county are shown anew) say nothing of the earlier one's
+    # rounds, whose results stay as they were.
+    earlier = _kept(lambda: _county(county[EARLIER]))
+    later = _kept(lambda: _county(county[LATER]))
+    _answer(_round_of(county["Dash Fen One"], county[LATER]), model, 6)
+    assert _county(county[LATER]) is not later
+    assert _county(county[EARLIER]) is earlier
+    # And the same as a look from scratch against the ledger as it is now.
+    disclosure._kept_results.clear()
+    assert _county_rolled_back(county[EARLIER]) == earlier
+
+
+def test_figures_shown_for_the_same_rounds_are_seen(county):
+    earlier = _kept(lambda: _county(county[EARLIER]))
+    # A selection of the period's areas is judged on the same rounds.
+    _county(county[EARLIER], (county["Dash Northmoor"], county["Dash Eastfen"]))
+    assert _county(county[EARLIER]) is not earlier
+
+
 def test_a_look_rolled_back_is_not_kept(county):
     class Undone(Exception):
         pass

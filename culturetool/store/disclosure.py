@@ -906,6 +906,15 @@ def county_results(
     if found is not None and found[0] == inputs:
         assert isinstance(found[1], CountyResults)
         return found[1]
+    if found is not None and _shown_since_elsewhere(ledger, found[0], inputs, rounds):
+        # Only figures of other rounds were shown since (the dashboard's other period): the
+        # cells of these rounds are as they were, so every figure here is judged the same.
+        assert isinstance(found[1], CountyResults)
+        _keep_once_committed(
+            session, (GroupKind.COUNTY, organisation.id, period.id), inputs, ledger, found[1],
+            found[2],
+        )  # fmt: skip
+        return found[1]
     if found is not None and isinstance(found[2], _CountyLook):
         assert isinstance(found[1], CountyResults)
         newer = _after_new_answers(
@@ -988,6 +997,25 @@ def county_results(
         else None,
     )  # fmt: skip
     return county_results
+
+
+def _shown_since_elsewhere(
+    ledger: Ledger,
+    before: object,
+    inputs: tuple[object, ...],
+    rounds: Sequence[AssessmentRound],
+) -> bool:
+    """Whether nothing changed since an earlier look but the ledger (its state ends `inputs`),
+    and every figure shown since rests on rounds other than these. A basis counts people of
+    its own rounds only, so figures of other rounds make no cell among these rounds' people,
+    and the rule judges these rounds' figures as it did then."""
+    assert isinstance(before, tuple)
+    if before[:-1] != inputs[:-1]:
+        return False
+    then = before[-1]
+    assert isinstance(then, tuple)
+    since = ledger.rounds_shown_since(then)
+    return since is not None and since.isdisjoint(r.id for r in rounds)
 
 
 @dataclass(frozen=True)

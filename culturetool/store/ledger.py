@@ -192,6 +192,26 @@ class Ledger:
                 self._kept.forget()
                 raise
 
+    def rounds_shown_since(self, state: tuple[int, int]) -> set[int] | None:
+        """The rounds that the figures shown since an earlier `state` rest on; None if the
+        ledger is not that state plus rows added after it (an older row went missing)."""
+        last, rows = state
+        if self.state == state:
+            return set()
+        if self.state[0] < last or self.state[1] < rows:
+            return None
+        since = self.session.scalars(
+            select(DisclosureRecord.basis).where(
+                DisclosureRecord.organisation_id == self.organisation_id,
+                DisclosureRecord.audience == self.audience.value,
+                DisclosureRecord.id > last,
+                DisclosureRecord.id <= self.state[0],
+            )
+        ).all()
+        if len(since) != self.state[1] - rows:
+            return None
+        return {int(r) for basis in since for r in json.loads(basis)}
+
     def shown_before(self, key: FigureKey) -> ShownBefore[GroupKey]:
         return self._kept.by_figure.get(figure_text(key)) or ShownBefore()
 
