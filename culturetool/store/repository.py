@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sqlalchemy import CursorResult, Delete, delete, func, insert, or_, select, update
+from sqlalchemy import Connection, CursorResult, Delete, delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session, joinedload
 
 from culturetool.domain.access import Actor
@@ -205,7 +205,7 @@ def add_receipt(session: Session, round_id: int, key_hash: str) -> bool:
     and the mark: a second send of the same key at the same moment waits for the first one's
     transaction (PostgreSQL) and then finds its mark."""
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
+    mark = _placeholder(connection)
     added = connection.exec_driver_sql(
         f"INSERT INTO submission_receipt (round_id, key_hash) VALUES ({mark}, {mark}) "
         "ON CONFLICT (round_id, key_hash) DO NOTHING",
@@ -269,24 +269,31 @@ def add_to_round_figures(
     whose figures were never built (opened before they existed) is left for the gate to build
     once. Counting first takes the round's row lock (PostgreSQL), so a build that starts now
     waits for this response and reads it with the others."""
+    if not count_in_round_figures(session, round_, 1):
+        return
+    added = shares(model_of_round(session, round_), answers)
+    if not added:
+        return
+    add_to_figures(session, round_.id, added)
+
+
+def count_in_round_figures(session: Session, round_: AssessmentRound, responses: int) -> bool:
+    """Add responses to the count a round's running figures hold; False if its figures were
+    never built (the gate builds them once, from the answers). Takes the round's row lock
+    (PostgreSQL)."""
     # Core's update, not the ORM's: its bookkeeping for this one row cost more than the row.
     counted = (
         session.connection()
         .execute(
             update(AssessmentRound)
             .where(AssessmentRound.id == round_.id)
-            .values(figures_responses=AssessmentRound.figures_responses + 1)
+            .values(figures_responses=AssessmentRound.figures_responses + responses)
             .returning(AssessmentRound.figures_responses)
         )
         .scalar()
     )
     session.expire(round_, ["figures_responses"])
-    if counted is None:
-        return
-    added = shares(model_of_round(session, round_), answers)
-    if not added:
-        return
-    add_to_figures(session, round_.id, added)
+    return counted is not None
 
 
 # Rows written many at a time (a response's answers, its share of the round's figures, a file's
@@ -309,8 +316,12 @@ def _many(session: Session, statement: str, rows: Sequence[tuple[object, ...]]) 
     if not rows:
         return
     connection = session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    connection.exec_driver_sql(statement.format(mark), list(rows))
+    connection.exec_driver_sql(statement.format(_placeholder(connection)), list(rows))
+
+
+def _placeholder(connection: Connection) -> str:
+    """The driver's mark for a parameter: sqlite3's ? or psycopg's %s."""
+    return "?" if connection.dialect.paramstyle == "qmark" else "%s"
 
 
 def insert_answers(session: Session, rows: Sequence[tuple[str, str, int | None]]) -> None:

@@ -7,13 +7,14 @@ import random
 import uuid
 from collections.abc import Mapping, Sequence
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from culturetool.domain.figure_totals import summed_shares
 from culturetool.store.repository import (
     add_to_figures,
+    count_in_round_figures,
     insert_answers,
     insert_response_rows,
     model_of_round,
@@ -46,19 +47,7 @@ def insert_responses(
             for item_id, value in response.items()
         ],
     )
-    # Core's update, not the ORM's: its bookkeeping for this one row cost more than the row.
-    counted = (
-        session.connection()
-        .execute(
-            update(AssessmentRound)
-            .where(AssessmentRound.id == round_.id)
-            .values(figures_responses=AssessmentRound.figures_responses + len(shuffled))
-            .returning(AssessmentRound.figures_responses)
-        )
-        .scalar()
-    )
-    session.expire(round_, ["figures_responses"])
-    if counted is None:
+    if not count_in_round_figures(session, round_, len(shuffled)):
         return  # figures never built for this round: the gate builds them once, from answers
     add_to_figures(session, round_.id, summed_shares(model_of_round(session, round_), shuffled))
 
