@@ -80,8 +80,10 @@ class ScaledRun:
         # its log: check it first, so the test fails here and says why.
         checked = subprocess.run([nginx, "-t", "-q", "-c", main], capture_output=True, text=True)
         assert checked.returncode == 0, f"nginx refuses the new routing: {checked.stderr}"
+        master = int((self.run_dir / "nginx.pid").read_text())
+        workers_before = set(_nginx_workers(master))
         subprocess.run([nginx, "-c", main, "-s", "reload"], check=True)
-        time.sleep(1.5)  # nginx starts new workers; the old ones finish what they hold
+        _wait_for_new_routing(master, workers_before)
 
     def route_only(self, port: int) -> None:
         self._route([port])
@@ -106,6 +108,45 @@ class ScaledRun:
                 return
             time.sleep(0.5)
         raise AssertionError(f"the app process on port {port} was not started again")
+
+
+def _nginx_workers(master: int) -> dict[int, str]:
+    """nginx's worker processes under `master`, each with its title ("nginx: worker process",
+    "... is shutting down" once told to quit)."""
+    try:
+        listed = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return {}
+    workers = {}
+    for pid in map(int, listed):
+        try:
+            title = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # it has just exited
+        if "worker process" in title:
+            workers[pid] = title
+    return workers
+
+
+def _wait_for_new_routing(master: int, workers_before: set[int], timeout: float = 30) -> None:
+    """Until nginx runs workers with the new configuration and every worker from before has
+    stopped taking requests. `nginx -s reload` only signals the master, which on a busy machine
+    can take longer than any fixed sleep to start the new workers; until it has, new requests
+    still go to the old list of app processes (a send to a killed one is answered 503)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        workers = _nginx_workers(master)
+        started = set(workers) - workers_before
+        old_still_taking = [
+            pid for pid in workers_before if pid in workers and "shutting down" not in workers[pid]
+        ]
+        if started and not old_still_taking:
+            # An old worker closes its idle connections as it is told to quit; give the
+            # browser's kept-alive connections that moment.
+            time.sleep(0.3)
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"nginx did not take its new routing within {timeout:.0f} s")
 
 
 def _answers(url: str) -> bool:
