@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, event, func, insert, select
+from sqlalchemy import Engine, event, func, select
 from sqlalchemy.orm import Session
 
 from culturetool.domain.disclosure import (
@@ -43,6 +43,7 @@ from culturetool.domain.disclosure import (
 )
 from culturetool.domain.kinds import Audience, GroupKind
 from culturetool.domain.scoring import ConfidenceGap, GroupScore, ItemScore
+from culturetool.store.repository import insert_many
 from culturetool.store.tables import DisclosureRecord, Organisation
 
 # A group whose figures are shown: its kind and id, and the period it pools (0 for a round and
@@ -96,6 +97,7 @@ class _Kept:
 
 _kept: weakref.WeakKeyDictionary[Engine, dict[tuple[int, str], _Kept]] = weakref.WeakKeyDictionary()
 _kept_lock = threading.Lock()
+_KINDS = {kind.value: kind for kind in GroupKind}
 
 
 def _engine_of(session: Session) -> Engine:
@@ -127,23 +129,33 @@ def _caught_up(
         )
         if older != kept.rows:
             kept.forget()
-        rows = session.execute(
-            select(
-                DisclosureRecord.id,
-                DisclosureRecord.group_kind,
-                DisclosureRecord.group_id,
-                DisclosureRecord.period_id,
-                DisclosureRecord.figure,
-                DisclosureRecord.basis,
-                DisclosureRecord.shown,
+        # Core, not the ORM: a new process reads tens of thousands of rows here.
+        rows = (
+            session.connection()
+            .execute(
+                select(
+                    DisclosureRecord.id,
+                    DisclosureRecord.group_kind,
+                    DisclosureRecord.group_id,
+                    DisclosureRecord.period_id,
+                    DisclosureRecord.figure,
+                    DisclosureRecord.basis,
+                    DisclosureRecord.shown,
+                )
+                .where(*of_audience, DisclosureRecord.id > kept.last_id)
+                .order_by(DisclosureRecord.id)
             )
-            .where(*of_audience, DisclosureRecord.id > kept.last_id)
-            .order_by(DisclosureRecord.id)
-        ).all()
-        for id_, kind, group_id, period_id, figure, basis, shown in rows:
-            group: GroupKey = (GroupKind(kind), group_id, period_id)
-            kept.by_figure[figure].add(group, {int(r): n for r, n in json.loads(basis).items()})
-            kept.last_value[figure, group] = shown
+            .all()
+        )
+        # Every basis parsed in one call, not one call a row.
+        bases = json.loads("[" + ",".join(row[5] for row in rows) + "]")
+        by_figure, last_value = kept.by_figure, kept.last_value
+        for (id_, kind, group_id, period_id, figure, _, shown), basis in zip(
+            rows, bases, strict=True
+        ):
+            group: GroupKey = (_KINDS[kind], group_id, period_id)
+            by_figure[figure].add(group, {int(r): n for r, n in basis.items()})
+            last_value[figure, group] = shown
             kept.last_id = id_
         kept.rows += len(rows)
     return kept
@@ -167,9 +179,9 @@ class Ledger:
         checked[organisation_id, audience] = session.get_transaction()
         self._start = self.state
         # What this look shows anew, to be written in one statement by `write`.
-        self._pending: list[dict[str, object]] = []
+        self._pending: list[tuple[object, ...]] = []
         self._read_back: list[
-            tuple[GroupKey, str, dict[int, int], frozenset[tuple[int, int]], Held | None, str]
+            tuple[GroupKey, str, Basis, frozenset[tuple[int, int]], Held | None, str]
         ] = []
         self._note_state(self.state)
 
@@ -238,27 +250,25 @@ class Ledger:
         seen by its own decisions. `held`: what its decision left in the kept partition
         (`ShownBefore.settle`)."""
         basis = shown_as.basis
-        basis_text = _basis_text(basis)
+        figure = figure_text(key)
         # The figures are flat dataclasses: their fields as they are, without asdict's deep
         # copy of each (a first look at a county remembers tens of thousands).
         shown = _compact_json(vars(value))
         # As the next look would read it back: the basis without its zeros.
-        kept_basis = {r: n for r, n in basis.items() if n}
-        self._read_back.append(
-            (group, figure_text(key), kept_basis, shown_as.basis_key, held, shown)
-        )
+        kept_basis = {r: n for r, n in basis.items() if n} if 0 in basis.values() else basis
+        self._read_back.append((group, figure, kept_basis, shown_as.basis_key, held, shown))
         self._pending.append(
-            {
-                "organisation_id": self.organisation_id,
-                "area_id": area_id,
-                "audience": self.audience.value,
-                "group_kind": group[0].value,
-                "group_id": group[1],
-                "period_id": group[2],
-                "figure": figure_text(key),
-                "basis": basis_text,
-                "shown": shown,
-            }
+            (
+                self.organisation_id,
+                area_id,
+                self.audience.value,
+                group[0].value,
+                group[1],
+                group[2],
+                figure,
+                _basis_text(basis),
+                shown,
+            )
         )
 
     def _note_state(self, state: tuple[int, int]) -> None:
@@ -276,9 +286,9 @@ class Ledger:
         # From here the kept copy may hold rows of this transaction (this look's, or read back
         # by a later look in it): if the transaction is rolled back, they never were.
         _forget_on_rollback(self.session, self._kept)
-        # Core's insert, not the ORM's: the rows are plain values, and the ORM's bookkeeping
-        # for each of a first look's tens of thousands costs more than writing them.
-        self.session.connection().execute(insert(_RECORDS), rows)
+        # Plain tuples to the driver: the ORM's bookkeeping, or Core's handling of each row's
+        # parameters, for a first look's tens of thousands costs more than writing them.
+        insert_many(self.session, _INSERT_RECORDS, rows)
         of_audience = (
             DisclosureRecord.organisation_id == self.organisation_id,
             DisclosureRecord.audience == self.audience.value,
@@ -329,7 +339,10 @@ _TOUCHED = "culturetool.ledger_rows_written"
 
 
 STATE_AFTER = "culturetool.ledger_state_after"
-_RECORDS = DisclosureRecord.metadata.tables[DisclosureRecord.__tablename__]
+_INSERT_RECORDS = (
+    "INSERT INTO disclosure_record (organisation_id, area_id, audience, group_kind, group_id, "
+    "period_id, figure, basis, shown) VALUES ({0}, {0}, {0}, {0}, {0}, {0}, {0}, {0}, {0})"
+)
 _CHECKED = "culturetool.ledger_checked"
 
 

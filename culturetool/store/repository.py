@@ -311,8 +311,9 @@ _FIGURES = (
 )
 
 
-def _many(session: Session, statement: str, rows: Sequence[tuple[object, ...]]) -> None:
-    """One statement run for every row, with the driver's own placeholders."""
+def insert_many(session: Session, statement: str, rows: Sequence[tuple[object, ...]]) -> None:
+    """One statement run for every row, with the driver's own placeholders ({0} in
+    `statement`)."""
     if not rows:
         return
     connection = session.connection()
@@ -326,17 +327,17 @@ def _placeholder(connection: Connection) -> str:
 
 def insert_answers(session: Session, rows: Sequence[tuple[str, str, int | None]]) -> None:
     """Answers as (response id, statement id, value or None for "don't know")."""
-    _many(session, _ANSWERS, rows)
+    insert_many(session, _ANSWERS, rows)
 
 
 def insert_response_rows(session: Session, rows: Sequence[tuple[str, int]]) -> None:
     """Responses as (random id, round id)."""
-    _many(session, _RESPONSES, rows)
+    insert_many(session, _RESPONSES, rows)
 
 
 def add_to_figures(session: Session, round_id: int, added: Mapping[str, FigureTotal]) -> None:
     """Add these totals to a round's running figures: one upsert run for every figure."""
-    _many(
+    insert_many(
         session,
         _FIGURES,
         [
