@@ -15,6 +15,7 @@ from county_world import COUNTY, EARLIER, LATER, answer_in_another_process, buil
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from people import admin, make_person, manager_of
+from sqlalchemy import select
 
 from culturetool.domain import clock
 from culturetool.domain.access import Role
@@ -27,7 +28,13 @@ from culturetool.store import disclosure, ledger
 from culturetool.store import repository as repo
 from culturetool.store.db import transaction
 from culturetool.store.disclosure import Disclosed, area_results, county_results
-from culturetool.store.tables import Area, AssessmentPeriod, AssessmentRound, Organisation
+from culturetool.store.tables import (
+    Area,
+    AssessmentPeriod,
+    AssessmentRound,
+    DisclosureRecord,
+    Organisation,
+)
 
 
 @pytest.fixture
@@ -301,3 +308,27 @@ def test_a_figure_is_written_to_the_ledger_as_its_fields_and_read_back_the_same(
 def test_a_basis_is_written_as_json_would_write_it(basis):
     expected = json.dumps({str(r): n for r, n in sorted(basis.items()) if n}, separators=(",", ":"))
     assert ledger._basis_text(basis) == expected
+
+
+def test_a_county_look_judges_and_remembers_each_teams_conditions_only(county, model):
+    """The dashboard and everything made from it show a team's conditions and nothing else of
+    it, so a county look judges and remembers only those; the team's statements are judged on
+    the area page, which still shows them."""
+    results = _county(county[LATER])
+    big = next(p for a in results.areas for p in a.parts if p.team_id == county["Dash Moor Big"])
+    assert isinstance(big.outcome, Disclosed)
+    assert any(score is not None for score in big.outcome.scores.conditions.values())
+    assert big.outcome.items == {}
+    with transaction() as session:
+        remembered = session.execute(
+            select(DisclosureRecord.group_kind, DisclosureRecord.figure)
+        ).all()
+    of_teams = {figure for kind, figure in remembered if kind == "round"}
+    assert of_teams and all(figure.startswith("condition:") for figure in of_teams)
+    assert any(f.startswith("item:") for kind, f in remembered if kind == "area")
+
+    area = _area(county["Dash Northmoor"])
+    part = next(p for p in area.parts if p.team_id == county["Dash Moor Big"])
+    assert isinstance(part.outcome, Disclosed)
+    answered = {i.id for i in model.questionnaire.items}
+    assert set(part.outcome.items) == answered

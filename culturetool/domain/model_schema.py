@@ -223,6 +223,16 @@ class CultureModel(Entry):
     def maturity_level(self, level: int) -> MaturityLevel:
         return next(lv for lv in self.meta.maturity_levels if lv.level == level)
 
+    @cached_property
+    def item_figures_by_condition(self) -> dict[str, tuple[str, ...]]:
+        """Condition id -> its statements' running figures ("item:<id>"), in questionnaire
+        order (a county look asks it of every team's every condition)."""
+        found: dict[str, list[str]] = {c.id: [] for c in self.conditions}
+        for item in self.questionnaire.items:
+            if item.condition is not None:
+                found.setdefault(item.condition, []).append(f"item:{item.id}")
+        return {condition: tuple(figures) for condition, figures in found.items()}
+
     def items_for_condition(self, condition_id: str) -> list[Item]:
         return [i for i in self.questionnaire.items if i.condition == condition_id]
 

@@ -60,6 +60,7 @@ from culturetool.domain.figure_totals import (
     add_up,
     agreement_of,
     alpha_of,
+    condition_scores_from_totals,
     item_scores_from_totals,
     scores_from_totals,
     shares,
@@ -167,7 +168,7 @@ def round_figures(session: Session, round_: AssessmentRound) -> dict[str, Figure
         answers = _answers_by_response(session, round_.id)
         built = add_up(shares(model, response) for response in answers)
         session.add_all(
-            RoundFigure(round_id=round_.id, figure=figure, **vars(total))
+            RoundFigure(round_id=round_.id, figure=figure, **total._asdict())
             for figure, total in built.items()
         )
         round_.figures_responses = len(answers)
@@ -502,17 +503,29 @@ def round_results(
 
 
 def _round_group(
-    round_: AssessmentRound, model: CultureModel, totals: Totals, responses: int
+    round_: AssessmentRound,
+    model: CultureModel,
+    totals: Totals,
+    responses: int,
+    *,
+    conditions_only: bool = False,
 ) -> _Group:
-    """A round as a group of its own. What its figures give (scores, agreement) is kept per
-    process with the figures it came from: a look at the county rescored nothing that did not
-    change."""
-    kept_as = (round_.id, round_.model_version_id)
+    """A round as a group of its own (of its conditions only, for a county look: see
+    `_Pooled`). What its figures give (scores, agreement) is kept per process with the figures
+    it came from: a look at the county rescored nothing that did not change."""
+    kept_as = (round_.id, round_.model_version_id, conditions_only)
     key: GroupKey = (GroupKind.ROUND, round_.id, 0)
     threshold = round_.anonymity_threshold
     found = _kept_groups.get(kept_as)
     if found is None or found[0] is not totals or found[1] != (responses, threshold):
-        items, values = _figures(model, totals, responses)
+        if conditions_only:
+            items: dict[str, ItemScore | None] = {}
+            values: dict[FigureKey, FigureValue | None] = {
+                ("condition", c): score
+                for c, score in condition_scores_from_totals(model, totals).items()
+            }
+        else:
+            items, values = _figures(model, totals, responses)
         agreement = {c.id: agreement_of(model, totals, c.id) for c in model.conditions}
         candidates = {
             figure: _Candidate(key, {round_.id: value.respondents}, threshold, value)
@@ -537,11 +550,11 @@ def _round_group(
     )
 
 
-# (round id, model version) -> the figures they came from (the very object kept by
+# (round id, model version, conditions only) -> the figures they came from (the very object kept by
 # `figures_of_rounds`), responses and threshold, statements' scores, figures, agreement and the
 # figures as candidates.
 _kept_groups: dict[
-    tuple[int, str],
+    tuple[int, str, bool],
     tuple[
         Totals,
         tuple[int, int],
@@ -583,7 +596,8 @@ def round_comments(session: Session, round_: AssessmentRound) -> RoundComments:
 
 @dataclass(frozen=True)
 class TeamPart:
-    """One team's round as it appears inside its area (or the county)."""
+    """One team's round as it appears inside its area (or the county). In a county look its
+    outcome holds the team's condition scores only (`_Pooled.teams_conditions_only`)."""
 
     team_id: int
     team_name: str
@@ -627,14 +641,24 @@ class _Pooled:
     version_id: str  # the model's version: the newest round's
     own: dict[int, _Group]
     as_pooled: dict[int, Totals]
+    # A county look's: each round as a group of its conditions only. The dashboard, its
+    # drill-down, exports and report show nothing else of a team (its statements, acceptance
+    # and confidence are on the team's and the area's own pages, judged there), and scoring,
+    # judging, remembering and writing the rest was most of a first look's work: a hundred
+    # figures for each of hundreds of teams.
+    teams_conditions_only: bool = False
 
 
 def _pool(
-    session: Session, chosen: Sequence[AssessmentRound], counts: Mapping[int, int]
+    session: Session,
+    chosen: Sequence[AssessmentRound],
+    counts: Mapping[int, int],
+    *,
+    teams_conditions_only: bool = False,
 ) -> _Pooled:
     newest = max(chosen, key=lambda r: (r.opened_at, r.id))
     model = model_of_round(session, newest)
-    pooled = _Pooled(model, newest.model_version_id, {}, {})
+    pooled = _Pooled(model, newest.model_version_id, {}, {}, teams_conditions_only)
     _add_to_pool(session, pooled, chosen, counts)
     return pooled
 
@@ -648,7 +672,13 @@ def _pool_again(
     """The same rounds pooled again after some of them (`changed`) took answers, and nothing
     else changed (no round opened or closed, no threshold, model or team moved): the other
     rounds' groups and figures are those of `before`, as `_pool` would make them again."""
-    pooled = _Pooled(before.model, before.version_id, dict(before.own), dict(before.as_pooled))
+    pooled = _Pooled(
+        before.model,
+        before.version_id,
+        dict(before.own),
+        dict(before.as_pooled),
+        before.teams_conditions_only,
+    )
     _add_to_pool(session, pooled, changed, counts)
     return pooled
 
@@ -666,7 +696,11 @@ def _add_to_pool(
             models[round_.model_version_id] = model_of_round(session, round_)
         responses = counts.get(round_.id, 0)
         pooled.own[round_.id] = _round_group(
-            round_, models[round_.model_version_id], figures[round_.id], responses
+            round_,
+            models[round_.model_version_id],
+            figures[round_.id],
+            responses,
+            conditions_only=pooled.teams_conditions_only,
         )
         pooled.as_pooled[round_.id] = (
             figures[round_.id]
@@ -922,7 +956,7 @@ def county_results(
         )
         if newer is not None:
             return newer
-    pooled = _pool(session, every, counts)
+    pooled = _pool(session, every, counts, teams_conditions_only=True)
     area_pools = {
         area.id: _pool_group(
             (GroupKind.AREA, area.id, period.id),
