@@ -5,8 +5,9 @@ same run and the ratio:
 
 - everything the county dashboard shows for the whole county (`services.county.county_view`),
   against the floor: a bare numpy group-by of the same answers already in memory (per team and
-  per area, each condition's mean and count). Three looks: the first look at the period (every
-  figure judged and written to the ledger), a look with nothing changed (answered with the
+  per area, each condition's mean and count). Four looks: the first look at the period (every
+  figure it shows judged and written to the ledger: the county's and the areas' figures, each
+  team's conditions), a look with nothing changed (answered with the
   view kept by the last look, once one statement has shown nothing it is made from changed),
   a look after one more response (its team, area and the county judged again), and a first
   look in a new app process (the ledger read from the database);
