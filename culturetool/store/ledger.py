@@ -255,7 +255,7 @@ class Ledger:
         # copy of each (a first look at a county remembers tens of thousands).
         shown = _compact_json(vars(value))
         # As the next look would read it back: the basis without its zeros.
-        kept_basis = {r: n for r, n in basis.items() if n} if 0 in basis.values() else basis
+        kept_basis = {r: n for r, n in basis.items() if n}
         self._read_back.append((group, figure, kept_basis, shown_as.basis_key, held, shown))
         self._pending.append(
             (
